@@ -1,0 +1,27 @@
+import { z } from "zod";
+import { defineRoute } from "@/lib/http/contract";
+
+const check = z.object({ ok: z.boolean(), detail: z.string().optional() });
+const healthBody = z.object({
+  status: z.enum(["ok", "degraded"]),
+  checks: z.object({ database: check, keyStore: check }),
+  version: z.string(),
+});
+
+export const health = defineRoute({
+  method: "GET",
+  path: "/health",
+  summary: "200 when the database answers and the key store is unsealed; 503 with the reason otherwise",
+  tags: ["System"],
+  auth: ["public"],
+  responses: { 200: healthBody, 503: healthBody },
+});
+
+export const openapi = defineRoute({
+  method: "GET",
+  path: "/openapi.json",
+  summary: "This API's OpenAPI 3.1 description",
+  tags: ["System"],
+  auth: ["public"],
+  responses: { 200: z.record(z.string(), z.unknown()) },
+});

@@ -1,0 +1,61 @@
+import { homedir } from "node:os";
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * Server configuration, read once from the environment. `.env.example` documents every variable;
+ * tests/config/env.test.ts keeps the two in step.
+ */
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  COUNTERSIGN_ORIGIN: z.url().optional(),
+  COUNTERSIGN_RP_ID: z.string().min(1).optional(),
+  COUNTERSIGN_DATA_DIR: z.string().min(1).optional(),
+  DATABASE_URL: z.string().min(1).optional(),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  COUNTERSIGN_MASTER_KEY: z.string().min(1).optional(),
+  COUNTERSIGN_MASTER_KEY_FILE: z.string().min(1).optional(),
+  AUTH_SECRET: z.string().min(32).optional(),
+  SESSION_MAX_AGE_SECONDS: z.coerce.number().int().min(300).default(60 * 60 * 12),
+  SMTP_URL: z.string().min(1).optional(),
+  MAIL_FROM: z.string().min(3).default("Countersign <no-reply@localhost>"),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  COUNTERSIGN_DEVNET: z.enum(["on", "off"]).default("on"),
+  DEVNET_PORT: z.coerce.number().int().min(0).max(65535).default(8545),
+  DEVNET_RPC_URL: z.string().optional(),
+});
+
+export type Env = z.infer<typeof schema> & { origin: string; rpId: string; dataDir: string };
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`Invalid configuration: ${detail}`);
+  }
+  const e = parsed.data;
+  const origin = (e.COUNTERSIGN_ORIGIN ?? `http://localhost:${e.PORT}`).replace(/\/$/, "");
+  cached = {
+    ...e,
+    origin,
+    rpId: e.COUNTERSIGN_RP_ID ?? new URL(origin).hostname,
+    dataDir: path.resolve(e.COUNTERSIGN_DATA_DIR ?? defaultDataDir()),
+  };
+  return cached;
+}
+
+/** Outside the source tree, so Tailwind's scanner and git never see database files. */
+export function defaultDataDir(): string {
+  const base = process.env.XDG_DATA_HOME ?? path.join(homedir(), ".local", "share");
+  return path.join(base, "countersign");
+}
+
+/** For tests that change the environment between cases. */
+export function resetEnvCache(): void {
+  cached = undefined;
+}

@@ -1,0 +1,32 @@
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "@/lib/generated/prisma/client";
+import { env } from "@/lib/config/env";
+
+export type Db = InstanceType<typeof PrismaClient>;
+/** A Prisma interactive-transaction client: what domain functions take when they must join a transaction. */
+export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+export type DbOrTx = Db | Tx;
+
+const globalForDb = globalThis as unknown as { __countersignDb?: { url: string; client: Db } };
+
+/**
+ * The process-wide Prisma client. It talks PostgreSQL over `pg` to DATABASE_URL: a real server, or
+ * the embedded PGlite served on a loopback socket by tools/start.ts (there the pool is 1, because
+ * PGlite is a single-connection database).
+ */
+export function db(): Db {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error("DATABASE_URL is not set (npm start provides the embedded database)");
+  const existing = globalForDb.__countersignDb;
+  if (existing && existing.url === url) return existing.client;
+  const adapter = new PrismaPg({ connectionString: url, max: env().DATABASE_POOL_MAX });
+  const client = new PrismaClient({ adapter }) as Db;
+  globalForDb.__countersignDb = { url, client };
+  return client;
+}
+
+export async function disconnectDb(): Promise<void> {
+  const existing = globalForDb.__countersignDb;
+  globalForDb.__countersignDb = undefined;
+  if (existing) await existing.client.$disconnect();
+}

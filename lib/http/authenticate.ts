@@ -1,0 +1,65 @@
+import { db } from "@/lib/db/client";
+import { verifyCredential } from "@/lib/auth/credentials";
+import { isPermission, roleCan } from "@/lib/auth/permissions";
+import { readCookie, resolveSession, sessionCookieName } from "@/lib/auth/session";
+import { env } from "@/lib/config/env";
+import type { RouteContract } from "./contract";
+import { ForbiddenError, UnauthorizedError } from "./errors";
+import type { Principal } from "./principal";
+
+function presentedApiKey(req: Request): string | null {
+  const header = req.headers.get("x-api-key");
+  if (header) return header.trim();
+  const auth = req.headers.get("authorization");
+  if (auth?.toLowerCase().startsWith("bearer ")) return auth.slice(7).trim();
+  return null;
+}
+
+const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/**
+ * Cookie-authenticated writes must come from our own origin. Browsers always send Origin on
+ * cross-site POSTs, and SameSite=Lax plus the JSON content type already block form posts; this
+ * closes the remaining gap (e.g. a sibling subdomain).
+ */
+function checkOrigin(req: Request) {
+  if (!UNSAFE.has(req.method)) return;
+  const origin = req.headers.get("origin");
+  if (origin && origin !== env().origin && origin !== new URL(req.url).origin) throw new ForbiddenError("Cross-origin request refused");
+}
+
+/**
+ * Authenticates a request in the modes the route accepts. A presented API key is decisive: if it is
+ * invalid the request is refused even when a session cookie is also present.
+ */
+export async function authenticate(req: Request, contract: Pick<RouteContract, "auth" | "permission" | "requireOrganization">): Promise<Principal> {
+  const modes = contract.auth;
+  const key = presentedApiKey(req);
+  if (key !== null && modes.includes("apiKey")) {
+    const credential = await verifyCredential(db(), key);
+    if (!credential) throw new UnauthorizedError("Invalid or revoked API key");
+    if (contract.permission && !(credential.scopes.includes(contract.permission) || credential.scopes.includes("*"))) {
+      throw new ForbiddenError(`API key lacks the "${contract.permission}" scope`);
+    }
+    return { type: "credential", credential, organizationId: credential.organizationId };
+  }
+  if (modes.includes("session")) {
+    const session = await resolveSession(db(), readCookie(req.headers.get("cookie"), sessionCookieName()));
+    if (session) {
+      checkOrigin(req);
+      const org = session.organization;
+      if ((contract.requireOrganization || contract.permission) && !org) throw new ForbiddenError("No active organization");
+      if (contract.permission && org && !roleCan(org.role, contract.permission)) {
+        throw new ForbiddenError(`Your role (${org.role}) does not allow ${contract.permission}`);
+      }
+      return { type: "user", session, userId: session.user.id, organizationId: org?.id ?? null, role: org?.role ?? null };
+    }
+  }
+  if (modes.includes("public")) return { type: "anonymous" };
+  if (key !== null) throw new UnauthorizedError("This endpoint does not accept API keys");
+  throw new UnauthorizedError("Authentication required");
+}
+
+export function assertPermissionName(p: string | undefined) {
+  if (p !== undefined && !isPermission(p)) throw new Error(`Unknown permission ${p}`);
+}

@@ -1,0 +1,115 @@
+/**
+ * `npm start`: everything a fresh clone needs, in one process tree.
+ *   1. a data directory outside the source tree (COUNTERSIGN_DATA_DIR, default ~/.local/share/countersign)
+ *   2. a master key (a local key file is created on first run; production supplies its own)
+ *   3. PostgreSQL: DATABASE_URL if set, else embedded PGlite persisted in the data directory
+ *   4. migrations
+ *   5. a local EVM devnet (anvil) with the Safe v1.5 contracts, unless COUNTERSIGN_DEVNET=off
+ *   6. a production build when the sources changed since the last one, then `next start`
+ * `npm run dev` does the same with `next dev`.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { startEmbeddedDatabase, type EmbeddedDatabase } from "@/lib/db/embedded";
+import { migrate } from "@/lib/db/migrate";
+import { ensureLocalMasterKeyFile } from "@/lib/keystore/master-key";
+import { defaultDataDir } from "@/lib/config/env";
+
+const dev = process.argv.includes("--dev");
+const root = process.cwd();
+
+function say(msg: string) {
+  process.stdout.write(`[countersign] ${msg}\n`);
+}
+
+if (existsSync(path.join(root, ".env"))) process.loadEnvFile(path.join(root, ".env"));
+
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST ?? "127.0.0.1";
+const dataDir = path.resolve(process.env.COUNTERSIGN_DATA_DIR ?? defaultDataDir());
+mkdirSync(dataDir, { recursive: true });
+const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), COUNTERSIGN_DATA_DIR: dataDir };
+
+const cleanups: Array<() => Promise<void>> = [];
+async function shutdown(code: number) {
+  for (const c of cleanups.reverse()) await c().catch(() => undefined);
+  process.exit(code);
+}
+
+function sourceFingerprint(): string {
+  const h = createHash("sha256");
+  const walk = (dir: string) => {
+    if (!existsSync(dir)) return;
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else {
+        const s = statSync(p);
+        h.update(`${p}:${s.size}:${s.mtimeMs}\n`);
+      }
+    }
+  };
+  for (const d of ["app", "components", "lib", "public"]) walk(path.join(root, d));
+  for (const f of ["next.config.ts", "package-lock.json", "postcss.config.mjs", "tsconfig.json"]) {
+    if (existsSync(f)) h.update(`${f}:${statSync(f).mtimeMs}\n`);
+  }
+  return h.digest("hex");
+}
+
+async function main() {
+  if (!env.COUNTERSIGN_MASTER_KEY && !env.COUNTERSIGN_MASTER_KEY_FILE) {
+    const { file, created } = await ensureLocalMasterKeyFile(dataDir);
+    env.COUNTERSIGN_MASTER_KEY_FILE = file;
+    if (created) say(`created a local master key at ${file} (development only: production must supply COUNTERSIGN_MASTER_KEY or COUNTERSIGN_MASTER_KEY_FILE from a secret manager)`);
+  }
+
+  let embedded: EmbeddedDatabase | undefined;
+  if (!env.DATABASE_URL) {
+    embedded = await startEmbeddedDatabase({ dataDir: path.join(dataDir, "pgdata") });
+    cleanups.push(() => embedded!.stop());
+    env.DATABASE_URL = embedded.url;
+    env.DATABASE_POOL_MAX ??= "1";
+    env.COUNTERSIGN_DEV_OUTBOX ??= "on";
+    say(`embedded PostgreSQL (PGlite) in ${path.join(dataDir, "pgdata")}, served on 127.0.0.1:${embedded.port}`);
+  }
+  const m = await migrate(env.DATABASE_URL);
+  say(m.applied.length ? `applied migrations: ${m.applied.join(", ")}` : "database schema is up to date");
+
+  if ((env.COUNTERSIGN_DEVNET ?? "on") !== "off" && !env.DEVNET_RPC_URL) {
+    const { startDevnet } = await import("@/lib/chain/devnet");
+    const wanted = Number(env.DEVNET_PORT ?? 8545);
+    const devnet = await startDevnet({ port: wanted, dataDir }).catch(() => startDevnet({ port: 0, dataDir }));
+    cleanups.push(() => devnet.stop());
+    env.DEVNET_RPC_URL = devnet.rpcUrl;
+    env.DEVNET_CHAIN_ID = String(devnet.chainId);
+    const deploy = await import("@/lib/safe/deploy").catch(() => null);
+    if (deploy && "deploySafeContracts" in deploy) await (deploy.deploySafeContracts as (url: string) => Promise<unknown>)(devnet.rpcUrl);
+    const funded = devnet.fundedAccounts[0];
+    say(`local devnet (anvil) at ${devnet.rpcUrl}, chain ${devnet.chainId}; funded dev account ${funded?.address ?? "?"} (its key is the public test mnemonic's: never use it elsewhere)`);
+  }
+
+  const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
+  if (!dev) {
+    const stamp = path.join(root, ".next", "countersign-build.txt");
+    const fp = sourceFingerprint();
+    const built = existsSync(path.join(root, ".next", "BUILD_ID")) && existsSync(stamp) && readFileSync(stamp, "utf8") === fp;
+    if (!built) {
+      say("building the app (first start, or the sources changed) …");
+      const r = spawnSync(process.execPath, [nextBin, "build"], { stdio: "inherit", env: { ...env, NODE_ENV: "production" } });
+      if (r.status !== 0) throw new Error("next build failed");
+      writeFileSync(stamp, fp);
+    }
+  }
+
+  const child = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-p", String(port), "-H", host], { stdio: "inherit", env });
+  say(`Countersign on http://localhost:${port}`);
+  for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => child.kill(sig));
+  child.on("exit", (code) => void shutdown(code ?? 0));
+}
+
+main().catch(async (err) => {
+  process.stderr.write(`[countersign] start failed: ${(err as Error).message}\n`);
+  await shutdown(1);
+});
