@@ -1,0 +1,89 @@
+/**
+ * `npm test`: every test.
+ *   1. unit + integration (vitest) with the data layer on embedded PGlite
+ *   2. the data-layer suites again on a real PostgreSQL server (a throwaway cluster on 127.0.0.1)
+ *   3. end-to-end in Debian's Chromium (Playwright) against `npm start`
+ * Installs what the machine lacks (chromium, postgresql) with apt when run as root.
+ * Ends with one line "N passed, N failed".
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { findPostgresBin, startPostgres } from "./lib/postgres";
+
+const DATA_LAYER_SUITES = ["tests/db", "tests/api", "tests/auth", "tests/system"];
+const only = process.argv.slice(2); // e.g. `npm test -- unit` or `-- e2e`
+const want = (stage: string) => only.length === 0 || only.includes(stage);
+
+function sh(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): number {
+  const r = spawnSync(cmd, args, { stdio: "inherit", env: { ...process.env, ...env } });
+  return r.status ?? 1;
+}
+
+function aptInstall(pkgs: string[]) {
+  if (process.getuid?.() !== 0) throw new Error(`missing ${pkgs.join(", ")}: install with apt-get install -y ${pkgs.join(" ")}`);
+  process.stdout.write(`[test] installing ${pkgs.join(", ")} with apt …\n`);
+  sh("apt-get", ["update", "-qq"]);
+  if (sh("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...pkgs], { DEBIAN_FRONTEND: "noninteractive" }) !== 0) throw new Error(`apt-get install ${pkgs.join(" ")} failed`);
+}
+
+function ensurePrerequisites() {
+  const need: string[] = [];
+  if (want("e2e") && !existsSync(process.env.CHROMIUM_PATH ?? "/usr/bin/chromium")) need.push("chromium");
+  if (want("pg") && !findPostgresBin()) need.push("postgresql");
+  if (need.length) aptInstall(need);
+}
+
+type Tally = { passed: number; failed: number; skipped: number };
+const total: Tally = { passed: 0, failed: 0, skipped: 0 };
+
+function vitest(label: string, files: string[], env: NodeJS.ProcessEnv = {}): number {
+  const out = path.join(mkdtempSync(path.join(tmpdir(), "cs-vitest-")), "report.json");
+  process.stdout.write(`\n[test] ${label}\n`);
+  const code = sh("npx", ["vitest", "run", ...files, "--reporter=default", "--reporter=json", `--outputFile.json=${out}`], env);
+  if (existsSync(out)) {
+    const r = JSON.parse(readFileSync(out, "utf8")) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
+    total.passed += r.numPassedTests;
+    total.failed += r.numFailedTests;
+    total.skipped += r.numPendingTests + r.numTodoTests;
+  } else if (code !== 0) total.failed += 1;
+  return code;
+}
+
+function playwright(): number {
+  const out = path.join(mkdtempSync(path.join(tmpdir(), "cs-pw-")), "report.json");
+  process.stdout.write("\n[test] end-to-end (Playwright, Chromium)\n");
+  const code = sh("npx", ["playwright", "test", "--reporter=list,json"], { PLAYWRIGHT_JSON_OUTPUT_NAME: out, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: "1" });
+  if (existsSync(out)) {
+    const r = JSON.parse(readFileSync(out, "utf8")) as { stats: { expected: number; unexpected: number; flaky: number; skipped: number } };
+    total.passed += r.stats.expected;
+    total.failed += r.stats.unexpected + r.stats.flaky;
+    total.skipped += r.stats.skipped;
+  } else if (code !== 0) total.failed += 1;
+  return code;
+}
+
+async function main() {
+  ensurePrerequisites();
+  const codes: number[] = [];
+  if (want("unit")) codes.push(vitest("unit and integration (embedded PGlite)", []));
+  if (want("pg")) {
+    const pg = await startPostgres();
+    try {
+      codes.push(vitest(`data layer on a real PostgreSQL server (${pg.url})`, DATA_LAYER_SUITES, { TEST_PG_ADMIN_URL: pg.url }));
+    } finally {
+      pg.stop();
+    }
+  }
+  if (want("e2e")) codes.push(playwright());
+  const failed = codes.some((c) => c !== 0) || total.failed > 0;
+  process.stdout.write(`\n${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ""}\n`);
+  process.exit(failed ? 1 : 0);
+}
+
+main().catch((err) => {
+  process.stderr.write(`[test] ${(err as Error).message}\n`);
+  process.stdout.write(`\n${total.passed} passed, ${total.failed + 1} failed\n`);
+  process.exit(1);
+});
