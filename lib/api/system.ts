@@ -25,3 +25,12 @@ export const openapi = defineRoute({
   auth: ["public"],
   responses: { 200: z.record(z.string(), z.unknown()) },
 });
+
+export const notFound = defineRoute({
+  method: "GET",
+  path: "/api/{path}",
+  summary: "Any path under /api that no route serves: 404 in the API's error shape",
+  tags: ["System"],
+  auth: ["public"],
+  responses: { 404: z.object({ statusCode: z.literal(404), message: z.string() }) },
+});
