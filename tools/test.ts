@@ -3,6 +3,7 @@
  *   1. unit + integration (vitest) with the data layer on embedded PGlite
  *   2. the data-layer suites again on a real PostgreSQL server (a throwaway cluster on 127.0.0.1)
  *   3. end-to-end in Debian's Chromium (Playwright) against `npm start`
+ *   0. the type checker over the whole project (app, lib, tests, tools)
  * Installs what the machine lacks (chromium, postgresql) with apt when run as root.
  * Ends with one line "N passed, N failed".
  */
@@ -16,7 +17,7 @@ const DATA_LAYER_SUITES = ["tests/db", "tests/api", "tests/auth", "tests/system"
 const only = process.argv.slice(2); // e.g. `npm test -- unit` or `-- e2e`
 const want = (stage: string) => only.length === 0 || only.includes(stage);
 
-function sh(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): number {
+function sh(cmd: string, args: string[], env: Record<string, string> = {}): number {
   const r = spawnSync(cmd, args, { stdio: "inherit", env: { ...process.env, ...env } });
   return r.status ?? 1;
 }
@@ -38,7 +39,7 @@ function ensurePrerequisites() {
 type Tally = { passed: number; failed: number; skipped: number };
 const total: Tally = { passed: 0, failed: 0, skipped: 0 };
 
-function vitest(label: string, files: string[], env: NodeJS.ProcessEnv = {}): number {
+function vitest(label: string, files: string[], env: Record<string, string> = {}): number {
   const out = path.join(mkdtempSync(path.join(tmpdir(), "cs-vitest-")), "report.json");
   process.stdout.write(`\n[test] ${label}\n`);
   const code = sh("npx", ["vitest", "run", ...files, "--reporter=default", "--reporter=json", `--outputFile.json=${out}`], env);
@@ -67,6 +68,12 @@ function playwright(): number {
 async function main() {
   ensurePrerequisites();
   const codes: number[] = [];
+  if (want("typecheck")) {
+    process.stdout.write("\n[test] typecheck (tsc --noEmit)\n");
+    const code = sh("npx", ["tsc", "--noEmit", "-p", "."]);
+    if (code !== 0) total.failed += 1;
+    codes.push(code);
+  }
   if (want("unit")) codes.push(vitest("unit and integration (embedded PGlite)", []));
   if (want("pg")) {
     const pg = await startPostgres();

@@ -27,7 +27,7 @@ const schema = z.object({
   DEVNET_RPC_URL: z.string().optional(),
 });
 
-export type Env = z.infer<typeof schema> & { origin: string; rpId: string; dataDir: string };
+export type Env = z.infer<typeof schema> & { origin: string; rpId: string };
 
 let cached: Env | undefined;
 
@@ -44,7 +44,6 @@ export function env(): Env {
     ...e,
     origin,
     rpId: e.COUNTERSIGN_RP_ID ?? new URL(origin).hostname,
-    dataDir: path.resolve(e.COUNTERSIGN_DATA_DIR ?? defaultDataDir()),
   };
   return cached;
 }
