@@ -90,6 +90,16 @@ async function main() {
     say(`local devnet (anvil) at ${devnet.rpcUrl}, chain ${devnet.chainId}; funded dev account ${funded?.address ?? "?"} (its key is the public test mnemonic's: never use it elsewhere)`);
   }
 
+  {
+    const { configuredNetworks, syncNetworks } = await import("@/lib/chain/network-registry");
+    process.env.DATABASE_URL = env.DATABASE_URL;
+    const { db, disconnectDb } = await import("@/lib/db/client");
+    const networks = configuredNetworks(env);
+    await syncNetworks(db(), networks);
+    await disconnectDb();
+    say(`networks: ${networks.filter((n) => n.enabled).map((n) => `${n.name} (${n.chainId})`).join(", ") || "none enabled"}`);
+  }
+
   const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
   if (!dev) {
     const stamp = path.join(root, ".next", "countersign-build.txt");

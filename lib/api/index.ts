@@ -1,7 +1,8 @@
 import type { RouteContract } from "@/lib/http/contract";
 import * as auth from "./auth";
+import * as chain from "./chain";
 import * as organizations from "./organizations";
 import * as system from "./system";
 
 /** Every API contract, for GET /openapi.json. tests/api/openapi.test.ts checks no route is missing. */
-export const allContracts: RouteContract[] = [...Object.values(system), ...Object.values(auth), ...Object.values(organizations)] as RouteContract[];
+export const allContracts: RouteContract[] = [...Object.values(system), ...Object.values(auth), ...Object.values(organizations), ...Object.values(chain)] as RouteContract[];
