@@ -45,6 +45,8 @@ export default defineConfig({
       DATABASE_URL: "",
       DEVNET_RPC_URL: "",
       LOG_LEVEL: "warn",
+      // Foundation flows need no server primes; keep both cores for the browser and the app.
+      COUNTERSIGN_PRIME_POOL_TARGET: "0",
       NEXT_TELEMETRY_DISABLED: "1",
     },
   },

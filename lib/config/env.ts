@@ -25,6 +25,7 @@ const schema = z.object({
   COUNTERSIGN_DEVNET: z.enum(["on", "off"]).default("on"),
   DEVNET_PORT: z.coerce.number().int().min(0).max(65535).default(8545),
   DEVNET_RPC_URL: z.string().optional(),
+  COUNTERSIGN_PRIME_POOL_TARGET: z.coerce.number().int().min(0).max(400).default(8),
 });
 
 export type Env = z.infer<typeof schema> & { origin: string; rpId: string };
