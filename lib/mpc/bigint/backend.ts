@@ -1,0 +1,22 @@
+import type { FixedBaseTable } from "./fixed-base";
+
+/** Contract every arithmetic backend fulfils. Callers (pow.ts, fixed-base.ts) normalise inputs. */
+export interface BigIntBackend {
+  readonly name: BackendName;
+  /** True when the backend can run on this platform (e.g. WebAssembly present and compiled). */
+  isAvailable(): boolean;
+  /** base^exp mod m with 0 ≤ base < m, exp ≥ 0, m > 1 (any parity). */
+  modPow(base: bigint, exp: bigint, m: bigint): bigint;
+  /** Π bases[i]^exps[i] mod m with 0 ≤ bases[i] < m, exps[i] ≥ 0, m > 1, equal lengths ≥ 1. */
+  multiExp(bases: readonly bigint[], exps: readonly bigint[], m: bigint): bigint;
+  /**
+   * Π_t Π_k tables[t].powers[k]^digits[t][k] mod m, where digits[t] are radix-2^windowBits digits
+   * (least significant first, at most powers.length of them) and all tables share modulus and
+   * window. Optional: fixed-base.ts falls back to its own BigInt bucket method.
+   */
+  fixedBaseProduct?(tables: readonly FixedBaseTable[], digits: readonly Uint16Array[]): bigint;
+  /** [g^(2^(w·k)) mod m for k < count] with 0 ≤ g < m, m > 1. Optional: else repeated modPow. */
+  fixedBasePowers?(g: bigint, m: bigint, count: number, windowBits: number): bigint[];
+}
+
+export type BackendName = "bigint" | "wasm";

@@ -1,0 +1,191 @@
+/**
+ * Paillier encryption with g = 1 + N (spec §0.3, §2.1). Plaintexts are signed integers in
+ * [−(N−1)/2, (N−1)/2]; decryption returns the centred representative. With the factorisation
+ * known, encryption nonces and decryption use CRT.
+ */
+import { createCrtContext, crtCombine, crtPowWith, gcd, lcm, mod, modInv, modPow, multiExp, randomUnit, type CrtContext } from "./bigint";
+import { PaillierError } from "./errors";
+
+export interface PaillierPublicKey {
+  readonly N: bigint;
+  readonly N2: bigint;
+  /** (N−1)/2: the largest plaintext magnitude. */
+  readonly halfN: bigint;
+}
+
+export interface PaillierSecretKey extends PaillierPublicKey {
+  readonly p: bigint;
+  readonly q: bigint;
+  /** φ(N) = (p−1)(q−1). */
+  readonly phi: bigint;
+  /** λ = lcm(p−1, q−1). */
+  readonly lambda: bigint;
+  /** CRT context for exponentiation mod N² (unit group exponents p(p−1), q(q−1)). */
+  readonly crtN2: CrtContext;
+  /** CRT context for exponentiation mod N. */
+  readonly crtN: CrtContext;
+  /** (−q)^−1 mod p and (−p)^−1 mod q for per-prime decryption. */
+  readonly hp: bigint;
+  readonly hq: bigint;
+}
+
+export function paillierPublicKey(N: bigint): PaillierPublicKey {
+  if (N < 15n || N % 2n === 0n) throw new PaillierError("Paillier modulus must be odd and composite-sized");
+  return { N, N2: N * N, halfN: (N - 1n) / 2n };
+}
+
+/** Key from two distinct odd primes (the caller supplies safe primes; they are not re-tested here). */
+export function paillierSecretKey(p: bigint, q: bigint): PaillierSecretKey {
+  if (p === q) throw new PaillierError("Paillier primes must differ");
+  if (p < 3n || q < 3n || p % 2n === 0n || q % 2n === 0n) throw new PaillierError("Paillier primes must be odd");
+  const N = p * q;
+  const phi = (p - 1n) * (q - 1n);
+  if (gcd(N, phi) !== 1n) throw new PaillierError("gcd(N, φ(N)) must be 1");
+  const p2 = p * p;
+  const q2 = q * q;
+  return {
+    ...paillierPublicKey(N),
+    p,
+    q,
+    phi,
+    lambda: lcm(p - 1n, q - 1n),
+    crtN2: createCrtContext(p2, q2, { phiP: p * (p - 1n), phiQ: q * (q - 1n) }),
+    crtN: createCrtContext(p, q),
+    hp: modInv(mod(-q, p), p),
+    hq: modInv(mod(-p, q), q),
+  };
+}
+
+function isSecret(key: PaillierPublicKey): key is PaillierSecretKey {
+  return "crtN2" in key;
+}
+
+/** 0 < x < N and gcd(x, N) = 1. */
+export function isUnitModN(x: bigint, N: bigint): boolean {
+  return x > 0n && x < N && gcd(x, N) === 1n;
+}
+
+/** C ∈ Z*_{N²}: 0 < C < N² and gcd(C, N) = 1. */
+export function isCiphertext(key: PaillierPublicKey, c: bigint): boolean {
+  return c > 0n && c < key.N2 && gcd(c, key.N) === 1n;
+}
+
+export function assertPlaintext(key: PaillierPublicKey, m: bigint): void {
+  if (m > key.halfN || m < -key.halfN) throw new PaillierError("plaintext outside [−(N−1)/2, (N−1)/2]");
+}
+
+/** base^exp mod N² (CRT when the key is secret). */
+export function powN2(key: PaillierPublicKey, base: bigint, exp: bigint): bigint {
+  return isSecret(key) ? crtPowWith(key.crtN2, base, exp) : modPow(base, exp, key.N2);
+}
+
+/** base^exp mod N (CRT when the key is secret). */
+export function powN(key: PaillierPublicKey, base: bigint, exp: bigint): bigint {
+  return isSecret(key) ? crtPowWith(key.crtN, base, exp) : modPow(base, exp, key.N);
+}
+
+/**
+ * Π bases[i]^exps[i] mod N². With the secret key every base must be a unit (callers check
+ * ciphertext domains first): exponents are then reduced mod p(p−1), q(q−1) per prime square.
+ */
+export function multiPowN2(key: PaillierPublicKey, bases: readonly bigint[], exps: readonly bigint[]): bigint {
+  if (!isSecret(key)) return multiExp(bases, exps, key.N2);
+  const { p: p2, q: q2, phiP, phiQ } = key.crtN2;
+  const rp = multiExp(bases, exps.map((e) => mod(e, phiP ?? p2)), p2);
+  const rq = multiExp(bases, exps.map((e) => mod(e, phiQ ?? q2)), q2);
+  return crtCombine(rp, p2, rq, q2);
+}
+
+/** Π bases[i]^exps[i] mod N (CRT with the secret key; bases must then be units). */
+export function multiPowN(key: PaillierPublicKey, bases: readonly bigint[], exps: readonly bigint[]): bigint {
+  if (!isSecret(key)) return multiExp(bases, exps, key.N);
+  const { p, q } = key;
+  const rp = multiExp(bases, exps.map((e) => mod(e, p - 1n)), p);
+  const rq = multiExp(bases, exps.map((e) => mod(e, q - 1n)), q);
+  return crtCombine(rp, p, rq, q);
+}
+
+/** r^N mod N²: the message-independent part of a ciphertext, precomputable while idle. */
+export function noncePower(key: PaillierPublicKey, r: bigint): bigint {
+  if (!isUnitModN(r, key.N)) throw new PaillierError("Paillier nonce must be in Z*_N");
+  return powN2(key, r, key.N);
+}
+
+/** A nonce r ∈ Z*_N with its power r^N mod N², generated ahead of time (e.g. while idle). */
+export interface NoncePower {
+  readonly r: bigint;
+  readonly rN: bigint;
+}
+
+export function precomputeNonce(key: PaillierPublicKey): NoncePower {
+  const r = randomUnit(key.N);
+  return { r, rN: noncePower(key, r) };
+}
+
+/** (1 + m̄·N)·rN mod N² for a precomputed rN = r^N mod N². */
+export function encryptWithNoncePower(key: PaillierPublicKey, m: bigint, rN: bigint): bigint {
+  assertPlaintext(key, m);
+  return ((1n + mod(m, key.N) * key.N) * rN) % key.N2;
+}
+
+/** enc_N(m; r). Uses CRT for r^N when `key` is the secret key. */
+export function encryptWithNonce(key: PaillierPublicKey, m: bigint, r: bigint): bigint {
+  assertPlaintext(key, m);
+  return encryptWithNoncePower(key, m, noncePower(key, r));
+}
+
+export function encrypt(key: PaillierPublicKey, m: bigint): { ciphertext: bigint; nonce: bigint } {
+  const nonce = randomUnit(key.N);
+  return { ciphertext: encryptWithNonce(key, m, nonce), nonce };
+}
+
+/** Centred plaintext of c; rejects anything outside Z*_{N²}. */
+export function decrypt(key: PaillierSecretKey, c: bigint): bigint {
+  if (!isCiphertext(key, c)) throw new PaillierError("ciphertext not in Z*_{N²}");
+  const { p, q } = key;
+  const mp = decryptModPrime(c, p, key.hp);
+  const mq = decryptModPrime(c, q, key.hq);
+  const m = crtCombine(mp, p, mq, q);
+  return m > key.halfN ? m - key.N : m;
+}
+
+/** m mod p = L_p(c^(p−1) mod p²)·h_p mod p, with L_p(u) = (u−1)/p and h_p = (−q)^−1 mod p. */
+function decryptModPrime(c: bigint, p: bigint, h: bigint): bigint {
+  const p2 = p * p;
+  const u = modPow(c, p - 1n, p2);
+  if (u % p !== 1n) throw new PaillierError("ciphertext is malformed");
+  return (((u - 1n) / p) * h) % p;
+}
+
+/** Textbook decryption L(c^λ mod N²)·μ mod N; kept as a cross-check of the CRT path. */
+export function decryptTextbook(key: PaillierSecretKey, c: bigint): bigint {
+  if (!isCiphertext(key, c)) throw new PaillierError("ciphertext not in Z*_{N²}");
+  const u = modPow(c, key.lambda, key.N2);
+  if (u % key.N !== 1n) throw new PaillierError("ciphertext is malformed");
+  const mu = modInv(key.lambda, key.N);
+  const m = (((u - 1n) / key.N) * mu) % key.N;
+  return m > key.halfN ? m - key.N : m;
+}
+
+/** C1 ⊕ C2 = C1·C2 mod N². */
+export function add(key: PaillierPublicKey, c1: bigint, c2: bigint): bigint {
+  if (!isCiphertext(key, c1) || !isCiphertext(key, c2)) throw new PaillierError("ciphertext not in Z*_{N²}");
+  return (c1 * c2) % key.N2;
+}
+
+/** k ⊙ C = C^k mod N² (negative k inverts C); like the crate, requires gcd(|k|, N) = 1. */
+export function scalarMul(key: PaillierPublicKey, c: bigint, k: bigint): bigint {
+  if (!isCiphertext(key, c)) throw new PaillierError("ciphertext not in Z*_{N²}");
+  if (gcd(k < 0n ? -k : k, key.N) !== 1n) throw new PaillierError("scalar must be coprime to N");
+  return powN2(key, c, k);
+}
+
+/** (k ⊙ C) ⊕ enc(m; r) in one simultaneous exponentiation: C^k · (1 + m̄N) · r^N mod N². */
+export function affine(key: PaillierPublicKey, c: bigint, k: bigint, m: bigint, r: bigint): bigint {
+  if (!isCiphertext(key, c)) throw new PaillierError("ciphertext not in Z*_{N²}");
+  if (gcd(k < 0n ? -k : k, key.N) !== 1n) throw new PaillierError("scalar must be coprime to N");
+  if (!isUnitModN(r, key.N)) throw new PaillierError("Paillier nonce must be in Z*_N");
+  assertPlaintext(key, m);
+  const powers = multiPowN2(key, [c, r], [k, key.N]);
+  return ((1n + mod(m, key.N) * key.N) * powers) % key.N2;
+}

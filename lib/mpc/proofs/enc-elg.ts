@@ -1,0 +1,173 @@
+/**
+ * Π^enc-elg — Paillier range proof tied to an El-Gamal commitment (spec §4.1).
+ * Statement: N0, C = enc_N0(x; ρ), points A, B = b·G, X = b·A + x·G. Witness x ∈ ±2^ℓ, ρ, b.
+ * Proves x ∈ ±2^(ℓ+ε). Ring-Pedersen parameters are the verifier's.
+ */
+import { mod, randomUnit } from "../bigint";
+import { mul, mulG, pointFromHex, pointToHex, q, randomScalar, scalarFromHex, scalarToHex, toScalar, type Point } from "../curve";
+import { isCiphertext, isUnitModN, multiPowN, multiPowN2, type PaillierPublicKey } from "../paillier";
+import type { SecurityProfile } from "../params";
+import { pedersenContext, type RingPedersenParams } from "../ring-pedersen";
+import { challengeXof, T, type SharedState } from "../transcript";
+import {
+  asRecord,
+  auxValue,
+  bitLengthCap,
+  check,
+  decodeModElement,
+  decodeSigned,
+  encodeModElement,
+  encodeSigned,
+  inSymmetric,
+  pow2,
+  rangeParamsValue,
+  sampleSymmetric,
+} from "./common";
+
+export const ENC_ELG = "enc_elg";
+
+export interface EncElgStatement {
+  /** Prover's Paillier key (pass the secret key when proving to use CRT). */
+  readonly N0: PaillierPublicKey;
+  readonly C: bigint;
+  readonly A: Point;
+  readonly B: Point;
+  readonly X: Point;
+}
+
+export interface EncElgWitness {
+  readonly x: bigint;
+  readonly rho: bigint;
+  readonly b: bigint;
+}
+
+export interface EncElgProof {
+  readonly S: bigint;
+  readonly T: bigint;
+  readonly D: bigint;
+  readonly Y: Point;
+  readonly Z: Point;
+  readonly z1: bigint;
+  readonly z2: bigint;
+  readonly z3: bigint;
+  readonly w: bigint;
+}
+
+function challenge(ss: SharedState, profile: SecurityProfile, aux: RingPedersenParams, st: EncElgStatement, p: Pick<EncElgProof, "S" | "T" | "D" | "Y" | "Z">): bigint {
+  return challengeXof(ENC_ELG, ss, [
+    ["aux", auxValue(aux)],
+    ["params", rangeParamsValue(profile)],
+    ["N0", T.int(st.N0.N)],
+    ["C", T.int(st.C)],
+    ["A", T.point(st.A)],
+    ["B", T.point(st.B)],
+    ["X", T.point(st.X)],
+    ["S", T.int(p.S)],
+    ["T", T.int(p.T)],
+    ["D", T.int(p.D)],
+    ["Y", T.point(p.Y)],
+    ["Z", T.point(p.Z)],
+  ]).symmetricQ();
+}
+
+export function proveEncElg(
+  ss: SharedState,
+  profile: SecurityProfile,
+  aux: RingPedersenParams,
+  st: EncElgStatement,
+  wit: EncElgWitness,
+): EncElgProof {
+  const { ell, epsilon } = profile;
+  const N0 = st.N0;
+  const ped = pedersenContext(aux, profile);
+  const alpha = sampleSymmetric(pow2(ell + epsilon));
+  const mu = sampleSymmetric(pow2(ell) * aux.N);
+  const r = randomUnit(N0.N);
+  const beta = randomScalar();
+  const gamma = sampleSymmetric(pow2(ell + epsilon) * aux.N);
+  const commitment = {
+    S: ped.commit(wit.x, mu),
+    T: ped.commit(alpha, gamma),
+    D: ((1n + mod(alpha, N0.N) * N0.N) * multiPowN2(N0, [r], [N0.N])) % N0.N2,
+    Y: mul(st.A, beta).add(mulG(alpha)),
+    Z: mulG(beta),
+  };
+  const e = challenge(ss, profile, aux, st, commitment);
+  return {
+    ...commitment,
+    z1: alpha + e * wit.x,
+    z2: (r * multiPowN(N0, [wit.rho], [e])) % N0.N,
+    z3: gamma + e * mu,
+    w: toScalar(beta + e * wit.b),
+  };
+}
+
+/** Throws ProofError naming the failed check. Pass the verifier's own secret aux to use CRT. */
+export function verifyEncElg(
+  ss: SharedState,
+  profile: SecurityProfile,
+  aux: RingPedersenParams,
+  st: EncElgStatement,
+  proof: EncElgProof,
+): void {
+  const N0 = st.N0;
+  const ped = pedersenContext(aux, profile);
+  check(isCiphertext(N0, st.C), ENC_ELG, "C_domain");
+  check(ped.isUnit(proof.S), ENC_ELG, "S_domain");
+  check(ped.isUnit(proof.T), ENC_ELG, "T_domain");
+  check(isCiphertext(N0, proof.D), ENC_ELG, "D_domain");
+  check(isUnitModN(proof.z2, N0.N), ENC_ELG, "z2_domain");
+  check(proof.w >= 0n && proof.w < q, ENC_ELG, "w_domain");
+  check(inSymmetric(proof.z1, pow2(profile.ell + profile.epsilon)), ENC_ELG, "z1_range");
+  const e = challenge(ss, profile, aux, st, proof);
+  // enc(z1; z2) = D·C^e  ⇔  (1 + z1·N)·z2^N·C^(−e) = D
+  const lhs = ((1n + mod(proof.z1, N0.N) * N0.N) * multiPowN2(N0, [proof.z2, st.C], [N0.N, -e])) % N0.N2;
+  check(lhs === proof.D, ENC_ELG, "paillier_eq");
+  check(mul(st.A, proof.w).add(mulG(proof.z1)).equals(proof.Y.add(mul(st.X, e))), ENC_ELG, "elgamal_eq");
+  check(mulG(proof.w).equals(proof.Z.add(mul(st.B, e))), ENC_ELG, "commitment_eq");
+  check(ped.multiPow([aux.s, aux.t, proof.S], [proof.z1, proof.z3, -e]) === proof.T, ENC_ELG, "pedersen_eq");
+}
+
+export interface EncElgProofWire {
+  readonly S: string;
+  readonly T: string;
+  readonly D: string;
+  readonly Y: string;
+  readonly Z: string;
+  readonly z1: string;
+  readonly z2: string;
+  readonly z3: string;
+  readonly w: string;
+}
+
+export function encodeEncElgProof(p: EncElgProof, N0: PaillierPublicKey, aux: RingPedersenParams): EncElgProofWire {
+  return {
+    S: encodeModElement(p.S, aux.N, "enc_elg.S"),
+    T: encodeModElement(p.T, aux.N, "enc_elg.T"),
+    D: encodeModElement(p.D, N0.N2, "enc_elg.D"),
+    Y: pointToHex(p.Y, "enc_elg.Y"),
+    Z: pointToHex(p.Z, "enc_elg.Z"),
+    z1: encodeSigned(p.z1),
+    z2: encodeModElement(p.z2, N0.N, "enc_elg.z2"),
+    z3: encodeSigned(p.z3),
+    w: scalarToHex(p.w, "enc_elg.w"),
+  };
+}
+
+/** Strict decode: fixed widths for modular elements, bit caps on z1, z3 before any arithmetic. */
+export function decodeEncElgProof(w: unknown, profile: SecurityProfile, N0: PaillierPublicKey, aux: RingPedersenParams): EncElgProof {
+  const o = asRecord(w, "enc_elg", ["S", "T", "D", "Y", "Z", "z1", "z2", "z3", "w"]);
+  const { ell, epsilon } = profile;
+  return {
+    S: decodeModElement(o.S, "enc_elg.S", aux.N),
+    T: decodeModElement(o.T, "enc_elg.T", aux.N),
+    D: decodeModElement(o.D, "enc_elg.D", N0.N2),
+    Y: pointFromHex(o.Y, "enc_elg.Y"),
+    Z: pointFromHex(o.Z, "enc_elg.Z"),
+    z1: decodeSigned(o.z1, "enc_elg.z1", ell + epsilon + 1),
+    z2: decodeModElement(o.z2, "enc_elg.z2", N0.N),
+    z3: decodeSigned(o.z3, "enc_elg.z3", bitLengthCap(ell + epsilon, aux.N)),
+    w: scalarFromHex(o.w, "enc_elg.w"),
+  };
+}
+

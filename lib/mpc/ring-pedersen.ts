@@ -1,0 +1,172 @@
+/**
+ * Ring-Pedersen parameters (N̂, s, t) and commitments s^x·t^y mod N̂ (spec §2.2-2.4).
+ * A verifier works with its own parameters and knows their factorisation (CRT); a prover works
+ * with a peer's parameters and uses cached fixed-base tables for s and t.
+ */
+import {
+  createCrtContext,
+  createFixedBaseTable,
+  crtCombine,
+  crtPowWith,
+  defaultFixedBaseWindow,
+  fixedBaseMultiPow,
+  gcd,
+  mod,
+  modPow,
+  multiExp,
+  randomBelow,
+  randomUnit,
+  type CrtContext,
+  type FixedBaseTable,
+} from "./bigint";
+import { ParameterError } from "./errors";
+import { DEFAULT_PROFILE, type SecurityProfile } from "./params";
+
+export interface RingPedersenParams {
+  readonly N: bigint;
+  readonly s: bigint;
+  readonly t: bigint;
+}
+
+export interface RingPedersenSecret extends RingPedersenParams {
+  readonly p: bigint;
+  readonly q: bigint;
+  /** φ(N̂) = (p−1)(q−1). */
+  readonly phi: bigint;
+  /** s = t^λ mod N̂. */
+  readonly lambda: bigint;
+}
+
+function isUnit(x: bigint, N: bigint): boolean {
+  return x > 0n && x < N && gcd(x, N) === 1n;
+}
+
+/** §3.2's extra checks: s, t units and not in {1, N̂−1}. */
+export function isUsableRingPedersen(params: RingPedersenParams): boolean {
+  const { N, s, t } = params;
+  const degenerate = (x: bigint) => x === 1n || x === N - 1n;
+  return N % 2n === 1n && isUnit(s, N) && isUnit(t, N) && !degenerate(s) && !degenerate(t);
+}
+
+/** r ← Z*_N̂, t = r² mod N̂, λ ← [0, φ/4), s = t^λ mod N̂ (redrawn if s or t is degenerate). */
+export function generateRingPedersen(p: bigint, q: bigint): RingPedersenSecret {
+  if (p === q || p % 2n === 0n || q % 2n === 0n) throw new ParameterError("ring-Pedersen primes must be distinct and odd");
+  const N = p * q;
+  const phi = (p - 1n) * (q - 1n);
+  const crt = createCrtContext(p, q);
+  for (;;) {
+    const r = randomUnit(N);
+    const t = (r * r) % N;
+    const lambda = randomBelow(phi / 4n);
+    const s = crtPowWith(crt, t, lambda);
+    const out = { N, s, t, p, q, phi, lambda };
+    if (isUsableRingPedersen(out)) return out;
+  }
+}
+
+/** Exponent size bounds for the fixed-base tables (exponents beyond them fall back to modPow). */
+export function tableExponentBits(profile: SecurityProfile): { s: number; t: number } {
+  const { ell, epsilon, ellPrime, primeBits } = profile;
+  return {
+    s: Math.max(ell + epsilon + primeBits, ellPrime + epsilon) + 2,
+    t: ell + epsilon + 2 * primeBits + 4,
+  };
+}
+
+/** Arithmetic modulo N̂ for one parameter set: CRT if the factorisation is known, else tables. */
+export interface PedersenContext {
+  readonly params: RingPedersenParams;
+  /** s^x·t^y mod N̂ (signed exponents). */
+  commit(x: bigint, y: bigint): bigint;
+  /** base^exp mod N̂ (signed exponent; negative needs a unit base). */
+  pow(base: bigint, exp: bigint): bigint;
+  /** Π bases[i]^exps[i] mod N̂. */
+  multiPow(bases: readonly bigint[], exps: readonly bigint[]): bigint;
+  isUnit(x: bigint): boolean;
+}
+
+function hasSecret(params: RingPedersenParams): params is RingPedersenSecret {
+  return "phi" in params && "p" in params;
+}
+
+class CrtPedersen implements PedersenContext {
+  private readonly crt: CrtContext;
+  constructor(readonly params: RingPedersenSecret) {
+    this.crt = createCrtContext(params.p, params.q);
+  }
+  commit(x: bigint, y: bigint): bigint {
+    return this.multiPow([this.params.s, this.params.t], [x, y]);
+  }
+  pow(base: bigint, exp: bigint): bigint {
+    return crtPowWith(this.crt, base, exp);
+  }
+  multiPow(bases: readonly bigint[], exps: readonly bigint[]): bigint {
+    const { p, q } = this.params;
+    // Bases are units here (checked by callers), so exponents reduce mod p−1 and q−1.
+    const rp = multiExp(bases, exps.map((e) => mod(e, p - 1n)), p);
+    const rq = multiExp(bases, exps.map((e) => mod(e, q - 1n)), q);
+    return crtCombine(rp, p, rq, q);
+  }
+  isUnit(x: bigint): boolean {
+    return isUnit(x, this.params.N);
+  }
+}
+
+class TablePedersen implements PedersenContext {
+  constructor(
+    readonly params: RingPedersenParams,
+    private readonly sTable: FixedBaseTable,
+    private readonly tTable: FixedBaseTable,
+  ) {}
+  commit(x: bigint, y: bigint): bigint {
+    return fixedBaseMultiPow([this.sTable, this.tTable], [x, y]);
+  }
+  pow(base: bigint, exp: bigint): bigint {
+    return modPow(base, exp, this.params.N);
+  }
+  multiPow(bases: readonly bigint[], exps: readonly bigint[]): bigint {
+    return multiExp(bases, exps, this.params.N);
+  }
+  isUnit(x: bigint): boolean {
+    return isUnit(x, this.params.N);
+  }
+}
+
+const TABLE_CACHE_LIMIT = 8;
+const tableCache = new Map<string, TablePedersen>();
+
+/**
+ * Context for computations modulo N̂. With the secret (own parameters) it uses CRT; otherwise it
+ * builds fixed-base tables for s and t once per parameter set and caches them in memory.
+ */
+export function pedersenContext(params: RingPedersenParams, profile: SecurityProfile = DEFAULT_PROFILE): PedersenContext {
+  if (hasSecret(params)) return new CrtPedersen(params);
+  const key = `${params.N.toString(36)}:${params.s.toString(36)}:${params.t.toString(36)}:${profile.name}`;
+  const cached = tableCache.get(key);
+  if (cached) {
+    tableCache.delete(key);
+    tableCache.set(key, cached);
+    return cached;
+  }
+  if (!isUnit(params.s, params.N) || !isUnit(params.t, params.N)) {
+    throw new ParameterError("ring-Pedersen s and t must be units modulo N̂");
+  }
+  const bits = tableExponentBits(profile);
+  const window = defaultFixedBaseWindow(Math.max(bits.s, bits.t));
+  const ctx = new TablePedersen(
+    { N: params.N, s: params.s, t: params.t },
+    createFixedBaseTable(params.s, params.N, bits.s, window),
+    createFixedBaseTable(params.t, params.N, bits.t, window),
+  );
+  tableCache.set(key, ctx);
+  if (tableCache.size > TABLE_CACHE_LIMIT) {
+    const oldest = tableCache.keys().next().value;
+    if (oldest !== undefined) tableCache.delete(oldest);
+  }
+  return ctx;
+}
+
+/** Public part of the parameters (what is sent to peers). */
+export function publicRingPedersen(params: RingPedersenParams): RingPedersenParams {
+  return { N: params.N, s: params.s, t: params.t };
+}

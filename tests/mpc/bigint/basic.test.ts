@@ -1,0 +1,110 @@
+import { describe, expect, it } from "vitest";
+import {
+  abs,
+  bitLength,
+  fromBytesBE,
+  fromHex,
+  gcd,
+  InvalidArgumentError,
+  InvalidModulusError,
+  lcm,
+  mod,
+  modAdd,
+  modInv,
+  modMul,
+  modSub,
+  NotInvertibleError,
+  randomBits,
+  randomBytes,
+  toBytesBE,
+  toHex,
+} from "@/lib/mpc/bigint";
+import { oddModulus } from "./reference";
+
+describe("modular basics", () => {
+  it("mod is non-negative", () => {
+    expect(mod(-1n, 7n)).toBe(6n);
+    expect(mod(-14n, 7n)).toBe(0n);
+    expect(mod(15n, 7n)).toBe(1n);
+    expect(() => mod(3n, 0n)).toThrow(InvalidModulusError);
+  });
+
+  it("modAdd / modSub / modMul reduce into [0, m)", () => {
+    expect(modAdd(5n, 4n, 7n)).toBe(2n);
+    expect(modSub(2n, 5n, 7n)).toBe(4n);
+    expect(modMul(-3n, 5n, 7n)).toBe(6n);
+  });
+
+  it("gcd, lcm, abs", () => {
+    expect(gcd(12n, 18n)).toBe(6n);
+    expect(gcd(-12n, 18n)).toBe(6n);
+    expect(gcd(0n, 5n)).toBe(5n);
+    expect(gcd(0n, 0n)).toBe(0n);
+    expect(lcm(4n, 6n)).toBe(12n);
+    expect(lcm(-4n, 6n)).toBe(12n);
+    expect(lcm(0n, 6n)).toBe(0n);
+    expect(abs(-5n)).toBe(5n);
+    expect(abs(5n)).toBe(5n);
+  });
+
+  it("bitLength", () => {
+    expect(bitLength(0n)).toBe(0);
+    expect(bitLength(1n)).toBe(1);
+    expect(bitLength(255n)).toBe(8);
+    expect(bitLength(256n)).toBe(9);
+    expect(bitLength(-256n)).toBe(9);
+    expect(bitLength((1n << 3071n) | 5n)).toBe(3072);
+    for (let b = 1; b < 80; b++) expect(bitLength((1n << BigInt(b)) - 1n)).toBe(b);
+  });
+
+  it("modInv gives the inverse and throws NotInvertibleError for non-units", () => {
+    const m = oddModulus(2048, randomBits);
+    for (let i = 0; i < 5; i++) {
+      const a = randomBits(2047);
+      if (gcd(a, m) !== 1n) continue;
+      expect(mod(a * modInv(a, m), m)).toBe(1n);
+    }
+    expect(modInv(3n, 7n)).toBe(5n);
+    expect(modInv(-3n, 7n)).toBe(2n);
+    expect(() => modInv(6n, 9n)).toThrow(NotInvertibleError);
+    expect(() => modInv(0n, 7n)).toThrow(NotInvertibleError);
+    expect(() => modInv(1n, 1n)).toThrow(NotInvertibleError);
+    expect(() => modInv(1n, 0n)).toThrow(InvalidModulusError);
+  });
+});
+
+describe("byte and hex encodings", () => {
+  it("round-trips random values", () => {
+    for (const bits of [1, 7, 8, 9, 255, 256, 3072]) {
+      const x = randomBits(bits);
+      expect(fromBytesBE(toBytesBE(x))).toBe(x);
+      expect(fromHex(toHex(x))).toBe(x);
+      expect(fromBytesBE(toBytesBE(x, 400))).toBe(x);
+    }
+    const raw = randomBytes(33);
+    expect(toBytesBE(fromBytesBE(raw), 33)).toEqual(raw);
+  });
+
+  it("uses big-endian, fixed-length padding", () => {
+    expect(toBytesBE(0x0102n)).toEqual(new Uint8Array([1, 2]));
+    expect(toBytesBE(0x0102n, 4)).toEqual(new Uint8Array([0, 0, 1, 2]));
+    expect(toBytesBE(0n)).toEqual(new Uint8Array([]));
+    expect(toBytesBE(0n, 2)).toEqual(new Uint8Array([0, 0]));
+    expect(fromBytesBE(new Uint8Array([0, 0, 0xff]))).toBe(255n);
+    expect(fromBytesBE(new Uint8Array([]))).toBe(0n);
+  });
+
+  it("hex uses even-length lower case and accepts 0x", () => {
+    expect(toHex(0n)).toBe("00");
+    expect(toHex(0xabcn)).toBe("0abc");
+    expect(fromHex("0xFF")).toBe(255n);
+    expect(fromHex("")).toBe(0n);
+    expect(() => fromHex("xyz")).toThrow(InvalidArgumentError);
+  });
+
+  it("rejects negatives and values that do not fit", () => {
+    expect(() => toBytesBE(-1n)).toThrow(InvalidArgumentError);
+    expect(() => toBytesBE(0x10000n, 2)).toThrow(InvalidArgumentError);
+    expect(() => toHex(-1n)).toThrow(InvalidArgumentError);
+  });
+});

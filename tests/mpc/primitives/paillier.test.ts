@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import { fixtureSafePrimes } from "@/lib/mpc/fixtures";
+import { modPow, randomSymmetric, randomUnit } from "@/lib/mpc/bigint";
+import { PaillierError } from "@/lib/mpc/errors";
+import {
+  add,
+  affine,
+  decrypt,
+  decryptTextbook,
+  encrypt,
+  encryptWithNonce,
+  isCiphertext,
+  encryptWithNoncePower,
+  noncePower,
+  precomputeNonce,
+  paillierPublicKey,
+  paillierSecretKey,
+  scalarMul,
+} from "@/lib/mpc/paillier";
+
+const [p, q] = fixtureSafePrimes(1024) as [bigint, bigint];
+const sk = paillierSecretKey(p, q);
+const pk = paillierPublicKey(sk.N);
+
+describe("Paillier", () => {
+  it("round trips signed plaintexts including the boundaries", () => {
+    for (const m of [0n, 1n, -1n, sk.halfN, -sk.halfN, sk.halfN - 1n, -(sk.halfN - 1n), randomSymmetric(1000)]) {
+      const { ciphertext } = encrypt(sk, m);
+      expect(decrypt(sk, ciphertext)).toBe(m);
+    }
+  });
+
+  it("CRT decryption agrees with textbook decryption", () => {
+    for (const m of [sk.halfN, -sk.halfN]) {
+      expect(decryptTextbook(sk, encrypt(pk, m).ciphertext)).toBe(m);
+    }
+  });
+
+  it("rejects plaintexts out of range", () => {
+    expect(() => encrypt(pk, sk.halfN + 1n)).toThrow(PaillierError);
+    expect(() => encrypt(pk, -sk.halfN - 1n)).toThrow(PaillierError);
+  });
+
+  it("CRT encryption equals plain encryption", () => {
+    const r = randomUnit(sk.N);
+    const m = -123456789n;
+    expect(encryptWithNonce(sk, m, r)).toBe(encryptWithNonce(pk, m, r));
+    expect(noncePower(sk, r)).toBe(modPow(r, sk.N, sk.N2));
+    const pre = precomputeNonce(pk);
+    expect(encryptWithNoncePower(pk, m, pre.rN)).toBe(encryptWithNonce(sk, m, pre.r));
+  });
+
+  it("is additively homomorphic, including negative scalars", () => {
+    const a = encrypt(pk, 1000n).ciphertext;
+    const b = encrypt(pk, -2500n).ciphertext;
+    expect(decrypt(sk, add(pk, a, b))).toBe(-1500n);
+    expect(decrypt(sk, scalarMul(pk, a, -7n))).toBe(-7000n);
+    expect(decrypt(sk, scalarMul(sk, b, 3n))).toBe(-7500n);
+    const r = randomUnit(sk.N);
+    const aff = affine(pk, a, -3n, 42n, r);
+    expect(aff).toBe(affine(sk, a, -3n, 42n, r));
+    expect(decrypt(sk, aff)).toBe(-3000n + 42n);
+    expect(aff).toBe(add(pk, scalarMul(pk, a, -3n), encryptWithNonce(pk, 42n, r)));
+  });
+
+  it("scalar multiplication requires gcd(|k|, N) = 1", () => {
+    const a = encrypt(pk, 5n).ciphertext;
+    expect(() => scalarMul(pk, a, p)).toThrow(PaillierError);
+    expect(() => scalarMul(pk, a, 0n)).toThrow(PaillierError);
+  });
+
+  it("rejects non-units and out-of-range ciphertexts", () => {
+    for (const bad of [0n, sk.N, p, p * 7n, sk.N2, sk.N2 + 1n, -1n]) {
+      expect(isCiphertext(pk, bad)).toBe(false);
+      expect(() => decrypt(sk, bad)).toThrow(PaillierError);
+      expect(() => add(pk, bad, 1n)).toThrow(PaillierError);
+    }
+    expect(() => encryptWithNonce(pk, 1n, p)).toThrow(PaillierError);
+    expect(() => encryptWithNonce(pk, 1n, 0n)).toThrow(PaillierError);
+  });
+
+  it("rejects bad key material", () => {
+    expect(() => paillierSecretKey(p, p)).toThrow(PaillierError);
+    expect(() => paillierSecretKey(p, 4n)).toThrow(PaillierError);
+    expect(() => paillierPublicKey(sk.N + 1n)).toThrow(PaillierError);
+  });
+});

@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { fixtureSafePrimes } from "@/lib/mpc/fixtures";
+import { modPow, multiExp, randomSymmetric } from "@/lib/mpc/bigint";
+import { FAST_TEST } from "@/lib/mpc/params";
+import { generateRingPedersen, isUsableRingPedersen, pedersenContext, publicRingPedersen, tableExponentBits } from "@/lib/mpc/ring-pedersen";
+
+const primes = fixtureSafePrimes(1024);
+const secret = generateRingPedersen(primes[2]!, primes[3]!);
+const pub = publicRingPedersen(secret);
+
+describe("ring-Pedersen", () => {
+  it("generates s = t^λ with t a square", () => {
+    expect(secret.N).toBe(primes[2]! * primes[3]!);
+    expect(modPow(secret.t, secret.lambda, secret.N)).toBe(secret.s);
+    expect(secret.lambda < secret.phi / 4n).toBe(true);
+    expect(isUsableRingPedersen(pub)).toBe(true);
+    expect(isUsableRingPedersen({ ...pub, s: 1n })).toBe(false);
+    expect(isUsableRingPedersen({ ...pub, t: pub.N - 1n })).toBe(false);
+    expect(isUsableRingPedersen({ ...pub, s: primes[2]! })).toBe(false);
+  });
+
+  it("CRT, table and naive commitments agree, at the table boundaries and beyond", () => {
+    const own = pedersenContext(secret, FAST_TEST);
+    const peer = pedersenContext(pub, FAST_TEST);
+    const bits = tableExponentBits(FAST_TEST);
+    const maxS = 1n << BigInt(bits.s);
+    const maxT = 1n << BigInt(bits.t);
+    const cases: [bigint, bigint][] = [
+      [0n, 0n],
+      [1n, -1n],
+      [maxS - 1n, maxT - 1n],
+      [-maxS, -maxT],
+      [maxS * 4n, -maxT * 3n],
+      [randomSymmetric(bits.s), randomSymmetric(bits.t)],
+    ];
+    for (const [x, y] of cases) {
+      const naive = multiExp([pub.s, pub.t], [x, y], pub.N);
+      expect(own.commit(x, y)).toBe(naive);
+      expect(peer.commit(x, y)).toBe(naive);
+    }
+    expect(pedersenContext(pub, FAST_TEST)).toBe(peer);
+    expect(own.pow(pub.s, -5n)).toBe(modPow(pub.s, -5n, pub.N));
+    expect(own.multiPow([pub.s, 7n], [3n, -2n])).toBe(peer.multiPow([pub.s, 7n], [3n, -2n]));
+  });
+});
