@@ -1,0 +1,19 @@
+import type { Metadata } from "next";
+import { AuditLog } from "@/components/audit/audit-log";
+import { requireSession } from "@/components/session/require-session";
+import { PageHeader } from "@/components/shell/page-header";
+
+export const metadata: Metadata = { title: "Audit log" };
+
+export default async function AuditPage() {
+  const session = await requireSession("/audit");
+  return (
+    <>
+      <PageHeader
+        title="Audit log"
+        description={`Every sign-in, key, membership and signing decision in ${session.organization.name}, newest first. Entries cannot be edited or deleted.`}
+      />
+      <AuditLog organizationId={session.organization.id} />
+    </>
+  );
+}
