@@ -17,6 +17,7 @@ export const PERMISSIONS = {
   "policies:manage": "Edit and activate guardrail policies",
   "approvals:read": "Read approval requests",
   "approvals:decide": "Approve or reject requests",
+  sign: "Co-sign as a signer's agent (carried by signer API keys only)",
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;

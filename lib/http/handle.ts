@@ -28,7 +28,8 @@ export type HandlerResult<C extends RouteContract> =
   | { [S in SuccessStatus<C>]: { status: S; body: BodyFor<C, S>; headers?: Record<string, string>; cookies?: string[] } }[SuccessStatus<C>]
   | Response;
 
-type NextRouteContext = { params: Promise<Record<string, string | string[]>> };
+/** What Next passes as the second argument of a route handler. */
+type NextRouteContext = { params: Promise<unknown> };
 
 function defaultStatus(c: RouteContract): number {
   return Number(Object.keys(c.responses).find((s) => Number(s) >= 200 && Number(s) < 300) ?? 200);

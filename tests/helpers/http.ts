@@ -4,7 +4,7 @@ import { createOrganization } from "@/lib/orgs/organizations";
 import { issueCredential } from "@/lib/auth/credentials";
 import type { Role } from "@/lib/generated/prisma/enums";
 
-type Handler = (req: Request, ctx?: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>;
+type Handler = (req: Request, ctx?: { params: Promise<unknown> }) => Promise<Response>;
 
 export type CallOptions = {
   body?: unknown;

@@ -1,0 +1,13 @@
+import { signRound as contract } from "@/lib/api/signing";
+import { db } from "@/lib/db/client";
+import { handle } from "@/lib/http/handle";
+import type { Message } from "@/lib/mpc";
+import { signerOfKey } from "@/lib/signing/agent-principal";
+import { PARTY } from "@/lib/signing/ceremonies";
+import { signRound } from "@/lib/signing/round";
+
+export const POST = handle(contract, async ({ body, principal }) => {
+  const { organizationId, signerId } = signerOfKey(principal);
+  const view = await signRound(db(), { organizationId, signerId, clientParty: PARTY.agent, sessionId: body.sessionId, seq: body.seq, messages: body.messages as Message[], after: body.after });
+  return { status: 200, body: view };
+});

@@ -1,0 +1,114 @@
+import { z } from "zod";
+import { defineRoute } from "@/lib/http/contract";
+import { idParams, v1Error } from "./schemas";
+
+const tags = ["Signing"];
+const decimal = z.string().regex(/^\d{1,78}$/, "Decimal integer string");
+const hexData = z.string().regex(/^0x([0-9a-fA-F]{2})*$/, "0x-prefixed hex bytes").max(262_146);
+const clientNonce = z.string().regex(/^[0-9a-f]{64}$/, "Must be 32 random bytes as lowercase hex");
+
+export const transactionInput = z.strictObject({
+  to: z.string().regex(/^0x[0-9a-fA-F]{40}$/, "Address").nullable(),
+  value: decimal.optional(),
+  data: hexData.optional(),
+  nonce: z.number().int().min(0).optional(),
+  gas: decimal.optional(),
+  maxFeePerGas: decimal.optional(),
+  maxPriorityFeePerGas: decimal.optional(),
+});
+
+const txJson = z.object({ chainId: z.number(), nonce: z.number(), to: z.string().nullable(), value: z.string(), data: z.string(), gas: z.string(), maxFeePerGas: z.string(), maxPriorityFeePerGas: z.string() });
+const relayed = z.array(z.object({ seq: z.string(), message: z.unknown() }));
+const sessionView = z.object({
+  sessionId: z.string(),
+  sid: z.string(),
+  messageHash: z.string(),
+  signers: z.array(z.number()),
+  party: z.number(),
+  transaction: txJson.nullable(),
+  expiresAt: z.string(),
+  messages: relayed,
+});
+const message = z.strictObject({
+  v: z.literal(1),
+  protocol: z.literal("sign"),
+  sid: z.string().regex(/^[0-9a-f]{64}$/),
+  round: z.number().int().min(1).max(16),
+  from: z.number().int().min(0).max(15),
+  to: z.union([z.literal("all"), z.number().int().min(0).max(15)]),
+  payload: z.unknown(),
+});
+const roundBody = z.strictObject({ sessionId: z.uuid(), seq: z.number().int().min(0).max(10_000), messages: z.array(message).max(8), after: z.string().regex(/^\d{1,19}$/).default("0") });
+const roundView = z.object({ id: z.string(), kind: z.enum(["dkg", "sign"]), status: z.string(), phase: z.string(), messages: relayed, result: z.unknown(), blame: z.unknown() });
+const typedData = z.looseObject({ domain: z.record(z.string(), z.unknown()).optional(), types: z.record(z.string(), z.array(z.object({ name: z.string(), type: z.string() }))), primaryType: z.string(), message: z.record(z.string(), z.unknown()) });
+const errors = { 400: v1Error, 401: v1Error, 403: v1Error, 404: v1Error, 409: v1Error, 410: v1Error };
+
+export const signSession = defineRoute({
+  method: "POST",
+  path: "/api/v1/sign/session",
+  summary: "Start interactive Signer+Server signing of a transaction (the server fills and hashes it itself)",
+  tags,
+  auth: ["apiKey"],
+  permission: "sign",
+  body: z.strictObject({ transaction: transactionInput, clientNonce }),
+  responses: { 201: sessionView, ...errors },
+});
+
+export const signRound = defineRoute({
+  method: "POST",
+  path: "/api/v1/sign/round",
+  summary: "Exchange CGGMP24 protocol messages (transaction and message sessions alike); an empty list polls",
+  tags,
+  auth: ["apiKey"],
+  permission: "sign",
+  body: roundBody,
+  responses: { 200: roundView, ...errors },
+});
+
+export const signComplete = defineRoute({
+  method: "POST",
+  path: "/api/v1/sign/complete",
+  summary: "Finalize signing: attach the joint signature, check it, broadcast, return the transaction hash",
+  tags,
+  auth: ["apiKey"],
+  permission: "sign",
+  body: z.strictObject({ sessionId: z.uuid() }),
+  responses: { 200: z.object({ txHash: z.string(), signature: z.string(), from: z.string(), chainId: z.number() }), ...errors },
+});
+
+export const signMessageSession = defineRoute({
+  method: "POST",
+  path: "/api/v1/sign-message/session",
+  summary: "Start interactive message signing: EIP-191 personal message or EIP-712 typed data",
+  tags,
+  auth: ["apiKey"],
+  permission: "sign",
+  body: z.union([
+    z.strictObject({ message: z.union([z.string().max(65_536), z.strictObject({ raw: hexData })]), clientNonce }),
+    z.strictObject({ typedData, clientNonce }),
+  ]),
+  responses: { 201: sessionView, ...errors },
+});
+
+export const signMessageComplete = defineRoute({
+  method: "POST",
+  path: "/api/v1/sign-message/complete",
+  summary: "Finalize message signing, return (v, r, s) and the 65-byte signature",
+  tags,
+  auth: ["apiKey"],
+  permission: "sign",
+  body: z.strictObject({ sessionId: z.uuid() }),
+  responses: { 200: z.object({ v: z.number(), r: z.string(), s: z.string(), signature: z.string(), address: z.string() }), ...errors },
+});
+
+export const signerStatus = defineRoute({
+  method: "GET",
+  path: "/api/v1/signer",
+  summary: "The signer this API key belongs to (for agents and the CLI)",
+  tags,
+  auth: ["apiKey"],
+  permission: "sign",
+  responses: { 200: z.object({ signer: z.object({ id: z.string(), name: z.string(), status: z.string(), chainId: z.number(), address: z.string().nullable() }) }), 401: v1Error },
+});
+
+export { idParams };

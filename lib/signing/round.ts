@@ -1,0 +1,18 @@
+import type { Db } from "@/lib/db/client";
+import { NotFoundError } from "@/lib/http/errors";
+import type { Message } from "@/lib/mpc";
+import { loadCeremony, submit } from "./ceremonies";
+import { mpcProfile } from "./profile";
+import { signatureResult } from "./sign-sessions";
+
+/** One round of a signing session for the client party that owns it (agent or user). */
+export async function signRound(db: Db, input: { organizationId: string; signerId?: string; clientParty: number; sessionId: string; seq: number; messages: Message[]; after: string }) {
+  const c = await loadCeremony(db, input.sessionId, input.organizationId);
+  const ctx = c.context as { clientParty: number };
+  if (c.kind !== "sign" || (input.signerId && c.signerId !== input.signerId) || ctx.clientParty !== input.clientParty) throw new NotFoundError("Signing session not found");
+  return submit(
+    db,
+    { ceremonyId: c.id, organizationId: input.organizationId, party: input.clientParty, seq: input.seq, messages: input.messages, after: BigInt(input.after), profile: mpcProfile() },
+    async (_tx, outcome) => (outcome.kind === "signature" ? signatureResult(outcome.value as never) : null),
+  );
+}

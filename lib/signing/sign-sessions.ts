@@ -1,0 +1,134 @@
+/**
+ * Signing sessions: Signer+Server (the agent's party 0 with its API key) and User+Server (the
+ * human's party 2 from the dashboard). The server recomputes the digest it co-signs from the
+ * request itself — never from a hash the client supplies — checks the signer and the guardrails,
+ * then runs its party. Completing a transaction session attaches the signature, checks it recovers
+ * to the signer's address and broadcasts it.
+ */
+import { randomBytes, randomUUID } from "node:crypto";
+import { getAddress, hashMessage, hashTypedData, isAddress, type Hex, type TypedDataDefinition } from "viem";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import type { Db, DbOrTx } from "@/lib/db/client";
+import { publicClientFor } from "@/lib/chain/networks";
+import { requireNetwork } from "@/lib/chain/network-registry";
+import { attachSignature, recoverSender, signingHash, type UnsignedEip1559Tx } from "@/lib/chain/tx-codec";
+import { broadcastRawTransaction, buildEip1559Tx } from "@/lib/chain/tx-rpc";
+import { openSecret, type SealedBlob } from "@/lib/keystore";
+import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from "@/lib/http/errors";
+import { decodeKeyShare, deriveSid, type EcdsaSignature, type SecurityProfile } from "@/lib/mpc";
+import { createCeremony, loadCeremony, messagesFor, PARTY } from "./ceremonies";
+import { checkGuardrails, type SigningRequest } from "./guardrails";
+import { startServerSign } from "./server-party";
+import { txFromJson, txToJson, type TxJson } from "./transaction-json";
+
+export { txFromJson, txToJson, type TxJson };
+
+export type SignMode = "signer_server" | "user_server";
+
+export type TransactionInput = { to: string | null; value?: string; data?: string; nonce?: number; gas?: string; maxFeePerGas?: string; maxPriorityFeePerGas?: string };
+export type SignInput =
+  | { kind: "transaction"; transaction: TransactionInput }
+  | { kind: "message"; message: string | { raw: string } }
+  | { kind: "typed_data"; typedData: TypedDataDefinition };
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
+const participants = () => (["agent", "server", "user"] as const).map((role, index) => ({ index, identityKey: new TextEncoder().encode(`countersign/party/${role}`) }));
+
+async function digestOf(db: DbOrTx, signer: { address: string; chainId: number }, input: SignInput): Promise<{ hash: Hex; request: SigningRequest; tx?: UnsignedEip1559Tx }> {
+  if (input.kind === "message") {
+    const message = typeof input.message === "string" ? input.message : { raw: input.message.raw as Hex };
+    return { hash: hashMessage(message), request: { kind: "message", message: typeof input.message === "string" ? input.message : input.message.raw } };
+  }
+  if (input.kind === "typed_data") {
+    let hash: Hex;
+    try {
+      hash = hashTypedData(input.typedData);
+    } catch (err) {
+      throw new BadRequestError(`Invalid typed data: ${(err as Error).message.split("\n")[0]}`, [{ field: "body.typedData", message: "Invalid EIP-712 typed data" }]);
+    }
+    return { hash, request: { kind: "typed_data", typedData: input.typedData } };
+  }
+  const t = input.transaction;
+  if (t.to !== null && !isAddress(t.to, { strict: false })) throw new BadRequestError("Invalid recipient", [{ field: "body.transaction.to", message: "Must be an address or null" }]);
+  const network = await requireNetwork(db, signer.chainId, "signer.chainId");
+  const big = (v: string | undefined, field: string) => {
+    if (v === undefined) return undefined;
+    if (!/^\d{1,78}$/.test(v)) throw new BadRequestError(`Invalid ${field}`, [{ field: `body.transaction.${field}`, message: "Must be a decimal integer string" }]);
+    return BigInt(v);
+  };
+  const tx = await buildEip1559Tx(
+    publicClientFor(network),
+    { from: getAddress(signer.address), to: t.to === null ? null : getAddress(t.to), value: big(t.value, "value") ?? 0n, data: (t.data ?? "0x") as Hex },
+    { nonce: t.nonce, gas: big(t.gas, "gas"), maxFeePerGas: big(t.maxFeePerGas, "maxFeePerGas"), maxPriorityFeePerGas: big(t.maxPriorityFeePerGas, "maxPriorityFeePerGas") },
+  ).catch((err: Error) => {
+    throw new BadRequestError(`The network refused to prepare this transaction: ${err.message.split("\n")[0]}`);
+  });
+  return { hash: signingHash(tx), tx, request: { kind: "transaction", chainId: tx.chainId, to: tx.to, value: tx.value, data: tx.data } };
+}
+
+export async function startSignSession(db: Db, input: { organizationId: string; signerId: string; mode: SignMode; sign: SignInput; clientNonce: string; profile: SecurityProfile }) {
+  const signer = await db.signer.findFirst({ where: { id: input.signerId, organizationId: input.organizationId, deletedAt: null }, include: { serverShare: true } });
+  if (!signer) throw new NotFoundError("Signer not found");
+  if (signer.status === "paused") throw new ForbiddenError("Signer is paused");
+  if (signer.status !== "active" || !signer.address || !signer.serverShare) throw new ConflictError(`Signer is ${signer.status}`);
+  const { hash, request, tx } = await digestOf(db, { address: signer.address, chainId: signer.chainId }, input.sign);
+
+  const decision = await checkGuardrails(db, { organizationId: input.organizationId, signerId: signer.id, request, messageHash: hash });
+  if (decision.outcome === "deny") throw new ForbiddenError("Policy violation", decision.violations);
+  if (decision.outcome === "require_approval") throw new ConflictError(`Approval required: ${decision.reason}`);
+
+  const client = input.mode === "signer_server" ? PARTY.agent : PARTY.user;
+  const signers = [client, PARTY.server].sort((a, b) => a - b);
+  const serverNonce = randomBytes(32);
+  const messageHash = hash.slice(2);
+  const sid = hex(deriveSid({ protocol: "sign", keyId: signer.id, participants: participants(), serverNonce, clientNonce: Buffer.from(input.clientNonce, "hex"), messageHash: Buffer.from(messageHash, "hex"), signers }));
+  const share = decodeKeyShare(new TextDecoder().decode(openSecret(signer.serverShare.sealed as unknown as SealedBlob, `signer-share:${signer.id}`)), input.profile);
+  const server = startServerSign({ share, signers, messageHash, sid, profile: input.profile });
+  const id = randomUUID();
+  const context = { mode: input.mode, kind: input.sign.kind, clientParty: client, signers, sid, messageHash, serverNonce: hex(serverNonce), clientNonce: input.clientNonce, transaction: tx ? txToJson(tx) : null, request: input.sign.kind === "transaction" ? null : input.sign };
+  return db.$transaction(async (t) => {
+    const c = await createCeremony(t, { id, organizationId: input.organizationId, signerId: signer.id, kind: "sign", parties: signers, context, state: server.state, outgoing: server.outgoing });
+    return {
+      sessionId: c.id,
+      sid,
+      messageHash: hash,
+      signers,
+      party: client,
+      transaction: tx ? txToJson(tx) : null,
+      expiresAt: c.expiresAt.toISOString(),
+      messages: await messagesFor(t, c.id, client, 0n),
+      signer,
+    };
+  });
+}
+
+/** Stored as the ceremony's result when the server's party outputs the signature. */
+export function signatureResult(sig: EcdsaSignature) {
+  return { r: `0x${sig.r}`, s: `0x${sig.s}`, yParity: sig.v };
+}
+
+type SigResult = { r: Hex; s: Hex; yParity: 0 | 1; txHash?: Hex };
+
+export async function completeSignSession(db: Db, input: { organizationId: string; sessionId: string; signerId?: string; clientParty: number; expect: "transaction" | "message" }) {
+  const c = await loadCeremony(db, input.sessionId, input.organizationId);
+  const ctx = c.context as { clientParty: number; kind: string; transaction: TxJson | null; messageHash: string };
+  if (c.kind !== "sign" || (input.signerId && c.signerId !== input.signerId) || ctx.clientParty !== input.clientParty) throw new NotFoundError("Signing session not found");
+  const isTx = ctx.kind === "transaction";
+  if (isTx !== (input.expect === "transaction")) throw new BadRequestError(isTx ? "This is a transaction session: use /sign/complete" : "This is a message session: use /sign-message/complete");
+  if (c.status !== "completed") throw new ConflictError(`Signing session is ${c.status}; finish the rounds first`);
+  const sig = c.result as SigResult;
+  const signer = await db.signer.findUniqueOrThrow({ where: { id: c.signerId } });
+  const v = sig.yParity + 27;
+  const signature = `${sig.r}${sig.s.slice(2)}${v.toString(16)}` as Hex;
+  if (!isTx) return { kind: "message" as const, v, r: sig.r, s: sig.s, signature, signer };
+  if (sig.txHash) return { kind: "transaction" as const, txHash: sig.txHash, signature, signer, alreadyBroadcast: true };
+  const tx = txFromJson(ctx.transaction!);
+  const raw = attachSignature(tx, { r: sig.r, s: sig.s, yParity: sig.yParity });
+  if ((await recoverSender(raw)) !== signer.address) throw new ConflictError("The joint signature does not recover to the signer's address; nothing was broadcast");
+  const network = await requireNetwork(db, signer.chainId, "signer.chainId");
+  const txHash = await broadcastRawTransaction(publicClientFor(network), raw).catch((err: Error) => {
+    throw new ConflictError(`The network rejected the transaction: ${err.message.split("\n")[0]}`);
+  });
+  await db.ceremony.update({ where: { id: c.id }, data: { result: { ...sig, txHash } as Prisma.InputJsonValue } });
+  return { kind: "transaction" as const, txHash, signature, signer, alreadyBroadcast: false };
+}
