@@ -1,0 +1,17 @@
+/** Web Worker entry: generates one safe prime with progress events (spawned by keygen.worker). */
+import { generateSafePrime } from "../primes";
+import { workerScope, type PrimeWorkerRequest, type PrimeWorkerResponse } from "./messages";
+
+const scope = workerScope();
+const post = (m: PrimeWorkerResponse) => scope.postMessage(m);
+
+scope.onmessage = (event: MessageEvent) => {
+  const req = event.data as PrimeWorkerRequest;
+  if (req?.type !== "prime" || !Number.isSafeInteger(req.bits)) {
+    post({ type: "error", message: "expected { type: 'prime', bits }" });
+    return;
+  }
+  generateSafePrime(req.bits, { onProgress: (p) => post({ type: "progress", candidates: p.candidates, tested: p.tested }) })
+    .then((p) => post({ type: "prime", prime: p.toString(16) }))
+    .catch((e: unknown) => post({ type: "error", message: e instanceof Error ? e.message : String(e) }));
+};

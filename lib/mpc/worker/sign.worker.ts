@@ -1,0 +1,45 @@
+/** Web Worker entry: one signing party (interactive presign + sign). State lives only in this worker. */
+import { profileNamed } from "../protocol";
+import { startSign, stepSign, type EcdsaSignature, type SignState } from "../sign";
+import { workerScope, type WorkerRequest, type WorkerResponse } from "./messages";
+import { errorMessage, WorkerSession } from "./session";
+
+const scope = workerScope();
+const post = (m: WorkerResponse) => scope.postMessage(m);
+
+let session: WorkerSession<SignState, EcdsaSignature> | null = null;
+
+function handle(req: WorkerRequest): void {
+  if (req.type === "sign.start") {
+    const profile = profileNamed(req.profile);
+    const start = startSign({
+      share: req.share,
+      signers: req.signers,
+      messageHash: req.messageHash,
+      sid: req.sid,
+      echo: req.echo,
+      profile,
+    });
+    session = new WorkerSession({ protocol: "sign", step: stepSign }, start, post, (output) => ({
+      type: "output",
+      protocol: "sign",
+      output,
+    }));
+  } else if (req.type === "step") {
+    if (!session?.active) {
+      post({ type: "error", message: "no signing session is running" });
+      return;
+    }
+    session.step(req.incoming);
+  } else {
+    post({ type: "error", message: `sign worker cannot handle ${req.type}` });
+  }
+}
+
+scope.onmessage = (event: MessageEvent) => {
+  try {
+    handle(event.data as WorkerRequest);
+  } catch (e) {
+    post({ type: "error", message: errorMessage(e) });
+  }
+};
