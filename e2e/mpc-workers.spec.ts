@@ -16,7 +16,11 @@ import { bytesToHex, hexToBytes, randomBytes } from "@noble/hashes/utils.js";
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import { recoverAddress } from "viem";
 import { publicKeyToAddress } from "viem/accounts";
-import type { HarnessInput, HarnessResult } from "./fixtures/mpc/harness";
+import { dealAuxInfo, dealCoreShares } from "../lib/mpc/dealer";
+import type { KeyShare } from "../lib/mpc/key-share";
+import { generateRingPedersen } from "../lib/mpc/ring-pedersen";
+import type { EcdsaSignature } from "../lib/mpc/sign";
+import type { HarnessInput, HarnessResult, SignInput } from "./fixtures/mpc/harness";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const fixtureDir = path.join(root, "e2e/fixtures/mpc");
@@ -66,6 +70,24 @@ test.afterAll(async () => {
   if (outdir) rmSync(outdir, { recursive: true, force: true });
 });
 
+/** TEST ONLY: dealt 2-of-3 shares with aux built from the eight 1536-bit fixture primes. */
+function productionShares(): KeyShare[] {
+  const { primes } = JSON.parse(readFileSync(path.join(root, "lib/mpc/fixtures/safe-primes-1536.json"), "utf8")) as {
+    primes: string[];
+  };
+  const fp = primes.map((h) => BigInt("0x" + h));
+  // Party 2 re-pairs factors of the others: distinct moduli, enough for a signing benchmark only.
+  const sets = [[0, 1, 2, 3], [4, 5, 6, 7], [0, 2, 5, 7]].map(([a, b, c, d]) => ({ p: fp[a!]!, q: fp[b!]!, pHat: fp[c!]!, qHat: fp[d!]! }));
+  const aux = dealAuxInfo(sets.map((e) => ({ ...e, ...sAndT(generateRingPedersen(e.pHat, e.qHat)) })));
+  const core = dealCoreShares({ secret: 0xfeedn, threshold: 2, n: 3 });
+  return core.map((c, i) => ({ core: c, aux: aux[i]! }));
+}
+
+/** Only s and t: the generator's result also carries its own p, q, which must not override Paillier's. */
+function sAndT(rp: { s: bigint; t: bigint }): { s: bigint; t: bigint } {
+  return { s: rp.s, t: rp.t };
+}
+
 function fixturePrimes(): HarnessInput["primes"] {
   const { primes } = JSON.parse(readFileSync(path.join(root, "lib/mpc/fixtures/safe-primes-1024.json"), "utf8")) as {
     primes: string[];
@@ -101,6 +123,23 @@ test("2-of-3 keygen + aux and signing run in Web Workers; Node verifies the sign
     signature: { r: `0x${sig.r}`, s: `0x${sig.s}`, yParity: sig.v },
   });
   expect(address).toBe(publicKeyToAddress(`0x${secp256k1.Point.fromHex(publicKey).toHex(false)}`));
+});
+
+test("production-size 2-party signing in Web Workers (dealt shares, fixture 1536-bit primes)", async ({ page }) => {
+  await page.goto(origin + "/");
+  await page.waitForFunction(() => "mpcHarness" in globalThis);
+  const shares = productionShares();
+  const messageHash = bytesToHex(keccak_256(randomBytes(32)));
+  const input: SignInput = { shares, signers: [0, 1], messageHash, sid: bytesToHex(randomBytes(32)), profile: "production" };
+  const { signature: sig, ms } = await page.evaluate(
+    (inp) =>
+      (globalThis as unknown as { mpcHarness: { signInWorkers(i: SignInput): Promise<{ signature: EcdsaSignature; ms: number }> } })
+        .mpcHarness.signInWorkers(inp),
+    input,
+  );
+  console.log(`Chromium, production profile: 2-party interactive signing in Web Workers took ${Math.round(ms)} ms`);
+  const compact = new secp256k1.Signature(BigInt("0x" + sig.r), BigInt("0x" + sig.s)).toBytes("compact");
+  expect(secp256k1.verify(compact, hexToBytes(messageHash), hexToBytes(shares[0]!.core.publicKey), { prehash: false })).toBe(true);
 });
 
 test("the prime worker returns a safe prime and reports progress", async ({ page }) => {
