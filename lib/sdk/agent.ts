@@ -6,6 +6,7 @@
 import { getAddress, hashMessage, hashTypedData, type Hex, type TypedDataDefinition } from "viem";
 import { signingHash } from "@/lib/chain/tx-codec";
 import { PRODUCTION, type KeyShare, type SecurityProfile } from "@/lib/mpc";
+import { ensureBackendSelected } from "@/lib/mpc/bigint";
 import { driveCeremony, type CeremonyResponse, type CeremonyTransport } from "@/lib/signing/driver";
 import { localSignParty } from "@/lib/signing/local-party";
 import { txFromJson, type TxJson } from "@/lib/signing/transaction-json";
@@ -32,6 +33,7 @@ export class CountersignAgent {
     this.fetch = opts.fetch ?? globalThis.fetch.bind(globalThis);
     this.profile = opts.profile ?? PRODUCTION;
     if (opts.share.core.index !== 0) throw new Error("The agent holds party 0's share");
+    ensureBackendSelected();
   }
 
   private async call<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> {

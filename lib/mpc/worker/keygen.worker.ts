@@ -2,6 +2,7 @@
  * Web Worker entry: threshold keygen followed by aux-info generation for one party. Without supplied
  * primes, the four safe primes are generated in four parallel prime workers, with progress events.
  */
+import { ensureBackendSelected } from "../bigint";
 import { startAux, stepAux, type AuxPrimes, type AuxState } from "../aux";
 import type { AuxInfo, CoreKeyShare } from "../key-share";
 import { startKeygen, stepKeygen, type KeygenState } from "../keygen";
@@ -15,6 +16,8 @@ import {
 } from "./messages";
 import { errorMessage, WorkerSession } from "./session";
 
+// Measure once per worker and use the faster big-integer backend (WASM where SIMD is available).
+ensureBackendSelected();
 const scope = workerScope();
 const post = (m: WorkerResponse) => scope.postMessage(m);
 

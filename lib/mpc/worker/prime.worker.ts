@@ -1,7 +1,10 @@
 /** Web Worker entry: generates one safe prime with progress events (spawned by keygen.worker). */
+import { ensureBackendSelected } from "../bigint";
 import { generateSafePrime } from "../primes";
 import { workerScope, type PrimeWorkerRequest, type PrimeWorkerResponse } from "./messages";
 
+// Measure once per worker and use the faster big-integer backend (WASM where SIMD is available).
+ensureBackendSelected();
 const scope = workerScope();
 const post = (m: PrimeWorkerResponse) => scope.postMessage(m);
 

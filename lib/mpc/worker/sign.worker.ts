@@ -1,9 +1,12 @@
 /** Web Worker entry: one signing party (interactive presign + sign). State lives only in this worker. */
+import { ensureBackendSelected } from "../bigint";
 import { profileNamed } from "../protocol";
 import { startSign, stepSign, type EcdsaSignature, type SignState } from "../sign";
 import { workerScope, type WorkerRequest, type WorkerResponse } from "./messages";
 import { errorMessage, WorkerSession } from "./session";
 
+// Measure once per worker and use the faster big-integer backend (WASM where SIMD is available).
+ensureBackendSelected();
 const scope = workerScope();
 const post = (m: WorkerResponse) => scope.postMessage(m);
 
