@@ -17,7 +17,7 @@ function table(title: string, header: string[], rows: string[][]) {
 }
 
 async function signingLatency(runs: number) {
-  process.env.LOG_LEVEL = "silent";
+  process.env.LOG_LEVEL ??= "error";
   process.env.COUNTERSIGN_MASTER_KEY ??= "42".repeat(32);
   process.env.COUNTERSIGN_ORIGIN ??= "http://localhost:3000";
   const { startEmbeddedDatabase } = await import("@/lib/db/embedded");
@@ -40,8 +40,8 @@ async function signingLatency(runs: number) {
   // Dealt shares over fixture 1536-bit primes: production sizes, without a 3-party aux run first.
   // The fixture has 8 primes, so party 2 reuses party 0's in another pairing (timing only).
   const f = fixtureSafePrimes(1536);
-  const sets = [[0, 1, 2, 3], [4, 5, 6, 7], [2, 3, 0, 1]].map(([a, b, c, d]) => ({ p: f[a!]!, q: f[b!]!, pHat: f[c!]!, qHat: f[d!]! }));
-  const aux = dealAuxInfo(sets.map((s) => ({ ...s, ...generateRingPedersen(s.pHat, s.qHat) })));
+  const sets = [[0, 1, 2, 3], [4, 5, 6, 7], [0, 4, 1, 5]].map(([a, b, c, d]) => ({ p: f[a!]!, q: f[b!]!, pHat: f[c!]!, qHat: f[d!]! }));
+  const aux = dealAuxInfo(sets.map((s) => { const rp = generateRingPedersen(s.pHat, s.qHat); return { ...s, s: rp.s, t: rp.t }; }));
   const core = dealCoreShares({ secret: BigInt(`0x${randomUUID().replace(/-/g, "")}`), threshold: 2, n: 3 });
   const shares = core.map((c, i) => ({ core: c, aux: aux[i]! }));
   const org = await db().organization.create({ data: { name: "bench" } });
