@@ -16,6 +16,7 @@ import { generateSafePrime } from "@/lib/mpc/primes";
 import { isAborted, isFinished, type Message, type ProtocolName, type StateBase, type StepResult } from "@/lib/mpc/protocol";
 import { startSign, stepSign, type EcdsaSignature, type SignState } from "@/lib/mpc/sign";
 import { benchArith, type BenchRow } from "./bench-arith";
+import { ensureBackendSelected } from "@/lib/mpc/bigint";
 
 function arg(name: string, fallback: number): number {
   const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
@@ -138,6 +139,9 @@ async function main(): Promise<void> {
       arith.map((r) => [r.name, r.backend, `${r.ms_median} ms`, `${r.ms_min} ms`, `${r.ms_max} ms`]),
     );
   }
+  // Everything below runs on the backend the product selects at start-up (the faster one here).
+  const selected = ensureBackendSelected();
+  console.log(`\nSelected big-integer backend: ${JSON.stringify(selected)}`);
 
   const primeRuns = arg("primes", 3);
   if (primeRuns > 0) {

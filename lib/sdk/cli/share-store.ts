@@ -1,0 +1,50 @@
+/** Where the imported share file lives, how the passphrase is obtained, and an SDK client built from both. */
+import { join } from "node:path";
+import { CountersignAgent } from "../agent";
+import { decryptShareFile, type DecryptedShareFile } from "../share-file";
+import { CliError } from "./errors";
+import type { CliIo } from "./io";
+
+export const PASSPHRASE_ENV = "COUNTERSIGN_SHARE_PASSPHRASE";
+export const SHARE_FILE_ENV = "COUNTERSIGN_SHARE_FILE";
+
+/** `--share`, then $COUNTERSIGN_SHARE_FILE, then ~/.config/countersign/share.json. */
+export function shareFilePath(io: CliIo, explicit: string | undefined): string {
+  if (explicit) return explicit;
+  const fromEnv = io.env[SHARE_FILE_ENV];
+  if (fromEnv) return fromEnv;
+  const home = io.env.HOME ?? io.env.USERPROFILE;
+  if (!home) throw new CliError(`Cannot find the home directory: pass --share or set ${SHARE_FILE_ENV}`);
+  return join(home, ".config", "countersign", "share.json");
+}
+
+/** The passphrase never comes from argv (it would land in shell history and `ps`). */
+export async function readPassphrase(io: CliIo): Promise<string> {
+  const fromEnv = io.env[PASSPHRASE_ENV];
+  if (fromEnv) return fromEnv;
+  const typed = await io.prompt("Share file passphrase: ");
+  if (!typed) throw new CliError("Empty passphrase");
+  return typed;
+}
+
+export async function readTextFile(io: CliIo, path: string, what: string, hint = ""): Promise<string> {
+  try {
+    return await io.readFile(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw new CliError(`No ${what} at ${path}${hint}`);
+    throw new CliError(`Cannot read ${what} ${path}: ${(err as Error).message}`);
+  }
+}
+
+export type OpenedShare = { file: DecryptedShareFile; baseUrl: string; fetch: typeof fetch; agent: CountersignAgent };
+
+export async function openShare(io: CliIo, opts: { share?: string; baseUrl?: string }): Promise<OpenedShare> {
+  const path = shareFilePath(io, opts.share);
+  const text = await readTextFile(io, path, "share file", " (run `countersign import <file>` first)");
+  const file = await decryptShareFile(text, await readPassphrase(io));
+  const baseUrl = opts.baseUrl ?? file.baseUrl;
+  const fetchFn = io.fetch ?? globalThis.fetch.bind(globalThis);
+  const agent = new CountersignAgent({ baseUrl, apiKey: file.apiKey, share: file.share, profile: file.securityProfile, fetch: fetchFn });
+  return { file, baseUrl, fetch: fetchFn, agent };
+}
