@@ -112,3 +112,51 @@ export const signerStatus = defineRoute({
 });
 
 export { idParams };
+
+const userParams = z.strictObject({ id: z.uuid({ message: "Must be a UUID" }) });
+
+export const userSignSession = defineRoute({
+  method: "POST",
+  path: "/api/v1/signers/{id}/sign/session",
+  summary: "Start User+Server signing from the dashboard (the browser runs the user's party)",
+  tags,
+  auth: ["session"],
+  permission: "signers:manage",
+  params: userParams,
+  body: z.union([
+    z.strictObject({ transaction: transactionInput, clientNonce }),
+    z.strictObject({ message: z.union([z.string().max(65_536), z.strictObject({ raw: hexData })]), clientNonce }),
+    z.strictObject({ typedData, clientNonce }),
+  ]),
+  responses: { 201: sessionView, ...errors },
+});
+
+export const userSignRound = defineRoute({
+  method: "POST",
+  path: "/api/v1/signers/{id}/sign/round",
+  summary: "Exchange CGGMP24 messages of a User+Server session",
+  tags,
+  auth: ["session"],
+  permission: "signers:manage",
+  params: userParams,
+  body: roundBody,
+  responses: { 200: roundView, ...errors },
+});
+
+export const userSignComplete = defineRoute({
+  method: "POST",
+  path: "/api/v1/signers/{id}/sign/complete",
+  summary: "Finalize User+Server signing: broadcast a transaction, or return (v, r, s) for a message",
+  tags,
+  auth: ["session"],
+  permission: "signers:manage",
+  params: userParams,
+  body: z.strictObject({ sessionId: z.uuid() }),
+  responses: {
+    200: z.union([
+      z.object({ kind: z.literal("transaction"), txHash: z.string(), signature: z.string(), from: z.string(), chainId: z.number() }),
+      z.object({ kind: z.literal("message"), v: z.number(), r: z.string(), s: z.string(), signature: z.string(), address: z.string() }),
+    ]),
+    ...errors,
+  },
+});

@@ -131,7 +131,10 @@ export async function submit(db: Db, input: SubmitInput, onOutcome: (tx: DbOrTx,
       await abortCeremony(db, c.id, c.version, { party: input.party, protocol: c.phase as Message["protocol"], round: 0, check: "conflicting_retry", reason: `submission ${input.seq} was sent again with a different body` });
       throw new ConflictError("A different submission was already accepted under this sequence number; the ceremony is aborted");
     }
-    if (c.status === "expired" || (c.status === "open" && c.expiresAt <= new Date())) throw new GoneError("This ceremony has expired; start a new one");
+    if (c.status === "expired" || (c.status === "open" && c.expiresAt <= new Date())) {
+      await expireCeremonies(db);
+      throw new GoneError("This ceremony has expired; start a new one");
+    }
     if (c.status !== "open") throw new ConflictError(`This ceremony is ${c.status}`);
 
     for (const m of input.messages) {
