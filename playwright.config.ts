@@ -47,6 +47,9 @@ export default defineConfig({
       LOG_LEVEL: "warn",
       // Foundation flows need no server primes; keep both cores for the browser and the app.
       COUNTERSIGN_PRIME_POOL_TARGET: "0",
+      // End-to-end key generation uses the fast test profile (1024-bit primes); never in production.
+      COUNTERSIGN_MPC_PROFILE: "fast-test",
+      COUNTERSIGN_ALLOW_FAST_TEST_PROFILE: "1",
       NEXT_TELEMETRY_DISABLED: "1",
     },
   },
