@@ -12,7 +12,7 @@ import type { Db, DbOrTx } from "@/lib/db/client";
 import { openSecret, sealSecret, type SealedBlob } from "@/lib/keystore";
 import { BadRequestError, ConflictError, ForbiddenError, GoneError, NotFoundError } from "@/lib/http/errors";
 import type { Message, ProtocolBlame, SecurityProfile } from "@/lib/mpc";
-import { advanceServerParty, type ServerPartyResult, type ServerPartyState } from "./server-party";
+import { advanceParty, type PartyResult, type PartyState } from "./party";
 
 /** Party indices of a signer's 2-of-3 key. */
 export const PARTY = { agent: 0, server: 1, user: 2 } as const;
@@ -33,17 +33,17 @@ export type CeremonyView = {
 
 const stateContext = (id: string) => `ceremony-state:${id}`;
 
-function sealState(id: string, s: ServerPartyState): Prisma.InputJsonValue {
+function sealState(id: string, s: PartyState): Prisma.InputJsonValue {
   return sealSecret(new TextEncoder().encode(JSON.stringify(s)), stateContext(id)) as unknown as Prisma.InputJsonValue;
 }
 
-function openState(id: string, blob: unknown): ServerPartyState {
-  return JSON.parse(new TextDecoder().decode(openSecret(blob as SealedBlob, stateContext(id)))) as ServerPartyState;
+function openState(id: string, blob: unknown): PartyState {
+  return JSON.parse(new TextDecoder().decode(openSecret(blob as SealedBlob, stateContext(id)))) as PartyState;
 }
 
 export async function createCeremony(
   db: DbOrTx,
-  input: { id: string; organizationId: string; signerId: string; kind: CeremonyKind; parties: number[]; context: Record<string, unknown>; state: ServerPartyState; outgoing: Message[] },
+  input: { id: string; organizationId: string; signerId: string; kind: CeremonyKind; parties: number[]; context: Record<string, unknown>; state: PartyState; outgoing: Message[] },
 ) {
   const c = await db.ceremony.create({
     data: {
@@ -145,9 +145,9 @@ export async function submit(db: Db, input: SubmitInput, onOutcome: (tx: DbOrTx,
     }
     const forServer = input.messages.filter((m) => m.to === "all" || m.to === c.serverParty);
 
-    let result: ServerPartyResult | null = null;
+    let result: PartyResult | null = null;
     if (forServer.length && c.serverState) {
-      result = advanceServerParty(openState(c.id, c.serverState), forServer, input.profile);
+      result = advanceParty(openState(c.id, c.serverState), forServer, input.profile);
     }
 
     try {

@@ -18,7 +18,7 @@ import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from "@
 import { decodeKeyShare, deriveSid, type EcdsaSignature, type SecurityProfile } from "@/lib/mpc";
 import { createCeremony, loadCeremony, messagesFor, PARTY } from "./ceremonies";
 import { checkGuardrails, type SigningRequest } from "./guardrails";
-import { startServerSign } from "./server-party";
+import { startSignParty } from "./party";
 import { txFromJson, txToJson, type TxJson } from "./transaction-json";
 
 export { txFromJson, txToJson, type TxJson };
@@ -83,7 +83,7 @@ export async function startSignSession(db: Db, input: { organizationId: string; 
   const messageHash = hash.slice(2);
   const sid = hex(deriveSid({ protocol: "sign", keyId: signer.id, participants: participants(), serverNonce, clientNonce: Buffer.from(input.clientNonce, "hex"), messageHash: Buffer.from(messageHash, "hex"), signers }));
   const share = decodeKeyShare(new TextDecoder().decode(openSecret(signer.serverShare.sealed as unknown as SealedBlob, `signer-share:${signer.id}`)), input.profile);
-  const server = startServerSign({ share, signers, messageHash, sid, profile: input.profile });
+  const server = startSignParty({ share, signers, messageHash, sid, profile: input.profile });
   const id = randomUUID();
   const context = { mode: input.mode, kind: input.sign.kind, clientParty: client, signers, sid, messageHash, serverNonce: hex(serverNonce), clientNonce: input.clientNonce, transaction: tx ? txToJson(tx) : null, request: input.sign.kind === "transaction" ? null : input.sign };
   return db.$transaction(async (t) => {

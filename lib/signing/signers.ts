@@ -13,7 +13,7 @@ import { deriveSid, encodeKeyShare, type KeyShare, type SecurityProfile } from "
 import { generateSafePrimeNative } from "@/lib/mpc/primes-native";
 import { createCeremony, loadCeremony, messagesFor, PARTY } from "./ceremonies";
 import { primesForKey } from "./prime-pool";
-import { startServerKeygen } from "./server-party";
+import { startKeygenParty } from "./party";
 
 export const SIGNER_KEY_SCOPES = ["sign"];
 
@@ -63,7 +63,7 @@ export async function createSignerWithDkg(db: Db, input: { organizationId: strin
   const clientNonce = Buffer.from(input.clientNonce, "hex");
   const sid = hex(deriveSid({ protocol: "dkg", keyId: signerId, participants: participants(), serverNonce, clientNonce }));
   const auxSid = hex(deriveSid({ protocol: "aux", keyId: signerId, participants: participants(), serverNonce, clientNonce }));
-  const server = startServerKeygen({ index: PARTY.server, n: 3, threshold: 2, sid, auxSid, primes, profile: input.profile });
+  const server = startKeygenParty({ index: PARTY.server, n: 3, threshold: 2, sid, auxSid, primes, profile: input.profile });
   return db.$transaction(async (tx) => {
     const signer = await tx.signer.create({
       data: { id: signerId, organizationId: input.organizationId, name: input.name, description: input.description ?? null, chainId: input.chainId, createdById: input.createdById },

@@ -1,9 +1,9 @@
 /**
- * The server's own party in a ceremony, as a pure function over a JSON-safe state: key generation
- * (threshold keygen, then auxiliary info) or signing. Messages addressed to the server may arrive
- * early (a later round, or aux while keygen is finishing); they wait in `pending` until the state
- * machine reaches their round. No I/O here: lib/signing/ceremonies.ts stores the state (sealed)
- * between HTTP calls.
+ * One party of a ceremony as a pure function over a JSON-safe state: key generation (threshold
+ * keygen, then auxiliary info, ending in a full key share) or signing. Messages may arrive early (a
+ * later round, or aux while keygen is finishing); they wait in `pending` until the state machine
+ * reaches their round. No I/O: the server stores the state sealed between HTTP calls
+ * (lib/signing/ceremonies.ts); clients keep it in memory (lib/signing/local-party.ts).
  */
 import {
   startAux,
@@ -26,33 +26,33 @@ import {
   type SignState,
 } from "@/lib/mpc";
 
-export type ServerPartyState =
+export type PartyState =
   | { v: 1; phase: "keygen"; auxSid: string; primes: string[]; state: KeygenState; pending: Message[] }
   | { v: 1; phase: "aux"; core: CoreKeyShare; state: AuxState; pending: Message[] }
   | { v: 1; phase: "sign"; state: SignState; pending: Message[] };
 
-export type ServerPartyResult =
-  | { kind: "continue"; state: ServerPartyState; outgoing: Message[] }
+export type PartyResult =
+  | { kind: "continue"; state: PartyState; outgoing: Message[] }
   | { kind: "keyShare"; share: KeyShare; outgoing: Message[] }
   | { kind: "signature"; signature: EcdsaSignature; outgoing: Message[] }
   | { kind: "abort"; blame: ProtocolBlame; outgoing: Message[] };
 
 const hex = (p: bigint) => p.toString(16);
 
-export function startServerKeygen(opts: { index: number; n: number; threshold: number; sid: string; auxSid: string; primes: bigint[]; profile?: SecurityProfile }) {
-  if (opts.primes.length !== 4) throw new Error("server keygen needs four primes (Paillier p, q; ring-Pedersen p̂, q̂)");
+export function startKeygenParty(opts: { index: number; n: number; threshold: number; sid: string; auxSid: string; primes: bigint[]; profile?: SecurityProfile }) {
+  if (opts.primes.length !== 4) throw new Error("key generation needs four primes (Paillier p, q; ring-Pedersen p̂, q̂)");
   const { state, outgoing } = startKeygen({ index: opts.index, n: opts.n, threshold: opts.threshold, sid: opts.sid, profile: opts.profile });
-  const s: ServerPartyState = { v: 1, phase: "keygen", auxSid: opts.auxSid, primes: opts.primes.map(hex), state, pending: [] };
+  const s: PartyState = { v: 1, phase: "keygen", auxSid: opts.auxSid, primes: opts.primes.map(hex), state, pending: [] };
   return { state: s, outgoing };
 }
 
-export function startServerSign(opts: { share: KeyShare; signers: number[]; messageHash: string; sid: string; profile?: SecurityProfile }) {
+export function startSignParty(opts: { share: KeyShare; signers: number[]; messageHash: string; sid: string; profile?: SecurityProfile }) {
   const { state, outgoing } = startSign(opts);
-  const s: ServerPartyState = { v: 1, phase: "sign", state, pending: [] };
+  const s: PartyState = { v: 1, phase: "sign", state, pending: [] };
   return { state: s, outgoing };
 }
 
-function protocolOf(s: ServerPartyState): Message["protocol"] {
+function protocolOf(s: PartyState): Message["protocol"] {
   return s.phase === "keygen" ? "keygen" : s.phase === "aux" ? "aux" : "sign";
 }
 
@@ -66,8 +66,8 @@ function auxPrimes(primes: string[]): AuxPrimes {
  * Messages for a past round or another protocol than expected are handed to the state machine too,
  * which rejects them with blame on the sender.
  */
-export function advanceServerParty(prev: ServerPartyState, incoming: readonly Message[], profile?: SecurityProfile): ServerPartyResult {
-  let s: ServerPartyState = { ...prev, pending: [...prev.pending, ...incoming] } as ServerPartyState;
+export function advanceParty(prev: PartyState, incoming: readonly Message[], profile?: SecurityProfile): PartyResult {
+  let s: PartyState = { ...prev, pending: [...prev.pending, ...incoming] } as PartyState;
   const outgoing: Message[] = [];
   for (;;) {
     const proto = protocolOf(s);

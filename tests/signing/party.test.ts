@@ -16,7 +16,7 @@ import {
   type Message,
 } from "@/lib/mpc";
 import { fixtureSafePrimes } from "@/lib/mpc/fixtures";
-import { advanceServerParty, startServerKeygen, startServerSign, type ServerPartyState } from "@/lib/signing/server-party";
+import { advanceParty, startKeygenParty, startSignParty, type PartyState } from "@/lib/signing/party";
 
 const primes = fixtureSafePrimes(1024);
 const sidHex = () => toHex(crypto.getRandomValues(new Uint8Array(32))).slice(2);
@@ -82,8 +82,8 @@ describe("server party (pure)", () => {
     const auxSid = sidHex();
     const agent = clientDkg(0, sid, auxSid, 0);
     const user = clientDkg(2, sid, auxSid, 8);
-    let server = startServerKeygen({ index: SERVER, n: 3, threshold: 2, sid, auxSid, primes: primes.slice(4, 8), profile: FAST_TEST });
-    let serverState: ServerPartyState = server.state;
+    let server = startKeygenParty({ index: SERVER, n: 3, threshold: 2, sid, auxSid, primes: primes.slice(4, 8), profile: FAST_TEST });
+    let serverState: PartyState = server.state;
     let serverShare: KeyShare | undefined;
     let wire: Message[] = [...agent.first, ...user.first, ...server.outgoing];
     for (let guard = 0; guard < 30 && wire.length; guard++) {
@@ -91,7 +91,7 @@ describe("server party (pure)", () => {
       const forServer = wire.filter((m) => recipients(m, [0, 1, 2]).includes(SERVER));
       if (forServer.length && !serverShare) {
         // the server's state lives in a database between calls: JSON round-trip it every time
-        const r = advanceServerParty(JSON.parse(JSON.stringify(serverState)), forServer, FAST_TEST);
+        const r = advanceParty(JSON.parse(JSON.stringify(serverState)), forServer, FAST_TEST);
         expect(r.kind).not.toBe("abort");
         next.push(...r.outgoing);
         if (r.kind === "continue") serverState = r.state;
@@ -116,13 +116,13 @@ describe("server party (pure)", () => {
       const signSid = sidHex();
       const client = pair[0] === SERVER ? pair[1] : pair[0];
       let cs = startSign({ share: shares[client]!, signers: [...pair], messageHash, sid: signSid, profile: FAST_TEST });
-      const ss = startServerSign({ share: shares[SERVER]!, signers: [...pair], messageHash, sid: signSid, profile: FAST_TEST });
-      let st: ServerPartyState = ss.state;
+      const ss = startSignParty({ share: shares[SERVER]!, signers: [...pair], messageHash, sid: signSid, profile: FAST_TEST });
+      let st: PartyState = ss.state;
       let toServer = cs.outgoing;
       let toClient = ss.outgoing;
       let sig: unknown;
       for (let i = 0; i < 10 && !sig; i++) {
-        const r = advanceServerParty(JSON.parse(JSON.stringify(st)), toServer, FAST_TEST);
+        const r = advanceParty(JSON.parse(JSON.stringify(st)), toServer, FAST_TEST);
         const c = stepSign(cs.state, toClient);
         expect(isAborted(c)).toBe(false);
         if (r.kind === "signature") sig = r.signature;
@@ -144,11 +144,11 @@ describe("server party (pure)", () => {
 
   it("blames the sender of a malformed message", () => {
     const sid = sidHex();
-    const server = startServerKeygen({ index: SERVER, n: 3, threshold: 2, sid, auxSid: sidHex(), primes: primes.slice(4, 8), profile: FAST_TEST });
+    const server = startKeygenParty({ index: SERVER, n: 3, threshold: 2, sid, auxSid: sidHex(), primes: primes.slice(4, 8), profile: FAST_TEST });
     const a = startKeygen({ index: 0, n: 3, threshold: 2, sid, profile: FAST_TEST });
     const b = startKeygen({ index: 2, n: 3, threshold: 2, sid, profile: FAST_TEST });
     const forged = a.outgoing.map((m) => ({ ...m, payload: Object.fromEntries(Object.keys(m.payload as object).map((k) => [k, "not-hex"])) }));
-    const r = advanceServerParty(server.state, [...forged, ...b.outgoing], FAST_TEST);
+    const r = advanceParty(server.state, [...forged, ...b.outgoing], FAST_TEST);
     expect(r.kind).toBe("abort");
     if (r.kind === "abort") expect(r.blame.party).toBe(0);
   });
