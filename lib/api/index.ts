@@ -8,4 +8,6 @@ import * as signerAdmin from "./signer-admin";
 import * as system from "./system";
 
 /** Every API contract, for GET /openapi.json. tests/api/openapi.test.ts checks no route is missing. */
-export const allContracts: RouteContract[] = [...Object.values(system), ...Object.values(auth), ...Object.values(organizations), ...Object.values(chain), ...[...Object.values(signers), ...Object.values(signing), ...Object.values(signerAdmin)].filter((v) => typeof v === "object" && v !== null && "method" in v)] as RouteContract[];
+const isContract = (v: unknown): v is RouteContract => typeof v === "object" && v !== null && "method" in v && "path" in v && "auth" in v;
+
+export const allContracts: RouteContract[] = [system, auth, organizations, chain, signers, signing, signerAdmin].flatMap((m) => Object.values(m).filter(isContract));

@@ -172,15 +172,37 @@ const auditItem = z.object({
   details: z.unknown(),
 });
 
+const isoDateTime = z.iso.datetime({ offset: true, message: "ISO 8601 date-time, e.g. 2026-11-27T00:00:00Z" }).or(z.iso.date());
+const auditFilter = z.strictObject({
+  action: z.string().max(100).regex(/^[a-z0-9_.]+\*?$/, "An action like signer.created, or a prefix like signer.*").optional(),
+  resource_type: z.string().max(50).regex(/^[a-z_]+$/).optional(),
+  q: z.string().min(1).max(200).optional(),
+  from: isoDateTime.optional(),
+  to: isoDateTime.optional(),
+  signer: z.uuid().optional(),
+});
+
 export const listAuditLog = defineRoute({
   method: "GET",
   path: "/api/v1/audit-log",
-  summary: "Paginated audit log of the organization, newest first",
+  summary: "Paginated audit log of the organization, newest first; filters ?action=&resource_type=&q=&from=&to=&signer=",
   tags: ["Audit"],
   auth: ["session", "apiKey"],
   permission: "audit:read",
-  query: pageQuery.strict(),
+  query: auditFilter.extend(pageQuery.shape),
   responses: { 200: z.object({ items: z.array(auditItem), nextCursor: z.string().nullable() }), 400: v1Error, 401: v1Error },
+});
+
+export const exportAuditLog = defineRoute({
+  method: "GET",
+  path: "/api/v1/audit-log/export",
+  summary: "The audit log as CSV (same filters), streamed; formula-injection safe",
+  tags: ["Audit"],
+  auth: ["session", "apiKey"],
+  permission: "audit:read",
+  query: auditFilter,
+  produces: "text/csv",
+  responses: { 200: z.string(), 400: v1Error, 401: v1Error },
 });
 
 export const devOutbox = defineRoute({

@@ -35,6 +35,8 @@ export type RouteContract<
   /** Status → schema of the body (null: no body). The first 2xx is the default success status. */
   responses: R;
   rateLimit?: RateLimitRule;
+  /** Media type of the success body when it is not JSON (the handler then returns a Response). */
+  produces?: "text/csv";
   /** Error body shape: seed 000's { statusCode, message, violations? } for /api/v1. */
   errorShape?: "v1";
 };

@@ -28,7 +28,7 @@ export function buildOpenApi(contracts: RouteContract[], info: { version: string
     const responses: Record<string, object> = {};
     for (const [status, schema] of Object.entries(c.responses)) {
       responses[status] = schema
-        ? { description: Number(status) < 400 ? "Success" : "Error", content: { "application/json": { schema: schemaOf(schema, "output") } } }
+        ? { description: Number(status) < 400 ? "Success" : "Error", content: { [Number(status) < 400 && c.produces ? c.produces : "application/json"]: { schema: schemaOf(schema, "output") } } }
         : { description: "No content" };
     }
     const op: Record<string, unknown> = {

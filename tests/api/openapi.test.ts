@@ -46,7 +46,8 @@ describe("GET /openapi.json", () => {
     expect(reg.responses["409"].content["application/json"].schema.properties.statusCode).toBeDefined();
     const audit = r.json.paths["/api/v1/audit-log"].get;
     expect(audit.security).toEqual([{ session: [] }, { apiKey: ["audit:read"] }]);
-    expect(audit.parameters.map((p: { name: string }) => p.name).sort()).toEqual(["cursor", "limit"]);
+    expect(audit.parameters.map((p: { name: string }) => p.name).sort()).toEqual(["action", "cursor", "from", "limit", "q", "resource_type", "signer", "to"]);
+    expect(Object.keys(r.json.paths["/api/v1/audit-log/export"].get.responses["200"].content)).toEqual(["text/csv"]);
     expect(r.json.paths["/api/v1/members/{userId}"].patch.parameters[0]).toMatchObject({ name: "userId", in: "path", required: true });
   });
 });
