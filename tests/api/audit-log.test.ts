@@ -11,7 +11,7 @@ useTestDatabase();
 
 async function seed(organizationId: string) {
   const signer = "0b8f4b5e-2f7c-4a8e-9d7b-0c6d7c1b2a3f";
-  const ev = (action: string, resourceType: string, resourceId: string | null, label: string, details: object = {}) =>
+  const ev = (action: string, resourceType: string, resourceId: string | null, label: string, details: Record<string, unknown> = {}) =>
     recordAudit(db(), { organizationId, actor: { type: "user", id: "u1", label }, action, resourceType, resourceId, details });
   await ev("signer.created", "signer", signer, "alice@example.com");
   await ev("signer.paused", "signer", signer, "alice@example.com");
