@@ -33,8 +33,12 @@ describe("dashboard pages", () => {
   });
 
   // The layout renders signed-out requests bare, so each page must redirect on its own.
+  // A dynamic segment comes back as the concrete value: /signers/[id] → `/signers/${encodeURIComponent(id)}`.
   it.each(pages.map((page) => [page.route, page] as const))("%s requires a session for its own path", (route, page) => {
-    expect(page.source).toContain(`await requireSession(${JSON.stringify(route)})`);
+    const expected = route.includes("[")
+      ? `await requireSession(\`${route.replace(/\[([^\]]+)\]/g, (_m, name: string) => `\${encodeURIComponent(${name})}`)}\`)`
+      : `await requireSession(${JSON.stringify(route)})`;
+    expect(page.source).toContain(expected);
   });
 
   it("has a page for every sidebar entry and settings tab", () => {
