@@ -22,6 +22,7 @@ import { hashTagged, T, type SharedState, type TValue } from "./transcript";
 import {
   advance,
   checkFrom,
+  verifyEchoes,
   decodeBytes,
   decodeNat,
   encodeNat,
@@ -314,11 +315,7 @@ export function stepAux(prev: AuxState, incoming: readonly unknown[]): AuxStep {
       }
       case "echo": {
         const own = echoHash(state.sid, state.commitments);
-        for (const j of state.parties) {
-          if (j === state.self) continue;
-          const h = checkFrom(j, "echo", () => bytesToHex(decodeBytes(str(pick(inbox, j, "all").payload, "h"), 32, "h")));
-          if (h !== own) throw new PeerFault(j, "echo.mismatch", "echoed commitments differ from ours");
-        }
+        verifyEchoes(state.parties, state.self, inbox, own, "commitments");
         return decommitRound(state);
       }
       case "decommit":

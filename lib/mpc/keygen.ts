@@ -19,6 +19,7 @@ import {
   advance,
   arr,
   checkFrom,
+  verifyEchoes,
   decodeBytes,
   decodePoint,
   decodeScalar,
@@ -214,11 +215,7 @@ export function stepKeygen(prev: KeygenState, incoming: readonly unknown[]): Key
       }
       case "echo": {
         const own = echoHash(state.sid, state.commitments);
-        for (const j of state.parties) {
-          if (j === state.self) continue;
-          const h = checkFrom(j, "echo", () => bytesToHex(decodeBytes(str(pick(inbox, j, "all").payload, "h"), 32, "h")));
-          if (h !== own) throw new PeerFault(j, "echo.mismatch", "echoed commitments differ from ours");
-        }
+        verifyEchoes(state.parties, state.self, inbox, own, "commitments");
         return decommitRound(state);
       }
       case "decommit":

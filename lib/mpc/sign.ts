@@ -34,6 +34,7 @@ import { hashTagged, T, type SharedState } from "./transcript";
 import {
   advance,
   checkFrom,
+  verifyEchoes,
   decodeBytes,
   decodeModElement,
   decodePoint,
@@ -429,11 +430,7 @@ function onR1(state: SignState, inbox: Message[]): SignStep {
 
 function onEcho(state: SignState, inbox: Message[]): SignStep {
   const own = echoHash(state);
-  for (const j of state.signers) {
-    if (j === state.self) continue;
-    const h = checkFrom(j, "echo", () => bytesToHex(decodeBytes(str(pick(inbox, j, "all").payload, "h"), 32, "h")));
-    if (h !== own) throw new PeerFault(j, "echo.mismatch", "echoed round-1 messages differ from ours");
-  }
+  verifyEchoes(state.signers, state.self, inbox, own, "round-1 messages");
   return round2(state);
 }
 

@@ -213,3 +213,15 @@ export function advance<S extends StateBase<ProtocolName>, O>(
     throw err;
   }
 }
+
+/**
+ * The echo round of reliable broadcast (§5.4): every peer's echoed hash must equal ours, computed
+ * over the round's broadcasts as we received them; a mismatch blames that peer.
+ */
+export function verifyEchoes(peers: readonly number[], self: number, inbox: readonly Message[], own: string, what: string): void {
+  for (const j of peers) {
+    if (j === self) continue;
+    const h = checkFrom(j, "echo", () => bytesToHex(decodeBytes(str(pick(inbox, j, "all").payload, "h"), 32, "h")));
+    if (h !== own) throw new PeerFault(j, "echo.mismatch", `echoed ${what} differ from ours`);
+  }
+}
