@@ -90,7 +90,12 @@ describe("schema.prisma ⇔ migrations", () => {
 
   it("has exactly the primary keys, unique indexes and plain indexes", async () => {
     const { rows } = await client.query<{ tablename: string; indexdef: string }>(`SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'`);
+    // Partial unique indexes (WHERE …) are SQL-only invariants Prisma cannot express; they are
+    // listed here by name so a new one is a deliberate decision.
+    const partial = rows.filter((r) => / WHERE /.test(r.indexdef)).map((r) => /INDEX (\S+) ON/.exec(r.indexdef)![1]).sort();
+    expect(partial).toEqual(["policy_documents_one_draft_active"]);
     const actual = rows
+      .filter((r) => !/ WHERE /.test(r.indexdef))
       .map((r) => {
         const unique = /CREATE UNIQUE INDEX/.test(r.indexdef);
         const cols = /\(([^)]*)\)\s*$/.exec(r.indexdef)![1]!.split(",").map((c) => c.trim().replace(/"/g, ""));
