@@ -3,6 +3,7 @@ import * as auth from "./auth";
 import * as chain from "./chain";
 import * as organizations from "./organizations";
 import * as policies from "./policies";
+import * as policyDocuments from "./policy-documents";
 import * as signers from "./signers";
 import * as signing from "./signing";
 import * as signerAdmin from "./signer-admin";
@@ -11,4 +12,4 @@ import * as system from "./system";
 /** Every API contract, for GET /openapi.json. tests/api/openapi.test.ts checks no route is missing. */
 const isContract = (v: unknown): v is RouteContract => typeof v === "object" && v !== null && "method" in v && "path" in v && "auth" in v;
 
-export const allContracts: RouteContract[] = [system, auth, organizations, chain, signers, signing, signerAdmin, policies].flatMap((m) => Object.values(m).filter(isContract));
+export const allContracts: RouteContract[] = [system, auth, organizations, chain, signers, signing, signerAdmin, policies, policyDocuments].flatMap((m) => Object.values(m).filter(isContract));

@@ -27,7 +27,8 @@ export type AuditFilter = {
 
 /**
  * `action` matches exactly or, ending in ".*", by prefix ("signer.*"); `q` searches action, actor,
- * resource id and the details text; `signer` selects events about that signer.
+ * resource id and actor id; `signer` selects events about that signer: the signer itself or anything
+ * whose details name it (`details.signerId`: policies, rules documents, signing decisions).
  */
 export function auditWhere(organizationId: string, f: AuditFilter): Prisma.AuditEventWhereInput {
   const and: Prisma.AuditEventWhereInput[] = [{ organizationId }];
@@ -35,7 +36,7 @@ export function auditWhere(organizationId: string, f: AuditFilter): Prisma.Audit
   if (f.resourceType) and.push({ resourceType: f.resourceType });
   if (f.from) and.push({ createdAt: { gte: f.from } });
   if (f.to) and.push({ createdAt: { lt: f.to } });
-  if (f.signerId) and.push({ resourceType: "signer", resourceId: f.signerId });
+  if (f.signerId) and.push({ OR: [{ resourceType: "signer", resourceId: f.signerId }, { details: { path: ["signerId"], equals: f.signerId } }] });
   if (f.q) {
     const contains = { contains: f.q, mode: "insensitive" as const };
     and.push({ OR: [{ action: contains }, { actorLabel: contains }, { resourceId: contains }, { actorId: contains }] });

@@ -16,6 +16,8 @@ async function seed(organizationId: string) {
   await ev("signer.created", "signer", signer, "alice@example.com");
   await ev("signer.paused", "signer", signer, "alice@example.com");
   await ev("signing.broadcast", "signer", "other-signer", "bot", { txHash: "0xabc" });
+  await ev("policy.activated", "policy_document", "d1", "alice@example.com", { signerId: signer, version: 2 });
+  await ev("policy.activated", "policy_document", "d2", "alice@example.com", { signerId: "other-signer", version: 1 });
   await ev("api_key.created", "credential", "k1", "=HYPERLINK(\"http://evil\")", { note: "+1 and \"quotes\", commas\nnewline" });
   return signer;
 }
@@ -28,10 +30,10 @@ describe("audit log filters and CSV export", () => {
     expect(await q({ action: "signer.paused" })).toEqual(["signer.paused"]);
     expect(await q({ action: "signer.*" })).toEqual(["signer.paused", "signer.created"]);
     expect(await q({ resource_type: "credential" })).toEqual(["api_key.created"]);
-    expect(await q({ signer })).toEqual(["signer.paused", "signer.created"]);
+    expect(await q({ signer })).toEqual(["policy.activated", "signer.paused", "signer.created"]);
     expect(await q({ q: "BOT" })).toEqual(["signing.broadcast"]);
     expect(await q({ from: "2000-01-01", to: "2001-01-01" })).toEqual([]);
-    expect((await q({ from: new Date(Date.now() - 60_000).toISOString() })).length).toBe(4);
+    expect((await q({ from: new Date(Date.now() - 60_000).toISOString() })).length).toBe(6);
     const bad = await call(auditLog, "GET", "/x", { cookie, query: { from: "yesterday" } });
     expect(bad.status).toBe(400);
     expect(bad.json.violations[0].field).toBe("query.from");
