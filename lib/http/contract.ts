@@ -36,9 +36,9 @@ export type RouteContract<
   responses: R;
   rateLimit?: RateLimitRule;
   /** Media type of the success body when it is not JSON (the handler then returns a Response). */
-  produces?: "text/csv";
-  /** Error body shape: seed 000's { statusCode, message, violations? } for /api/v1. */
-  errorShape?: "v1";
+  produces?: "text/csv" | "text/markdown" | "text/plain";
+  /** Error body shape: seed 000's { statusCode, message, violations? } for /api/v1 (default); "error": seed 004's { error, violations? }. */
+  errorShape?: "v1" | "error";
 };
 
 /** Keeps the literal type of the contract, so handlers see exact body/params/query/response types. */

@@ -58,8 +58,14 @@ export function handle<C extends RouteContract>(contract: C, handler: (h: Handle
       let body: unknown;
       if (contract.body) {
         const raw = await readJsonBody(req, env().BODY_LIMIT_BYTES);
-        if (raw === undefined) throw new BadRequestError("Request body is required", [{ field: "body", message: "Required" }]);
-        body = parseOrThrow(contract.body, raw, "body");
+        if (raw === undefined) {
+          // A body whose every field is optional may be left out entirely (POST …/policy/activate).
+          const empty = contract.body.safeParse({});
+          if (!empty.success) throw new BadRequestError("Request body is required", [{ field: "body", message: "Required" }]);
+          body = empty.data;
+        } else {
+          body = parseOrThrow(contract.body, raw, "body");
+        }
       } else if (req.method !== "GET" && req.method !== "HEAD") {
         const raw = await readJsonBody(req, env().BODY_LIMIT_BYTES);
         if (raw !== undefined && !(typeof raw === "object" && raw !== null && !Array.isArray(raw) && Object.keys(raw).length === 0)) {
@@ -86,7 +92,7 @@ export function handle<C extends RouteContract>(contract: C, handler: (h: Handle
       status = res.status;
       return res;
     } catch (err) {
-      const res = toErrorResponse(err, ctx.requestId);
+      const res = toErrorResponse(err, ctx.requestId, contract.errorShape);
       status = res.status;
       return res;
     } finally {
