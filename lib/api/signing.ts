@@ -28,6 +28,34 @@ const sessionView = z.object({
   transaction: txJson.nullable(),
   expiresAt: z.string(),
   messages: relayed,
+  /** open: run the rounds now; pending_approval (202): a guardrail rule asks a human first. */
+  status: z.enum(["open", "pending_approval"]),
+  /** The guardrail decision recorded for this session (GET /api/v1/signing-requests/{id}). */
+  signingRequestId: z.string(),
+  /** Why approval is required (empty when open). */
+  approvals: z.array(z.string()),
+});
+/**
+ * 202 from a session start: the guardrails require approval. The session is parked (the server has
+ * computed nothing yet, rounds answer 409); poll the session's GET endpoint until its status is
+ * open (then run the rounds as usual), rejected or expired.
+ */
+const parkedView = sessionView;
+const sessionStatusView = z.object({
+  sessionId: z.string(),
+  status: z.enum(["open", "pending_approval", "completed", "aborted", "rejected", "expired"]),
+  kind: z.enum(["transaction", "message", "typed_data"]),
+  signingRequestId: z.string().nullable(),
+  requestStatus: z.string().nullable(),
+  expiresAt: z.string(),
+  messageHash: z.string(),
+  sid: z.string(),
+  signers: z.array(z.number()),
+  party: z.number(),
+  transaction: txJson.nullable(),
+  approvals: z.array(z.string()),
+  decidedAt: z.string().nullable(),
+  messages: relayed,
 });
 const message = z.strictObject({
   v: z.literal(1),
@@ -51,7 +79,18 @@ export const signSession = defineRoute({
   auth: ["apiKey"],
   permission: "sign",
   body: z.strictObject({ transaction: transactionInput, clientNonce }),
-  responses: { 201: sessionView, ...errors },
+  responses: { 201: sessionView, 202: parkedView, ...errors },
+});
+
+export const signSessionStatus = defineRoute({
+  method: "GET",
+  path: "/api/v1/sign/session/{id}",
+  summary: "A signing session's status (transaction or message): poll it while it is pending_approval",
+  tags,
+  auth: ["apiKey"],
+  permission: "sign",
+  params: idParams,
+  responses: { 200: sessionStatusView, 401: v1Error, 403: v1Error, 404: v1Error },
 });
 
 export const signRound = defineRoute({
@@ -87,7 +126,7 @@ export const signMessageSession = defineRoute({
     z.strictObject({ message: z.union([z.string().max(65_536), z.strictObject({ raw: hexData })]), clientNonce }),
     z.strictObject({ typedData, clientNonce }),
   ]),
-  responses: { 201: sessionView, ...errors },
+  responses: { 201: sessionView, 202: parkedView, ...errors },
 });
 
 export const signMessageComplete = defineRoute({
@@ -128,7 +167,18 @@ export const userSignSession = defineRoute({
     z.strictObject({ message: z.union([z.string().max(65_536), z.strictObject({ raw: hexData })]), clientNonce }),
     z.strictObject({ typedData, clientNonce }),
   ]),
-  responses: { 201: sessionView, ...errors },
+  responses: { 201: sessionView, 202: parkedView, ...errors },
+});
+
+export const userSignSessionStatus = defineRoute({
+  method: "GET",
+  path: "/api/v1/signers/{id}/sign/session/{sessionId}",
+  summary: "A User+Server signing session's status: poll it while it is pending_approval",
+  tags,
+  auth: ["session"],
+  permission: "signers:read",
+  params: z.strictObject({ id: z.uuid({ message: "Must be a UUID" }), sessionId: z.uuid({ message: "Must be a UUID" }) }),
+  responses: { 200: sessionStatusView, 401: v1Error, 403: v1Error, 404: v1Error },
 });
 
 export const userSignRound = defineRoute({

@@ -6,13 +6,14 @@
  * answer; a different body under the same sequence number aborts the ceremony (blame on the caller).
  */
 import { createHash } from "node:crypto";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 import type { CeremonyKind } from "@/lib/generated/prisma/enums";
 import type { Db, DbOrTx } from "@/lib/db/client";
 import { openSecret, sealSecret, type SealedBlob } from "@/lib/keystore";
 import { BadRequestError, ConflictError, ForbiddenError, GoneError, NotFoundError } from "@/lib/http/errors";
 import type { Message, ProtocolBlame, SecurityProfile } from "@/lib/mpc";
 import { advanceParty, type PartyResult, type PartyState } from "./party";
+import { releaseEndedCeremonies } from "./spend-ledger";
 
 /** Party indices of a signer's 2-of-3 key. */
 export const PARTY = { agent: 0, server: 1, user: 2 } as const;
@@ -63,6 +64,45 @@ export async function createCeremony(
   return c;
 }
 
+/**
+ * A signing ceremony whose server party has not started yet: created together with the guardrail
+ * decision (status open, state added by `startCeremonyParty` right after), or parked until an
+ * approver decides (status pending_approval, nothing computed by the server yet).
+ */
+export async function createCeremonyShell(
+  db: DbOrTx,
+  input: { id: string; organizationId: string; signerId: string; kind: CeremonyKind; parties: number[]; context: Record<string, unknown>; status: "open" | "pending_approval"; ttlMs?: number },
+) {
+  return db.ceremony.create({
+    data: {
+      id: input.id,
+      organizationId: input.organizationId,
+      signerId: input.signerId,
+      kind: input.kind,
+      status: input.status,
+      phase: input.status === "pending_approval" ? "pending_approval" : "starting",
+      serverParty: PARTY.server,
+      parties: input.parties,
+      context: input.context as Prisma.InputJsonValue,
+      expiresAt: new Date(Date.now() + (input.ttlMs ?? CEREMONY_TTL_MS[input.kind])),
+    },
+  });
+}
+
+/**
+ * Stores the server party's first state and messages on a ceremony shell and opens it with a fresh
+ * TTL. Compare-and-swap on (status, no state yet): returns false when the ceremony moved on.
+ */
+export async function startCeremonyParty(db: DbOrTx, input: { id: string; from: "open" | "pending_approval"; state: PartyState; outgoing: Message[]; kind: CeremonyKind }): Promise<boolean> {
+  const won = await db.ceremony.updateMany({
+    where: { id: input.id, status: input.from, serverState: { equals: Prisma.DbNull } },
+    data: { status: "open", phase: input.state.phase, serverState: sealState(input.id, input.state), expiresAt: new Date(Date.now() + CEREMONY_TTL_MS[input.kind]), version: { increment: 1 } },
+  });
+  if (won.count !== 1) return false;
+  await storeMessages(db, input.id, input.outgoing);
+  return true;
+}
+
 async function storeMessages(db: DbOrTx, ceremonyId: string, messages: Message[]) {
   if (!messages.length) return;
   await db.ceremonyMessage.createMany({
@@ -89,6 +129,8 @@ export async function expireCeremonies(db: DbOrTx, now = new Date()) {
     data: { status: "expired", serverState: undefined },
   });
   await db.$executeRaw`UPDATE "ceremonies" SET "server_state" = NULL WHERE "status" IN ('expired', 'aborted', 'rejected', 'completed') AND "server_state" IS NOT NULL`;
+  // Guardrails: an ended ceremony gives its spend reservation back.
+  await releaseEndedCeremonies(db);
   return r.count;
 }
 
@@ -173,7 +215,10 @@ export async function submit(db: Db, input: SubmitInput, onOutcome: (tx: DbOrTx,
           resultValue = await onOutcome(tx, { kind: result.kind, value: result.kind === "keyShare" ? result.share : result.signature }, { id: c.id, signerId: c.signerId });
           await tx.$executeRaw`UPDATE "ceremonies" SET "server_state" = NULL, "result" = ${JSON.stringify(resultValue)}::jsonb WHERE "id" = ${c.id}::uuid`;
         }
-        if (result?.kind === "abort") await tx.$executeRaw`UPDATE "ceremonies" SET "server_state" = NULL WHERE "id" = ${c.id}::uuid`;
+        if (result?.kind === "abort") {
+          await tx.$executeRaw`UPDATE "ceremonies" SET "server_state" = NULL WHERE "id" = ${c.id}::uuid`;
+          await releaseEndedCeremonies(tx, [c.id]);
+        }
         const fresh = await tx.ceremony.findUniqueOrThrow({ where: { id: c.id } });
         const response = view(fresh, await messagesFor(tx, c.id, input.party, input.after));
         await tx.ceremonySubmission.create({ data: { ceremonyId: c.id, party: input.party, seq: input.seq, requestHash, response: response as unknown as Prisma.InputJsonValue } });
@@ -192,6 +237,7 @@ class LostRace extends Error {}
 async function abortCeremony(db: DbOrTx, id: string, version: number, blame: ProtocolBlame) {
   await db.ceremony.updateMany({ where: { id, version, status: "open" }, data: { status: "aborted", blame: blame as unknown as Prisma.InputJsonValue, version: { increment: 1 }, completedAt: new Date() } });
   await db.$executeRaw`UPDATE "ceremonies" SET "server_state" = NULL WHERE "id" = ${id}::uuid`;
+  await releaseEndedCeremonies(db, [id]);
 }
 
 export async function poll(db: DbOrTx, input: { ceremonyId: string; organizationId: string; party: number; after: bigint }): Promise<CeremonyView> {

@@ -1,5 +1,5 @@
 import type { Db } from "@/lib/db/client";
-import { ForbiddenError, NotFoundError } from "@/lib/http/errors";
+import { ConflictError, ForbiddenError, NotFoundError } from "@/lib/http/errors";
 import type { Message } from "@/lib/mpc";
 import { loadCeremony, submit } from "./ceremonies";
 import { mpcProfile } from "./profile";
@@ -10,6 +10,7 @@ export async function signRound(db: Db, input: { organizationId: string; signerI
   const c = await loadCeremony(db, input.sessionId, input.organizationId);
   const ctx = c.context as { clientParty: number };
   if (c.kind !== "sign" || (input.signerId && c.signerId !== input.signerId) || ctx.clientParty !== input.clientParty) throw new NotFoundError("Signing session not found");
+  if (c.status === "pending_approval") throw new ConflictError("This signing session is waiting for approval: poll its status until it is open, then run the rounds");
   const signer = await db.signer.findUniqueOrThrow({ where: { id: c.signerId } });
   if (signer.status === "paused") throw new ForbiddenError("Signer is paused");
   if (signer.deletedAt) throw new NotFoundError("Signing session not found");

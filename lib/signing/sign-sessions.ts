@@ -8,7 +8,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { getAddress, hashMessage, hashTypedData, isAddress, type Hex, type TypedDataDefinition } from "viem";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import type { Db, DbOrTx } from "@/lib/db/client";
+import type { Db, DbOrTx, Tx } from "@/lib/db/client";
 import { publicClientFor } from "@/lib/chain/networks";
 import { requireNetwork } from "@/lib/chain/network-registry";
 import { attachSignature, recoverSender, signingHash, type UnsignedEip1559Tx } from "@/lib/chain/tx-codec";
@@ -16,8 +16,11 @@ import { broadcastRawTransaction, buildEip1559Tx } from "@/lib/chain/tx-rpc";
 import { openSecret, type SealedBlob } from "@/lib/keystore";
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from "@/lib/http/errors";
 import { decodeKeyShare, deriveSid, type EcdsaSignature, type SecurityProfile } from "@/lib/mpc";
-import { createCeremony, loadCeremony, messagesFor, PARTY } from "./ceremonies";
-import { checkGuardrails, type SigningRequest } from "./guardrails";
+import { recordAudit, type AuditActor, type AuditContext } from "@/lib/audit/record";
+import type { PolicyRequest } from "@/lib/policy";
+import { createCeremonyShell, loadCeremony, messagesFor, PARTY, startCeremonyParty } from "./ceremonies";
+import { decideSigning } from "./guardrails";
+import { commitSpend, releaseEndedCeremonies } from "./spend-ledger";
 import { startSignParty } from "./party";
 import { txFromJson, txToJson, type TxJson } from "./transaction-json";
 
@@ -31,13 +34,19 @@ export type SignInput =
   | { kind: "message"; message: string | { raw: string } }
   | { kind: "typed_data"; typedData: TypedDataDefinition };
 
+/** What the server is about to sign, as recomputed from the request itself. */
+type SigningRequest =
+  | { kind: "transaction"; chainId: number; to: string | null; value: bigint; data: string }
+  | { kind: "message"; message: string | { raw: string } }
+  | { kind: "typed_data"; typedData: unknown };
+
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 const participants = () => (["agent", "server", "user"] as const).map((role, index) => ({ index, identityKey: new TextEncoder().encode(`countersign/party/${role}`) }));
 
 async function digestOf(db: DbOrTx, signer: { address: string; chainId: number }, input: SignInput): Promise<{ hash: Hex; request: SigningRequest; tx?: UnsignedEip1559Tx }> {
   if (input.kind === "message") {
     const message = typeof input.message === "string" ? input.message : { raw: input.message.raw as Hex };
-    return { hash: hashMessage(message), request: { kind: "message", message: typeof input.message === "string" ? input.message : input.message.raw } };
+    return { hash: hashMessage(message), request: { kind: "message", message: typeof input.message === "string" ? input.message : { raw: input.message.raw } } };
   }
   if (input.kind === "typed_data") {
     let hash: Hex;
@@ -66,40 +75,120 @@ async function digestOf(db: DbOrTx, signer: { address: string; chainId: number }
   return { hash: signingHash(tx), tx, request: { kind: "transaction", chainId: tx.chainId, to: tx.to, value: tx.value, data: tx.data } };
 }
 
-export async function startSignSession(db: Db, input: { organizationId: string; signerId: string; mode: SignMode; sign: SignInput; clientNonce: string; profile: SecurityProfile }) {
+/** How long a session parked for approval waits for an approver before it expires (and its spend is released). */
+export const APPROVAL_TTL_MS = 60 * 60_000;
+
+type SessionContext = { mode: SignMode; kind: SignInput["kind"]; clientParty: number; signers: number[]; sid: string; messageHash: string; serverNonce: string; clientNonce: string; transaction: TxJson | null; request: unknown };
+
+function policyRequestOf(request: SigningRequest, chainId: number): PolicyRequest {
+  if (request.kind === "transaction") return { kind: "transaction", chainId: request.chainId, to: request.to as Hex | null, value: request.value, data: request.data as Hex };
+  if (request.kind === "message") return { kind: "message", chainId, message: typeof request.message === "string" ? request.message : { raw: request.message.raw as Hex } };
+  return { kind: "typed_data", chainId, typedData: request.typedData as never };
+}
+
+/**
+ * Runs the server's party for a ceremony that has none yet (just allowed, or just approved) and
+ * opens it. Returns false when the ceremony is no longer in `from` (expired, rejected, raced).
+ */
+export async function startServerParty(db: Db, input: { ceremonyId: string; signerId: string; from: "open" | "pending_approval"; profile: SecurityProfile; onStarted?: (tx: Tx) => Promise<void> }): Promise<boolean> {
+  const signer = await db.signer.findUnique({ where: { id: input.signerId }, include: { serverShare: true } });
+  if (!signer?.serverShare || signer.deletedAt) throw new NotFoundError("Signer not found");
+  const c = await db.ceremony.findUniqueOrThrow({ where: { id: input.ceremonyId } });
+  const ctx = c.context as SessionContext;
+  const share = decodeKeyShare(new TextDecoder().decode(openSecret(signer.serverShare.sealed as unknown as SealedBlob, `signer-share:${signer.id}`)), input.profile);
+  const server = startSignParty({ share, signers: ctx.signers, messageHash: ctx.messageHash, sid: ctx.sid, profile: input.profile });
+  return db.$transaction(async (t) => {
+    if (!(await startCeremonyParty(t, { id: c.id, from: input.from, state: server.state, outgoing: server.outgoing, kind: "sign" }))) return false;
+    await input.onStarted?.(t);
+    return true;
+  });
+}
+
+/** Ends a session whose server party could not start, and gives its reservation back. */
+export async function abandonSession(db: DbOrTx, ceremonyId: string): Promise<void> {
+  await db.ceremony.updateMany({ where: { id: ceremonyId, status: { in: ["open", "pending_approval"] } }, data: { status: "aborted", completedAt: new Date() } });
+  await db.$executeRaw`UPDATE "ceremonies" SET "server_state" = NULL WHERE "id" = ${ceremonyId}::uuid`;
+  await releaseEndedCeremonies(db, [ceremonyId]);
+}
+
+export type SessionAudit = { actor: AuditActor; context?: AuditContext };
+
+/**
+ * Starts a signing session. Before the server computes anything, the guardrails decide (and the
+ * decision is recorded with its spend reservation): deny throws 403 "Policy violation" with every
+ * violation; require_approval parks the session (status pending_approval, no server state yet);
+ * allow runs the server's first round. If that fails, the session is aborted and its spend released.
+ */
+export async function startSignSession(db: Db, input: { organizationId: string; signerId: string; mode: SignMode; sign: SignInput; clientNonce: string; profile: SecurityProfile; audit: SessionAudit }) {
   const signer = await db.signer.findFirst({ where: { id: input.signerId, organizationId: input.organizationId, deletedAt: null }, include: { serverShare: true } });
   if (!signer) throw new NotFoundError("Signer not found");
-  if (signer.status === "paused") throw new ForbiddenError("Signer is paused");
+  if (signer.status === "paused") {
+    await recordAudit(db, { organizationId: input.organizationId, actor: input.audit.actor, action: "signing.refused", resourceType: "signer", resourceId: signer.id, outcome: "denied", details: { reason: "Signer is paused", mode: input.mode }, context: input.audit.context });
+    throw new ForbiddenError("Signer is paused");
+  }
   if (signer.status !== "active" || !signer.address || !signer.serverShare) throw new ConflictError(`Signer is ${signer.status}`);
   const { hash, request, tx } = await digestOf(db, { address: signer.address, chainId: signer.chainId }, input.sign);
-
-  const decision = await checkGuardrails(db, { organizationId: input.organizationId, signerId: signer.id, request, messageHash: hash });
-  if (decision.outcome === "deny") throw new ForbiddenError("Policy violation", decision.violations);
-  if (decision.outcome === "require_approval") throw new ConflictError(`Approval required: ${decision.reason}`);
 
   const client = input.mode === "signer_server" ? PARTY.agent : PARTY.user;
   const signers = [client, PARTY.server].sort((a, b) => a - b);
   const serverNonce = randomBytes(32);
   const messageHash = hash.slice(2);
   const sid = hex(deriveSid({ protocol: "sign", keyId: signer.id, participants: participants(), serverNonce, clientNonce: Buffer.from(input.clientNonce, "hex"), messageHash: Buffer.from(messageHash, "hex"), signers }));
-  const share = decodeKeyShare(new TextDecoder().decode(openSecret(signer.serverShare.sealed as unknown as SealedBlob, `signer-share:${signer.id}`)), input.profile);
-  const server = startSignParty({ share, signers, messageHash, sid, profile: input.profile });
   const id = randomUUID();
-  const context = { mode: input.mode, kind: input.sign.kind, clientParty: client, signers, sid, messageHash, serverNonce: hex(serverNonce), clientNonce: input.clientNonce, transaction: tx ? txToJson(tx) : null, request: input.sign.kind === "transaction" ? null : input.sign };
-  return db.$transaction(async (t) => {
-    const c = await createCeremony(t, { id, organizationId: input.organizationId, signerId: signer.id, kind: "sign", parties: signers, context, state: server.state, outgoing: server.outgoing });
-    return {
-      sessionId: c.id,
-      sid,
-      messageHash: hash,
-      signers,
-      party: client,
-      transaction: tx ? txToJson(tx) : null,
-      expiresAt: c.expiresAt.toISOString(),
-      messages: await messagesFor(t, c.id, client, 0n),
-      signer,
-    };
+  const context: SessionContext = { mode: input.mode, kind: input.sign.kind, clientParty: client, signers, sid, messageHash, serverNonce: hex(serverNonce), clientNonce: input.clientNonce, transaction: tx ? txToJson(tx) : null, request: input.sign.kind === "transaction" ? null : input.sign };
+
+  const record = await decideSigning(db, {
+    organizationId: input.organizationId,
+    signerId: signer.id,
+    mode: input.mode,
+    request: policyRequestOf(request, signer.chainId),
+    messageHash: hash,
+    audit: input.audit,
+    openCeremony: (t, status) =>
+      createCeremonyShell(t, { id, organizationId: input.organizationId, signerId: signer.id, kind: "sign", parties: signers, context, status, ttlMs: status === "pending_approval" ? APPROVAL_TTL_MS : undefined }),
   });
+  const { decision } = record;
+  if (decision.outcome === "deny") throw new ForbiddenError("Policy violation", decision.violations.map(({ policyId, type, message }) => ({ policyId, type, message })));
+
+  const base = { sessionId: id, sid, messageHash: hash, signers, party: client, transaction: tx ? txToJson(tx) : null, signingRequestId: record.signingRequestId, signer };
+  if (decision.outcome === "require_approval") {
+    return { ...base, status: "pending_approval" as const, expiresAt: record.ceremony!.expiresAt.toISOString(), messages: [], approvals: decision.approvals.map((a) => a.message) };
+  }
+  try {
+    const started = await startServerParty(db, { ceremonyId: id, signerId: signer.id, from: "open", profile: input.profile });
+    if (!started) throw new ConflictError("The signing session ended before the server could start it; start a new one");
+  } catch (err) {
+    await abandonSession(db, id);
+    throw err;
+  }
+  const c = await db.ceremony.findUniqueOrThrow({ where: { id } });
+  return { ...base, status: "open" as const, expiresAt: c.expiresAt.toISOString(), messages: await messagesFor(db, id, client, 0n), approvals: [] as string[] };
+}
+
+/** A session's status, for clients waiting on an approval (and for the dashboard). */
+export async function signSessionStatus(db: DbOrTx, input: { organizationId: string; sessionId: string; signerId?: string; clientParty: number }) {
+  const c = await db.ceremony.findFirst({ where: { id: input.sessionId, organizationId: input.organizationId }, include: { signingRequest: true } });
+  const ctx = c?.context as SessionContext | undefined;
+  if (!c || !ctx || c.kind !== "sign" || (input.signerId && c.signerId !== input.signerId) || ctx.clientParty !== input.clientParty) throw new NotFoundError("Signing session not found");
+  const status = (c.status === "open" || c.status === "pending_approval") && c.expiresAt <= new Date() ? "expired" : c.status;
+  const r = c.signingRequest;
+  const decision = r?.decision as { violations?: { message: string }[]; approvals?: { message: string }[] } | undefined;
+  return {
+    sessionId: c.id,
+    status,
+    kind: ctx.kind,
+    signingRequestId: r?.id ?? null,
+    requestStatus: r?.status ?? null,
+    expiresAt: c.expiresAt.toISOString(),
+    messageHash: `0x${ctx.messageHash}`,
+    sid: ctx.sid,
+    signers: ctx.signers,
+    party: ctx.clientParty,
+    transaction: ctx.transaction,
+    approvals: (decision?.approvals ?? []).map((a) => a.message),
+    decidedAt: r?.decidedAt?.toISOString() ?? null,
+    messages: status === "open" ? await messagesFor(db, c.id, ctx.clientParty, 0n) : [],
+  };
 }
 
 /** Stored as the ceremony's result when the server's party outputs the signature. */
@@ -120,7 +209,10 @@ export async function completeSignSession(db: Db, input: { organizationId: strin
   const signer = await db.signer.findUniqueOrThrow({ where: { id: c.signerId } });
   const v = sig.yParity + 27;
   const signature = `${sig.r}${sig.s.slice(2)}${v.toString(16)}` as Hex;
-  if (!isTx) return { kind: "message" as const, v, r: sig.r, s: sig.s, signature, signer };
+  if (!isTx) {
+    await commitSpend(db, c.id);
+    return { kind: "message" as const, v, r: sig.r, s: sig.s, signature, signer };
+  }
   if (sig.txHash) return { kind: "transaction" as const, txHash: sig.txHash, signature, signer, alreadyBroadcast: true };
   const tx = txFromJson(ctx.transaction!);
   const raw = attachSignature(tx, { r: sig.r, s: sig.s, yParity: sig.yParity });
@@ -129,6 +221,9 @@ export async function completeSignSession(db: Db, input: { organizationId: strin
   const txHash = await broadcastRawTransaction(publicClientFor(network), raw).catch((err: Error) => {
     throw new ConflictError(`The network rejected the transaction: ${err.message.split("\n")[0]}`);
   });
-  await db.ceremony.update({ where: { id: c.id }, data: { result: { ...sig, txHash } as Prisma.InputJsonValue } });
+  await db.$transaction(async (t) => {
+    await t.ceremony.update({ where: { id: c.id }, data: { result: { ...sig, txHash } as Prisma.InputJsonValue } });
+    await commitSpend(t, c.id, txHash);
+  });
   return { kind: "transaction" as const, txHash, signature, signer, alreadyBroadcast: false };
 }

@@ -3,7 +3,7 @@
  * in-process; bin/countersign.mjs wires it to the real process.
  */
 import { parseArgs } from "node:util";
-import { CountersignApiError } from "../agent";
+import { ApprovalRejectedError, CountersignApiError } from "../agent";
 import type { Command, OptionValues } from "./command";
 import { balanceCommand } from "./commands/balance";
 import { importCommand } from "./commands/import";
@@ -84,6 +84,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return EXIT.usage;
     }
     if (err instanceof CountersignApiError) return printApiError(io, err, COMMANDS.some((c) => c.name === argv[0] && c.signs));
+    if (err instanceof ApprovalRejectedError) {
+      io.stderr.write(`Refused: ${err.message}\n`);
+      return EXIT.refused;
+    }
     if (err instanceof CliError) {
       io.stderr.write(`countersign: ${err.message}\n`);
       return err.exitCode;

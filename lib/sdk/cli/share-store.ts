@@ -45,6 +45,17 @@ export async function openShare(io: CliIo, opts: { share?: string; baseUrl?: str
   const file = await decryptShareFile(text, await readPassphrase(io));
   const baseUrl = opts.baseUrl ?? file.baseUrl;
   const fetchFn = io.fetch ?? globalThis.fetch.bind(globalThis);
-  const agent = new CountersignAgent({ baseUrl, apiKey: file.apiKey, share: file.share, profile: file.securityProfile, fetch: fetchFn });
+  const agent = new CountersignAgent({
+    baseUrl,
+    apiKey: file.apiKey,
+    share: file.share,
+    profile: file.securityProfile,
+    fetch: fetchFn,
+    // A guardrail rule asked for a human: say so (stderr keeps --json output clean) and wait.
+    onPendingApproval: (p) => {
+      io.stderr.write(`Waiting for approval (signing request ${p.signingRequestId}, expires ${p.expiresAt})\n`);
+      for (const reason of p.reasons) io.stderr.write(`  ${reason}\n`);
+    },
+  });
   return { file, baseUrl, fetch: fetchFn, agent };
 }

@@ -1,0 +1,12 @@
+import { approveSigningRequest as contract } from "@/lib/api/signing-requests";
+import { db } from "@/lib/db/client";
+import { handle } from "@/lib/http/handle";
+import { actorOf } from "@/lib/http/principal";
+import { orgOf, userOf } from "@/lib/http/scope";
+import { approveSigningRequest } from "@/lib/signing/approvals";
+import { mpcProfile } from "@/lib/signing/profile";
+
+export const POST = handle(contract, async ({ params, principal, ctx }) => {
+  const signingRequest = await approveSigningRequest(db(), { organizationId: orgOf(principal), signingRequestId: params.id, userId: userOf(principal).userId, profile: mpcProfile(), actor: actorOf(principal), context: ctx });
+  return { status: 200, body: { signingRequest } };
+});
