@@ -7,4 +7,6 @@ export async function register() {
   if (!process.env.DATABASE_URL) return;
   const { startPrimePoolFiller } = await import("@/lib/signing/prime-pool-filler");
   startPrimePoolFiller();
+  const { startPushWorker } = await import("@/lib/push/worker");
+  startPushWorker();
 }
