@@ -2,6 +2,7 @@ import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
 import { themeInitScript } from "@/components/ui/theme";
 import { ToastProvider } from "@/components/ui/toast";
+import { ServiceWorkerRegistration } from "@/components/push/service-worker-registration";
 import "./globals.css";
 
 const iconSvg =
@@ -13,7 +14,9 @@ export const metadata: Metadata = {
   title: { default: "Countersign", template: "%s · Countersign" },
   description: "Threshold wallets, guardrails and human approvals for AI agents that move money.",
   applicationName: "Countersign",
-  icons: { icon: `data:image/svg+xml,${encodeURIComponent(iconSvg)}` },
+  icons: { icon: `data:image/svg+xml,${encodeURIComponent(iconSvg)}`, apple: "/icons/apple-touch-icon.png" },
+  manifest: "/manifest.webmanifest",
+  appleWebApp: { capable: true, title: "Countersign", statusBarStyle: "default" },
 };
 
 export const viewport: Viewport = {
@@ -35,6 +38,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
       </head>
       <body className="bg-bg text-fg">
         <ToastProvider>{children}</ToastProvider>
+        <ServiceWorkerRegistration />
       </body>
     </html>
   );

@@ -8,6 +8,7 @@ export const SETTINGS_TABS = [
   { href: "/settings", label: "Account & passkeys" },
   { href: "/settings/members", label: "Members" },
   { href: "/settings/api-keys", label: "API keys" },
+  { href: "/settings/devices", label: "Devices" },
   { href: "/settings/organization", label: "Organization" },
 ] as const;
 
