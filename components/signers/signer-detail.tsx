@@ -18,6 +18,7 @@ import { SignerNameEditor } from "./signer-name-editor";
 import { SignerStatusBadge } from "./signer-status-badge";
 import { SignerTokensCard } from "./signer-tokens-card";
 import { SimulateForm } from "./simulate-form";
+import { SendCard } from "./send-card";
 
 function SignerHeader({ organizationId, signer, network, networks, canManage }: { organizationId: string; signer: Signer; network: Network | undefined; networks: Network[] | undefined; canManage: boolean }) {
   const explorer = signer.address ? explorerAddressUrl(network?.explorerUrl, signer.address) : null;
@@ -57,6 +58,9 @@ function SignerHeader({ organizationId, signer, network, networks, canManage }: 
         </dd>
       </dl>
       {signer.description ? <p className="max-w-2xl text-sm text-fg-muted">{signer.description}</p> : null}
+      <Link href={`/signers/${encodeURIComponent(signer.id)}/policies`} className={buttonClasses("secondary", "sm")}>
+        Guardrails: policies, rules and backtest
+      </Link>
     </div>
   );
 }
@@ -128,6 +132,7 @@ export function SignerDetail({ organizationId, signerId, role }: { organizationI
       ) : null}
       <div className="grid gap-4 lg:grid-cols-2">
         <BalanceCard organizationId={organizationId} signer={signer.data} />
+        {canManage ? <SendCard organizationId={organizationId} signer={signer.data} network={network} /> : null}
         <SignerTokensCard organizationId={organizationId} signer={signer.data} canManage={canManage} />
         <SimulateForm signerId={signer.data.id} symbol={network?.nativeCurrency.symbol ?? "ETH"} disabled={signer.data.address === null} />
         {canManage ? <SignerActionsCard organizationId={organizationId} signer={signer.data} /> : null}

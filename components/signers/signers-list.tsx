@@ -3,7 +3,8 @@
 import Link from "next/link";
 import { describeError } from "../api/errors";
 import { useNetworks, useSigners, type Network, type Signer } from "../api/signers";
-import { KeyIcon } from "../icons";
+import { KeyIcon, PlusIcon } from "../icons";
+import { buttonClasses } from "../ui/button";
 import { CopyButton } from "../ui/copy-button";
 import { EmptyState } from "../ui/empty-state";
 import { ErrorState } from "../ui/error-state";
@@ -67,16 +68,21 @@ export function SignersList({ organizationId }: { organizationId: string }) {
               party ever holds the whole private key.
             </p>
             <p className="mt-2">
-              Creating one runs a distributed key generation in your browser together with the server. The creation wizard is coming
-              next; signers created through the API appear here.
+              Creating one runs a distributed key generation in your browser together with the server: your share stays encrypted
+              under your passkey, and the agent gets its share as an encrypted file.
             </p>
           </>
         }
+        action={<NewSignerLink />}
       />
     );
   }
 
   return (
+    <div className="space-y-4">
+      <div className="flex justify-end">
+        <NewSignerLink />
+      </div>
     <Table aria-label="Signers">
       <THead>
         <tr>
@@ -93,5 +99,15 @@ export function SignersList({ organizationId }: { organizationId: string }) {
         ))}
       </TBody>
     </Table>
+    </div>
+  );
+}
+
+function NewSignerLink() {
+  return (
+    <Link href="/signers/new" className={buttonClasses("primary")}>
+      <PlusIcon className="size-4" />
+      New signer
+    </Link>
   );
 }

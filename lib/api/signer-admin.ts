@@ -45,7 +45,7 @@ export const tokenBalances = defineRoute({ method: "GET", path: "/api/v1/signers
 const userShareBody = z.strictObject({
   ciphertext: z.string().min(16).max(262_144),
   encryption: z.strictObject({
-    scheme: z.enum(["webauthn-prf", "wallet-signature"]),
+    scheme: z.enum(["webauthn-prf", "wallet-signature", "passphrase"]),
     credentialId: z.string().max(1024).optional(),
     walletAddress: z.string().regex(/^0x[0-9a-fA-F]{40}$/).optional(),
     salt: z.string().max(256),

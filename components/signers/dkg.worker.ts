@@ -1,0 +1,8 @@
+/** Web Worker of the create-signer wizard: both client DKG parties (agent 0, user 2), off the main thread. */
+import { workerScope } from "@/lib/mpc/worker/messages";
+import { createDkgRunner } from "@/lib/signing/browser/dkg-runner";
+import type { DkgWorkerRequest, DkgWorkerResponse } from "@/lib/signing/browser/messages";
+
+const scope = workerScope();
+const handle = createDkgRunner((m: DkgWorkerResponse) => scope.postMessage(m));
+scope.onmessage = (event: MessageEvent) => void handle(event.data as DkgWorkerRequest);
