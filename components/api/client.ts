@@ -1,6 +1,6 @@
 import { ApiError, NetworkError, apiErrorFromBody } from "./errors";
 
-export type HttpMethod = "GET" | "POST" | "PATCH" | "DELETE";
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 export interface ApiRequest {
   method?: HttpMethod;
@@ -48,6 +48,7 @@ export async function apiRequest<T>(path: string, request: ApiRequest = {}, fetc
 export const api = {
   get: <T>(path: string, signal?: AbortSignal) => apiRequest<T>(path, { signal }),
   post: <T>(path: string, body: unknown = {}) => apiRequest<T>(path, { method: "POST", body }),
+  put: <T>(path: string, body: unknown) => apiRequest<T>(path, { method: "PUT", body }),
   patch: <T>(path: string, body: unknown) => apiRequest<T>(path, { method: "PATCH", body }),
   delete: (path: string) => apiRequest<void>(path, { method: "DELETE" }),
 };

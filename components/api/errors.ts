@@ -33,7 +33,8 @@ function parseViolations(value: unknown): ApiViolation[] {
   return value.flatMap((item): ApiViolation[] => {
     if (typeof item === "string") return [{ message: item }];
     if (isRecord(item) && typeof item.message === "string") {
-      const path = Array.isArray(item.path) ? item.path.join(".") : typeof item.path === "string" ? item.path : undefined;
+      // seed 000's error shape names the input as `field` ("body.config.maxAmount"); zod-style bodies use `path`.
+      const path = Array.isArray(item.path) ? item.path.join(".") : typeof item.path === "string" ? item.path : typeof item.field === "string" ? item.field : undefined;
       return [{ message: item.message, ...(path ? { path } : {}) }];
     }
     return [];
@@ -66,7 +67,7 @@ export function apiErrorFromBody(statusCode: number, body: unknown): ApiError {
 export function describeError(error: unknown): string {
   if (error instanceof ApiError) {
     const first = error.violations[0];
-    if (first) return first.path ? `${first.path}: ${first.message}` : first.message;
+    if (first) return first.path ? `${first.path.replace(/^(body|query|params)\./, "")}: ${first.message}` : first.message;
     return error.message;
   }
   if (error instanceof NetworkError) return error.message;

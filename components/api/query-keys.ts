@@ -7,4 +7,14 @@ export const queryKeys = {
   passkeys: ["passkeys"] as const,
   audit: (organizationId: string, limit: number) => ["audit-log", organizationId, limit] as const,
   outbox: ["dev", "outbox"] as const,
+  policies: {
+    all: ["policies"] as const,
+    overview: (organizationId: string) => ["policies", organizationId, "overview"] as const,
+    signer: (organizationId: string, signerId: string) => ["policies", organizationId, signerId] as const,
+    builtin: (organizationId: string, signerId: string) => ["policies", organizationId, signerId, "builtin"] as const,
+    active: (organizationId: string, signerId: string) => ["policies", organizationId, signerId, "active"] as const,
+    draft: (organizationId: string, signerId: string) => ["policies", organizationId, signerId, "draft"] as const,
+    history: (organizationId: string, signerId: string) => ["policies", organizationId, signerId, "history"] as const,
+  },
+  approvals: (organizationId: string) => ["approvals", organizationId] as const,
 };

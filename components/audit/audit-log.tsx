@@ -1,8 +1,11 @@
 "use client";
 
+import { useInfiniteQuery } from "@tanstack/react-query";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useMemo } from "react";
+import { api } from "../api/client";
 import { describeError } from "../api/errors";
-import { useAuditLog } from "../api/hooks";
-import type { AuditEvent } from "../api/types";
+import type { AuditEvent, AuditPage } from "../api/types";
 import { formatDateTime } from "../format/dates";
 import { ListIcon } from "../icons";
 import { Badge } from "../ui/badge";
@@ -11,6 +14,8 @@ import { EmptyState } from "../ui/empty-state";
 import { ErrorState } from "../ui/error-state";
 import { SkeletonBlock } from "../ui/skeleton";
 import { TBody, THead, Table, Td, Th, Tr } from "../ui/table";
+import { AuditFilters } from "./audit-filters";
+import { auditListPath, filterFromSearch, filterToSearch, isFiltered, type AuditFilterForm } from "./audit-filter";
 import { actorLabel, describeAction, outcomeTone } from "./describe-action";
 
 const PAGE_SIZE = 25;
@@ -67,8 +72,37 @@ function EventRow({ event }: { event: AuditEvent }) {
   );
 }
 
+/** Audit pages for one filter; the key starts with "audit-log" so every invalidation of the log reaches it. */
+function useFilteredAuditLog(organizationId: string, filter: AuditFilterForm) {
+  return useInfiniteQuery({
+    queryKey: ["audit-log", organizationId, "filtered", PAGE_SIZE, filter],
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam, signal }) => api.get<AuditPage>(auditListPath(filter, PAGE_SIZE, pageParam), signal),
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+}
+
 export function AuditLog({ organizationId }: { organizationId: string }) {
-  const log = useAuditLog(organizationId, PAGE_SIZE);
+  const searchParams = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const query = searchParams.toString();
+  const filter = useMemo(() => filterFromSearch(new URLSearchParams(query)), [query]);
+  const applyFilter = (next: AuditFilterForm) => {
+    const search = filterToSearch(next).toString();
+    router.replace(search ? `${pathname}?${search}` : pathname, { scroll: false });
+  };
+
+  return (
+    <div className="space-y-4">
+      <AuditFilters key={query} organizationId={organizationId} filter={filter} onApply={applyFilter} />
+      <AuditEvents organizationId={organizationId} filter={filter} onClear={() => applyFilter({ action: "", resourceType: "", q: "", from: "", to: "", signer: "" })} />
+    </div>
+  );
+}
+
+function AuditEvents({ organizationId, filter, onClear }: { organizationId: string; filter: AuditFilterForm; onClear: () => void }) {
+  const log = useFilteredAuditLog(organizationId, filter);
 
   const { data, error, isFetchNextPageError } = log;
   if (log.isPending) return <SkeletonBlock lines={8} label="Loading audit log" />;
@@ -77,7 +111,18 @@ export function AuditLog({ organizationId }: { organizationId: string }) {
 
   const events = data.pages.flatMap((page) => page.items);
   if (events.length === 0) {
-    return (
+    return isFiltered(filter) ? (
+      <EmptyState
+        icon={<ListIcon className="size-5" />}
+        title="No events match these filters"
+        description="Widen the dates or clear a filter to see more."
+        action={
+          <Button variant="secondary" onClick={onClear}>
+            Clear filters
+          </Button>
+        }
+      />
+    ) : (
       <EmptyState
         icon={<ListIcon className="size-5" />}
         title="No events yet"

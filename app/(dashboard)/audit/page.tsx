@@ -1,7 +1,9 @@
 import type { Metadata } from "next";
+import { Suspense } from "react";
 import { AuditLog } from "@/components/audit/audit-log";
 import { requireSession } from "@/components/session/require-session";
 import { PageHeader } from "@/components/shell/page-header";
+import { SkeletonBlock } from "@/components/ui/skeleton";
 
 export const metadata: Metadata = { title: "Audit log" };
 
@@ -11,9 +13,11 @@ export default async function AuditPage() {
     <>
       <PageHeader
         title="Audit log"
-        description={`Every sign-in, key, membership and signing decision in ${session.organization.name}, newest first. Entries cannot be edited or deleted.`}
+        description={`Every sign-in, key, membership, policy change and signing decision in ${session.organization.name}, newest first. Entries cannot be edited or deleted.`}
       />
-      <AuditLog organizationId={session.organization.id} />
+      <Suspense fallback={<SkeletonBlock lines={8} label="Loading audit log" />}>
+        <AuditLog organizationId={session.organization.id} />
+      </Suspense>
     </>
   );
 }

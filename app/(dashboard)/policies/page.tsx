@@ -1,23 +1,19 @@
 import type { Metadata } from "next";
-import { UpcomingArea } from "@/components/dashboard/upcoming-area";
-import { ShieldIcon } from "@/components/icons";
+import { PoliciesOverview } from "@/components/policies/policies-overview";
 import { requireSession } from "@/components/session/require-session";
+import { PageHeader } from "@/components/shell/page-header";
 
 export const metadata: Metadata = { title: "Policies" };
 
 export default async function PoliciesPage() {
-  await requireSession("/policies");
+  const session = await requireSession("/policies");
   return (
-    <UpcomingArea
-      title="Policies"
-      summary="Guardrails checked before Countersign adds its share of a signature."
-      icon={<ShieldIcon className="size-5" />}
-      emptyTitle="Your policies will appear here"
-      points={[
-        "Spending limits per transaction and per day, allowed recipients, contracts and networks.",
-        "Rules can block a request outright or route it to a human for approval.",
-        "Every change to a policy is versioned and recorded in the audit log.",
-      ]}
-    />
+    <>
+      <PageHeader
+        title="Policies"
+        description="Guardrails checked before Countersign adds its share of a signature: built-in limits and allow-lists, plus a versioned rules document per signer."
+      />
+      <PoliciesOverview organizationId={session.organization.id} />
+    </>
   );
 }
