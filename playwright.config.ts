@@ -50,6 +50,8 @@ export default defineConfig({
       // End-to-end key generation uses the fast test profile (1024-bit primes); never in production.
       COUNTERSIGN_MPC_PROFILE: "fast-test",
       COUNTERSIGN_ALLOW_FAST_TEST_PROFILE: "1",
+      // The approvals e2e registers a device whose endpoint is a loopback address.
+      PUSH_ALLOW_PRIVATE_ENDPOINTS: "1",
       NEXT_TELEMETRY_DISABLED: "1",
     },
   },

@@ -26,6 +26,8 @@ const schema = z.object({
   DEVNET_PORT: z.coerce.number().int().min(0).max(65535).default(8545),
   DEVNET_RPC_URL: z.string().optional(),
   COUNTERSIGN_PRIME_POOL_TARGET: z.coerce.number().int().min(0).max(400).default(8),
+  /** Push endpoints on loopback/private networks: refused in production unless "1" (local receivers, e2e). */
+  PUSH_ALLOW_PRIVATE_ENDPOINTS: z.enum(["0", "1"]).optional(),
 });
 
 export type Env = z.infer<typeof schema> & { origin: string; rpId: string };

@@ -4,6 +4,7 @@ import type { DbOrTx } from "@/lib/db/client";
 import type { Device, PushDelivery } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log/logger";
 import { subscriptionOf } from "./devices";
+import { guardedAgent } from "./endpoint-guard";
 import { backoffMs, classify, encodePayload, LEASE_MS, MAX_ATTEMPTS, type Outcome, type PushPayload } from "./policy";
 import { vapidKeys } from "./vapid";
 
@@ -64,7 +65,7 @@ async function send(device: Device, delivery: PushDelivery, opts: DeliveryOption
       contentEncoding: "aes128gcm",
       topic: undefined,
       timeout: 15_000,
-      ...(opts.agent ? { agent: opts.agent } : {}),
+      ...(opts.agent ? { agent: opts.agent } : guardedAgent() ? { agent: guardedAgent() } : {}),
     });
     return classify(res.statusCode, "");
   } catch (err) {

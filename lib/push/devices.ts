@@ -5,6 +5,7 @@ import type { DbOrTx } from "@/lib/db/client";
 import type { Device } from "@/lib/generated/prisma/client";
 import { BadRequestError, ConflictError, NotFoundError } from "@/lib/http/errors";
 import { openSecret, sealSecret, type SealedBlob } from "@/lib/keystore";
+import { endpointHostProblem } from "./endpoint-guard";
 
 /**
  * Devices: one browser push subscription of one user in one organization. The subscription's
@@ -56,6 +57,8 @@ export async function registerDevice(db: DbOrTx, input: { organizationId: string
     throw new BadRequestError("subscription.endpoint must be a URL", [{ field: "subscription.endpoint", message: "Must be an https URL" }]);
   }
   if (endpoint.protocol !== "https:") throw new BadRequestError("subscription.endpoint must be an https URL", [{ field: "subscription.endpoint", message: "Must be an https URL" }]);
+  const hostProblem = endpointHostProblem(endpoint);
+  if (hostProblem) throw new BadRequestError(`subscription.endpoint: ${hostProblem}`, [{ field: "subscription.endpoint", message: hostProblem }]);
   b64url(subscription.keys.p256dh, "subscription.keys.p256dh", 65, (b) => b[0] === 4);
   const auth = b64url(subscription.keys.auth, "subscription.keys.auth", 16);
 
