@@ -113,12 +113,11 @@ test("create a signer in the wizard (DKG in browser workers), download the agent
   await expect(page.getByLabel("Network")).toHaveValue("31337");
   await page.getByRole("button", { name: "Continue" }).click();
 
-  // 2. Protect the user share: the sign-in passkey was registered without PRF, so the wizard says so
-  //    and offers a dedicated share passkey created with the PRF extension.
-  await page.getByRole("button", { name: "Protect with my passkey" }).click();
-  await expect(page.getByTestId("wizard-no-prf")).toContainText("cannot derive encryption keys");
+  // 2. Protect the user share with the sign-in passkey: it was registered with the PRF extension, so
+  //    it derives the key that seals the share (no second passkey is created).
   const credentialsBefore = await authenticator.credentials();
-  await page.getByRole("button", { name: "Create a share passkey" }).click();
+  expect(credentialsBefore.length).toBe(1);
+  await page.getByRole("button", { name: "Protect with my passkey" }).click();
 
   // 3. Key generation in Web Workers, with progress through primes, keygen and aux rounds.
   await expect(page.getByTestId("wizard-generate")).toBeVisible();
@@ -131,8 +130,9 @@ test("create a signer in the wizard (DKG in browser workers), download the agent
     expect(await shareStep.isVisible()).toBe(true);
   }).toPass({ timeout: 600_000, intervals: [250] });
   expect(seen.has("Generating safe primes") || seen.has("Key generation") || seen.has("Auxiliary info (Paillier and ring-Pedersen proofs)")).toBe(true);
+  await expect(page.getByTestId("wizard-no-prf")).toHaveCount(0);
   const credentialsAfter = await authenticator.credentials();
-  expect(credentialsAfter.length).toBe(credentialsBefore.length + 1);
+  expect(credentialsAfter.length).toBe(1);
 
   // 4. API key shown once; the agent's share downloads once as an encrypted share file.
   const apiKey = ((await page.getByTestId("wizard-api-key").textContent()) ?? "").trim();
@@ -162,10 +162,10 @@ test("create a signer in the wizard (DKG in browser workers), download the agent
   expect(addressOf(opened.share.core.publicKey)).toBe(getAddress(signer.address));
   expect(getAddress(opened.address)).toBe(getAddress(signer.address));
 
-  // The server holds only ciphertext of the user's share, under the share passkey's PRF.
+  // The server holds only ciphertext of the user's share, under the sign-in passkey's PRF.
   const row = await userShareRow(process.env.E2E_DATA_DIR!, signer.id);
   expect(row.encryption).toMatchObject({ scheme: "webauthn-prf", kdf: "hkdf-sha256" });
-  const shareCredential = credentialsAfter.find((c) => !credentialsBefore.some((b) => b.credentialId === c.credentialId))!;
+  const shareCredential = credentialsAfter[0]!;
   const b64url = (s: string) => s.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
   expect(b64url(String(row.encryption.credentialId))).toBe(b64url(shareCredential.credentialId));
   expect(row.ciphertext).toMatch(/^[A-Za-z0-9_-]{100,}$/);

@@ -33,6 +33,8 @@ export async function registrationOptions(
     attestationType: "none",
     excludeCredentials: existing.map((p) => ({ id: p.credentialId, transports: p.transports })),
     authenticatorSelection: { residentKey: "required", userVerification: "required" },
+    // PRF (hmac-secret) lets the same passkey derive the key that seals the user's share in the browser.
+    extensions: { prf: {} },
   });
   await storeChallenge(db, options.challenge, purpose, user.id);
   return options;
