@@ -9,6 +9,7 @@ export const SETTINGS_TABS = [
   { href: "/settings/members", label: "Members" },
   { href: "/settings/api-keys", label: "API keys" },
   { href: "/settings/devices", label: "Devices" },
+  { href: "/settings/clear-signing", label: "Clear signing" },
   { href: "/settings/organization", label: "Organization" },
 ] as const;
 

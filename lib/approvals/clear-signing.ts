@@ -1,6 +1,8 @@
 import { erc20Abi, getAddress, type Address } from "viem";
 import { aggregateDescription, resolveActions, vendorRegistry, type ActionResult, type DataProvider, type TokenInfo } from "@/lib/clearsign";
 import { publicClientFor, type Network } from "@/lib/chain/networks";
+import type { DbOrTx } from "@/lib/db/client";
+import { overlayRegistry } from "@/lib/clearsign/overlay-store";
 
 /** seed 004's clearSigning object. */
 export type ClearSigningJson = {
@@ -71,11 +73,21 @@ export function toClearSigningJson(results: readonly ActionResult[]): ClearSigni
   };
 }
 
-/** Clear-signs each action as called by the Safe (`from`), with vendor descriptors and on-chain token data. */
-export async function clearSign(network: Network, actions: readonly IntentAction[], from: Address): Promise<{ json: ClearSigningJson; results: ActionResult[] }> {
+/**
+ * Clear-signs each action as called by the Safe (`from`), with on-chain token data, the vendor
+ * descriptors and, given an organization, its overlay descriptors first (an overlay bound to the
+ * call's chain, address and selector wins over the vendor descriptor; see lib/clearsign/overlay-store.ts).
+ */
+export async function clearSign(
+  network: Network,
+  actions: readonly IntentAction[],
+  from: Address,
+  overlay?: { db: DbOrTx; organizationId: string },
+): Promise<{ json: ClearSigningJson; results: ActionResult[] }> {
+  const registries = overlay ? [await overlayRegistry(overlay.db, overlay.organizationId), vendorRegistry()] : [vendorRegistry()];
   const results = await resolveActions(
     actions.map((a) => ({ ...a, from })),
-    { registries: [vendorRegistry()], provider: new ChainDataProvider(network) },
+    { registries, provider: new ChainDataProvider(network) },
   );
   return { json: toClearSigningJson(results), results };
 }

@@ -59,7 +59,7 @@ export async function createDraft(db: DbOrTx, agent: AgentRow, body: { signer: s
 
   let clear;
   try {
-    clear = await clearSign(network, body.intent.actions, safeAddress);
+    clear = await clearSign(network, body.intent.actions, safeAddress, { db, organizationId: agent.organizationId });
   } catch (err) {
     throw new BadRequestError(`Invalid action: ${(err as Error).message}`);
   }

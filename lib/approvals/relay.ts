@@ -23,7 +23,7 @@ function describeMessage(stored: StoredRequest): string {
   return "Sign typed data";
 }
 
-async function relayIntent(db: Db, stored: StoredRequest, from: Address): Promise<{ intent: { actions: IntentAction[] }; clearSigning: ClearSigningJson; valueWei: string }> {
+async function relayIntent(db: Db, stored: StoredRequest, from: Address, organizationId: string): Promise<{ intent: { actions: IntentAction[] }; clearSigning: ClearSigningJson; valueWei: string }> {
   if (stored.kind !== "transaction" || !stored.to) {
     const line = stored.kind === "transaction" ? "Deploy a contract" : describeMessage(stored);
     return { intent: { actions: [] }, clearSigning: { actionResults: [], aggregatedDescription: line }, valueWei: stored.kind === "transaction" ? stored.value : "0" };
@@ -31,7 +31,7 @@ async function relayIntent(db: Db, stored: StoredRequest, from: Address): Promis
   const action: IntentAction = { chainId: stored.chainId, to: getAddress(stored.to), data: stored.data, value: stored.value };
   const network = await getNetwork(db, action.chainId).catch(() => null);
   const clearSigning = network
-    ? (await clearSign(network, [action], from)).json
+    ? (await clearSign(network, [action], from, { db, organizationId })).json
     : { actionResults: [{ resolved: false as const, reason: `network ${action.chainId} is not configured` }], aggregatedDescription: `Call ${action.to}` };
   return { intent: { actions: [action] }, clearSigning, valueWei: stored.value };
 }
@@ -45,7 +45,7 @@ export async function createRelayApproval(db: Db, input: { organizationId: strin
   const agent = await db.approvalAgent.findFirst({ where: { organizationId: input.organizationId, signerId: sr.signerId, mode: "relay" } });
   if (!agent) return null;
   const stored = sr.request as unknown as StoredRequest;
-  const { intent, clearSigning, valueWei } = await relayIntent(db, stored, getAddress(agent.address));
+  const { intent, clearSigning, valueWei } = await relayIntent(db, stored, getAddress(agent.address), input.organizationId);
   try {
     const created = await db.$transaction(async (tx) => {
       const request = await tx.approvalRequest.create({
