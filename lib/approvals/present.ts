@@ -1,22 +1,11 @@
 import { getAddress } from "viem";
+import type { SafeTransactionJson } from "@/lib/safe/transaction";
 import type { ClearSigningJson, IntentAction } from "./clear-signing";
 import type { RequestStatus } from "./state";
 
 /** seed 004 JSON for stored rows (pure). Timestamps are Unix milliseconds. */
 export type SafeInfoJson = { chainId: number; safeAddress: string; version: string | null; threshold: number; owners: string[] };
-export type SafeTransactionWithHash = {
-  to: string;
-  value: string;
-  data: string;
-  nonce: string;
-  operation: number;
-  safeTxGas: string;
-  baseGas: string;
-  gasPrice: string;
-  gasToken: string;
-  refundReceiver: string | null;
-  safeTxHash: string;
-};
+export type SafeTransactionWithHash = Omit<SafeTransactionJson, "refundReceiver"> & { refundReceiver: string | null; safeTxHash: string };
 
 type DraftRow = {
   id: string;

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SAFE_TX_TYPES } from "@/lib/safe/transaction";
 import {
   concat,
   createPublicClient,
@@ -39,20 +40,6 @@ const PUBLISHED = {
 const safeAbi = loadSafeArtifact("Safe.sol/Safe.json").abi;
 const factoryAbi = loadSafeArtifact("proxies/SafeProxyFactory.sol/SafeProxyFactory.json").abi;
 
-const SAFE_TX_TYPES = {
-  SafeTx: [
-    { name: "to", type: "address" },
-    { name: "value", type: "uint256" },
-    { name: "data", type: "bytes" },
-    { name: "operation", type: "uint8" },
-    { name: "safeTxGas", type: "uint256" },
-    { name: "baseGas", type: "uint256" },
-    { name: "gasPrice", type: "uint256" },
-    { name: "gasToken", type: "address" },
-    { name: "refundReceiver", type: "address" },
-    { name: "nonce", type: "uint256" },
-  ],
-} as const;
 
 describe("deploySafeContracts", () => {
   let devnet: Devnet;
