@@ -6,7 +6,7 @@
  * mined, and the recipient's balance changed on the devnet. The server's user_shares row is read
  * straight from the embedded database: ciphertext only.
  */
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { readFileSync, readdirSync, readlinkSync } from "node:fs";
 import pg from "pg";
 import { createPublicClient, getAddress, http, parseEther, type Address, type Hex } from "viem";
@@ -15,28 +15,8 @@ import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { decryptShareFile } from "../lib/sdk/share-file";
 import { signUp, uniqueUser } from "./helpers/auth";
+import { addVirtualAuthenticator } from "./helpers/webauthn";
 import { SessionClient } from "./helpers/signer-setup";
-
-/** A CDP virtual platform authenticator WITH the PRF extension (hmac-secret). */
-async function addPrfAuthenticator(page: Page) {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send("WebAuthn.enable", { enableUI: false });
-  const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: {
-      protocol: "ctap2",
-      transport: "internal",
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-      hasPrf: true,
-      // Chromium 150's virtual authenticator supports the PRF extension (hmac-secret) on request.
-    } as { protocol: "ctap2"; transport: "internal" },
-  });
-  return {
-    credentials: async () => (await cdp.send("WebAuthn.getCredentials", { authenticatorId })).credentials,
-  };
-}
 
 /**
  * The URL of the e2e server's embedded PostgreSQL: tools/start.ts (the process whose environment names
@@ -97,7 +77,7 @@ function addressOf(compressed: string): Address {
 
 test("create a signer in the wizard (DKG in browser workers), download the agent share, fund, send from the browser", async ({ page, context, baseURL }) => {
   test.setTimeout(900_000);
-  const authenticator = await addPrfAuthenticator(page);
+  const authenticator = await addVirtualAuthenticator(page, { prf: true });
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
   const user = uniqueUser("wizard");

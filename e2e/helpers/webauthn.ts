@@ -10,9 +10,10 @@ export interface VirtualAuthenticator {
 
 /**
  * Attaches a CDP virtual authenticator to the page: a platform passkey provider (internal transport,
- * resident keys, user verification) that answers every WebAuthn prompt without UI.
+ * resident keys, user verification) that answers every WebAuthn prompt without UI. `prf` adds the
+ * PRF extension (hmac-secret), which Chromium's virtual authenticator supports on request.
  */
-export async function addVirtualAuthenticator(page: Page): Promise<VirtualAuthenticator> {
+export async function addVirtualAuthenticator(page: Page, opts: { prf?: boolean } = {}): Promise<VirtualAuthenticator> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send("WebAuthn.enable", { enableUI: false });
   const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
@@ -23,7 +24,8 @@ export async function addVirtualAuthenticator(page: Page): Promise<VirtualAuthen
       hasUserVerification: true,
       isUserVerified: true,
       automaticPresenceSimulation: true,
-    },
+      ...(opts.prf ? { hasPrf: true } : {}),
+    } as { protocol: "ctap2"; transport: "internal" },
   });
   return {
     cdp,
