@@ -209,3 +209,32 @@ test("devices page: a clear error when the browser cannot subscribe; list, test 
   await expect(page.getByText("No devices yet")).toBeVisible();
   expect(await session.request("devices", "GET", "/api/devices")).toEqual([]);
 });
+
+test("approvals inbox: a pending agent request is listed, opens its approval page, and shows as decided afterwards", async ({ page, context, baseURL }) => {
+  const origin = baseURL!;
+  const { user, pendingRequest } = await setup(page, context, origin, "inbox");
+  const dave = privateKeyToAccount(generatePrivateKey()).address;
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto("/approvals");
+  await expect(page.getByRole("heading", { name: "Nothing waiting" })).toBeVisible();
+
+  // Live: a request submitted while the inbox is open appears without a reload.
+  const req = await pendingRequest([{ to: dave, wei: parseEther("0.3") }]);
+  const row = page.getByRole("list", { name: "Requests waiting for approval" }).getByTestId(`approval-ntf-${req.notificationId}`);
+  await expect(row).toContainText(req.message);
+  await expect(row).toContainText("Waiting for approval");
+  await expect(row).toContainText("0.3 ETH");
+
+  await row.getByRole("link", { name: req.message, exact: true }).click();
+  await expect(page).toHaveURL(new RegExp(`/approvals/${req.notificationId}$`));
+  await expect(page.getByTestId("approval-summary")).toHaveText(req.message);
+  await page.getByRole("button", { name: "Reject" }).click();
+  await expect(page.getByTestId("request-status")).toHaveText("Rejected");
+  await expect(page.getByTestId("approval-decision")).toContainText(`Rejected by ${user.name}`);
+
+  await page.goto("/approvals");
+  const decided = page.getByRole("list", { name: "Decided requests" }).getByTestId(`approval-ntf-${req.notificationId}`);
+  await expect(decided).toContainText("Rejected");
+  await expect(decided).toContainText(`by ${user.name} from the approval page`);
+  await expect(page.getByRole("heading", { name: "Nothing waiting" })).toBeVisible();
+});

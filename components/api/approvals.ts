@@ -1,6 +1,8 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import type { z } from "zod";
+import type { inboxItem } from "@/lib/api/approvals-inbox";
 import { api } from "./client";
 import { queryKeys } from "./query-keys";
 
@@ -51,23 +53,62 @@ export function signingRequestsPath(params: { status?: SigningRequestStatus; lim
   return `/api/v1/signing-requests?${search.toString()}`;
 }
 
-/** Pending requests (oldest wait first) and the most recent decided ones, refreshed while the page is open. */
+/** Seed 004 requests with agent, value and decision facts (lib/api/approvals-inbox.ts). */
+export type ApprovalInboxItem = z.output<typeof inboxItem>;
+
+/** One row of the unified inbox: a seed 004 request, or a parked guardrails signing request with no seed 004 request. */
+export type InboxEntry = { kind: "approval"; key: string; pending: boolean; sortAt: string; item: ApprovalInboxItem } | { kind: "signing_request"; key: string; pending: boolean; sortAt: string; item: SigningRequestView };
+
+/**
+ * Merges both sources into one list (pure): a relay request and the signing request it decides
+ * appear once, as the seed 004 row. Pending first (newest first), then decided (latest decision first).
+ * Signing requests that never waited for a human (allowed or denied outright) are left out.
+ */
+export function mergeInbox(approvals: ApprovalInboxItem[], signingRequests: SigningRequestView[]): { pending: InboxEntry[]; decided: InboxEntry[] } {
+  const linked = new Set(approvals.flatMap((a) => (a.signingRequestId ? [a.signingRequestId] : [])));
+  const entries: InboxEntry[] = approvals.map((item) => {
+    const pending = item.decision === null && item.status === "pending_human";
+    return { kind: "approval", key: `ntf:${item.notificationId}`, pending, sortAt: pending ? item.createdAt : (item.decision?.decidedAt ?? item.createdAt), item };
+  });
+  const seen = new Set<string>();
+  for (const item of signingRequests) {
+    if (linked.has(item.id) || seen.has(item.id)) continue;
+    seen.add(item.id);
+    const pending = item.status === "pending_approval";
+    if (!pending && item.decidedAt === null) continue;
+    entries.push({ kind: "signing_request", key: `sr:${item.id}`, pending, sortAt: pending ? item.createdAt : item.decidedAt!, item });
+  }
+  const byTime = (a: InboxEntry, b: InboxEntry) => new Date(b.sortAt).getTime() - new Date(a.sortAt).getTime();
+  return { pending: entries.filter((e) => e.pending).sort(byTime), decided: entries.filter((e) => !e.pending).sort(byTime) };
+}
+
+export const APPROVALS_INBOX_PATH = "/api/v1/approvals/inbox";
+
+/**
+ * The unified inbox: seed 004 requests (GET /api/v1/approvals/inbox) and parked signing requests
+ * (GET /api/v1/signing-requests), refreshed every few seconds while the page is visible and again
+ * when the window regains focus.
+ */
 export function useApprovalsInbox(organizationId: string) {
   return useQuery({
     queryKey: queryKeys.approvals(organizationId),
     queryFn: async ({ signal }) => {
-      const [pending, recent] = await Promise.all([
+      const [approvals, pending, recent] = await Promise.all([
+        api.get<{ items: ApprovalInboxItem[] }>(APPROVALS_INBOX_PATH, signal),
         api.get<SigningRequestPage>(signingRequestsPath({ status: "pending_approval", limit: 100 }), signal),
         api.get<SigningRequestPage>(signingRequestsPath({ limit: 100 }), signal),
       ]);
-      return {
-        pending: [...pending.items].sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
-        decided: recent.items.filter((item) => item.decidedAt !== null && item.status !== "pending_approval"),
-      };
+      return mergeInbox(approvals.items, [...pending.items, ...recent.items]);
     },
     refetchInterval: APPROVALS_REFRESH_MS,
     refetchIntervalInBackground: false,
+    refetchOnWindowFocus: true,
   });
+}
+
+/** The approval page's facts for one notification (who decided, from which device; relay actions). */
+export function approvalsInboxItemPath(notificationId: string): string {
+  return `${APPROVALS_INBOX_PATH}/${encodeURIComponent(notificationId)}`;
 }
 
 export function signingRequestPath(id: string, action: "approve" | "reject"): string {

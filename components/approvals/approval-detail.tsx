@@ -14,6 +14,8 @@ import { Card, CardDescription, CardHeader, CardTitle } from "../ui/card";
 import { ErrorState } from "../ui/error-state";
 import { SkeletonBlock } from "../ui/skeleton";
 import { errorText, HfaError, hfaFetch } from "../push/hfa-fetch";
+import { api } from "../api/client";
+import { approvalsInboxItemPath, type ApprovalInboxItem } from "../api/approvals";
 import { assertionHeader, decodeCall, ethValue, FINAL_STATUSES, shortHex, SOURCE_LABEL, STATUS_LABEL, userAgentLabel } from "./approval-decode";
 
 type NotificationDetail = z.output<typeof notificationDetailSchema>;
@@ -101,6 +103,9 @@ export function ApprovalDetail({ notificationId, facts }: { notificationId: stri
   const queryClient = useQueryClient();
   const key = ["hfa", "notification", notificationId];
   const q = useQuery({ queryKey: key, queryFn: () => hfaFetch<NotificationDetail>(`/api/notifications/${encodeURIComponent(notificationId)}`) });
+  // Relay requests have no seed 004 approval context; the inbox item carries their decoded action.
+  const itemKey = ["approvals-inbox-item", notificationId];
+  const inboxItem = useQuery({ queryKey: itemKey, queryFn: ({ signal }) => api.get<{ item: ApprovalInboxItem }>(approvalsInboxItemPath(notificationId), signal).then((b) => b.item) });
   const [busy, setBusy] = useState<"accept" | "reject" | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [status, setStatus] = useState<string | null>(facts?.requestStatus ?? null);
@@ -113,6 +118,7 @@ export function ApprovalDetail({ notificationId, facts }: { notificationId: stri
       const data = e.data as { type?: string; notificationId?: string } | null;
       if (data?.notificationId === notificationId) {
         void queryClient.invalidateQueries({ queryKey: key });
+        void queryClient.invalidateQueries({ queryKey: itemKey });
         router.refresh();
       }
     };
@@ -148,7 +154,7 @@ export function ApprovalDetail({ notificationId, facts }: { notificationId: stri
         body: { notificationId, response, source: "app_ui", rawAction: response === "accepted" ? "accept_button" : "reject_button", interpretedAction: response },
       });
       if (r.request) setStatus(r.request.status);
-      await queryClient.invalidateQueries({ queryKey: key });
+      await Promise.all([queryClient.invalidateQueries({ queryKey: key }), queryClient.invalidateQueries({ queryKey: itemKey })]);
       router.refresh();
     } catch (err) {
       setError(err instanceof HfaError && err.status === 409 ? "This request was already decided." : errorText(err));
@@ -163,7 +169,12 @@ export function ApprovalDetail({ notificationId, facts }: { notificationId: stri
   const n = q.data;
   const approval = n.approval;
   const decided = n.response !== null;
-  const from = userAgentLabel(n.responseUserAgent) ?? facts?.deviceName ?? null;
+  const relay = approval === null ? (inboxItem.data ?? null) : null;
+  const decision = inboxItem.data?.decision ?? null;
+  const deviceName = facts?.deviceName ?? decision?.device?.name ?? null;
+  const browser = userAgentLabel(n.responseUserAgent);
+  const from = deviceName && browser ? `${deviceName}, ${browser}` : (deviceName ?? browser);
+  const decidedBy = facts?.decidedBy ?? (decision?.decidedBy ? (decision.decidedBy.name ?? decision.decidedBy.email) : null);
 
   return (
     <div className="mx-auto max-w-2xl space-y-4">
@@ -181,11 +192,11 @@ export function ApprovalDetail({ notificationId, facts }: { notificationId: stri
           {decided ? (
             <p className="rounded-lg bg-surface-muted px-3 py-2 text-sm" data-testid="approval-decision">
               <strong>{n.response === "accepted" ? "Accepted" : "Rejected"}</strong>
-              {facts?.decidedBy ? ` by ${facts.decidedBy}` : ""}
+              {decidedBy ? ` by ${decidedBy}` : ""}
               {n.respondedAt ? ` on ${formatDateTime(new Date(n.respondedAt))}` : ""}
               {n.responseSource ? ` from the ${SOURCE_LABEL[n.responseSource] ?? n.responseSource}` : ""}
               {from ? ` (${from})` : ""}
-              {facts?.withPasskey ? ", confirmed with a passkey" : ""}.
+              {(facts?.withPasskey ?? decision?.withPasskey) ? ", confirmed with a passkey" : ""}.
             </p>
           ) : null}
           {facts?.txHash ? (
@@ -227,6 +238,36 @@ export function ApprovalDetail({ notificationId, facts }: { notificationId: stri
         </Card>
       ) : null}
 
+      {relay ? (
+        <Card>
+          <CardHeader>
+            <div>
+              <CardTitle>What the signer wants to sign</CardTitle>
+              <CardDescription>
+                {relay.agent.signerName ?? "A signer"} is waiting: a guardrail rule asked for a human. Accepting lets Countersign add its share to this signature.
+              </CardDescription>
+            </div>
+          </CardHeader>
+          {relay.intent.actions.length > 0 ? (
+            <ol className="space-y-3 px-4 py-4 sm:px-5">
+              {relay.intent.actions.map((a, i) => (
+                <ActionCard key={i} index={i} action={a} result={relay.clearSigning.actionResults[i]} />
+              ))}
+            </ol>
+          ) : null}
+          <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1.5 px-4 pb-4 text-xs sm:px-5">
+            <dt className="text-fg-muted">Signing hash</dt>
+            <dd data-testid="subject-hash">
+              <Mono>{relay.subjectHash}</Mono>
+            </dd>
+            <dt className="text-fg-muted">Signer address</dt>
+            <dd>
+              <Mono>{relay.agent.address}</Mono>
+            </dd>
+          </dl>
+        </Card>
+      ) : null}
+
       {approval?.safeTransaction ? (
         <Card>
           <CardHeader>
@@ -236,6 +277,14 @@ export function ApprovalDetail({ notificationId, facts }: { notificationId: stri
             </div>
           </CardHeader>
           <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1.5 px-4 py-4 text-xs sm:px-5">
+            {inboxItem.data?.safeAddress ? (
+              <>
+                <dt className="text-fg-muted">Safe</dt>
+                <dd data-testid="safe-address">
+                  <Mono>{inboxItem.data.safeAddress}</Mono> (chain {inboxItem.data.chainId})
+                </dd>
+              </>
+            ) : null}
             <dt className="text-fg-muted">safeTxHash</dt>
             <dd data-testid="safe-tx-hash">
               <Mono>{approval.safeTransaction.safeTxHash}</Mono>

@@ -2,8 +2,8 @@
 
 import Link from "next/link";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
-import { decideSigningRequest, useApprovalsInbox, type SigningRequestView } from "../api/approvals";
+import { useEffect, useState } from "react";
+import { decideSigningRequest, useApprovalsInbox, type ApprovalInboxItem, type InboxEntry, type SigningRequestView } from "../api/approvals";
 import { describeError } from "../api/errors";
 import { queryKeys } from "../api/query-keys";
 import { auditLogPrefix } from "../api/signers";
@@ -11,14 +11,14 @@ import type { OrganizationRole } from "../api/types";
 import { formatDateTime, formatRelative } from "../format/dates";
 import { CheckCircleIcon, InboxIcon } from "../icons";
 import { Badge } from "../ui/badge";
-import { Button } from "../ui/button";
+import { Button, buttonClasses } from "../ui/button";
 import { Card } from "../ui/card";
 import { ConfirmDialog } from "../ui/confirm-dialog";
 import { EmptyState } from "../ui/empty-state";
 import { ErrorState } from "../ui/error-state";
 import { SkeletonBlock } from "../ui/skeleton";
 import { useToast } from "../ui/toast";
-import { approvalReasons, decisionLabel, describeSigningRequest } from "./approval-format";
+import { approvalAgentLabel, approvalDecisionText, approvalReasons, approvalStatusBadge, approvalValue, decisionLabel, describeSigningRequest, signingRequestValue } from "./approval-format";
 
 /** Owners, admins and approvers hold `approvals:decide`. */
 export function canDecideApprovals(role: OrganizationRole): boolean {
@@ -46,6 +46,10 @@ function PendingCard({ item, canDecide, onDecide }: { item: SigningRequestView; 
               </span>
             </div>
             <p className="text-base font-medium break-words text-fg">{describeSigningRequest(item)}</p>
+            <p className="text-sm text-fg-muted">
+              <span className="font-medium text-fg">Value: </span>
+              {signingRequestValue(item)}
+            </p>
             <ul className="space-y-0.5 text-sm text-fg-muted">
               {reasons.map((reason, i) => (
                 <li key={i}>
@@ -78,7 +82,7 @@ function DecidedRow({ item }: { item: SigningRequestView }) {
   const decision = decisionLabel(item);
   const who = item.decidedBy?.name ?? item.decidedBy?.email ?? "someone";
   return (
-    <li className="flex flex-col gap-1 py-3 sm:flex-row sm:items-center sm:gap-4">
+    <li className="flex flex-col gap-1 py-3 sm:flex-row sm:items-center sm:gap-4" data-testid={`decided-${item.id}`}>
       <Badge tone={decision.tone} className="self-start sm:self-auto">
         {decision.label}
       </Badge>
@@ -87,7 +91,7 @@ function DecidedRow({ item }: { item: SigningRequestView }) {
           <span className="font-medium">{item.signerName}</span>: {describeSigningRequest(item)}
         </p>
         <p className="text-xs text-fg-muted">
-          by {who}
+          {signingRequestValue(item)} · by {who}
           {item.decidedAt ? (
             <>
               {" "}
@@ -98,6 +102,82 @@ function DecidedRow({ item }: { item: SigningRequestView }) {
       </div>
     </li>
   );
+}
+
+function ApprovalPendingCard({ item }: { item: ApprovalInboxItem }) {
+  const href = `/approvals/${encodeURIComponent(item.notificationId)}`;
+  return (
+    <li>
+      <Card className="p-4" data-testid={`approval-ntf-${item.notificationId}`}>
+        <div className="flex flex-col gap-3 sm:flex-row sm:items-start sm:justify-between">
+          <div className="min-w-0 space-y-1">
+            <div className="flex flex-wrap items-center gap-2 text-sm">
+              <span className="font-semibold break-words text-fg">{approvalAgentLabel(item)}</span>
+              <Badge tone="warning">Waiting for approval</Badge>
+              <span className="text-fg-muted">
+                <time dateTime={item.createdAt} title={formatDateTime(item.createdAt)}>
+                  {formatRelative(item.createdAt)}
+                </time>
+              </span>
+            </div>
+            <p className="text-base font-medium break-words text-fg">
+              <Link href={href} className="underline-offset-4 hover:underline">
+                {item.description}
+              </Link>
+            </p>
+            <p className="text-sm text-fg-muted">
+              <span className="font-medium text-fg">Value: </span>
+              {approvalValue(item)}
+              {item.intent.actions.length > 1 ? ` · ${item.intent.actions.length} actions` : ""}
+              {item.mode === "relay" ? " · guardrail approval" : ""}
+            </p>
+          </div>
+          <div className="flex shrink-0 gap-2">
+            <Link href={href} className={buttonClasses("primary", "md")} aria-label={`Review: ${item.description}`}>
+              Review
+            </Link>
+          </div>
+        </div>
+      </Card>
+    </li>
+  );
+}
+
+function ApprovalDecidedRow({ item }: { item: ApprovalInboxItem }) {
+  const badge = approvalStatusBadge(item);
+  const at = item.decision?.decidedAt ?? item.createdAt;
+  return (
+    <li className="flex flex-col gap-1 py-3 sm:flex-row sm:items-center sm:gap-4" data-testid={`approval-ntf-${item.notificationId}`}>
+      <Badge tone={badge.tone} className="self-start sm:self-auto">
+        {badge.label}
+      </Badge>
+      <div className="min-w-0 flex-1">
+        <p className="text-sm break-words text-fg">
+          <span className="font-medium">{approvalAgentLabel(item)}</span>:{" "}
+          <Link href={`/approvals/${encodeURIComponent(item.notificationId)}`} className="underline-offset-4 hover:underline">
+            {item.description}
+          </Link>
+        </p>
+        <p className="text-xs text-fg-muted">
+          {approvalValue(item)}
+          {item.decision ? ` · ${approvalDecisionText(item.decision)}` : ""} on <time dateTime={at}>{formatDateTime(at)}</time>
+        </p>
+      </div>
+    </li>
+  );
+}
+
+/** A push or a decision made in the service worker refreshes the inbox at once. */
+function useServiceWorkerRefresh(onMessage: () => unknown) {
+  useEffect(() => {
+    const sw = typeof navigator !== "undefined" ? navigator.serviceWorker : undefined;
+    if (!sw) return;
+    const handler = (e: MessageEvent) => {
+      if ((e.data as { notificationId?: string } | null)?.notificationId) onMessage();
+    };
+    sw.addEventListener("message", handler);
+    return () => sw.removeEventListener("message", handler);
+  }, [onMessage]);
 }
 
 export function ApprovalsInbox({ organizationId, role }: { organizationId: string; role: OrganizationRole }) {
@@ -115,6 +195,8 @@ export function ApprovalsInbox({ organizationId, role }: { organizationId: strin
       await Promise.all([queryClient.invalidateQueries({ queryKey: queryKeys.approvals(organizationId) }), queryClient.invalidateQueries({ queryKey: auditLogPrefix })]);
     },
   });
+
+  useServiceWorkerRefresh(inbox.refetch);
 
   if (inbox.isPending) return <SkeletonBlock lines={6} label="Loading approvals" />;
   if (inbox.isError && !inbox.data) return <ErrorState message={describeError(inbox.error)} onRetry={() => inbox.refetch()} />;
@@ -138,21 +220,25 @@ export function ApprovalsInbox({ organizationId, role }: { organizationId: strin
           <EmptyState
             icon={<CheckCircleIcon className="size-5" />}
             title="Nothing waiting"
-            description="When a rule says a request needs a human, it appears here with what it wants and why."
+            description="When an agent submits a request, or a rule says a signature needs a human, it appears here with what it wants and why."
           />
         ) : (
           <ul className="space-y-3" aria-label="Requests waiting for approval">
-            {pending.map((item) => (
-              <PendingCard
-                key={item.id}
-                item={item}
-                canDecide={canDecide}
-                onDecide={(action) => {
-                  decide.reset();
-                  setDeciding({ item, action });
-                }}
-              />
-            ))}
+            {pending.map((entry: InboxEntry) =>
+              entry.kind === "approval" ? (
+                <ApprovalPendingCard key={entry.key} item={entry.item} />
+              ) : (
+                <PendingCard
+                  key={entry.key}
+                  item={entry.item}
+                  canDecide={canDecide}
+                  onDecide={(action) => {
+                    decide.reset();
+                    setDeciding({ item: entry.item, action });
+                  }}
+                />
+              ),
+            )}
           </ul>
         )}
       </section>
@@ -167,9 +253,7 @@ export function ApprovalsInbox({ organizationId, role }: { organizationId: strin
         ) : (
           <Card className="px-4">
             <ul className="divide-y divide-border" aria-label="Decided requests">
-              {decided.map((item) => (
-                <DecidedRow key={item.id} item={item} />
-              ))}
+              {decided.map((entry: InboxEntry) => (entry.kind === "approval" ? <ApprovalDecidedRow key={entry.key} item={entry.item} /> : <DecidedRow key={entry.key} item={entry.item} />))}
             </ul>
           </Card>
         )}

@@ -1,5 +1,6 @@
 import type { RouteContract } from "@/lib/http/contract";
 import * as approvals from "./approvals";
+import * as approvalsInbox from "./approvals-inbox";
 import * as auth from "./auth";
 import * as chain from "./chain";
 import * as clearsign from "./clearsign";
@@ -19,4 +20,4 @@ import * as system from "./system";
 /** Every API contract, for GET /openapi.json. tests/api/openapi.test.ts checks no route is missing. */
 const isContract = (v: unknown): v is RouteContract => typeof v === "object" && v !== null && "method" in v && "path" in v && "auth" in v;
 
-export const allContracts: RouteContract[] = [system, auth, organizations, chain, signers, signing, signingRequests, signerAdmin, policies, policyDocuments, devices, push, agentDocs, devnet, approvals, clearsign].flatMap((m) => Object.values(m).filter(isContract));
+export const allContracts: RouteContract[] = [system, auth, organizations, chain, signers, signing, signingRequests, signerAdmin, policies, policyDocuments, devices, push, agentDocs, devnet, approvals, approvalsInbox, clearsign].flatMap((m) => Object.values(m).filter(isContract));

@@ -9,7 +9,7 @@ export default async function ApprovalsPage() {
   const session = await requireSession("/approvals");
   return (
     <>
-      <PageHeader title="Approvals" description="Requests from agents that a guardrail sent to a human before they can be signed. Nothing is signed until someone approves." />
+      <PageHeader title="Approvals" description="Everything that waits for a human: agent requests (open one to read it and decide with your passkey) and signatures a guardrail parked. Nothing moves until someone approves." />
       <ApprovalsInbox organizationId={session.organization.id} role={session.organization.role} />
     </>
   );
