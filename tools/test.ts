@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { findPostgresBin, startPostgres } from "./lib/postgres";
 
-const DATA_LAYER_SUITES = ["tests/db", "tests/api", "tests/auth", "tests/system", "tests/signing"];
+const DATA_LAYER_SUITES = ["tests/db", "tests/api", "tests/auth", "tests/system", "tests/signing", "tests/approvals", "tests/push"];
 const only = process.argv.slice(2); // e.g. `npm test -- unit` or `-- e2e`
 const want = (stage: string) => only.length === 0 || only.includes(stage);
 
