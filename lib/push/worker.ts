@@ -2,6 +2,7 @@ import { db } from "@/lib/db/client";
 import { keyStoreStatus } from "@/lib/keystore";
 import { log } from "@/lib/log/logger";
 import { processDueDeliveries } from "./deliveries";
+import { vapidKeys } from "./vapid";
 
 /**
  * The in-process push worker: every few seconds (and right away when woken) it sends due push
@@ -38,6 +39,11 @@ export function startPushWorker() {
   const timer = setInterval(() => void tick(), INTERVAL_MS);
   timer.unref();
   state.__countersignPushWorker = { timer, running: false, again: false };
+  // VAPID keys exist from the first start, so the first device can subscribe with them at once.
+  setImmediate(() => {
+    if (keyStoreStatus().sealed) return;
+    vapidKeys(db()).catch((err: Error) => log.warn("VAPID keys could not be prepared at start", { error: err.message }));
+  });
 }
 
 /** Sends due deliveries now instead of at the next interval (no-op where the worker is not running). */
