@@ -1,9 +1,11 @@
 "use client";
 
+import { startAuthentication, type PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/browser";
 import { useQuery } from "@tanstack/react-query";
 import type { z } from "zod";
 import type { inboxItem } from "@/lib/api/approvals-inbox";
-import { api } from "./client";
+import { assertionHeader } from "./passkey-assertion";
+import { api, apiRequest } from "./client";
 import { queryKeys } from "./query-keys";
 
 /** Response shapes of the signing-request routes (lib/api/signing-requests.ts). */
@@ -115,5 +117,23 @@ export function signingRequestPath(id: string, action: "approve" | "reject"): st
   return `/api/v1/signing-requests/${encodeURIComponent(id)}/${action}`;
 }
 
-export const decideSigningRequest = (id: string, action: "approve" | "reject") =>
-  api.post<{ signingRequest: SigningRequestView }>(signingRequestPath(id, action)).then((body) => body.signingRequest);
+/**
+ * Reject is a plain POST. Approve is bound to the approver's passkey like accepting on the approval
+ * page: a challenge committing to this request and its hash, answered by the authenticator, sent as
+ * X-Countersign-Assertion.
+ */
+export async function decideSigningRequest(id: string, action: "approve" | "reject"): Promise<SigningRequestView> {
+  const headers: Record<string, string> = {};
+  if (action === "approve") {
+    const ch = await api.post<{ challengeId: string; options: PublicKeyCredentialRequestOptionsJSON }>("/api/v1/approvals/challenge", { signingRequestId: id });
+    let assertion;
+    try {
+      assertion = await startAuthentication({ optionsJSON: ch.options });
+    } catch (err) {
+      throw new Error(err instanceof Error && err.name === "NotAllowedError" ? "The passkey prompt was cancelled or timed out. Approve again to retry." : `Passkey check failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    headers["X-Countersign-Assertion"] = assertionHeader(ch.challengeId, assertion);
+  }
+  const body = await apiRequest<{ signingRequest: SigningRequestView }>(signingRequestPath(id, action), { method: "POST", body: {}, headers });
+  return body.signingRequest;
+}

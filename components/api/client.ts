@@ -6,6 +6,7 @@ export interface ApiRequest {
   method?: HttpMethod;
   body?: unknown;
   signal?: AbortSignal;
+  headers?: Record<string, string>;
 }
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
@@ -26,13 +27,13 @@ async function readBody(response: Response): Promise<unknown> {
  * Resolves with the parsed body on 2xx; throws ApiError (non-2xx) or NetworkError (no answer).
  */
 export async function apiRequest<T>(path: string, request: ApiRequest = {}, fetchImpl: FetchLike = fetch): Promise<T> {
-  const { method = "GET", body, signal } = request;
+  const { method = "GET", body, signal, headers: extra = {} } = request;
   let response: Response;
   try {
     response = await fetchImpl(path, {
       method,
       credentials: "same-origin",
-      headers: body === undefined ? { accept: "application/json" } : { accept: "application/json", "content-type": "application/json" },
+      headers: body === undefined ? { accept: "application/json", ...extra } : { accept: "application/json", "content-type": "application/json", ...extra },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal,
     });

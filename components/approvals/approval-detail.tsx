@@ -16,7 +16,8 @@ import { SkeletonBlock } from "../ui/skeleton";
 import { errorText, HfaError, hfaFetch } from "../push/hfa-fetch";
 import { api } from "../api/client";
 import { approvalsInboxItemPath, type ApprovalInboxItem } from "../api/approvals";
-import { assertionHeader, decodeCall, ethValue, FINAL_STATUSES, shortHex, SOURCE_LABEL, STATUS_LABEL, userAgentLabel } from "./approval-decode";
+import { assertionHeader } from "@/components/api/passkey-assertion";
+import { decodeCall, ethValue, FINAL_STATUSES, shortHex, SOURCE_LABEL, STATUS_LABEL, userAgentLabel } from "./approval-decode";
 
 type NotificationDetail = z.output<typeof notificationDetailSchema>;
 type Action = z.output<typeof intentAction>;

@@ -267,7 +267,7 @@ export function ApprovalsInbox({ organizationId, role }: { organizationId: strin
               <span className="block font-medium text-fg">{describeSigningRequest(deciding.item)}</span>
               <span className="mt-1 block">
                 {deciding.action === "approve"
-                  ? `Countersign will add its share and ${deciding.item.signerName} can complete the signature.`
+                  ? `You confirm with your passkey; then Countersign adds its share and ${deciding.item.signerName} can complete the signature.`
                   : "The request is never signed and its reserved spend is released."}
               </span>
             </>

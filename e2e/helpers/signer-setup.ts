@@ -35,7 +35,7 @@ export class SessionClient {
    * One connection per request (no keep-alive): the local DKG parties block this process's event loop
    * for seconds between rounds, long enough for the server to close an idle pooled socket unnoticed.
    */
-  async request<T>(step: string, method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
+  async request<T>(step: string, method: "GET" | "POST" | "PATCH", path: string, body?: unknown): Promise<T> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const headers: Record<string, string> = { cookie: this.cookie, origin: this.baseURL, accept: "application/json" };
     if (payload !== undefined) headers["content-type"] = "application/json";

@@ -64,7 +64,8 @@ export const getSigningRequest = defineRoute({
 export const approveSigningRequest = defineRoute({
   method: "POST",
   path: "/api/v1/signing-requests/{id}/approve",
-  summary: "Approve a request pending approval: the server co-signs and the parked session opens",
+  summary:
+    "Approve a request pending approval: the server co-signs and the parked session opens. Unless it is a plain native transfer at or below the organization's passkey threshold, send X-Countersign-Assertion (a passkey assertion for POST /api/v1/approvals/challenge { signingRequestId }); without it: 401",
   tags,
   auth: ["session"],
   permission: "approvals:decide",

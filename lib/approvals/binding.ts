@@ -33,15 +33,29 @@ export function approvalChallengeBytes(requestId: string, subjectHash: string, n
   return new Uint8Array(h.digest());
 }
 
-export async function createApprovalChallenge(db: DbOrTx, input: { organizationId: string; userId: string; notificationId: string }) {
-  const n = await db.approvalNotification.findFirst({ where: { id: input.notificationId, organizationId: input.organizationId }, include: { request: true } });
-  if (!n) throw new NotFoundError("Notification not found");
+/** What a passkey approval commits to: a seed 004 request (by notification) or a parked signing request. */
+export type ApprovalSubject = { notificationId: string } | { signingRequestId: string };
+
+async function resolveSubject(db: DbOrTx, organizationId: string, subject: ApprovalSubject): Promise<{ requestId: string; subjectHash: string }> {
+  if ("notificationId" in subject) {
+    const n = await db.approvalNotification.findFirst({ where: { id: subject.notificationId, organizationId }, include: { request: true } });
+    if (!n) throw new NotFoundError("Notification not found");
+    return { requestId: n.request.id, subjectHash: n.request.subjectHash };
+  }
+  const sr = await db.signingRequest.findFirst({ where: { id: subject.signingRequestId, organizationId } });
+  if (!sr) throw new NotFoundError("Signing request not found");
+  if (!sr.messageHash) throw new BadRequestError("This signing request has no hash to confirm");
+  return { requestId: sr.id, subjectHash: sr.messageHash };
+}
+
+export async function createApprovalChallenge(db: DbOrTx, input: { organizationId: string; userId: string; subject: ApprovalSubject }) {
+  const { requestId, subjectHash } = await resolveSubject(db, input.organizationId, input.subject);
   const passkeys = await db.passkey.findMany({ where: { userId: input.userId }, select: { credentialId: true, transports: true } });
   if (passkeys.length === 0) throw new BadRequestError("You have no passkey: add one under Settings → Passkeys to approve requests");
   const nonce = randomBytes(16).toString("base64url");
   const options = await generateAuthenticationOptions({
     rpID: env().rpId,
-    challenge: approvalChallengeBytes(n.request.id, n.request.subjectHash, nonce),
+    challenge: approvalChallengeBytes(requestId, subjectHash, nonce),
     userVerification: "required",
     allowCredentials: passkeys.map((p) => ({ id: p.credentialId, transports: p.transports as never })),
     timeout: APPROVAL_CHALLENGE_TTL_MS,
@@ -51,14 +65,14 @@ export async function createApprovalChallenge(db: DbOrTx, input: { organizationI
       id: newId("apc"),
       organizationId: input.organizationId,
       userId: input.userId,
-      requestId: n.request.id,
-      subjectHash: n.request.subjectHash,
+      requestId,
+      subjectHash,
       nonce,
       challenge: options.challenge,
       expiresAt: new Date(Date.now() + APPROVAL_CHALLENGE_TTL_MS),
     },
   });
-  return { challengeId: row.id, options, requestId: n.request.id, subjectHash: n.request.subjectHash };
+  return { challengeId: row.id, options, requestId, subjectHash };
 }
 
 const envelope = z.object({ challengeId: z.string().min(1).max(100), response: authenticationCredential });

@@ -50,7 +50,7 @@ export async function respond(
     const settings = await getApprovalSettings(db, input.organizationId);
     if (input.assertionHeader) {
       binding = await verifyApprovalAssertion(db, { organizationId: input.organizationId, userId: input.userId, requestId: request.id, subjectHash: request.subjectHash, header: input.assertionHeader });
-    } else if (passkeyRequired(request.valueWei, settings.passkeyThresholdWei)) {
+    } else if (passkeyRequired(request.valueWei, settings.passkeyThresholdWei, { callsContract: callsContract(request.intent) })) {
       throw new PasskeyRequiredError(request.valueWei, settings.passkeyThresholdWei);
     }
   }
@@ -111,4 +111,10 @@ export async function respond(
 async function present(db: Db, responseId: string) {
   const r = await db.approvalResponse.findUniqueOrThrow({ where: { id: responseId }, include: { notification: { include: { request: { include: { agent: { select: { address: true } } } } } } } });
   return { id: r.id, response: r.response as "accepted" | "rejected", respondedAt: r.createdAt.getTime(), request: requestJson(r.notification.request) };
+}
+
+/** Any action with calldata (a contract call) — the threshold measures native value only. */
+function callsContract(intent: unknown): boolean {
+  const actions = (intent as { actions?: { data?: string }[] } | null)?.actions ?? [];
+  return actions.some((a) => (a.data ?? "0x") !== "0x");
 }

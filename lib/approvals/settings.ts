@@ -22,7 +22,12 @@ export async function updateApprovalSettings(db: DbOrTx, organizationId: string,
   return { passkeyThresholdWei: row.passkeyThresholdWei, updatedAt: row.updatedAt };
 }
 
-/** Pure: does accepting this value need a passkey? */
-export function passkeyRequired(valueWei: string, thresholdWei: string): boolean {
+/**
+ * Pure: does accepting need a passkey? Only plain native transfers at or below the threshold do not.
+ * Contract calls (token transfers and approvals move value the threshold cannot measure) and
+ * message or typed-data signatures (a permit is a spend) always need one.
+ */
+export function passkeyRequired(valueWei: string, thresholdWei: string, opts: { callsContract?: boolean } = {}): boolean {
+  if (opts.callsContract) return true;
   return BigInt(valueWei) > BigInt(thresholdWei);
 }

@@ -27,7 +27,7 @@ import { POST as pairAgent } from "@/app/api/v1/approvals/agents/route";
 import { useTestDatabase } from "../helpers/db";
 import { call, makeUser } from "../helpers/http";
 import { createSignerViaDkg } from "../helpers/signer";
-import { assertionHeader, SoftAuthenticator } from "./authenticator";
+import { assertionHeader, SoftAuthenticator } from "../helpers/soft-authenticator";
 import { expectSeed } from "./seed-schemas";
 
 useTestDatabase();

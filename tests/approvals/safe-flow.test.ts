@@ -25,7 +25,7 @@ import { GET as listAgents, POST as pairAgent } from "@/app/api/v1/approvals/age
 import { POST as registerDevice } from "@/app/api/devices/route";
 import { useTestDatabase } from "../helpers/db";
 import { call, makeUser } from "../helpers/http";
-import { assertionHeader, SoftAuthenticator } from "./authenticator";
+import { assertionHeader, SoftAuthenticator } from "../helpers/soft-authenticator";
 import { expectSeed } from "./seed-schemas";
 
 useTestDatabase();

@@ -4,6 +4,7 @@ import { approvalChallengeBytes } from "@/lib/approvals/binding";
 import { toClearSigningJson } from "@/lib/approvals/clear-signing";
 import { UnprocessableError, validateIntent } from "@/lib/approvals/drafts";
 import { notificationJson } from "@/lib/approvals/present";
+import { approvalSubjectOf } from "@/lib/approvals/parked";
 import { passkeyRequired } from "@/lib/approvals/settings";
 import { assertTransition, canTransition, failureStatusFor, InvalidTransitionError, isTerminal, REQUEST_STATUSES, statusAfterResponse } from "@/lib/approvals/state";
 import { buildSafeTransaction, encodeMultiSendTransactions, MULTI_SEND_ABI, packSignatures, safeTxHash, UnsupportedSafeVersionError, withEthSignV } from "@/lib/safe/transaction";
@@ -80,6 +81,11 @@ describe("approval rules (pure)", () => {
     expect(passkeyRequired("0", "0")).toBe(false);
     expect(passkeyRequired("1000", "1000")).toBe(false);
     expect(passkeyRequired("1001", "1000")).toBe(true);
+    // Contract calls and signatures always need the passkey, whatever their native value.
+    expect(passkeyRequired("0", "1000", { callsContract: true })).toBe(true);
+    expect(approvalSubjectOf({ kind: "transaction", chainId: 1, to: A, value: "5", data: "0x" })).toEqual({ valueWei: "5", callsContract: false });
+    expect(approvalSubjectOf({ kind: "transaction", chainId: 1, to: A, value: "0", data: "0xa9059cbb" })).toEqual({ valueWei: "0", callsContract: true });
+    expect(approvalSubjectOf({ kind: "message", message: "hi" })).toEqual({ valueWei: "0", callsContract: true });
   });
 
   it("the WebAuthn challenge commits to request id, hash and nonce", () => {

@@ -1,6 +1,7 @@
 import { encodeFunctionData, parseAbi } from "viem";
 import { describe, expect, it } from "vitest";
-import { assertionHeader, decodeCall, userAgentLabel } from "@/components/approvals/approval-decode";
+import { assertionHeader } from "@/components/api/passkey-assertion";
+import { decodeCall, userAgentLabel } from "@/components/approvals/approval-decode";
 import { applicationServerKey, deviceBody, pushSupport, subscribeErrorMessage } from "@/components/push/push-support";
 
 describe("approval page helpers (pure)", () => {

@@ -26,10 +26,13 @@ import { GET as listRequests } from "@/app/api/v1/signing-requests/route";
 import { GET as getRequest } from "@/app/api/v1/signing-requests/[id]/route";
 import { POST as approve } from "@/app/api/v1/signing-requests/[id]/approve/route";
 import { POST as reject } from "@/app/api/v1/signing-requests/[id]/reject/route";
+import { POST as challenge } from "@/app/api/v1/approvals/challenge/route";
+import { PATCH as patchApprovalSettings } from "@/app/api/v1/approvals/settings/route";
 import { useTestDatabase } from "../helpers/db";
 import { call, makeUser } from "../helpers/http";
 import { appFetch } from "../helpers/app-fetch";
 import { createSignerViaDkg } from "../helpers/signer";
+import { assertionHeader, SoftAuthenticator } from "../helpers/soft-authenticator";
 
 useTestDatabase();
 
@@ -54,7 +57,17 @@ const agentFetch: typeof fetch = async (input, init) => {
 };
 
 const start = (to: string, value: bigint) => call(signSession, "POST", "/api/v1/sign/session", { apiKey: s.apiKey, body: { transaction: { to, value: value.toString() }, clientNonce: clientNonce() } });
-const decide = (handler: typeof approve, id: string, cookie: string) => call(handler, "POST", "/x", { cookie, params: { id } });
+/** Each deciding user's passkey (approving a parked request is bound to it, like seed 004's accept). */
+const passkeys = new Map<string, SoftAuthenticator>();
+async function passkeyHeader(id: string, cookie: string, subjectId = id): Promise<Record<string, string>> {
+  const authenticator = passkeys.get(cookie);
+  if (!authenticator) return {};
+  const c = await call(challenge, "POST", "/x", { cookie, body: { signingRequestId: subjectId } });
+  if (c.status !== 200) return {};
+  return { "x-countersign-assertion": assertionHeader(c.json.challengeId, authenticator.assert(c.json.options.challenge)) };
+}
+const decide = async (handler: typeof approve, id: string, cookie: string) =>
+  call(handler, "POST", "/x", { cookie, params: { id }, headers: handler === approve ? await passkeyHeader(id, cookie) : {} });
 
 beforeAll(async () => {
   devnet = await startDevnet({ port: 0 });
@@ -63,6 +76,11 @@ beforeAll(async () => {
   approver = await makeUser({ role: "approver", organizationId: owner.organizationId });
   viewer = await makeUser({ role: "viewer", organizationId: owner.organizationId });
   outsider = await makeUser();
+  for (const u of [owner, approver]) {
+    const a = new SoftAuthenticator();
+    await a.register(u.user.id);
+    passkeys.set(u.cookie, a);
+  }
   s = await createSignerViaDkg(owner.cookie, 31337, "Approval bot");
   const network = await getNetwork(db(), 31337);
   const funder = privateKeyToAccount(devnet.fundedAccounts[0]!.privateKey as Hex);
@@ -142,6 +160,26 @@ describe("a session parked for approval", () => {
     expect((await call(sessionStatus, "GET", "/x", { apiKey: s.apiKey, params: { id: "00000000-0000-4000-8000-000000000000" } })).status).toBe(404);
     expect((await call(listRequests, "GET", "/x", { cookie: viewer.cookie, query: { status: "maybe" } })).status).toBe(400);
     expect((await call(listRequests, "GET", "/x", { cookie: viewer.cookie, query: { cursor: "nope" } })).status).toBe(400);
+  });
+
+  it("approve is bound to a passkey assertion for this request (401 without, 403 for another request's)", async () => {
+    const other = await start(alice, (3n * ETH) / 10n);
+    expect(other.status).toBe(202);
+    const bare = await call(approve, "POST", "/x", { cookie: approver.cookie, params: { id: parked.signingRequestId } });
+    expect(bare.status).toBe(401);
+    expect(bare.json.message).toMatch(/passkey/);
+    const wrong = await call(approve, "POST", "/x", { cookie: approver.cookie, params: { id: parked.signingRequestId }, headers: await passkeyHeader(parked.signingRequestId, approver.cookie, other.json.signingRequestId) });
+    expect(wrong.status).toBe(403);
+    expect((await db().signingRequest.findUniqueOrThrow({ where: { id: parked.signingRequestId } })).status).toBe("pending_approval");
+    expect((await call(challenge, "POST", "/x", { cookie: outsider.cookie, body: { signingRequestId: parked.signingRequestId } })).status).toBe(404);
+    // A plain native transfer at or below the organization's threshold needs no passkey.
+    expect((await call(patchApprovalSettings, "PATCH", "/x", { cookie: owner.cookie, body: { passkeyThresholdWei: ETH.toString() } })).status).toBe(200);
+    const small = await call(approve, "POST", "/x", { cookie: approver.cookie, params: { id: other.json.signingRequestId } });
+    expect(small.status).toBe(200);
+    expect((await call(patchApprovalSettings, "PATCH", "/x", { cookie: owner.cookie, body: { passkeyThresholdWei: "0" } })).status).toBe(200);
+    expect((await decide(reject, other.json.signingRequestId, approver.cookie)).status).toBe(409);
+    // Let the opened session lapse so its 0.3 ETH reservation is released for the tests below.
+    await db().ceremony.update({ where: { id: other.json.sessionId }, data: { expiresAt: new Date(0) } });
   });
 
   it("approve: the server's party runs, the session opens, the rounds sign and the broadcast commits", async () => {
