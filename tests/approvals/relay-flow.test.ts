@@ -26,7 +26,7 @@ import { POST as challenge } from "@/app/api/v1/approvals/challenge/route";
 import { POST as pairAgent } from "@/app/api/v1/approvals/agents/route";
 import { useTestDatabase } from "../helpers/db";
 import { call, makeUser } from "../helpers/http";
-import { createSignerViaDkg } from "../helpers/signer";
+import { activateRules, createSignerViaDkg } from "../helpers/signer";
 import { assertionHeader, SoftAuthenticator } from "../helpers/soft-authenticator";
 import { expectSeed } from "./seed-schemas";
 
@@ -61,22 +61,7 @@ beforeAll(async () => {
   const network = await getNetwork(db(), 31337);
   const funder = privateKeyToAccount(devnet.fundedAccounts[0]!.privateKey as Hex);
   await publicClientFor(network).waitForTransactionReceipt({ hash: await walletClientFor(network, funder).sendTransaction({ to: s.signer.address, value: parseEther("5") }) });
-  await db().policyDocument.create({
-    data: {
-      organizationId: owner.organizationId,
-      signerId: s.signer.id,
-      version: 1,
-      status: "active",
-      activatedAt: new Date(),
-      rules: {
-        version: 1,
-        defaultAction: "allow",
-        timeZone: "UTC",
-        lists: {},
-        rules: [{ id: "big-payments", description: "Payments above 0.1 ETH need a human", when: { field: "value", op: "gt", value: (ETH / 10n).toString() }, action: "require_approval" }],
-      },
-    },
-  });
+  await activateRules(owner.organizationId, s.signer.id, [{ id: "big-payments", description: "Payments above 0.1 ETH need a human", when: { field: "value", op: "gt", value: (ETH / 10n).toString() }, action: "require_approval" }]);
   const paired = await call(pairAgent, "POST", "/api/v1/approvals/agents", { cookie: owner.cookie, body: { mode: "relay", signerId: s.signer.id } });
   expect(paired.status, JSON.stringify(paired.json)).toBe(201);
   expect(paired.json.agent).toMatchObject({ agentAddress: s.signer.address, executionMode: "relay", safeAddress: null, signerId: s.signer.id });

@@ -39,3 +39,10 @@ export async function createSignerViaDkg(cookie: string, chainId = 31337, name =
   if (fin.status !== 200) throw new Error(`finalize: ${fin.status} ${JSON.stringify(fin.json)}`);
   return { signer: fin.json.signer as { id: string; address: `0x${string}` }, apiKey: fin.json.apiKey.secret as string, agentShare: outputs.get(0)!, userShare: outputs.get(2)! };
 }
+
+/** Seeds an active rules document (version 1, default allow, UTC) for a signer, as if activated. */
+export function activateRules(organizationId: string, signerId: string, rules: unknown[]) {
+  return db().policyDocument.create({
+    data: { organizationId, signerId, version: 1, status: "active", activatedAt: new Date(), rules: { version: 1, defaultAction: "allow", timeZone: "UTC", lists: {}, rules } as never },
+  });
+}

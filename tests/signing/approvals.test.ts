@@ -31,7 +31,7 @@ import { PATCH as patchApprovalSettings } from "@/app/api/v1/approvals/settings/
 import { useTestDatabase } from "../helpers/db";
 import { call, makeUser } from "../helpers/http";
 import { appFetch } from "../helpers/app-fetch";
-import { createSignerViaDkg } from "../helpers/signer";
+import { activateRules, createSignerViaDkg } from "../helpers/signer";
 import { assertionHeader, SoftAuthenticator } from "../helpers/soft-authenticator";
 
 useTestDatabase();
@@ -86,25 +86,10 @@ beforeAll(async () => {
   const funder = privateKeyToAccount(devnet.fundedAccounts[0]!.privateKey as Hex);
   await publicClientFor(network).waitForTransactionReceipt({ hash: await walletClientFor(network, funder).sendTransaction({ to: s.signer.address, value: parseEther("5") }) });
   expect((await call(createPolicy, "POST", "/x", { cookie: owner.cookie, params: { id: s.signer.id }, body: { type: "daily_limit", config: { maxAmount: (2n * ETH).toString() } } })).status).toBe(201);
-  await db().policyDocument.create({
-    data: {
-      organizationId: owner.organizationId,
-      signerId: s.signer.id,
-      version: 1,
-      status: "active",
-      activatedAt: new Date(),
-      rules: {
-        version: 1,
-        defaultAction: "allow",
-        timeZone: "UTC",
-        lists: {},
-        rules: [
+  await activateRules(owner.organizationId, s.signer.id, [
           { id: "big-payments", description: "Payments above 0.1 ETH need a human", when: { field: "value", op: "gt", value: (ETH / 10n).toString() }, action: "require_approval" },
           { id: "messages", when: { field: "kind", op: "eq", value: "message" }, action: "require_approval" },
-        ],
-      },
-    },
-  });
+        ]);
   agent = new CountersignAgent({ baseUrl: "http://localhost:3000", apiKey: s.apiKey, share: s.agentShare, profile: FAST_TEST, fetch: agentFetch, approvalPoll: { initialMs: 20, maxMs: 100 } });
 }, 600_000);
 

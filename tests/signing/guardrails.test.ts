@@ -31,7 +31,7 @@ import { GET as listNetworks } from "@/app/api/v1/networks/route";
 import { useTestDatabase } from "../helpers/db";
 import { call, makeUser } from "../helpers/http";
 import { appFetch } from "../helpers/app-fetch";
-import { createSignerViaDkg } from "../helpers/signer";
+import { activateRules, createSignerViaDkg } from "../helpers/signer";
 import { cli, PASSPHRASE, removeTempHomes, tempHome } from "../sdk/cli-harness";
 
 const database = useTestDatabase();
@@ -156,25 +156,10 @@ describe("built-in policies at session start", () => {
 
 describe("rules documents at session start", () => {
   it("a deny rule refuses (403 listing the rule) and a require_approval rule parks the session (202)", async () => {
-    const doc = await db().policyDocument.create({
-      data: {
-        organizationId: owner.organizationId,
-        signerId: a.signer.id,
-        version: 1,
-        status: "active",
-        activatedAt: new Date(),
-        rules: {
-          version: 1,
-          defaultAction: "allow",
-          timeZone: "UTC",
-          lists: {},
-          rules: [
+    const doc = await activateRules(owner.organizationId, a.signer.id, [
             { id: "no-bob", description: "Never pay Bob", when: { field: "to", op: "eq", value: bob }, action: "deny" },
             { id: "messages-need-a-human", when: { field: "kind", op: "eq", value: "message" }, action: "require_approval" },
-          ],
-        },
-      },
-    });
+          ]);
     const denied = await start(a.apiKey, bob, 0n);
     expect(denied.status).toBe(403);
     expect(denied.json.violations).toEqual([{ policyId: doc.id, type: "rule", message: 'Denied by rule "no-bob": Never pay Bob' }]);
