@@ -12,7 +12,7 @@ import { bitLength, randomBytes } from "./bigint";
 import { EncodingError, ParameterError } from "./errors";
 import { KEY_SHARE_VERSION, type AuxInfo, type AuxPublic } from "./key-share";
 import { PRODUCTION, type SecurityProfile } from "./params";
-import { generateSafePrime, type SafePrimeProgress } from "./primes";
+import { generateSafePrime, verifySafePrime, type SafePrimeProgress } from "./primes";
 import { decodeFacProof, encodeFacProof, proveFac, verifyFac } from "./proofs/fac";
 import { decodeModProof, encodeModProof, proveMod, verifyMod } from "./proofs/mod";
 import { decodePrmProof, encodePrmProof, provePrm, verifyPrm } from "./proofs/prm";
@@ -153,6 +153,9 @@ function checkPrimes(primes: AuxPrimes, profile: SecurityProfile): void {
     if (bitLength(x) !== profile.primeBits) throw new ParameterError(`aux primes must have ${profile.primeBits} bits`);
     if (x % 4n !== 3n) throw new ParameterError("aux primes must be ≡ 3 mod 4");
   }
+  // A party never trusts where its primes came from (pool, worker, storage): a composite or a
+  // non-safe prime would let whoever chose it factor N or N̂ and read this party's secrets.
+  for (const x of list) if (!verifySafePrime(x, profile.primeBits)) throw new ParameterError(`aux primes must be safe primes of ${profile.primeBits} bits`);
 }
 
 export function startAux(params: AuxParams): { state: AuxState; outgoing: Message[] } {

@@ -1,7 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { bytesToHex, randomBytes } from "@noble/hashes/utils.js";
 import { auxCommitment, generateAuxPrimes, startAux, stepAux, type AuxState } from "@/lib/mpc/aux";
-import { isSafePrime } from "@/lib/mpc/primes";
+import { isSafePrime, verifySafePrime } from "@/lib/mpc/primes";
+import { isProbablePrime } from "@/lib/mpc/bigint";
+import { ParameterError } from "@/lib/mpc/errors";
 import { decodeAuxInfo, type AuxInfo } from "@/lib/mpc/key-share";
 import { FAST_TEST } from "@/lib/mpc/params";
 import { cloneJson, isAborted, type Message } from "@/lib/mpc/protocol";
@@ -95,5 +97,28 @@ describe("generateAuxPrimes", () => {
       expect(isSafePrime(p, 64)).toBe(true);
     }
     expect(events.filter((e) => e.done).map((e) => e.prime)).toEqual([0, 1, 2, 3]);
+  });
+});
+
+describe("a party re-checks its own aux primes", () => {
+  const good = () => fixturePrimes(1)[0]!;
+  /** A prime of the same size, ≡ 3 mod 4, whose (p−1)/2 is composite: a Blum prime, not a safe prime. */
+  function blumNotSafe(bits: number): bigint {
+    for (let p = (1n << BigInt(bits - 1)) + 3n; ; p += 4n) if (isProbablePrime(p, 20) && !isProbablePrime((p - 1n) / 2n, 20)) return p;
+  }
+
+  it("accepts four safe primes of the profile's size", () => {
+    expect(() => startAux({ index: 0, n: 2, sid: randomSid(), primes: good(), profile: FAST_TEST })).not.toThrow();
+    for (const p of Object.values(good())) expect(verifySafePrime(p, FAST_TEST.primeBits)).toBe(true);
+  });
+
+  it.each([
+    ["a composite ≡ 3 mod 4 of the right size", (p: bigint) => p + 4n],
+    ["a prime that is not a safe prime", () => blumNotSafe(FAST_TEST.primeBits)],
+    ["a safe prime of another size", () => fixturePrimes(1)[0]!.p >> 1n | 3n],
+  ])("refuses %s", (_label, replace) => {
+    const primes = { ...good() };
+    primes.qHat = replace(primes.qHat);
+    expect(() => startAux({ index: 0, n: 2, sid: randomSid(), primes, profile: FAST_TEST })).toThrow(ParameterError);
   });
 });
