@@ -4,7 +4,8 @@
  * messages arrive. Isomorphic.
  */
 import type { AuxPrimes, EcdsaSignature, KeyShare, Message, ProtocolBlame, SecurityProfile } from "@/lib/mpc";
-import { advanceParty, startKeygenParty, startSignParty, type PartyState } from "./party";
+import type { IdentityKeys } from "./message-auth";
+import { advanceParty, startKeygenParty, startSignParty, type PartyIdentity, type PartyState } from "./party";
 
 export type PartyEvent<O> = { outgoing: Message[]; output?: O; abort?: ProtocolBlame };
 
@@ -15,7 +16,7 @@ export interface LocalParty<O> {
   readonly done: boolean;
 }
 
-function localParty<O>(index: number, profile: SecurityProfile, begin: () => { state: PartyState; outgoing: Message[] }): LocalParty<O> {
+function localParty<O>(index: number, profile: SecurityProfile, begin: () => { state: PartyState; outgoing: Message[] }, identity?: PartyIdentity): LocalParty<O> {
   let state: PartyState | undefined;
   let done = false;
   return {
@@ -30,7 +31,7 @@ function localParty<O>(index: number, profile: SecurityProfile, begin: () => { s
     },
     receive(incoming) {
       if (done || !state) return { outgoing: [] };
-      const r = advanceParty(state, incoming, profile);
+      const r = advanceParty(state, incoming, profile, identity);
       switch (r.kind) {
         case "continue":
           state = r.state;
@@ -49,11 +50,14 @@ function localParty<O>(index: number, profile: SecurityProfile, begin: () => { s
 }
 
 /** Keygen followed by aux-info generation, ending in this party's full key share. */
-export function localDkgParty(opts: { index: number; n: number; threshold: number; sid: string; auxSid: string; primes: AuxPrimes; profile: SecurityProfile }): LocalParty<KeyShare> {
+/** With `identities`, messages are signed with `identity` and every peer's must verify (message-auth.ts). */
+type AuthOpts = { identities?: IdentityKeys; identity?: PartyIdentity };
+
+export function localDkgParty(opts: { index: number; n: number; threshold: number; sid: string; auxSid: string; primes: AuxPrimes; profile: SecurityProfile } & AuthOpts): LocalParty<KeyShare> {
   const { p, q, pHat, qHat } = opts.primes;
-  return localParty(opts.index, opts.profile, () => startKeygenParty({ ...opts, primes: [p, q, pHat, qHat] }));
+  return localParty(opts.index, opts.profile, () => startKeygenParty({ ...opts, primes: [p, q, pHat, qHat] }), opts.identity);
 }
 
-export function localSignParty(opts: { share: KeyShare; signers: number[]; messageHash: string; sid: string; profile: SecurityProfile }): LocalParty<EcdsaSignature> {
-  return localParty(opts.share.core.index, opts.profile, () => startSignParty(opts));
+export function localSignParty(opts: { share: KeyShare; signers: number[]; messageHash: string; sid: string; profile: SecurityProfile } & AuthOpts): LocalParty<EcdsaSignature> {
+  return localParty(opts.share.core.index, opts.profile, () => startSignParty(opts), opts.identity);
 }

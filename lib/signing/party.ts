@@ -25,31 +25,50 @@ import {
   type SecurityProfile,
   type SignState,
 } from "@/lib/mpc";
+import { signMessage, stripAuth, verifyMessage, type AuthenticatedBlame, type IdentityKeys, type SignedMessage } from "./message-auth";
 
+/**
+ * `identities`: every party's Ed25519 identity key for this ceremony (lib/signing/message-auth.ts).
+ * When present, incoming messages must be signed by their sender and outgoing ones are signed with
+ * the `identity` secret the caller passes (kept out of the state: the server loads its long-term key
+ * per call, clients hold theirs in memory).
+ */
+type Common = { v: 1; pending: Message[]; identities?: IdentityKeys; sigs?: Record<string, string> };
 export type PartyState =
-  | { v: 1; phase: "keygen"; auxSid: string; primes: string[]; state: KeygenState; pending: Message[] }
-  | { v: 1; phase: "aux"; core: CoreKeyShare; state: AuxState; pending: Message[] }
-  | { v: 1; phase: "sign"; state: SignState; pending: Message[] };
+  | (Common & { phase: "keygen"; auxSid: string; primes: string[]; state: KeygenState })
+  | (Common & { phase: "aux"; core: CoreKeyShare; state: AuxState })
+  | (Common & { phase: "sign"; state: SignState });
 
 export type PartyResult =
   | { kind: "continue"; state: PartyState; outgoing: Message[] }
   | { kind: "keyShare"; share: KeyShare; outgoing: Message[] }
   | { kind: "signature"; signature: EcdsaSignature; outgoing: Message[] }
-  | { kind: "abort"; blame: ProtocolBlame; outgoing: Message[] };
+  | { kind: "abort"; blame: AuthenticatedBlame; outgoing: Message[] };
+
+/** This party's identity secret; required whenever the state names identity keys. */
+export type PartyIdentity = { secretKey: Uint8Array };
 
 const hex = (p: bigint) => p.toString(16);
 
-export function startKeygenParty(opts: { index: number; n: number; threshold: number; sid: string; auxSid: string; primes: bigint[]; profile?: SecurityProfile }) {
-  if (opts.primes.length !== 4) throw new Error("key generation needs four primes (Paillier p, q; ring-Pedersen p̂, q̂)");
-  const { state, outgoing } = startKeygen({ index: opts.index, n: opts.n, threshold: opts.threshold, sid: opts.sid, profile: opts.profile });
-  const s: PartyState = { v: 1, phase: "keygen", auxSid: opts.auxSid, primes: opts.primes.map(hex), state, pending: [] };
-  return { state: s, outgoing };
+type Auth = { identities?: IdentityKeys; identity?: PartyIdentity };
+
+function signAll(outgoing: Message[], identity: PartyIdentity | undefined, identities: IdentityKeys | undefined): Message[] {
+  if (!identities) return outgoing;
+  if (!identity) throw new Error("this ceremony authenticates its messages: the party's identity key is required");
+  return outgoing.map((m) => signMessage(m, identity.secretKey));
 }
 
-export function startSignParty(opts: { share: KeyShare; signers: number[]; messageHash: string; sid: string; profile?: SecurityProfile }) {
+export function startKeygenParty(opts: { index: number; n: number; threshold: number; sid: string; auxSid: string; primes: bigint[]; profile?: SecurityProfile } & Auth) {
+  if (opts.primes.length !== 4) throw new Error("key generation needs four primes (Paillier p, q; ring-Pedersen p̂, q̂)");
+  const { state, outgoing } = startKeygen({ index: opts.index, n: opts.n, threshold: opts.threshold, sid: opts.sid, profile: opts.profile });
+  const s: PartyState = { v: 1, phase: "keygen", auxSid: opts.auxSid, primes: opts.primes.map(hex), state, pending: [], ...(opts.identities ? { identities: opts.identities } : {}) };
+  return { state: s, outgoing: signAll(outgoing, opts.identity, opts.identities) };
+}
+
+export function startSignParty(opts: { share: KeyShare; signers: number[]; messageHash: string; sid: string; profile?: SecurityProfile } & Auth) {
   const { state, outgoing } = startSign(opts);
-  const s: PartyState = { v: 1, phase: "sign", state, pending: [] };
-  return { state: s, outgoing };
+  const s: PartyState = { v: 1, phase: "sign", state, pending: [], ...(opts.identities ? { identities: opts.identities } : {}) };
+  return { state: s, outgoing: signAll(outgoing, opts.identity, opts.identities) };
 }
 
 function protocolOf(s: PartyState): Message["protocol"] {
@@ -66,35 +85,60 @@ function auxPrimes(primes: string[]): AuxPrimes {
  * Messages for a past round or another protocol than expected are handed to the state machine too,
  * which rejects them with blame on the sender.
  */
-export function advanceParty(prev: PartyState, incoming: readonly Message[], profile?: SecurityProfile): PartyResult {
+export function advanceParty(prev: PartyState, incoming: readonly Message[], profile?: SecurityProfile, identity?: PartyIdentity): PartyResult {
+  const keys = prev.identities;
+  if (!keys) return advanceVerified(prev, (incoming as SignedMessage[]).map(stripAuth), profile).result;
+  const signed = incoming as SignedMessage[];
+  const forged = signed.find((m) => !keys[m.from] || !verifyMessage(m, keys[m.from]!));
+  if (forged) {
+    const blame: AuthenticatedBlame = { party: forged.from, protocol: forged.protocol, round: forged.round, check: "message_signature", reason: `message of round ${forged.round} is not signed by party ${forged.from}'s identity key` };
+    return { kind: "abort", blame, outgoing: [] };
+  }
+  // Signatures are kept beside the messages (which the state machines hold without them) for evidence.
+  const sigs = { ...prev.sigs };
+  for (const m of signed) sigs[sigKey(m)] = m.auth!.sig;
+  const { result: r, roundMessages } = advanceVerified({ ...prev, sigs } as PartyState, signed.map(stripAuth), profile);
+  const sign = (x: PartyResult): PartyResult => ({ ...x, outgoing: signAll(x.outgoing, identity, keys) }) as PartyResult;
+  if (r.kind !== "abort") return sign(r);
+  const blamed = r.blame.party;
+  const evidence = roundMessages.filter((m) => m.from === blamed && m.protocol === r.blame.protocol && m.round === r.blame.round && sigs[sigKey(m)]).map((m) => ({ ...m, auth: { sig: sigs[sigKey(m)]! } }));
+  return sign(keys[blamed] && evidence.length ? { ...r, blame: { ...r.blame, evidence: { identityKey: keys[blamed]!, messages: evidence } } } : r);
+}
+
+const sigKey = (m: Message) => `${m.protocol}:${m.round}:${m.from}:${m.to}`;
+
+/** The state machines proper; on abort also the messages of the round that failed (for evidence). */
+function advanceVerified(prev: PartyState, incoming: readonly Message[], profile?: SecurityProfile): { result: PartyResult; roundMessages: Message[] } {
+  const done = (result: PartyResult, roundMessages: Message[] = []) => ({ result, roundMessages });
   let s: PartyState = { ...prev, pending: [...prev.pending, ...incoming] } as PartyState;
   const outgoing: Message[] = [];
   for (;;) {
     const proto = protocolOf(s);
     const ready = s.pending.filter((m) => !(m.protocol === proto ? m.round > s.state.round : isLaterProtocol(proto, m.protocol)));
-    if (ready.length === 0) return { kind: "continue", state: s, outgoing };
+    if (ready.length === 0) return done({ kind: "continue", state: s, outgoing });
     const waiting = s.pending.filter((m) => !ready.includes(m));
+    const roundMessages = [...s.state.inbox, ...ready];
     if (s.phase === "keygen") {
       const r = stepKeygen(s.state, ready);
-      if (isAborted(r)) return { kind: "abort", blame: r.abort, outgoing };
+      if (isAborted(r)) return done({ kind: "abort", blame: r.abort, outgoing }, roundMessages);
       if (isFinished(r)) {
         const a = startAux({ index: r.output.index, n: r.output.n, sid: s.auxSid, primes: auxPrimes(s.primes), profile });
         outgoing.push(...a.outgoing);
-        s = { v: 1, phase: "aux", core: r.output, state: a.state, pending: waiting };
+        s = { v: 1, phase: "aux", core: r.output, state: a.state, pending: waiting, ...(s.identities ? { identities: s.identities, sigs: s.sigs } : {}) };
         continue;
       }
       outgoing.push(...r.outgoing);
       s = { ...s, state: r.state, pending: waiting };
     } else if (s.phase === "aux") {
       const r = stepAux(s.state, ready);
-      if (isAborted(r)) return { kind: "abort", blame: r.abort, outgoing };
-      if (isFinished(r)) return { kind: "keyShare", share: { core: s.core, aux: r.output }, outgoing };
+      if (isAborted(r)) return done({ kind: "abort", blame: r.abort, outgoing }, roundMessages);
+      if (isFinished(r)) return done({ kind: "keyShare", share: { core: s.core, aux: r.output }, outgoing });
       outgoing.push(...r.outgoing);
       s = { ...s, state: r.state, pending: waiting };
     } else {
       const r = stepSign(s.state, ready);
-      if (isAborted(r)) return { kind: "abort", blame: r.abort, outgoing };
-      if (isFinished(r)) return { kind: "signature", signature: r.output, outgoing };
+      if (isAborted(r)) return done({ kind: "abort", blame: r.abort, outgoing }, roundMessages);
+      if (isFinished(r)) return done({ kind: "signature", signature: r.output, outgoing });
       outgoing.push(...r.outgoing);
       s = { ...s, state: r.state, pending: waiting };
     }
