@@ -9,4 +9,7 @@ export async function register() {
   startPrimePoolFiller();
   const { startPushWorker } = await import("@/lib/push/worker");
   startPushWorker();
+  // Expired ceremonies are wiped within a minute even when no request touches them.
+  const { startCeremonySweep } = await import("@/lib/signing/ceremony-sweep");
+  startCeremonySweep();
 }

@@ -3,11 +3,16 @@
  *   1. guardrail evaluation (all eight policy types + a 50-rule document), p50/p99
  *   2. Signer+Server signing through the API (session → rounds → complete), production profile,
  *      the route handlers served in-process on the embedded database (no network hop)
+ *   3. browser-side key generation on the production profile: the product started on a free port,
+ *      headless Chromium runs the wizard (the user's party and its four safe primes), the agent joins
+ *      from `countersign join` (tools/bench-browser-keygen.ts; `--no-browser` skips it). It builds
+ *      the app into .next when the sources changed: on a shared machine run the bench under the e2e lock.
  * `npm run bench:mpc` has the CGGMP24 protocol figures (modexp, primes, keygen, aux, signing).
  */
 import os from "node:os";
 import { randomUUID } from "node:crypto";
 import { benchPolicy } from "./bench-policy";
+import { benchBrowserKeygen, printBrowserKeygen } from "./bench-browser-keygen";
 
 function table(title: string, header: string[], rows: string[][]) {
   const w = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -79,4 +84,8 @@ const s = await signingLatency(runs);
 table("Signer+Server message signing through the API, production profile (agent + server in one process)", ["runs", "wall median", "wall min", "wall max", "CPU median (both parties)"], [
   [String(s.runs), `${(s.wallMedian / 1000).toFixed(2)} s`, `${(s.wallMin / 1000).toFixed(2)} s`, `${(s.wallMax / 1000).toFixed(2)} s`, `${(s.cpuMedian / 1000).toFixed(2)} s`],
 ]);
+if (!process.argv.includes("--no-browser")) {
+  const k = await benchBrowserKeygen();
+  printBrowserKeygen(k, table);
+}
 process.exit(0);

@@ -16,7 +16,14 @@ import { randomSalt, toBase64Url, walletMessage, type KeyMaterial } from "@/lib/
  * is taken now (the salt is ours); a wallet signs later, once the signer id (part of the message) exists.
  */
 export type Protector =
-  | { kind: "material"; material: KeyMaterial; salt: Uint8Array; label: string }
+  | {
+      kind: "material";
+      material: KeyMaterial;
+      salt: Uint8Array;
+      label: string;
+      /** The passkey's PRF output on the prime store's salt (same assertion): seals the wizard's safe primes. */
+      primeStore?: { credentialId: string; prfOutput: Uint8Array };
+    }
   | { kind: "wallet"; address: `0x${string}`; label: string };
 
 /** Produces the key material for `signerId` (asks the wallet to sign when that is the protector). */
@@ -32,7 +39,7 @@ function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-export function ProtectShareStep({ userName, onChosen }: { userName: string; onChosen: (p: Protector) => void }) {
+export function ProtectShareStep({ userName, primeStoreSalt, onChosen }: { userName: string; primeStoreSalt?: Uint8Array | null; onChosen: (p: Protector) => void }) {
   const [busy, setBusy] = useState<null | "passkey" | "create" | "wallet">(null);
   const [error, setError] = useState<string | null>(null);
   const [noPrf, setNoPrf] = useState<null | "no-prf" | "no-passkey">(null);
@@ -43,8 +50,15 @@ export function ProtectShareStep({ userName, onChosen }: { userName: string; onC
 
   const usePasskey = async (credentialId?: string) => {
     const salt = randomSalt();
-    const { credentialId: id, prfOutput } = await evaluatePrf({ salt, credentialId });
-    onChosen({ kind: "material", material: { scheme: "webauthn-prf", prfOutput, credentialId: id }, salt, label: "your passkey" });
+    // One assertion, two PRF inputs: the share's salt and the prime store's (lib/signing/browser/prime-store.ts).
+    const { credentialId: id, prfOutput, prfSecond } = await evaluatePrf({ salt, second: primeStoreSalt ?? undefined, credentialId });
+    onChosen({
+      kind: "material",
+      material: { scheme: "webauthn-prf", prfOutput, credentialId: id },
+      salt,
+      label: "your passkey",
+      ...(prfSecond ? { primeStore: { credentialId: id, prfOutput: prfSecond } } : {}),
+    });
   };
 
   const tryPasskey = async () => {

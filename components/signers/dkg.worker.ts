@@ -1,4 +1,4 @@
-/** Web Worker of the create-signer wizard: both client DKG parties (agent 0, user 2), off the main thread. */
+/** Web Worker of the create-signer wizard: the user's DKG party (2) — and the agent's (0) only in the opt-in browser mode — off the main thread. */
 import { workerScope } from "@/lib/mpc/worker/messages";
 import { createDkgRunner } from "@/lib/signing/browser/dkg-runner";
 import type { DkgWorkerRequest, DkgWorkerResponse } from "@/lib/signing/browser/messages";

@@ -65,6 +65,8 @@ export interface ActiveSigner {
   address: `0x${string}`;
   chainId: number;
   apiKey: string;
+  /** The user's share (party 2), for tests that store it encrypted and sign from the browser. */
+  userShare: KeyShare;
 }
 
 /**
@@ -86,6 +88,8 @@ export async function createSignerViaDkg(client: SessionClient, name: string, ch
     name,
     chainId,
     clientNonce: bytesToHex(crypto.getRandomValues(new Uint8Array(32))),
+    // Both client parties run here, in one process: the explicit one-browser choice.
+    agentParty: "browser",
   });
   const { dkg } = created;
   if (dkg.profile !== FAST_TEST.name) throw new SetupRequestError("create signer", 500, `server runs profile ${dkg.profile}, expected ${FAST_TEST.name}`);
@@ -105,7 +109,9 @@ export async function createSignerViaDkg(client: SessionClient, name: string, ch
     "/api/v1/dkg/finalize",
     { ceremonyId: dkg.ceremonyId, publicKey: agentShare.core.publicKey },
   );
-  return { ...finalized.signer, apiKey: finalized.apiKey.secret };
+  const userShare = outputs.get(2);
+  if (!userShare) throw new SetupRequestError("dkg", 500, "the user party finished without a key share");
+  return { ...finalized.signer, apiKey: finalized.apiKey.secret, userShare };
 }
 
 async function devWallet(client: SessionClient, chainId: number) {

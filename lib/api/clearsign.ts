@@ -23,6 +23,8 @@ export const listClearSignDescriptors = defineRoute({
   tags,
   auth: ["session", "apiKey"],
   permission: "approvals:read",
+  /** include=descriptor adds each descriptor's JSON (the dashboard clear-signs transactions in the browser with them). */
+  query: z.strictObject({ include: z.literal("descriptor").optional() }),
   responses: { 200: z.object({ descriptors: z.array(descriptorSummary) }) },
 });
 

@@ -69,3 +69,40 @@ export const webauthnOptions = z
     { message: "Expected WebAuthn options" },
   )
   .meta({ description: "WebAuthn PublicKeyCredentialCreationOptionsJSON / RequestOptionsJSON" });
+
+/** Authenticated blame: a protocol message's Ed25519 signature under its sender's identity key (lib/signing/message-auth.ts). */
+export const messageAuth = z.strictObject({ sig: z.string().regex(/^[0-9a-f]{128}$/, "64-byte Ed25519 signature as lowercase hex") });
+/** A party's Ed25519 identity public key for one ceremony. */
+export const identityKey = z.string().regex(/^[0-9a-f]{64}$/, "Ed25519 public key, 32 bytes as lowercase hex");
+/** Identity keys of a ceremony's parties by index ("0" agent, "1" server, "2" user). */
+export const identityKeys = z.partialRecord(z.enum(["0", "1", "2"]), identityKey);
+
+/**
+ * A protocol message as it travels (spec §5.1), for the given protocols; the library checks the
+ * payload strictly. `auth` is its sender's signature (authenticated blame).
+ */
+export function protocolMessage<P extends readonly [string, ...string[]]>(protocols: P, auth: "optional" | "required" = "optional") {
+  return z.strictObject({
+    v: z.literal(1),
+    protocol: z.enum(protocols),
+    sid: z.string().regex(/^[0-9a-f]{64}$/),
+    round: z.number().int().min(1).max(16),
+    from: z.number().int().min(0).max(15),
+    to: z.union([z.literal("all"), z.number().int().min(0).max(15)]),
+    payload: z.unknown(),
+    auth: auth === "required" ? messageAuth : messageAuth.optional(),
+  });
+}
+
+/**
+ * A client's own party aborted: who it blames, for which round and check, and the blamed party's
+ * signed messages of that round as evidence. Sent instead of messages; the ceremony ends with it.
+ */
+export const abortReport = z.strictObject({
+  party: z.number().int().min(0).max(15),
+  protocol: z.enum(["keygen", "aux", "sign"]),
+  round: z.number().int().min(0).max(16),
+  check: z.string().max(200),
+  reason: z.string().max(2000),
+  evidence: z.strictObject({ identityKey, messages: z.array(protocolMessage(["keygen", "aux", "sign"], "required")).max(16) }).optional(),
+});

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineRoute } from "@/lib/http/contract";
-import { idParams, v1Error } from "./schemas";
+import { abortReport, idParams, identityKey, identityKeys, protocolMessage, v1Error } from "./schemas";
 
 const tags = ["Signing"];
 const decimal = z.string().regex(/^\d{1,78}$/, "Decimal integer string");
@@ -19,9 +19,16 @@ export const transactionInput = z.strictObject({
 
 const txJson = z.object({ chainId: z.number(), nonce: z.number(), to: z.string().nullable(), value: z.string(), data: z.string(), gas: z.string(), maxFeePerGas: z.string(), maxPriorityFeePerGas: z.string() });
 const relayed = z.array(z.object({ seq: z.string(), message: z.unknown() }));
+/** The server's half of the session id (spec §8.2): clients re-derive sid from both nonces and refuse a mismatch. */
+const serverNonceField = z.string().regex(/^[0-9a-f]{64}$/).describe("The server's 32-byte nonce (hex) that went into sid");
+const clientNonceField = z.string().describe("The client's nonce, echoed (hex)");
 const sessionView = z.object({
   sessionId: z.string(),
-  sid: z.string(),
+  /** Authenticated blame: every party's Ed25519 identity key for this session ("1" is the server's long-term key); present when the client sent its identityKey. */
+  identities: identityKeys.optional(),
+  sid: z.string().describe("Execution id: H(keyId = signer id, participants, serverNonce, clientNonce, messageHash, signers), spec §2.6"),
+  serverNonce: serverNonceField,
+  clientNonce: clientNonceField,
   messageHash: z.string(),
   signers: z.array(z.number()),
   party: z.number(),
@@ -43,6 +50,8 @@ const sessionView = z.object({
 const parkedView = sessionView;
 const sessionStatusView = z.object({
   sessionId: z.string(),
+  /** Authenticated blame: every party's Ed25519 identity key for this session ("1" is the server's long-term key); present when the client sent its identityKey. */
+  identities: identityKeys.optional(),
   status: z.enum(["open", "pending_approval", "completed", "aborted", "rejected", "expired"]),
   kind: z.enum(["transaction", "message", "typed_data"]),
   signingRequestId: z.string().nullable(),
@@ -50,6 +59,8 @@ const sessionStatusView = z.object({
   expiresAt: z.string(),
   messageHash: z.string(),
   sid: z.string(),
+  serverNonce: serverNonceField,
+  clientNonce: clientNonceField,
   signers: z.array(z.number()),
   party: z.number(),
   transaction: txJson.nullable(),
@@ -57,16 +68,8 @@ const sessionStatusView = z.object({
   decidedAt: z.string().nullable(),
   messages: relayed,
 });
-const message = z.strictObject({
-  v: z.literal(1),
-  protocol: z.literal("sign"),
-  sid: z.string().regex(/^[0-9a-f]{64}$/),
-  round: z.number().int().min(1).max(16),
-  from: z.number().int().min(0).max(15),
-  to: z.union([z.literal("all"), z.number().int().min(0).max(15)]),
-  payload: z.unknown(),
-});
-const roundBody = z.strictObject({ sessionId: z.uuid(), seq: z.number().int().min(0).max(10_000), messages: z.array(message).max(8), after: z.string().regex(/^\d{1,19}$/).default("0") });
+const message = protocolMessage(["sign"]);
+const roundBody = z.strictObject({ sessionId: z.uuid(), seq: z.number().int().min(0).max(10_000), messages: z.array(message).max(8), after: z.string().regex(/^\d{1,19}$/).default("0"), abort: abortReport.optional() });
 const roundView = z.object({ id: z.string(), kind: z.enum(["dkg", "sign"]), status: z.string(), phase: z.string(), messages: relayed, result: z.unknown(), blame: z.unknown() });
 const typedData = z.looseObject({ domain: z.record(z.string(), z.unknown()).optional(), types: z.record(z.string(), z.array(z.object({ name: z.string(), type: z.string() }))), primaryType: z.string(), message: z.record(z.string(), z.unknown()) });
 const errors = { 400: v1Error, 401: v1Error, 403: v1Error, 404: v1Error, 409: v1Error, 410: v1Error };
@@ -78,7 +81,7 @@ export const signSession = defineRoute({
   tags,
   auth: ["apiKey"],
   permission: "sign",
-  body: z.strictObject({ transaction: transactionInput, clientNonce }),
+  body: z.strictObject({ transaction: transactionInput, clientNonce, identityKey: identityKey.optional() }),
   responses: { 201: sessionView, 202: parkedView, ...errors },
 });
 
@@ -123,8 +126,8 @@ export const signMessageSession = defineRoute({
   auth: ["apiKey"],
   permission: "sign",
   body: z.union([
-    z.strictObject({ message: z.union([z.string().max(65_536), z.strictObject({ raw: hexData })]), clientNonce }),
-    z.strictObject({ typedData, clientNonce }),
+    z.strictObject({ message: z.union([z.string().max(65_536), z.strictObject({ raw: hexData })]), clientNonce, identityKey: identityKey.optional() }),
+    z.strictObject({ typedData, clientNonce, identityKey: identityKey.optional() }),
   ]),
   responses: { 201: sessionView, 202: parkedView, ...errors },
 });
@@ -163,9 +166,9 @@ export const userSignSession = defineRoute({
   permission: "signers:manage",
   params: userParams,
   body: z.union([
-    z.strictObject({ transaction: transactionInput, clientNonce }),
-    z.strictObject({ message: z.union([z.string().max(65_536), z.strictObject({ raw: hexData })]), clientNonce }),
-    z.strictObject({ typedData, clientNonce }),
+    z.strictObject({ transaction: transactionInput, clientNonce, identityKey: identityKey.optional() }),
+    z.strictObject({ message: z.union([z.string().max(65_536), z.strictObject({ raw: hexData })]), clientNonce, identityKey: identityKey.optional() }),
+    z.strictObject({ typedData, clientNonce, identityKey: identityKey.optional() }),
   ]),
   responses: { 201: sessionView, 202: parkedView, ...errors },
 });

@@ -1,5 +1,5 @@
 import { erc20Abi, getAddress, type Address } from "viem";
-import { aggregateDescription, resolveActions, vendorRegistry, type ActionResult, type DataProvider, type TokenInfo } from "@/lib/clearsign";
+import { aggregateDescription, DescriptorRegistry, resolveActions, vendorRegistry, type ActionResult, type DataProvider, type TokenInfo } from "@/lib/clearsign";
 import { publicClientFor, type Network } from "@/lib/chain/networks";
 import type { DbOrTx } from "@/lib/db/client";
 import { overlayRegistry } from "@/lib/clearsign/overlay-store";
@@ -77,14 +77,15 @@ export function toClearSigningJson(results: readonly ActionResult[]): ClearSigni
  * Clear-signs each action as called by the Safe (`from`), with on-chain token data, the vendor
  * descriptors and, given an organization, its overlay descriptors first (an overlay bound to the
  * call's chain, address and selector wins over the vendor descriptor; see lib/clearsign/overlay-store.ts).
+ * In the browser (the send dialog) the overlay comes as a registry built from the API's descriptors.
  */
 export async function clearSign(
   network: Network,
   actions: readonly IntentAction[],
   from: Address,
-  overlay?: { db: DbOrTx; organizationId: string },
+  overlay?: { db: DbOrTx; organizationId: string } | DescriptorRegistry,
 ): Promise<{ json: ClearSigningJson; results: ActionResult[] }> {
-  const registries = overlay ? [await overlayRegistry(overlay.db, overlay.organizationId), vendorRegistry()] : [vendorRegistry()];
+  const registries = overlay instanceof DescriptorRegistry ? [overlay, vendorRegistry()] : overlay ? [await overlayRegistry(overlay.db, overlay.organizationId), vendorRegistry()] : [vendorRegistry()];
   const results = await resolveActions(
     actions.map((a) => ({ ...a, from })),
     { registries, provider: new ChainDataProvider(network) },

@@ -25,13 +25,34 @@ export function hashSecret(token: string): string {
   return createHash("sha256").update(token, "utf8").digest("hex");
 }
 
-export function generateToken(kind: CredentialKind): { token: string; prefix: string; hash: string } {
+function tokenWithPrefix(kindPrefix: string): { token: string; prefix: string; hash: string } {
   const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
   const idBytes = randomBytes(12);
   const id = Array.from(idBytes, (b) => alphabet[b % 62]).join("");
-  const prefix = `${KIND_PREFIX[kind]}${id}`;
+  const prefix = `${kindPrefix}${id}`;
   const token = `${prefix}_${randomBytes(32).toString("base64url")}`;
   return { token, prefix, hash: hashSecret(token) };
+}
+
+export function generateToken(kind: CredentialKind): { token: string; prefix: string; hash: string } {
+  return tokenWithPrefix(KIND_PREFIX[kind]);
+}
+
+/**
+ * Key-generation tokens (issue #10), same form and storage as credentials but bound to one ceremony
+ * instead of a credentials row: `csi_` the one-time invitation the browser hands the agent, `csj_`
+ * the agent's token for the rest of that ceremony. Only SHA-256 is stored (ceremony_invitations).
+ */
+export const CEREMONY_TOKEN_PREFIX = { invitation: "csi_", agent: "csj_" } as const;
+export type CeremonyTokenKind = keyof typeof CEREMONY_TOKEN_PREFIX;
+const CEREMONY_TOKEN_RE = { invitation: /^csi_[A-Za-z0-9]{12}_[A-Za-z0-9_-]{43}$/, agent: /^csj_[A-Za-z0-9]{12}_[A-Za-z0-9_-]{43}$/ } as const;
+
+export function generateCeremonyToken(kind: CeremonyTokenKind): { token: string; prefix: string; hash: string } {
+  return tokenWithPrefix(CEREMONY_TOKEN_PREFIX[kind]);
+}
+
+export function looksLikeCeremonyToken(kind: CeremonyTokenKind, value: string): boolean {
+  return CEREMONY_TOKEN_RE[kind].test(value);
 }
 
 export function looksLikeToken(value: string): boolean {

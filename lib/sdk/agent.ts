@@ -1,21 +1,31 @@
 /**
  * The agent SDK: holds the agent's key share and API key, and runs Signer+Server signing against a
  * Countersign server. It never signs blind: before running its party it recomputes the digest from
- * what the server says it will co-sign and checks that it is what the agent asked for.
+ * what the server says it will co-sign, checks that it is what the agent asked for, and re-derives the
+ * session id from both nonces (lib/signing/verify-session.ts, shared with the browser).
  */
-import { getAddress, hashMessage, hashTypedData, type Hex, type TypedDataDefinition } from "viem";
-import { signingHash } from "@/lib/chain/tx-codec";
+import type { Hex, TypedDataDefinition } from "viem";
 import { PRODUCTION, type KeyShare, type SecurityProfile } from "@/lib/mpc";
 import { ensureBackendSelected } from "@/lib/mpc/bigint";
 import { driveCeremony, type CeremonyResponse, type CeremonyTransport } from "@/lib/signing/driver";
 import { localSignParty } from "@/lib/signing/local-party";
-import { txFromJson, type TxJson } from "@/lib/signing/transaction-json";
+import { newIdentityKey } from "@/lib/signing/message-auth";
+import type { TxJson } from "@/lib/signing/transaction-json";
+import { PARTY_INDEX } from "@/lib/signing/participants";
+import { TamperedSessionError, verifySigningSession, type SigningIntent, type VerifiedSession } from "@/lib/signing/verify-session";
+
+export { TamperedSessionError };
 
 export type PendingApproval = { sessionId: string; signingRequestId: string; expiresAt: string; reasons: string[] };
 export type AgentOptions = {
   baseUrl: string;
   apiKey: string;
   share: KeyShare;
+  /** The signer's id and chain (the share file's signerId, chainId): the keyId of every session id, and the chain every transaction must be for. Asked from the server once when absent. */
+  signerId?: string;
+  chainId?: number;
+  /** The server's Ed25519 identity (hex), if pinned: sessions whose server signs as anyone else are refused. */
+  serverIdentityKey?: string;
   profile?: SecurityProfile;
   fetch?: typeof fetch;
   /** Called once when a guardrail rule parks a session for a human's approval; the SDK then waits. */
@@ -51,14 +61,15 @@ export class ApprovalRejectedError extends Error {
   }
 }
 
-export class TamperedSessionError extends Error {}
-
 type Session = {
   sessionId: string;
+  identities?: Record<string, string>;
   messageHash: Hex;
   signers: number[];
   party: number;
   sid: string;
+  serverNonce?: string;
+  clientNonce?: string;
   transaction: TxJson | null;
   messages: { seq: string; message: unknown }[];
   status?: "open" | "pending_approval";
@@ -66,18 +77,41 @@ type Session = {
   expiresAt?: string;
   approvals?: string[];
 };
-type SessionStatus = { sessionId: string; status: string; signingRequestId: string | null; messageHash: Hex; sid: string; signers: number[]; messages: { seq: string; message: unknown }[] };
+type SessionStatus = {
+  sessionId: string;
+  identities?: Record<string, string>;
+  status: string;
+  signingRequestId: string | null;
+  messageHash: Hex;
+  sid: string;
+  serverNonce?: string;
+  clientNonce?: string;
+  signers: number[];
+  party?: number;
+  transaction: TxJson | null;
+  messages: { seq: string; message: unknown }[];
+};
 
 const randomHex = (n: number) => Array.from(crypto.getRandomValues(new Uint8Array(n)), (b) => b.toString(16).padStart(2, "0")).join("");
 
 export class CountersignAgent {
   private readonly fetch: typeof fetch;
   private readonly profile: SecurityProfile;
+  private signer?: Promise<{ id: string; chainId: number }>;
   constructor(private readonly opts: AgentOptions) {
     this.fetch = opts.fetch ?? globalThis.fetch.bind(globalThis);
     this.profile = opts.profile ?? PRODUCTION;
     if (opts.share.core.index !== 0) throw new Error("The agent holds party 0's share");
     ensureBackendSelected();
+  }
+
+  /**
+   * Joins a signer's key generation with the invitation the dashboard showed (`cs-join:v1:…`): runs
+   * the agent's party here and returns its share and the signer's API key (lib/sdk/join.ts).
+   */
+  static async join(invitation: string, opts: import("./join").JoinOptions = {}): Promise<import("./join").JoinResult> {
+    const { joinSigner } = await import("./join");
+    return joinSigner(invitation, opts);
   }
 
   private async call<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
@@ -100,7 +134,7 @@ export class CountersignAgent {
    * it is open (then the rounds run as usual) or ends (ApprovalRejectedError). The digest was
    * already checked against what the agent asked for, and is checked again on the opened session.
    */
-  private async awaitApproval(session: Session): Promise<Session> {
+  private async awaitApproval(session: Session, verify: (s: SessionStatus) => VerifiedSession, verified: VerifiedSession): Promise<Session> {
     if (session.status !== "pending_approval") return session;
     this.opts.onPendingApproval?.({ sessionId: session.sessionId, signingRequestId: session.signingRequestId ?? "", expiresAt: session.expiresAt ?? "", reasons: session.approvals ?? [] });
     let delay = this.opts.approvalPoll?.initialMs ?? 1000;
@@ -111,7 +145,8 @@ export class CountersignAgent {
       const s = await this.call<SessionStatus>("GET", `/api/v1/sign/session/${session.sessionId}`);
       if (s.status === "pending_approval") continue;
       if (s.status !== "open") throw new ApprovalRejectedError(session.sessionId, s.status, s.signingRequestId);
-      if (s.messageHash !== session.messageHash || s.sid !== session.sid || s.signers.join() !== session.signers.join()) throw new TamperedSessionError("The approved session differs from the one the server opened");
+      const again = verify(s);
+      if (again.messageHash !== verified.messageHash || again.sid !== verified.sid) throw new TamperedSessionError("The approved session differs from the one the server opened", "sid");
       return { ...session, status: "open", messages: s.messages };
     }
   }
@@ -124,45 +159,69 @@ export class CountersignAgent {
     return {
       submit: ({ seq, messages, after }) => this.call<CeremonyResponse>("POST", "/api/v1/sign/round", { sessionId, seq, messages, after }),
       poll: ({ after }) => this.call<CeremonyResponse>("POST", "/api/v1/sign/round", { sessionId, seq: 0, messages: [], after }),
+      report: ({ blame }) => this.call("POST", "/api/v1/sign/round", { sessionId, seq: 0, messages: [], after: "0", abort: blame }),
     };
   }
 
-  private async run(session: Session): Promise<void> {
-    const party = localSignParty({ share: this.opts.share, signers: session.signers, messageHash: session.messageHash.slice(2), sid: session.sid, profile: this.profile });
+  /** This signer's id (the keyId of its session ids) and chain. */
+  private signerInfo(): Promise<{ id: string; chainId: number }> {
+    const { signerId, chainId } = this.opts;
+    if (signerId && chainId !== undefined) return Promise.resolve({ id: signerId, chainId });
+    this.signer ??= this.status().then((r) => ({ id: signerId ?? r.signer.id, chainId: chainId ?? r.signer.chainId }));
+    return this.signer;
+  }
+
+  /**
+   * Opens a session and verifies it before anything is signed: the digest recomputed from the intent,
+   * the signer set, the echoed nonce and the re-derived sid (TamperedSessionError on any difference);
+   * waits for approval when parked (checking the opened session again), then runs the agent's party
+   * on the values it computed itself — never the server's.
+   */
+  private async signSession(path: string, body: object, intentFor: (chainId: number) => SigningIntent): Promise<Session> {
+    const clientNonce = randomHex(32);
+    // Authenticated blame: a fresh identity for this session; every message the agent sends is signed with it.
+    const identity = newIdentityKey();
+    const session = await this.call<Session>("POST", path, { ...body, clientNonce, identityKey: identity.publicKey });
+    const { id: keyId, chainId } = await this.signerInfo();
+    const intent = intentFor(chainId);
+    const verify = (s: SessionStatus | Session) => verifySigningSession(s, { keyId, party: PARTY_INDEX.agent, clientNonce, intent, identityKey: identity.publicKey });
+    const verified = verify(session);
+    const identities = verified.identities!;
+    if (this.opts.serverIdentityKey && identities[PARTY_INDEX.server] !== this.opts.serverIdentityKey) throw new TamperedSessionError("The server signs as another identity than the one pinned (serverIdentityKey)", "identity");
+    const opened = await this.awaitApproval(session, verify, verified);
+    try {
+      await this.run(opened, verified, { identities, identity });
+    } finally {
+      identity.secretKey.fill(0);
+    }
+    return opened;
+  }
+
+  private async run(session: Session, verified: VerifiedSession, auth: { identities: Record<string, string>; identity: { secretKey: Uint8Array } }): Promise<void> {
+    const party = localSignParty({ share: this.opts.share, signers: verified.signers, messageHash: verified.messageHash.slice(2), sid: verified.sid, profile: this.profile, identities: auth.identities, identity: auth.identity });
     await driveCeremony({ transport: this.transport(session.sessionId), parties: [party], initial: session.messages as never, pollIntervalMs: 50 });
   }
 
   /** Signs and broadcasts a transaction; resolves with its hash once the network accepted it. */
   async sendTransaction(tx: TransactionRequest): Promise<{ txHash: Hex; from: string; chainId: number }> {
     const dec = (v: bigint | undefined) => (v === undefined ? undefined : v.toString());
-    const session = await this.call<Session>("POST", "/api/v1/sign/session", {
-      transaction: { to: tx.to, value: dec(tx.value), data: tx.data, nonce: tx.nonce, gas: dec(tx.gas), maxFeePerGas: dec(tx.maxFeePerGas), maxPriorityFeePerGas: dec(tx.maxPriorityFeePerGas) },
-      clientNonce: randomHex(32),
-    });
-    const filled = session.transaction;
-    if (!filled) throw new TamperedSessionError("The server opened a message session for a transaction");
-    const unsigned = txFromJson(filled);
-    const same = (a: string | null, b: string | null) => (a === null || b === null ? a === b : getAddress(a) === getAddress(b));
-    if (!same(unsigned.to, tx.to) || unsigned.value !== (tx.value ?? 0n) || unsigned.data.toLowerCase() !== (tx.data ?? "0x").toLowerCase()) {
-      throw new TamperedSessionError("The server's transaction differs from the one requested");
-    }
-    if (signingHash(unsigned) !== session.messageHash) throw new TamperedSessionError("The server's digest does not match its transaction");
-    await this.run(await this.awaitApproval(session));
+    const session = await this.signSession(
+      "/api/v1/sign/session",
+      { transaction: { to: tx.to, value: dec(tx.value), data: tx.data, nonce: tx.nonce, gas: dec(tx.gas), maxFeePerGas: dec(tx.maxFeePerGas), maxPriorityFeePerGas: dec(tx.maxPriorityFeePerGas) } },
+      (chainId) => ({ kind: "transaction", chainId, ...tx }),
+    );
     return this.call("POST", "/api/v1/sign/complete", { sessionId: session.sessionId });
   }
 
   /** EIP-191 personal message (a string, or { raw } bytes). */
   async signMessage(message: string | { raw: Hex }): Promise<{ v: number; r: Hex; s: Hex; signature: Hex; address: string }> {
-    const session = await this.call<Session>("POST", "/api/v1/sign-message/session", { message, clientNonce: randomHex(32) });
-    if (hashMessage(message) !== session.messageHash) throw new TamperedSessionError("The server's digest does not match the message");
-    await this.run(await this.awaitApproval(session));
+    const session = await this.signSession("/api/v1/sign-message/session", { message }, () => ({ kind: "message", message }));
     return this.call("POST", "/api/v1/sign-message/complete", { sessionId: session.sessionId });
   }
 
   async signTypedData(typedData: TypedDataDefinition): Promise<{ v: number; r: Hex; s: Hex; signature: Hex; address: string }> {
-    const session = await this.call<Session>("POST", "/api/v1/sign-message/session", { typedData: JSON.parse(JSON.stringify(typedData, (_k, v) => (typeof v === "bigint" ? v.toString() : v))), clientNonce: randomHex(32) });
-    if (hashTypedData(typedData) !== session.messageHash) throw new TamperedSessionError("The server's digest does not match the typed data");
-    await this.run(await this.awaitApproval(session));
+    const json = JSON.parse(JSON.stringify(typedData, (_k, v) => (typeof v === "bigint" ? v.toString() : v)));
+    const session = await this.signSession("/api/v1/sign-message/session", { typedData: json }, () => ({ kind: "typed_data", typedData }));
     return this.call("POST", "/api/v1/sign-message/complete", { sessionId: session.sessionId });
   }
 }

@@ -5,20 +5,29 @@
  * is recomputed from the fresh state. Retrying a submission with the same body returns the stored
  * answer; a different body under the same sequence number aborts the ceremony (blame on the caller).
  */
-import { createHash } from "node:crypto";
+import { createHmac } from "node:crypto";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { CeremonyKind } from "@/lib/generated/prisma/enums";
 import type { Db, DbOrTx } from "@/lib/db/client";
-import { openSecret, sealSecret, type SealedBlob } from "@/lib/keystore";
+import { deriveKey, openSecret, sealSecret, type SealedBlob } from "@/lib/keystore";
 import { BadRequestError, ConflictError, ForbiddenError, GoneError, NotFoundError } from "@/lib/http/errors";
 import type { Message, ProtocolBlame, SecurityProfile } from "@/lib/mpc";
 import { advanceParty, type PartyResult, type PartyState } from "./party";
+import { serverIdentity } from "./server-identity";
+import { verifyEvidence, type AuthenticatedBlame } from "./message-auth";
+import { identitiesOf, isAuthenticated } from "./identities";
 import { releaseEndedCeremonies } from "./spend-ledger";
 
 /** Party indices of a signer's 2-of-3 key. */
 export const PARTY = { agent: 0, server: 1, user: 2 } as const;
 
 export const CEREMONY_TTL_MS = { dkg: 30 * 60_000, sign: 10 * 60_000 } as const;
+/**
+ * How long an ended ceremony keeps its point-to-point messages and submissions (sealed): a client
+ * may still fetch the server's final-round messages, or retry its last submission, after the
+ * server's party finished. Then lib/signing/ceremony-sweep.ts deletes them.
+ */
+export const ENDED_CEREMONY_GRACE_MS = 5 * 60_000;
 const MAX_CAS_ATTEMPTS = 8;
 const MAX_MESSAGES_PER_SUBMISSION = 16;
 
@@ -103,10 +112,32 @@ export async function startCeremonyParty(db: DbOrTx, input: { id: string; from: 
   return true;
 }
 
+/**
+ * Associated data of a sealed point-to-point message: a body cannot be moved to another ceremony,
+ * sender, receiver, protocol or round.
+ */
+const messageContext = (ceremonyId: string, m: { from: number; to: number; protocol: string; round: number }) => `ceremony-message:${ceremonyId}:${m.from}:${m.to}:${m.protocol}:${m.round}`;
+const submissionContext = (ceremonyId: string, party: number, seq: number) => `ceremony-submission:${ceremonyId}:${party}:${seq}`;
+const utf8 = (s: string) => new TextEncoder().encode(s);
+
+/**
+ * Stores the messages to relay. Broadcasts stay plaintext (public protocol data every party sees);
+ * point-to-point bodies (Feldman shares σ among them) are sealed under the master key. Messages
+ * addressed to the server's own party are not stored at all: the server consumes them in the same
+ * request (they live on only inside its sealed state) and nobody else may read them.
+ */
 async function storeMessages(db: DbOrTx, ceremonyId: string, messages: Message[]) {
-  if (!messages.length) return;
+  const relayed = messages.filter((m) => m.to !== PARTY.server);
+  if (!relayed.length) return;
   await db.ceremonyMessage.createMany({
-    data: messages.map((m) => ({ ceremonyId, phase: m.protocol, fromParty: m.from, toParty: m.to === "all" ? null : m.to, body: m as unknown as Prisma.InputJsonValue })),
+    data: relayed.map((m) => ({
+      ceremonyId,
+      phase: m.protocol,
+      round: m.round,
+      fromParty: m.from,
+      toParty: m.to === "all" ? null : m.to,
+      body: (m.to === "all" ? m : sealSecret(utf8(JSON.stringify(m)), messageContext(ceremonyId, { from: m.from, to: m.to, protocol: m.protocol, round: m.round }))) as unknown as Prisma.InputJsonValue,
+    })),
   });
 }
 
@@ -115,23 +146,73 @@ export async function messagesFor(db: DbOrTx, ceremonyId: string, party: number,
     where: { ceremonyId, seq: { gt: after }, OR: [{ toParty: party }, { toParty: null, fromParty: { not: party } }] },
     orderBy: { seq: "asc" },
   });
-  return rows.map((r) => ({ seq: r.seq.toString(), message: r.body as unknown as Message }));
+  return rows.map((r) => {
+    if (r.toParty === null) return { seq: r.seq.toString(), message: r.body as unknown as Message };
+    const where = { from: r.fromParty, to: r.toParty, protocol: r.phase, round: r.round };
+    const m = JSON.parse(new TextDecoder().decode(openSecret(r.body as unknown as SealedBlob, messageContext(ceremonyId, where)))) as Message;
+    if (m.from !== where.from || m.to !== where.to || m.protocol !== where.protocol || m.round !== where.round) throw new Error(`ceremony message ${r.seq} does not match its row`);
+    return { seq: r.seq.toString(), message: m };
+  });
+}
+
+/**
+ * Keyed digest of a submission, for idempotent replay: HMAC-SHA256 under a subkey of the master key,
+ * so the stored digest cannot be used to confirm a guess of a secret it covers (e.g. a σ the agent
+ * knows), and binds the ceremony, party and sequence number.
+ */
+async function submissionMac(input: { ceremonyId: string; party: number; seq: number; messages: Message[] }): Promise<string> {
+  const key = await deriveKey("ceremony-submission-mac");
+  try {
+    return createHmac("sha256", key).update(JSON.stringify({ ceremonyId: input.ceremonyId, party: input.party, seq: input.seq, messages: input.messages })).digest("hex");
+  } finally {
+    key.fill(0);
+  }
+}
+
+function sealResponse(ceremonyId: string, party: number, seq: number, response: CeremonyView): Prisma.InputJsonValue {
+  return sealSecret(utf8(JSON.stringify(response)), submissionContext(ceremonyId, party, seq)) as unknown as Prisma.InputJsonValue;
+}
+
+function openResponse(ceremonyId: string, party: number, seq: number, blob: unknown): CeremonyView {
+  return JSON.parse(new TextDecoder().decode(openSecret(blob as SealedBlob, submissionContext(ceremonyId, party, seq)))) as CeremonyView;
+}
+
+/**
+ * Deletes what an ended ceremony no longer needs at once: its sealed server state and its
+ * key-generation point-to-point messages (the Feldman shares). When the server's aux finishes, every
+ * other party has sent its aux messages, which it produces only after its own keygen finished, i.e.
+ * after it fetched the keygen messages addressed to it; an aborted or expired ceremony has no use
+ * for them. Aux and signing messages stay for ENDED_CEREMONY_GRACE_MS (the sweep deletes them).
+ */
+export async function wipeEndedCeremonies(db: DbOrTx, ceremonyIds: readonly string[]): Promise<void> {
+  if (!ceremonyIds.length) return;
+  const ids = [...ceremonyIds];
+  await db.$executeRaw`UPDATE "ceremonies" SET "server_state" = NULL WHERE "id" = ANY(${ids}::uuid[]) AND "status" IN ('completed', 'aborted', 'expired', 'rejected') AND "server_state" IS NOT NULL`;
+  await db.$executeRaw`DELETE FROM "ceremony_messages" m USING "ceremonies" c
+    WHERE m."ceremony_id" = c."id" AND c."id" = ANY(${ids}::uuid[]) AND c."status" IN ('completed', 'aborted', 'expired', 'rejected')
+      AND m."phase" = 'keygen' AND m."to_party" IS NOT NULL`;
 }
 
 function view(c: { id: string; kind: CeremonyKind; status: string; phase: string; result: unknown; blame: unknown }, messages: CeremonyView["messages"]): CeremonyView {
   return { id: c.id, kind: c.kind, status: c.status, phase: c.phase, messages, result: c.result ?? null, blame: c.blame ?? null };
 }
 
-/** Marks ceremonies past their TTL as expired and wipes their secret state. */
-export async function expireCeremonies(db: DbOrTx, now = new Date()) {
-  const r = await db.ceremony.updateMany({
-    where: { status: { in: ["open", "pending_approval"] }, expiresAt: { lte: now } },
-    data: { status: "expired", serverState: undefined },
-  });
-  await db.$executeRaw`UPDATE "ceremonies" SET "server_state" = NULL WHERE "status" IN ('expired', 'aborted', 'rejected', 'completed') AND "server_state" IS NOT NULL`;
-  // Guardrails: an ended ceremony gives its spend reservation back.
-  await releaseEndedCeremonies(db);
-  return r.count;
+/**
+ * Marks ceremonies past their TTL as expired — compare-and-set on the status, so of two instances
+ * running this at once each ceremony is claimed by exactly one — wipes their secret state and
+ * key-generation messages, and releases their spend reservations. Returns the ids it expired.
+ */
+export async function expireCeremonies(db: DbOrTx, now = new Date(), opts: { releaseAll?: boolean } = {}): Promise<string[]> {
+  const claimed = await db.$queryRaw<{ id: string }[]>`UPDATE "ceremonies"
+    SET "status" = 'expired', "server_state" = NULL, "completed_at" = ${now}::timestamptz, "updated_at" = ${now}::timestamptz, "version" = "version" + 1
+    WHERE "status" IN ('open', 'pending_approval') AND "expires_at" <= ${now}::timestamptz
+    RETURNING "id"`;
+  const ids = claimed.map((r) => r.id);
+  await wipeEndedCeremonies(db, ids);
+  // Guardrails: an ended ceremony gives its spend reservation back (these, and unless the caller
+  // releases its own set — the sweep does — any other ended one).
+  await releaseEndedCeremonies(db, opts.releaseAll === false ? ids : undefined);
+  return ids;
 }
 
 export async function loadCeremony(db: DbOrTx, id: string, organizationId: string) {
@@ -148,6 +229,11 @@ export type SubmitInput = {
   messages: Message[];
   after: bigint;
   profile: SecurityProfile;
+  /**
+   * Point-to-point messages between client parties are refused unless this rule is given; it throws
+   * to refuse one (remote key generation relays 0↔2 only as end-to-end envelopes, lib/signing/agent-join.ts).
+   */
+  clientP2p?: (m: Message) => void;
 };
 
 export type Outcome = { kind: "keyShare" | "signature"; value: unknown } | null;
@@ -161,7 +247,7 @@ export async function submit(db: Db, input: SubmitInput, onOutcome: (tx: DbOrTx,
   if (input.messages.length > MAX_MESSAGES_PER_SUBMISSION) throw new BadRequestError(`At most ${MAX_MESSAGES_PER_SUBMISSION} messages per submission`);
   // An empty submission is a poll: it changes nothing, so it is neither recorded nor replayed.
   if (input.messages.length === 0) return poll(db, input);
-  const requestHash = createHash("sha256").update(JSON.stringify({ seq: input.seq, messages: input.messages })).digest("hex");
+  const requestHash = await submissionMac({ ceremonyId: input.ceremonyId, party: input.party, seq: input.seq, messages: input.messages });
 
   for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
     const c = await loadCeremony(db, input.ceremonyId, input.organizationId);
@@ -169,7 +255,7 @@ export async function submit(db: Db, input: SubmitInput, onOutcome: (tx: DbOrTx,
 
     const previous = await db.ceremonySubmission.findUnique({ where: { ceremonyId_party_seq: { ceremonyId: c.id, party: input.party, seq: input.seq } } });
     if (previous) {
-      if (previous.requestHash === requestHash) return previous.response as unknown as CeremonyView;
+      if (previous.requestHash === requestHash) return openResponse(c.id, input.party, input.seq, previous.response);
       await abortCeremony(db, c.id, c.version, { party: input.party, protocol: c.phase as Message["protocol"], round: 0, check: "conflicting_retry", reason: `submission ${input.seq} was sent again with a different body` });
       throw new ConflictError("A different submission was already accepted under this sequence number; the ceremony is aborted");
     }
@@ -182,14 +268,22 @@ export async function submit(db: Db, input: SubmitInput, onOutcome: (tx: DbOrTx,
     for (const m of input.messages) {
       if (m.from !== input.party) throw new BadRequestError(`Message from party ${m.from} submitted by party ${input.party}`, [{ field: "body.messages", message: "from must be the submitting party" }]);
       if (m.to !== "all" && m.to !== c.serverParty) {
-        throw new BadRequestError("Point-to-point messages between client parties are never relayed through the server", [{ field: "body.messages", message: `to must be "all" or ${c.serverParty}` }]);
+        if (!input.clientP2p || !c.parties.includes(m.to)) {
+          throw new BadRequestError("Point-to-point messages between client parties are never relayed through the server", [{ field: "body.messages", message: `to must be "all" or ${c.serverParty}` }]);
+        }
+        input.clientP2p(m);
       }
     }
     const forServer = input.messages.filter((m) => m.to === "all" || m.to === c.serverParty);
 
     let result: PartyResult | null = null;
     if (forServer.length && c.serverState) {
-      result = advanceParty(openState(c.id, c.serverState), forServer, input.profile);
+      // Authenticated blame: the parties' identity keys live in the context (a remote agent's arrives
+      // when it joins), the server signs with its long-term key.
+      const identities = identitiesOf(c.context);
+      const state = openState(c.id, c.serverState);
+      if (isAuthenticated(identities)) result = advanceParty({ ...state, identities }, forServer, input.profile, await serverIdentity());
+      else result = advanceParty(state, forServer, input.profile);
     }
 
     try {
@@ -219,9 +313,10 @@ export async function submit(db: Db, input: SubmitInput, onOutcome: (tx: DbOrTx,
           await tx.$executeRaw`UPDATE "ceremonies" SET "server_state" = NULL WHERE "id" = ${c.id}::uuid`;
           await releaseEndedCeremonies(tx, [c.id]);
         }
+        if (result && result.kind !== "continue") await wipeEndedCeremonies(tx, [c.id]);
         const fresh = await tx.ceremony.findUniqueOrThrow({ where: { id: c.id } });
         const response = view(fresh, await messagesFor(tx, c.id, input.party, input.after));
-        await tx.ceremonySubmission.create({ data: { ceremonyId: c.id, party: input.party, seq: input.seq, requestHash, response: response as unknown as Prisma.InputJsonValue } });
+        await tx.ceremonySubmission.create({ data: { ceremonyId: c.id, party: input.party, seq: input.seq, requestHash, response: sealResponse(c.id, input.party, input.seq, response) } });
         return response;
       });
     } catch (err) {
@@ -237,7 +332,28 @@ class LostRace extends Error {}
 async function abortCeremony(db: DbOrTx, id: string, version: number, blame: ProtocolBlame) {
   await db.ceremony.updateMany({ where: { id, version, status: "open" }, data: { status: "aborted", blame: blame as unknown as Prisma.InputJsonValue, version: { increment: 1 }, completedAt: new Date() } });
   await db.$executeRaw`UPDATE "ceremonies" SET "server_state" = NULL WHERE "id" = ${id}::uuid`;
+  await wipeEndedCeremonies(db, [id]);
   await releaseEndedCeremonies(db, [id]);
+}
+
+/**
+ * A client party's own state machine aborted (blaming the server or the other client): it reports
+ * the blame, with the blamed party's signed messages as evidence, and the ceremony ends with that
+ * blame on record. The evidence is checked here against the ceremony's identity keys and the verdict
+ * stored beside it (`evidenceVerified`, else `evidenceProblem`), so a reader need not take the
+ * reporter's word — and can re-check it with `verifyEvidence` and the same keys.
+ */
+export async function reportAbort(db: Db, input: { ceremonyId: string; organizationId: string; party: number; blame: AuthenticatedBlame }): Promise<CeremonyView> {
+  const c = await loadCeremony(db, input.ceremonyId, input.organizationId);
+  if (!c.parties.includes(input.party) || input.party === c.serverParty) throw new ForbiddenError(`Party ${input.party} is not a client party of this ceremony`);
+  if (input.blame.party === input.party) throw new BadRequestError("A party cannot blame itself", [{ field: "body.abort.party", message: "Must be another party" }]);
+  if (c.status === "open") {
+    const identities = identitiesOf(c.context);
+    const problem = isAuthenticated(identities) ? verifyEvidence(input.blame, identities) : "this ceremony does not authenticate its messages";
+    const blame = { ...input.blame, reportedBy: input.party, evidenceVerified: problem === null, ...(problem ? { evidenceProblem: problem } : {}) };
+    await db.$transaction((tx) => abortCeremony(tx, c.id, c.version, blame));
+  }
+  return poll(db, { ...input, after: 0n });
 }
 
 export async function poll(db: DbOrTx, input: { ceremonyId: string; organizationId: string; party: number; after: bigint }): Promise<CeremonyView> {

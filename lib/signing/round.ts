@@ -1,12 +1,13 @@
 import type { Db } from "@/lib/db/client";
 import { ConflictError, ForbiddenError, NotFoundError } from "@/lib/http/errors";
 import type { Message } from "@/lib/mpc";
-import { loadCeremony, submit } from "./ceremonies";
+import { loadCeremony, reportAbort, submit } from "./ceremonies";
+import type { AuthenticatedBlame } from "./message-auth";
 import { mpcProfile } from "./profile";
 import { signatureResult } from "./sign-sessions";
 
 /** One round of a signing session for the client party that owns it (agent or user). */
-export async function signRound(db: Db, input: { organizationId: string; signerId?: string; clientParty: number; sessionId: string; seq: number; messages: Message[]; after: string }) {
+export async function signRound(db: Db, input: { organizationId: string; signerId?: string; clientParty: number; sessionId: string; seq: number; messages: Message[]; after: string; abort?: AuthenticatedBlame }) {
   const c = await loadCeremony(db, input.sessionId, input.organizationId);
   const ctx = c.context as { clientParty: number };
   if (c.kind !== "sign" || (input.signerId && c.signerId !== input.signerId) || ctx.clientParty !== input.clientParty) throw new NotFoundError("Signing session not found");
@@ -14,6 +15,7 @@ export async function signRound(db: Db, input: { organizationId: string; signerI
   const signer = await db.signer.findUniqueOrThrow({ where: { id: c.signerId } });
   if (signer.status === "paused") throw new ForbiddenError("Signer is paused");
   if (signer.deletedAt) throw new NotFoundError("Signing session not found");
+  if (input.abort) return reportAbort(db, { ceremonyId: c.id, organizationId: input.organizationId, party: input.clientParty, blame: input.abort });
   return submit(
     db,
     { ceremonyId: c.id, organizationId: input.organizationId, party: input.clientParty, seq: input.seq, messages: input.messages, after: BigInt(input.after), profile: mpcProfile() },

@@ -21,7 +21,10 @@ import type { PolicyRequest } from "@/lib/policy";
 import { createCeremonyShell, loadCeremony, messagesFor, PARTY, startCeremonyParty } from "./ceremonies";
 import { decideSigning } from "./guardrails";
 import { commitSpend, releaseEndedCeremonies } from "./spend-ledger";
+import { identitiesOf, isAuthenticated } from "./identities";
 import { startSignParty } from "./party";
+import { serverIdentity } from "./server-identity";
+import { signerParticipants } from "./participants";
 import { txFromJson, txToJson, type TxJson } from "./transaction-json";
 
 export { txFromJson, txToJson, type TxJson };
@@ -41,7 +44,6 @@ type SigningRequest =
   | { kind: "typed_data"; typedData: unknown };
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
-const participants = () => (["agent", "server", "user"] as const).map((role, index) => ({ index, identityKey: new TextEncoder().encode(`countersign/party/${role}`) }));
 
 async function digestOf(db: DbOrTx, signer: { address: string; chainId: number }, input: SignInput): Promise<{ hash: Hex; request: SigningRequest; tx?: UnsignedEip1559Tx }> {
   if (input.kind === "message") {
@@ -78,7 +80,7 @@ async function digestOf(db: DbOrTx, signer: { address: string; chainId: number }
 /** How long a session parked for approval waits for an approver before it expires (and its spend is released). */
 export const APPROVAL_TTL_MS = 60 * 60_000;
 
-type SessionContext = { mode: SignMode; kind: SignInput["kind"]; clientParty: number; signers: number[]; sid: string; messageHash: string; serverNonce: string; clientNonce: string; transaction: TxJson | null; request: unknown };
+type SessionContext = { mode: SignMode; kind: SignInput["kind"]; clientParty: number; signers: number[]; sid: string; messageHash: string; serverNonce: string; clientNonce: string; transaction: TxJson | null; request: unknown; identities?: Record<string, string> };
 
 function policyRequestOf(request: SigningRequest, chainId: number): PolicyRequest {
   if (request.kind === "transaction") return { kind: "transaction", chainId: request.chainId, to: request.to as Hex | null, value: request.value, data: request.data as Hex };
@@ -86,17 +88,76 @@ function policyRequestOf(request: SigningRequest, chainId: number): PolicyReques
   return { kind: "typed_data", chainId, typedData: request.typedData as never };
 }
 
+/** The execution id of a signing session (spec §2.6, §8.2); clients re-derive it the same way. */
+function signSid(input: { keyId: string; serverNonce: string; clientNonce: string; messageHash: string; signers: number[] }): string {
+  const bytes = (h: string) => Buffer.from(h.replace(/^0x/, ""), "hex");
+  return hex(deriveSid({ protocol: "sign", keyId: input.keyId, participants: signerParticipants(), serverNonce: bytes(input.serverNonce), clientNonce: bytes(input.clientNonce), messageHash: bytes(input.messageHash), signers: input.signers }));
+}
+
+/** The stored session disagrees with itself: the server refuses to co-sign it. */
+export class TamperedCeremonyError extends ConflictError {
+  constructor(detail: string) {
+    super(`The stored signing session is inconsistent (${detail}); the server refuses to co-sign it`);
+  }
+}
+
+/**
+ * What the server's party signs, recomputed from what the session stores — the filled transaction
+ * (or the message / typed data request) — never read back from the stored digest, whose sid is
+ * re-derived too. A row whose digest, sid or signer set differ from that is refused.
+ */
+function recomputeSession(ctx: SessionContext, signer: { id: string; chainId: number }): { messageHash: string; sid: string } {
+  let hash: Hex;
+  try {
+    if (ctx.kind === "transaction") {
+      if (!ctx.transaction) throw new TamperedCeremonyError("no transaction");
+      const tx = txFromJson(ctx.transaction);
+      if (tx.chainId !== signer.chainId) throw new TamperedCeremonyError("chain id");
+      hash = signingHash(tx);
+    } else {
+      const request = ctx.request as SignInput | null;
+      if (request?.kind !== ctx.kind) throw new TamperedCeremonyError("no request");
+      hash = request.kind === "message" ? hashMessage(typeof request.message === "string" ? request.message : { raw: request.message.raw as Hex }) : hashTypedData((request as { typedData: TypedDataDefinition }).typedData);
+    }
+  } catch (err) {
+    if (err instanceof TamperedCeremonyError) throw err;
+    throw new TamperedCeremonyError(`its request cannot be hashed: ${(err as Error).message.split("\n")[0]}`);
+  }
+  const messageHash = hash.slice(2);
+  if (ctx.messageHash !== messageHash) throw new TamperedCeremonyError("digest");
+  const signers = [ctx.clientParty, PARTY.server].sort((a, b) => a - b);
+  if (ctx.clientParty === PARTY.server || ctx.signers.join() !== signers.join()) throw new TamperedCeremonyError("signers");
+  const sid = signSid({ keyId: signer.id, serverNonce: ctx.serverNonce, clientNonce: ctx.clientNonce, messageHash, signers });
+  if (ctx.sid !== sid) throw new TamperedCeremonyError("session id");
+  return { messageHash, sid };
+}
+
 /**
  * Runs the server's party for a ceremony that has none yet (just allowed, or just approved) and
  * opens it. Returns false when the ceremony is no longer in `from` (expired, rejected, raced).
+ * The digest and sid are recomputed from the stored request (recomputeSession); on a mismatch the
+ * session is aborted and TamperedCeremonyError (409) thrown.
  */
 export async function startServerParty(db: Db, input: { ceremonyId: string; signerId: string; from: "open" | "pending_approval"; profile: SecurityProfile; onStarted?: (tx: Tx) => Promise<void> }): Promise<boolean> {
   const signer = await db.signer.findUnique({ where: { id: input.signerId }, include: { serverShare: true } });
   if (!signer?.serverShare || signer.deletedAt) throw new NotFoundError("Signer not found");
   const c = await db.ceremony.findUniqueOrThrow({ where: { id: input.ceremonyId } });
   const ctx = c.context as SessionContext;
+  let bound: { messageHash: string; sid: string };
+  try {
+    if (c.kind !== "sign" || c.signerId !== signer.id) throw new TamperedCeremonyError("not this signer's signing session");
+    bound = recomputeSession(ctx, signer);
+    // The guardrail decision (and an approver's passkey) was bound to this digest too.
+    const decided = await db.signingRequest.findUnique({ where: { ceremonyId: c.id }, select: { messageHash: true } });
+    if (decided?.messageHash && decided.messageHash.replace(/^0x/, "").toLowerCase() !== bound.messageHash) throw new TamperedCeremonyError("digest differs from the signing request's");
+  } catch (err) {
+    await abandonSession(db, c.id);
+    throw err;
+  }
   const share = decodeKeyShare(new TextDecoder().decode(openSecret(signer.serverShare.sealed as unknown as SealedBlob, `signer-share:${signer.id}`)), input.profile);
-  const server = startSignParty({ share, signers: ctx.signers, messageHash: ctx.messageHash, sid: ctx.sid, profile: input.profile });
+  const identities = identitiesOf(ctx);
+  const auth = isAuthenticated(identities) ? { identities, identity: await serverIdentity() } : {};
+  const server = startSignParty({ share, signers: ctx.signers, messageHash: bound.messageHash, sid: bound.sid, profile: input.profile, ...auth });
   return db.$transaction(async (t) => {
     if (!(await startCeremonyParty(t, { id: c.id, from: input.from, state: server.state, outgoing: server.outgoing, kind: "sign" }))) return false;
     await input.onStarted?.(t);
@@ -119,7 +180,7 @@ export type SessionAudit = { actor: AuditActor; context?: AuditContext };
  * violation; require_approval parks the session (status pending_approval, no server state yet);
  * allow runs the server's first round. If that fails, the session is aborted and its spend released.
  */
-export async function startSignSession(db: Db, input: { organizationId: string; signerId: string; mode: SignMode; sign: SignInput; clientNonce: string; profile: SecurityProfile; audit: SessionAudit }) {
+export async function startSignSession(db: Db, input: { organizationId: string; signerId: string; mode: SignMode; sign: SignInput; clientNonce: string; identityKey?: string; profile: SecurityProfile; audit: SessionAudit }) {
   const signer = await db.signer.findFirst({ where: { id: input.signerId, organizationId: input.organizationId, deletedAt: null }, include: { serverShare: true } });
   if (!signer) throw new NotFoundError("Signer not found");
   if (signer.status === "paused") {
@@ -133,9 +194,11 @@ export async function startSignSession(db: Db, input: { organizationId: string; 
   const signers = [client, PARTY.server].sort((a, b) => a - b);
   const serverNonce = randomBytes(32);
   const messageHash = hash.slice(2);
-  const sid = hex(deriveSid({ protocol: "sign", keyId: signer.id, participants: participants(), serverNonce, clientNonce: Buffer.from(input.clientNonce, "hex"), messageHash: Buffer.from(messageHash, "hex"), signers }));
+  const sid = signSid({ keyId: signer.id, serverNonce: hex(serverNonce), clientNonce: input.clientNonce, messageHash, signers });
   const id = randomUUID();
   const context: SessionContext = { mode: input.mode, kind: input.sign.kind, clientParty: client, signers, sid, messageHash, serverNonce: hex(serverNonce), clientNonce: input.clientNonce, transaction: tx ? txToJson(tx) : null, request: input.sign.kind === "transaction" ? null : input.sign };
+  // Authenticated blame: a client that sends its identity key gets a session in which every message is signed.
+  if (input.identityKey) context.identities = { [client]: input.identityKey, [PARTY.server]: (await serverIdentity()).publicKey };
 
   const record = await decideSigning(db, {
     organizationId: input.organizationId,
@@ -150,7 +213,7 @@ export async function startSignSession(db: Db, input: { organizationId: string; 
   const { decision } = record;
   if (decision.outcome === "deny") throw new ForbiddenError("Policy violation", decision.violations.map(({ policyId, type, message }) => ({ policyId, type, message })));
 
-  const base = { sessionId: id, sid, messageHash: hash, signers, party: client, transaction: tx ? txToJson(tx) : null, signingRequestId: record.signingRequestId, signer };
+  const base = { sessionId: id, sid, serverNonce: context.serverNonce, clientNonce: context.clientNonce, ...(context.identities ? { identities: context.identities } : {}), messageHash: hash, signers, party: client, transaction: tx ? txToJson(tx) : null, signingRequestId: record.signingRequestId, signer };
   if (decision.outcome === "require_approval") {
     return { ...base, status: "pending_approval" as const, expiresAt: record.ceremony!.expiresAt.toISOString(), messages: [], approvals: decision.approvals.map((a) => a.message) };
   }
@@ -182,6 +245,9 @@ export async function signSessionStatus(db: DbOrTx, input: { organizationId: str
     expiresAt: c.expiresAt.toISOString(),
     messageHash: `0x${ctx.messageHash}`,
     sid: ctx.sid,
+    serverNonce: ctx.serverNonce,
+    clientNonce: ctx.clientNonce,
+    ...(ctx.identities ? { identities: ctx.identities } : {}),
     signers: ctx.signers,
     party: ctx.clientParty,
     transaction: ctx.transaction,

@@ -5,7 +5,7 @@ import { secp256k1 } from "@noble/curves/secp256k1.js";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { SignerStatus } from "@/lib/generated/prisma/enums";
 import type { Db, DbOrTx } from "@/lib/db/client";
-import { issueCredential } from "@/lib/auth/credentials";
+import { generateCeremonyToken, issueCredential } from "@/lib/auth/credentials";
 import { requireNetwork } from "@/lib/chain/network-registry";
 import { sealSecret } from "@/lib/keystore";
 import { BadRequestError, ConflictError, NotFoundError } from "@/lib/http/errors";
@@ -13,14 +13,17 @@ import { deriveSid, encodeKeyShare, type KeyShare, type SecurityProfile } from "
 import { generateSafePrimeNative } from "@/lib/mpc/primes-native";
 import { createCeremony, loadCeremony, messagesFor, PARTY } from "./ceremonies";
 import { primesForKey } from "./prime-pool";
+import { e2eKeyOfIdentity } from "./e2e";
 import { startKeygenParty } from "./party";
+import { identitiesOf, isAuthenticated } from "./identities";
+import { serverIdentity } from "./server-identity";
+import { signerParticipants } from "./participants";
 
 export const SIGNER_KEY_SCOPES = ["sign"];
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
-/** Parties are bound into the execution id by role; per-device identity keys arrive with CLI join. */
-const participants = () =>
-  (["agent", "server", "user"] as const).map((role, index) => ({ index, identityKey: new TextEncoder().encode(`countersign/party/${role}`) }));
+/** Parties are bound into the execution id by role (lib/signing/participants.ts, shared with clients). */
+const participants = signerParticipants;
 
 export function addressOf(compressedPublicKey: string): `0x${string}` {
   const uncompressed = secp256k1.Point.fromHex(compressedPublicKey).toBytes(false);
@@ -50,11 +53,30 @@ export async function getSigner(db: DbOrTx, organizationId: string, id: string) 
 }
 
 /**
+ * Who runs the agent's party (0) at key generation: "remote" (default) — the agent itself, joining
+ * with a one-time invitation (`countersign join`), its point-to-point messages with the browser
+ * end-to-end encrypted; "browser" — the old one-browser flow, where the dashboard briefly holds the
+ * agent's share too (an explicit, audited choice).
+ */
+export type AgentParty = "remote" | "browser";
+
+/** Ceremonies created before the remote flow have no `agentParty` in their context: they ran in the browser. */
+export function agentPartyOf(context: unknown): AgentParty {
+  return (context as { agentParty?: unknown } | null)?.agentParty === "remote" ? "remote" : "browser";
+}
+
+/**
  * Creates a signer and opens its key-generation ceremony with the server's party already started
  * (its primes taken from the pool first, outside any transaction). The client's nonce goes into
- * the execution ids, so neither side alone chooses them.
+ * the execution ids, so neither side alone chooses them. In remote mode the ceremony gets a one-time
+ * invitation token (returned once, stored as SHA-256) for the agent to join with.
  */
-export async function createSignerWithDkg(db: Db, input: { organizationId: string; createdById: string | null; name: string; description?: string; chainId: number; clientNonce: string; profile: SecurityProfile }) {
+export async function createSignerWithDkg(
+  db: Db,
+  input: { organizationId: string; createdById: string | null; name: string; description?: string; chainId: number; clientNonce: string; profile: SecurityProfile; agentParty?: AgentParty; userKey?: string; userIdentityKey?: string; agentIdentityKey?: string },
+) {
+  const agentParty: AgentParty = input.agentParty ?? "remote";
+  const identities = await ceremonyIdentities(input, agentParty);
   await requireNetwork(db, input.chainId);
   const primes = await primesForKey(db, input.profile.primeBits, generateSafePrimeNative);
   const signerId = randomUUID();
@@ -63,14 +85,21 @@ export async function createSignerWithDkg(db: Db, input: { organizationId: strin
   const clientNonce = Buffer.from(input.clientNonce, "hex");
   const sid = hex(deriveSid({ protocol: "dkg", keyId: signerId, participants: participants(), serverNonce, clientNonce }));
   const auxSid = hex(deriveSid({ protocol: "aux", keyId: signerId, participants: participants(), serverNonce, clientNonce }));
-  const server = startKeygenParty({ index: PARTY.server, n: 3, threshold: 2, sid, auxSid, primes, profile: input.profile });
+  const auth = isAuthenticated(identities.keys) ? { identities: identities.keys, identity: identities.server } : {};
+  const server = startKeygenParty({ index: PARTY.server, n: 3, threshold: 2, sid, auxSid, primes, profile: input.profile, ...auth });
   return db.$transaction(async (tx) => {
     const signer = await tx.signer.create({
       data: { id: signerId, organizationId: input.organizationId, name: input.name, description: input.description ?? null, chainId: input.chainId, createdById: input.createdById },
     });
-    const context = { sid, auxSid, serverNonce: hex(serverNonce), clientNonce: input.clientNonce, profile: input.profile.name, threshold: 2, n: 3 };
+    const context = { sid, auxSid, serverNonce: hex(serverNonce), clientNonce: input.clientNonce, profile: input.profile.name, threshold: 2, n: 3, agentParty, identities: identities.keys };
     const ceremony = await createCeremony(tx, { id: ceremonyId, organizationId: input.organizationId, signerId, kind: "dkg", parties: [0, 1, 2], context, state: server.state, outgoing: server.outgoing });
-    return { signer, ceremony, dkg: dkgView(ceremony.id, context, await messagesFor(tx, ceremony.id, PARTY.user, 0n)) };
+    let invitation: { token: string; expiresAt: string } | undefined;
+    if (agentParty === "remote") {
+      const t = generateCeremonyToken("invitation");
+      await tx.ceremonyInvitation.create({ data: { ceremonyId, tokenHash: t.hash, expiresAt: ceremony.expiresAt, userKey: input.userKey ?? null } });
+      invitation = { token: t.token, expiresAt: ceremony.expiresAt.toISOString() };
+    }
+    return { signer, ceremony, dkg: { ...dkgView(ceremony.id, context, await messagesFor(tx, ceremony.id, PARTY.user, 0n)), ...(invitation ? { invitation } : {}) } };
   });
 }
 
@@ -82,8 +111,31 @@ export function dkgView(ceremonyId: string, context: Record<string, unknown>, me
     profile: String(context.profile),
     threshold: 2,
     parties: { agent: PARTY.agent, server: PARTY.server, user: PARTY.user },
+    agentParty: agentPartyOf(context),
+    serverNonce: String(context.serverNonce),
+    clientNonce: String(context.clientNonce),
+    identities: identitiesOf(context),
     messages,
   };
+}
+
+/**
+ * Authenticated blame (message-auth.ts): the server always takes part with its long-term identity;
+ * the clients' keys come from the creating request (the user's; in browser mode the agent's too) or,
+ * for a remote agent, when it joins. A user key must be the identity behind the X25519 key the agent
+ * will pin, so that pinning one pins the other.
+ */
+async function ceremonyIdentities(input: { userKey?: string; userIdentityKey?: string; agentIdentityKey?: string }, agentParty: AgentParty) {
+  const server = await serverIdentity();
+  const keys: Record<number, string> = { [PARTY.server]: server.publicKey };
+  if (input.agentIdentityKey && agentParty !== "browser") throw new BadRequestError("agentIdentityKey is for the one-browser flow only: a remote agent announces its own when it joins", [{ field: "body.agentIdentityKey", message: "Only with agentParty \"browser\"" }]);
+  if (input.userIdentityKey) {
+    if (input.userKey && e2eKeyOfIdentity(input.userIdentityKey) !== input.userKey) throw new BadRequestError("userKey must be the X25519 image of userIdentityKey", [{ field: "body.userIdentityKey", message: "Does not match userKey" }]);
+    if (agentParty === "browser" && !input.agentIdentityKey) throw new BadRequestError("The one-browser flow authenticates both client parties: send agentIdentityKey too", [{ field: "body.agentIdentityKey", message: "Required with userIdentityKey in browser mode" }]);
+    keys[PARTY.user] = input.userIdentityKey;
+    if (input.agentIdentityKey) keys[PARTY.agent] = input.agentIdentityKey;
+  } else if (input.agentIdentityKey) throw new BadRequestError("Send userIdentityKey with agentIdentityKey", [{ field: "body.userIdentityKey", message: "Required with agentIdentityKey" }]);
+  return { server, keys };
 }
 
 /** Called in the committing transaction when the server's party completes key generation. */
@@ -98,30 +150,60 @@ export async function storeServerShare(tx: DbOrTx, signerId: string, share: KeyS
   return { publicKey, address };
 }
 
-/**
- * Completes key generation once the client confirms the same public key the server computed:
- * the signer becomes active and gets its API key (returned here once, stored only as a hash).
- */
-export async function finalizeDkg(tx: DbOrTx, input: { organizationId: string; ceremonyId: string; publicKey: string; createdById: string | null }) {
-  const c = await loadCeremony(tx, input.ceremonyId, input.organizationId);
-  if (c.kind !== "dkg") throw new BadRequestError("Not a key-generation ceremony");
-  if (c.status !== "completed") throw new ConflictError(`Key generation is ${c.status}, not completed`);
-  const signer = await getSigner(tx, input.organizationId, c.signerId);
-  if (signer.status !== "creating") throw new ConflictError("This signer was already finalized");
-  const result = c.result as { publicKey: string; address: string } | null;
-  if (!result || result.publicKey.toLowerCase() !== input.publicKey.toLowerCase()) {
-    await tx.signer.update({ where: { id: signer.id }, data: { status: "failed" } });
-    throw new ConflictError("The public key you computed differs from the server's; the signer is marked failed");
-  }
-  const updated = await tx.signer.update({ where: { id: signer.id }, data: { status: "active" } });
+/** The signer's API key (`css_`), issued once: returned here, stored only as a hash. */
+export async function issueSignerKey(tx: DbOrTx, signer: { id: string; organizationId: string; name: string }, createdById: string | null) {
   const { credential, secret } = await issueCredential(tx, {
-    organizationId: input.organizationId,
+    organizationId: signer.organizationId,
     kind: "signer_key",
     name: `${signer.name} signer key`,
     scopes: SIGNER_KEY_SCOPES,
     subjectType: "signer",
     subjectId: signer.id,
-    createdById: input.createdById ?? undefined,
+    createdById: createdById ?? undefined,
   });
-  return { signer: updated, apiKey: { id: credential.id, prefix: credential.prefix, secret } };
+  return { id: credential.id, prefix: credential.prefix, secret };
+}
+
+/** A client's public key against the one the server computed; a mismatch marks the signer failed. */
+export async function checkDkgPublicKey(tx: DbOrTx, c: { status: string; result: unknown }, signer: { id: string }, publicKey: string): Promise<boolean> {
+  const result = c.result as { publicKey: string; address: string } | null;
+  if (result && result.publicKey.toLowerCase() === publicKey.toLowerCase()) return true;
+  await tx.signer.update({ where: { id: signer.id }, data: { status: "failed" } });
+  return false;
+}
+
+export const PUBLIC_KEY_MISMATCH = "The public key you computed differs from the server's; the signer is marked failed";
+
+export type FinalizeResult =
+  | { kind: "mismatch" }
+  /** Browser mode: the signer is active and its API key is returned once. */
+  | { kind: "activated"; signer: Awaited<ReturnType<typeof getSigner>>; apiKey: { id: string; prefix: string; secret: string } }
+  /** Remote mode: the user's confirmation is recorded; the signer is active once the agent confirmed too. */
+  | { kind: "confirmed"; signer: Awaited<ReturnType<typeof getSigner>>; agentConfirmed: boolean; activated: boolean };
+
+/**
+ * Completes key generation on the browser's side once it confirms the public key the server
+ * computed. Browser mode: the signer becomes active and gets its API key (returned once). Remote
+ * mode: records the user's confirmation; the API key went to the agent, and whichever of the two
+ * confirms second activates the signer. A mismatch is returned (not thrown) so the caller commits
+ * the failed status before answering 409.
+ */
+export async function finalizeDkg(tx: DbOrTx, input: { organizationId: string; ceremonyId: string; publicKey: string; createdById: string | null }): Promise<FinalizeResult> {
+  const c = await loadCeremony(tx, input.ceremonyId, input.organizationId);
+  if (c.kind !== "dkg") throw new BadRequestError("Not a key-generation ceremony");
+  if (c.status !== "completed") throw new ConflictError(`Key generation is ${c.status}, not completed`);
+  const signer = await getSigner(tx, input.organizationId, c.signerId);
+  if (signer.status !== "creating") throw new ConflictError("This signer was already finalized");
+  if (agentPartyOf(c.context) === "remote") {
+    const confirmed = await tx.$queryRaw<{ agent_confirmed_at: Date | null }[]>`
+      UPDATE "ceremony_invitations" SET "user_confirmed_at" = now() WHERE "ceremony_id" = ${c.id}::uuid AND "user_confirmed_at" IS NULL RETURNING "agent_confirmed_at"`;
+    if (confirmed.length !== 1) throw new ConflictError("You already confirmed this key generation");
+    if (!(await checkDkgPublicKey(tx, c, signer, input.publicKey))) return { kind: "mismatch" };
+    const agentConfirmed = confirmed[0]!.agent_confirmed_at !== null;
+    const activated = agentConfirmed && (await tx.signer.updateMany({ where: { id: signer.id, status: "creating" }, data: { status: "active" } })).count === 1;
+    return { kind: "confirmed", signer: await getSigner(tx, input.organizationId, signer.id), agentConfirmed, activated };
+  }
+  if (!(await checkDkgPublicKey(tx, c, signer, input.publicKey))) return { kind: "mismatch" };
+  const updated = await tx.signer.update({ where: { id: signer.id }, data: { status: "active" } });
+  return { kind: "activated", signer: updated, apiKey: await issueSignerKey(tx, signer, input.createdById) };
 }

@@ -5,6 +5,9 @@ import { POST as signRound } from "@/app/api/v1/sign/round/route";
 import { POST as signComplete } from "@/app/api/v1/sign/complete/route";
 import { POST as messageSession } from "@/app/api/v1/sign-message/session/route";
 import { POST as messageComplete } from "@/app/api/v1/sign-message/complete/route";
+import { POST as dkgJoin } from "@/app/api/v1/dkg/join/route";
+import { POST as dkgAgentRound } from "@/app/api/v1/dkg/agent/round/route";
+import { POST as dkgAgentConfirm } from "@/app/api/v1/dkg/agent/confirm/route";
 
 type Handler = (req: Request, ctx?: { params: Promise<unknown> }) => Promise<Response>;
 const routes: Record<string, Handler> = {
@@ -14,6 +17,9 @@ const routes: Record<string, Handler> = {
   "POST /api/v1/sign/complete": signComplete,
   "POST /api/v1/sign-message/session": messageSession,
   "POST /api/v1/sign-message/complete": messageComplete,
+  "POST /api/v1/dkg/join": dkgJoin,
+  "POST /api/v1/dkg/agent/round": dkgAgentRound,
+  "POST /api/v1/dkg/agent/confirm": dkgAgentConfirm,
 };
 
 export const appFetch: typeof fetch = async (input, init) => {

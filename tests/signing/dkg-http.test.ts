@@ -43,7 +43,7 @@ describe("distributed key generation over the API (browser flow: user and agent 
   it("creates a 2-of-3 key where the server holds only its own share, then activates the signer with an API key", async () => {
     const owner = await makeUser();
     for (const p of primes.slice(12, 16)) await addPrime(db(), 1024, p);
-    const created = await call(createSigner, "POST", "/api/v1/signers", { cookie: owner.cookie, body: { name: "Treasury bot", chainId: 31337, clientNonce: nonce() } });
+    const created = await call(createSigner, "POST", "/api/v1/signers", { cookie: owner.cookie, body: { name: "Treasury bot", chainId: 31337, clientNonce: nonce(), agentParty: "browser" } });
     expect(created.status).toBe(201);
     expect(created.json.signer).toMatchObject({ status: "creating", address: null });
     const { dkg } = created.json;
@@ -94,7 +94,7 @@ describe("distributed key generation over the API (browser flow: user and agent 
   it("aborts with blame on the sender of a malformed message, replays idempotently, and refuses relaying p2p between clients", async () => {
     const owner = await makeUser();
     for (const p of primes.slice(12, 16)) await addPrime(db(), 1024, p);
-    const { json } = await call(createSigner, "POST", "/api/v1/signers", { cookie: owner.cookie, body: { name: "b", chainId: 31337, clientNonce: nonce() } });
+    const { json } = await call(createSigner, "POST", "/api/v1/signers", { cookie: owner.cookie, body: { name: "b", chainId: 31337, clientNonce: nonce(), agentParty: "browser" } });
     const { dkg } = json;
     const agent = localDkgParty({ index: 0, n: 3, threshold: 2, sid: dkg.sid, auxSid: dkg.auxSid, primes: auxPrimes(0), profile: FAST_TEST });
     const user = localDkgParty({ index: 2, n: 3, threshold: 2, sid: dkg.sid, auxSid: dkg.auxSid, primes: auxPrimes(4), profile: FAST_TEST });

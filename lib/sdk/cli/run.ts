@@ -7,6 +7,7 @@ import { ApprovalRejectedError, CountersignApiError } from "../agent";
 import type { Command, OptionValues } from "./command";
 import { balanceCommand } from "./commands/balance";
 import { importCommand } from "./commands/import";
+import { joinCommand } from "./commands/join";
 import { sendCommand } from "./commands/send";
 import { signMessageCommand } from "./commands/sign-message";
 import { statusCommand } from "./commands/status";
@@ -14,7 +15,7 @@ import { CliError, EXIT, UsageError } from "./errors";
 import type { CliIo } from "./io";
 import { parseUrl } from "./parse-values";
 
-export const COMMANDS: readonly Command[] = [importCommand, statusCommand, balanceCommand, sendCommand, signMessageCommand];
+export const COMMANDS: readonly Command[] = [joinCommand, importCommand, statusCommand, balanceCommand, sendCommand, signMessageCommand];
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -1,18 +1,32 @@
 /**
- * Worker side of the create-signer wizard: runs the agent's (0) and the user's (2) DKG parties
- * against the server's party through /api/v1/dkg/round (point-to-point messages between the two
- * stay in this worker), then keeps the agent's share here until it is sealed into a share file.
+ * Worker side of the create-signer wizard (components/signers/dkg.worker.ts).
+ *
+ * Remote mode (the default): this browser runs the user's party (2) only. `prepare` makes the
+ * ceremony's ephemeral X25519 key pair and the invitation's pin; the private key stays in this
+ * worker. `start-remote` first checks the agent's key against the pin (a server that substituted its
+ * own key is caught before anything is encrypted to it), re-derives the execution ids from both
+ * nonces, then drives party 2 against /api/v1/dkg/round with the point-to-point messages to and from
+ * the agent (0) sealed end to end (lib/signing/e2e.ts). No agent share ever exists here.
+ *
+ * Browser mode (explicit opt-in, "This browser will briefly hold the agent's share too"): runs both
+ * the agent's (0) and the user's (2) parties, and keeps the agent's share here until it is sealed
+ * into a share file.
  */
 import { ensureBackendSelected } from "@/lib/mpc/bigint";
 import { encodeKeyShare, type KeyShare, type Message } from "@/lib/mpc";
 import { profileNamed } from "@/lib/mpc/protocol";
+import { deriveSid } from "@/lib/mpc/transcript";
 import { encryptShareFile, type ProfileName } from "@/lib/sdk/share-file";
-import { CeremonyAborted, driveCeremony } from "@/lib/signing/driver";
+import { CeremonyAborted, driveCeremony, type CeremonyResponse, type CeremonyTransport } from "@/lib/signing/driver";
+import { assertAgentKey, e2eCodec, E2eError, generateE2eKeyPair, generatePin, pinnedIdentities, type E2eKeyPair } from "@/lib/signing/e2e";
+import { newIdentityKey } from "@/lib/signing/message-auth";
 import { localDkgParty } from "@/lib/signing/local-party";
-import type { DkgStart, DkgWorkerRequest, DkgWorkerResponse, ShareFileRequest } from "./messages";
+import { signerParticipants } from "@/lib/signing/participants";
+import type { DkgCeremony, DkgStartBrowser, DkgStartRemote, DkgWorkerRequest, DkgWorkerResponse, ShareFileRequest } from "./messages";
 import { describeFailure, roundTransport } from "./transport";
 
 const PARTY = { agent: 0, user: 2 } as const;
+const PARTY_SERVER = 1;
 
 function hexPrimes(p: { p: string; q: string; pHat: string; qHat: string }) {
   const b = (h: string) => BigInt(`0x${h}`);
@@ -24,22 +38,113 @@ function knownProfile(name: string): ProfileName {
   return name;
 }
 
+export class SidMismatchError extends Error {
+  override name = "SidMismatchError";
+}
+
+/** The agent's key reported by the server does not carry the invitation pin's MAC. */
+export class AgentKeyMismatchError extends Error {
+  override name = "AgentKeyMismatchError";
+}
+
+const toHex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+const fromHex = (h: string) => Uint8Array.from(h.match(/../g) ?? [], (x) => parseInt(x, 16));
+
+/** Spec §8.2: the execution ids come from both nonces; this side re-derives them and refuses a mismatch. */
+export function checkDkgSids(ceremony: DkgCeremony, clientNonce: string): void {
+  if (ceremony.clientNonce !== undefined && ceremony.clientNonce !== clientNonce) {
+    throw new SidMismatchError("The server did not use this browser's nonce for the key generation: refusing to run it");
+  }
+  if (!ceremony.serverNonce) return;
+  const input = { keyId: ceremony.signerId, participants: signerParticipants(), serverNonce: fromHex(ceremony.serverNonce), clientNonce: fromHex(clientNonce) };
+  const sid = toHex(deriveSid({ protocol: "dkg", ...input }));
+  const auxSid = toHex(deriveSid({ protocol: "aux", ...input }));
+  if (sid !== ceremony.sid || auxSid !== ceremony.auxSid) {
+    throw new SidMismatchError("The key generation's execution ids are not the ones both nonces give: refusing to run it");
+  }
+}
+
 export function createDkgRunner(post: (m: DkgWorkerResponse) => void) {
   let agentShare: KeyShare | null = null;
   let profile: ProfileName | null = null;
+  let e2eKeys: (E2eKeyPair & { pin: string; agentIdentity: ReturnType<typeof newIdentityKey> }) | null = null;
 
-  async function start(req: DkgStart) {
+  const party = (ceremony: DkgCeremony, index: number, primes: DkgStartRemote["primes"], auth: { identities: Record<string, string>; identity: { secretKey: Uint8Array } }) =>
+    localDkgParty({ index, n: 3, threshold: 2, sid: ceremony.sid, auxSid: ceremony.auxSid, primes: hexPrimes(primes), profile: profileNamed(profile!), ...auth });
+  /** The round transport, reporting which round each other party's messages belong to. */
+  const transport = (ceremonyId: string): CeremonyTransport => {
+    const inner = roundTransport("/api/v1/dkg/round", { ceremonyId }, true);
+    const report = (res: CeremonyResponse) => {
+      for (const r of res.messages ?? []) {
+        const m = r.message;
+        if (m && (m.protocol === "keygen" || m.protocol === "aux")) post({ type: "seen", from: m.from, protocol: m.protocol, round: m.round });
+      }
+      return res;
+    };
+    return { submit: async (b) => report(await inner.submit(b)), poll: async (b) => report(await inner.poll(b)) };
+  };
+  const onProgress = (e: { protocol: string; round: number; party: number }) => post({ type: "progress", protocol: e.protocol as "keygen" | "aux", round: e.round, party: e.party });
+
+  function prepare() {
+    const keys = generateE2eKeyPair();
+    e2eKeys = { ...keys, pin: generatePin(), agentIdentity: newIdentityKey() };
+    post({ type: "prepared", userKey: keys.publicKey, pin: e2eKeys.pin, userIdentityKey: keys.identity.publicKey, agentIdentityKey: e2eKeys.agentIdentity.publicKey });
+  }
+
+  /** The worker's keys, wiped once the ceremony is over (or failed). */
+  function forgetKeys() {
+    e2eKeys?.privateKey.fill(0);
+    e2eKeys?.identity.secretKey.fill(0);
+    e2eKeys?.agentIdentity.secretKey.fill(0);
+    e2eKeys = null;
+  }
+
+  async function startRemote(req: DkgStartRemote) {
+    if (!e2eKeys) throw new Error("This worker has no key for the invitation: prepare it first");
     ensureBackendSelected();
     profile = knownProfile(req.ceremony.profile);
-    const securityProfile = profileNamed(profile);
     const { ceremony } = req;
-    const party = (index: number, primes: DkgStart["primes"]["agent"]) =>
-      localDkgParty({ index, n: 3, threshold: 2, sid: ceremony.sid, auxSid: ceremony.auxSid, primes: hexPrimes(primes), profile: securityProfile });
+    // The agent's key must carry the pin's MAC before anything is encrypted to it.
+    let agentKey: string;
+    try {
+      agentKey = assertAgentKey({ pin: e2eKeys.pin, ceremonyId: ceremony.ceremonyId, agentKey: req.agent.agentKey, agentKeyMac: req.agent.agentKeyMac, userKey: e2eKeys.publicKey });
+    } catch (err) {
+      throw new AgentKeyMismatchError(err instanceof Error ? err.message : String(err));
+    }
+    checkDkgSids(ceremony, req.clientNonce);
+    // Authenticated blame: the agent's identity must be the one behind the key its pin MAC covers.
+    const identities = pinnedIdentities({ announced: ceremony.identities ?? {}, own: { index: PARTY.user, identityKey: e2eKeys.identity.publicKey }, peer: { index: PARTY.agent, e2eKey: agentKey, identityKey: req.agent.identityKey } });
+    const codec = e2eCodec({ ceremonyId: ceremony.ceremonyId, privateKey: e2eKeys.privateKey, peerPublicKey: agentKey, peer: PARTY.agent });
     const { outputs } = await driveCeremony<KeyShare>({
-      transport: roundTransport("/api/v1/dkg/round", { ceremonyId: ceremony.ceremonyId }, true),
-      parties: [party(PARTY.agent, req.primes.agent), party(PARTY.user, req.primes.user)],
+      transport: transport(ceremony.ceremonyId),
+      parties: [party(ceremony, PARTY.user, req.primes, { identities, identity: e2eKeys.identity })],
       initial: ceremony.messages as { seq: string; message: Message }[],
-      onProgress: (e) => post({ type: "progress", protocol: e.protocol as "keygen" | "aux", round: e.round, party: e.party }),
+      codec,
+      onProgress,
+      pollIntervalMs: 250,
+      // The agent may take a while to generate its primes between rounds: allow up to ~25 minutes.
+      maxPolls: 6000,
+    });
+    const user = outputs.get(PARTY.user);
+    if (!user) throw new Error("Key generation ended without your share");
+    forgetKeys();
+    post({ type: "done", publicKey: user.core.publicKey, userShare: encodeKeyShare(user) });
+  }
+
+  async function startBrowser(req: DkgStartBrowser) {
+    if (!e2eKeys) throw new Error("This worker has no identity keys: prepare it first");
+    ensureBackendSelected();
+    profile = knownProfile(req.ceremony.profile);
+    const { ceremony } = req;
+    checkDkgSids(ceremony, req.clientNonce);
+    const server = ceremony.identities?.[PARTY_SERVER];
+    if (!server) throw new E2eError("The server announced no identity of its own");
+    const identities = { [PARTY_SERVER]: server, [PARTY.agent]: e2eKeys.agentIdentity.publicKey, [PARTY.user]: e2eKeys.identity.publicKey };
+    const { outputs } = await driveCeremony<KeyShare>({
+      transport: transport(ceremony.ceremonyId),
+      parties: [party(ceremony, PARTY.agent, req.primes.agent, { identities, identity: e2eKeys.agentIdentity }), party(ceremony, PARTY.user, req.primes.user, { identities, identity: e2eKeys.identity })],
+      initial: ceremony.messages as { seq: string; message: Message }[],
+      onProgress,
       pollIntervalMs: 250,
       maxPolls: 2400,
     });
@@ -47,6 +152,7 @@ export function createDkgRunner(post: (m: DkgWorkerResponse) => void) {
     const user = outputs.get(PARTY.user);
     if (!agent || !user) throw new Error("Key generation ended without both client shares");
     if (agent.core.publicKey !== user.core.publicKey) throw new Error("The two client parties computed different public keys");
+    forgetKeys();
     agentShare = agent;
     post({ type: "done", publicKey: agent.core.publicKey, userShare: encodeKeyShare(user) });
   }
@@ -59,10 +165,15 @@ export function createDkgRunner(post: (m: DkgWorkerResponse) => void) {
 
   return async function handle(req: DkgWorkerRequest) {
     try {
-      if (req.type === "start") await start(req);
+      if (req.type === "prepare") prepare();
+      else if (req.type === "start-remote") await startRemote(req);
+      else if (req.type === "start-browser") await startBrowser(req);
       else if (req.type === "share-file") await shareFile(req);
     } catch (err) {
-      if (err instanceof CeremonyAborted) post({ type: "error", message: `Key generation was aborted: ${JSON.stringify(err.blame)}` });
+      if (err instanceof CeremonyAborted) post({ type: "error", code: "aborted", message: `Key generation was aborted: ${JSON.stringify(err.blame)}` });
+      else if (err instanceof AgentKeyMismatchError) post({ type: "error", code: "agent-key-mismatch", message: err.message });
+      else if (err instanceof E2eError) post({ type: "error", code: "e2e", message: err.message });
+      else if (err instanceof SidMismatchError) post({ type: "error", code: "sid-mismatch", message: err.message });
       else post({ type: "error", ...describeFailure(err) });
     }
   };

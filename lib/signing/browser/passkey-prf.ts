@@ -16,19 +16,22 @@ export function webauthnAvailable(): boolean {
   return typeof window !== "undefined" && typeof window.PublicKeyCredential === "function" && !!navigator.credentials;
 }
 
-type PrfResults = { prf?: { enabled?: boolean; results?: { first?: ArrayBuffer | ArrayBufferView } } };
+type PrfResults = { prf?: { enabled?: boolean; results?: { first?: ArrayBuffer | ArrayBufferView; second?: ArrayBuffer | ArrayBufferView } } };
 
-function firstOutput(results: PrfResults): Uint8Array | null {
-  const first = results.prf?.results?.first;
-  if (!first) return null;
-  return first instanceof ArrayBuffer ? new Uint8Array(first) : new Uint8Array(first.buffer, first.byteOffset, first.byteLength);
+function output(results: PrfResults, which: "first" | "second"): Uint8Array | null {
+  const out = results.prf?.results?.[which];
+  if (!out) return null;
+  return out instanceof ArrayBuffer ? new Uint8Array(out) : new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }
 
 /**
  * One passkey assertion that evaluates the PRF on `salt`. Without `credentialId` any discoverable
  * passkey of this site may answer. Throws PrfUnavailableError when the assertion carries no PRF output.
+ * `second` evaluates the PRF on a second input in the same assertion (the create-signer wizard uses
+ * it for the key of its prime store, lib/signing/browser/prime-store.ts); `prfSecond` is null when
+ * the authenticator answered only the first.
  */
-export async function evaluatePrf(opts: { salt: Uint8Array; credentialId?: string }): Promise<{ credentialId: string; prfOutput: Uint8Array }> {
+export async function evaluatePrf(opts: { salt: Uint8Array; second?: Uint8Array; credentialId?: string }): Promise<{ credentialId: string; prfOutput: Uint8Array; prfSecond: Uint8Array | null }> {
   if (!webauthnAvailable()) throw new PrfUnavailableError("This browser does not support passkeys.");
   const cred = (await navigator.credentials.get({
     publicKey: {
@@ -36,13 +39,14 @@ export async function evaluatePrf(opts: { salt: Uint8Array; credentialId?: strin
       userVerification: "required",
       timeout: 120_000,
       allowCredentials: opts.credentialId ? [{ type: "public-key", id: fromBase64Url(opts.credentialId) }] : [],
-      extensions: { prf: { eval: { first: new Uint8Array(opts.salt) } } } as AuthenticationExtensionsClientInputs,
+      extensions: { prf: { eval: { first: new Uint8Array(opts.salt), ...(opts.second ? { second: new Uint8Array(opts.second) } : {}) } } } as AuthenticationExtensionsClientInputs,
     },
   })) as PublicKeyCredential | null;
   if (!cred) throw new PrfUnavailableError("No passkey answered.");
-  const out = firstOutput(cred.getClientExtensionResults() as PrfResults);
+  const results = cred.getClientExtensionResults() as PrfResults;
+  const out = output(results, "first");
   if (!out) throw new PrfUnavailableError();
-  return { credentialId: toBase64Url(new Uint8Array(cred.rawId)), prfOutput: out };
+  return { credentialId: toBase64Url(new Uint8Array(cred.rawId)), prfOutput: out, prfSecond: opts.second ? output(results, "second") : null };
 }
 
 /** Creates a passkey used only to protect key shares (not for sign-in), with the PRF extension on. */

@@ -1,6 +1,7 @@
 /**
  * Worker side of "send": the user's party (2) of a User+Server signing session, run against
- * /api/v1/signers/{id}/sign/round. The decrypted share lives only in this worker.
+ * /api/v1/signers/{id}/sign/round. The decrypted share lives only in this worker, and signs only a
+ * digest and sid this worker recomputed from the user's intent (lib/signing/verify-session.ts).
  */
 import { ensureBackendSelected } from "@/lib/mpc/bigint";
 import { decodeKeyShare, type EcdsaSignature, type Message } from "@/lib/mpc";
@@ -8,6 +9,8 @@ import { profileNamed } from "@/lib/mpc/protocol";
 import { CeremonyAborted, driveCeremony } from "@/lib/signing/driver";
 import { localSignParty } from "@/lib/signing/local-party";
 import { checkUserShare } from "@/lib/signing/user-share-crypto";
+import { PARTY_INDEX } from "@/lib/signing/participants";
+import { TamperedSessionError, verifySigningSession } from "@/lib/signing/verify-session";
 import type { SignWorkerRequest, SignWorkerResponse } from "./messages";
 import { describeFailure, roundTransport } from "./transport";
 
@@ -20,7 +23,10 @@ export function createSignRunner(post: (m: SignWorkerResponse) => void) {
       const share = decodeKeyShare(req.share, profile);
       checkUserShare(share, req.publicKey);
       const { session } = req;
-      const party = localSignParty({ share, signers: session.signers, messageHash: session.messageHash.replace(/^0x/, ""), sid: session.sid, profile });
+      // Sign only what this browser computed: the digest of the transaction (or message) the user saw,
+      // and the sid re-derived from both nonces — checked here again, on the exact data the party uses.
+      const verified = verifySigningSession(session, { keyId: req.signerId, party: PARTY_INDEX.user, clientNonce: req.clientNonce, intent: req.intent, identityKey: req.identity.publicKey });
+      const party = localSignParty({ share, signers: verified.signers, messageHash: verified.messageHash.slice(2), sid: verified.sid, profile, identities: verified.identities, identity: req.identity });
       await driveCeremony<EcdsaSignature>({
         transport: roundTransport(`/api/v1/signers/${encodeURIComponent(req.signerId)}/sign/round`, { sessionId: session.sessionId }, false),
         parties: [party],
@@ -31,7 +37,8 @@ export function createSignRunner(post: (m: SignWorkerResponse) => void) {
       });
       post({ type: "done" });
     } catch (err) {
-      if (err instanceof CeremonyAborted) post({ type: "error", message: `Signing was aborted: ${JSON.stringify(err.blame)}` });
+      if (err instanceof TamperedSessionError) post({ type: "error", message: `Refused to sign: ${err.message}. Nothing was signed.` });
+      else if (err instanceof CeremonyAborted) post({ type: "error", message: `Signing was aborted: ${JSON.stringify(err.blame)}` });
       else post({ type: "error", ...describeFailure(err) });
     }
   };

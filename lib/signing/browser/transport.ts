@@ -45,6 +45,7 @@ export function roundTransport(path: string, id: { ceremonyId: string } | { sess
   return {
     submit: (b) => round(b),
     poll: ({ party, after }) => round({ party, seq: 0, messages: [], after }),
+    report: ({ party, blame }) => postJson(path, withParty ? { ...id, party, seq: 0, messages: [], after: "0", abort: blame } : { ...id, seq: 0, messages: [], after: "0", abort: blame }),
   };
 }
 

@@ -15,6 +15,15 @@ export const GET = handle(listSigners, async ({ principal }) => {
 export const POST = handle(createSigner, async ({ body, principal, ctx }) => {
   const organizationId = orgOf(principal);
   const { signer, dkg } = await createSignerWithDkg(db(), { organizationId, createdById: userOf(principal).userId, ...body, profile: mpcProfile() });
-  await recordAudit(db(), { organizationId, actor: actorOf(principal), action: "signer.created", resourceType: "signer", resourceId: signer.id, details: { name: signer.name, chainId: signer.chainId, ceremonyId: dkg.ceremonyId }, context: ctx });
+  // agentParty "browser" is the one-browser flow (the dashboard briefly holds the agent's share too): always on record.
+  await recordAudit(db(), {
+    organizationId,
+    actor: actorOf(principal),
+    action: "signer.created",
+    resourceType: "signer",
+    resourceId: signer.id,
+    details: { name: signer.name, chainId: signer.chainId, ceremonyId: dkg.ceremonyId, agentParty: dkg.agentParty },
+    context: ctx,
+  });
   return { status: 201, body: { signer: publicSigner(signer), dkg } };
 });

@@ -6,9 +6,9 @@ import { handle } from "@/lib/http/handle";
 import { actorOf } from "@/lib/http/principal";
 import { orgOf } from "@/lib/http/scope";
 
-export const GET = handle(listContract, async ({ principal }) => {
+export const GET = handle(listContract, async ({ principal, query }) => {
   const rows = await listOverlayDescriptors(db(), orgOf(principal));
-  return { status: 200, body: { descriptors: rows.map((r) => publicDescriptor(r)) } };
+  return { status: 200, body: { descriptors: rows.map((r) => publicDescriptor(r, { withDescriptor: query.include === "descriptor" })) } };
 });
 
 export const POST = handle(addContract, async ({ body, principal, ctx }) => {
