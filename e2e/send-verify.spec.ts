@@ -10,7 +10,7 @@
  * passkey's PRF (evaluated in this browser) exactly as the wizard stores it.
  */
 import { expect, test, type Page, type Route } from "@playwright/test";
-import { createPublicClient, encodeFunctionData, erc20Abi, getAddress, http, keccak256, parseEther, toHex, type Hex } from "viem";
+import { createPublicClient, encodeFunctionData, erc20Abi, getAddress, http, keccak256, parseEther, toHex } from "viem";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { encodeKeyShare } from "../lib/mpc";
 import { signingHash } from "../lib/chain/tx-codec";
@@ -19,6 +19,8 @@ import { encryptUserShare, fromBase64Url, randomSalt, toBase64Url } from "../lib
 import { signUp, uniqueUser } from "./helpers/auth";
 import { SessionClient, createSignerViaDkg, deployTestToken, fundFromDevAccount } from "./helpers/signer-setup";
 import { addVirtualAuthenticator } from "./helpers/webauthn";
+import { payrollDescriptor } from "../tests/fixtures/payroll-descriptor";
+import { expectMinedAndClose } from "./helpers/send";
 
 /** Counts WebAuthn assertions the page asks for (each is a passkey prompt). */
 async function countPasskeyPrompts(page: Page) {
@@ -118,16 +120,9 @@ test("send from the browser: reviewed, re-hashed and mined; a tampered session i
   expect(await passkeyPrompts()).toBe(promptsBefore);
   expect(rounds).toEqual([]);
   await dialog.getByRole("button", { name: "Sign and send" }).click();
-  await expect(dialog.getByTestId("send-status")).toContainText(/Mined in block \d+/, { timeout: 300_000 });
+  await expectMinedAndClose(dialog, chain, { from: signer.address, recipient, balance: parseEther("0.25") });
   expect(await passkeyPrompts()).toBe(promptsBefore + 1);
   expect(rounds.length).toBeGreaterThan(0);
-  const txHash = ((await dialog.getByTestId("send-tx-hash").textContent()) ?? "").trim() as Hex;
-  const receipt = await chain.getTransactionReceipt({ hash: txHash });
-  expect(receipt.status).toBe("success");
-  expect(getAddress(receipt.from)).toBe(getAddress(signer.address));
-  expect(await chain.getBalance({ address: recipient })).toBe(parseEther("0.25"));
-  await dialog.getByRole("button", { name: "Close", exact: true }).last().click();
-  await expect(dialog).toBeHidden();
 
   // A token transfer is clear-signed in the browser (the built-in ERC-20 descriptor, token data from the chain).
   const transfer = encodeFunctionData({ abi: erc20Abi, functionName: "transfer", args: [recipient, parseEther("5")] });
@@ -140,24 +135,8 @@ test("send from the browser: reviewed, re-hashed and mined; a tampered session i
   await dialog.getByRole("button", { name: "Edit" }).click();
 
   // The organization's own descriptor for this token (the clear-signing overlay) wins over the built-in one.
-  await client.request("add descriptor", "POST", "/api/v1/clearsign/descriptors", {
-    descriptor: {
-      context: { $id: "payroll-token", contract: { deployments: [{ chainId: signer.chainId, address: token.toLowerCase() }] } },
-      metadata: { owner: "Payroll" },
-      display: {
-        formats: {
-          "transfer(address to, uint256 amount)": {
-            intent: "Pay salary",
-            interpolatedIntent: "Pay salary of {amount} to {to}",
-            fields: [
-              { path: "amount", label: "Salary", format: "tokenAmount", params: { tokenPath: "@.to" } },
-              { path: "to", label: "Employee", format: "addressName" },
-            ],
-          },
-        },
-      },
-    },
-  });
+  await client.request("add descriptor", "POST", "/api/v1/clearsign/descriptors", { descriptor: payrollDescriptor(signer.chainId, token) });
+
   await dialog.getByRole("button", { name: "Review transaction" }).click();
   await expect(dialog.getByTestId("send-clear-intent")).toContainText("Pay salary of 5 TUSD to");
   await expect(dialog.getByTestId("send-clear-signing")).toContainText("organization's");

@@ -12,7 +12,7 @@
 import { expect, test, type BrowserContext } from "@playwright/test";
 import { readFileSync, readdirSync, readlinkSync } from "node:fs";
 import pg from "pg";
-import { createPublicClient, getAddress, http, parseEther, type Address, type Hex } from "viem";
+import { createPublicClient, getAddress, http, parseEther, type Address } from "viem";
 import { publicKeyToAddress } from "viem/accounts";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
@@ -21,6 +21,7 @@ import { signUp, uniqueUser } from "./helpers/auth";
 import { addVirtualAuthenticator } from "./helpers/webauthn";
 import { SessionClient } from "./helpers/signer-setup";
 import { spawnAgentJoin } from "./helpers/agent-cli";
+import { expectMinedAndClose } from "./helpers/send";
 
 /**
  * The URL of the e2e server's embedded PostgreSQL: tools/start.ts (the process whose environment names
@@ -259,14 +260,7 @@ test("create a signer with the agent joining from the CLI (its share never in th
   await dialog.getByRole("button", { name: "Review transaction" }).click();
   await expect(dialog.getByTestId("send-review-to")).toHaveText(recipient);
   await dialog.getByRole("button", { name: "Sign and send" }).click();
-  await expect(dialog.getByTestId("send-status")).toContainText(/Mined in block \d+/, { timeout: 300_000 });
-  const txHash = ((await dialog.getByTestId("send-tx-hash").textContent()) ?? "").trim() as Hex;
-  const receipt = await chain.getTransactionReceipt({ hash: txHash });
-  expect(receipt.status).toBe("success");
-  expect(getAddress(receipt.from)).toBe(getAddress(signer.address));
-  expect(await chain.getBalance({ address: recipient })).toBe(parseEther("0.25"));
-  await dialog.getByRole("button", { name: "Close", exact: true }).last().click();
-  await expect(dialog).toBeHidden();
+  await expectMinedAndClose(dialog, chain, { from: signer.address, recipient, balance: parseEther("0.25") });
 
   // 9. A guardrail refusal (403 with violations) is shown with each violation; nothing is sent.
   await client.request("create policy", "POST", `/api/v1/signers/${signer.id}/policies`, { type: "spending_limit", config: { maxAmount: parseEther("0.1").toString() } });

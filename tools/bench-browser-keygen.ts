@@ -19,7 +19,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { chromium, type Page } from "playwright-core";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -209,17 +209,4 @@ export function printBrowserKeygen(r: BrowserKeygenResult, table: (title: string
     ["4 safe primes (wizard open → ready)", "DKG, user's party (keygen + aux)", "encrypt, confirm, agent confirms", "total (open → active)", "goal"],
     [[`${r.primesS} s`, `${r.dkgS} s`, `${r.finishS} s`, `${r.totalS} s`, "≤ 60 s"]],
   );
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const table = (title: string, header: string[], rows: string[][]) => {
-    const w = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-    const line = (c: string[]) => "| " + c.map((x, i) => x.padEnd(w[i]!)).join(" | ") + " |";
-    console.log(`\n${title}\n${line(header)}\n|${w.map((n) => "-".repeat(n + 2)).join("|")}|`);
-    for (const row of rows) console.log(line(row));
-  };
-  const r = await benchBrowserKeygen();
-  printBrowserKeygen(r, table);
-  console.log(JSON.stringify(r));
-  process.exit(0);
 }

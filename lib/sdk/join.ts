@@ -13,13 +13,13 @@
  * 5. Confirm the public key (/dkg/agent/confirm, retried while the server finishes): the signer's
  *    API key comes back once, to the agent only.
  */
-import { deriveSid, FAST_TEST, PRODUCTION, type AuxPrimes, type KeyShare, type Message, type SecurityProfile } from "@/lib/mpc";
+import { FAST_TEST, PRODUCTION, type AuxPrimes, type KeyShare, type Message, type SecurityProfile } from "@/lib/mpc";
 import { ensureBackendSelected } from "@/lib/mpc/bigint";
 import { verifySafePrime } from "@/lib/mpc/primes";
 import { driveCeremony, type CeremonyResponse, type CeremonyTransport } from "@/lib/signing/driver";
 import { decodeInvitation, e2eCodec, e2eKeyOfIdentity, generateE2eKeyPair, joinMac } from "@/lib/signing/e2e";
 import { localDkgParty } from "@/lib/signing/local-party";
-import { signerParticipants } from "@/lib/signing/participants";
+import { dkgSids } from "@/lib/signing/participants";
 import { CountersignApiError } from "./agent";
 import type { ProfileName } from "./share-file";
 
@@ -83,11 +83,6 @@ type Joined = {
   agentToken: string;
 };
 
-const hexBytes = (h: string) => {
-  if (!/^([0-9a-f]{2})+$/.test(h)) throw new JoinRefusedError("The server sent a nonce that is not hex");
-  return Uint8Array.from(h.match(/../g)!, (b) => parseInt(b, 16));
-};
-const toHex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
 
 function primeList(p: AuxPrimes | readonly bigint[]): bigint[] {
   return Array.isArray(p) ? [...(p as readonly bigint[])] : [(p as AuxPrimes).p, (p as AuxPrimes).q, (p as AuxPrimes).pHat, (p as AuxPrimes).qHat];
@@ -164,8 +159,9 @@ export async function joinSigner(invitation: string, opts: JoinOptions = {}): Pr
     if (!profile) throw new JoinRefusedError(`The server runs an unknown profile ${JSON.stringify(joined.profile)}`);
     if (opts.profile && opts.profile.name !== profile.name) throw new JoinRefusedError(`The server runs profile ${profile.name}, not ${opts.profile.name}`);
     // Session ids the agent can check (spec §8.2): both must follow from the nonces.
-    const sidInput = { keyId: joined.signerId, participants: signerParticipants(), serverNonce: hexBytes(joined.serverNonce), clientNonce: hexBytes(joined.clientNonce) };
-    if (toHex(deriveSid({ protocol: "dkg", ...sidInput })) !== joined.sid || toHex(deriveSid({ protocol: "aux", ...sidInput })) !== joined.auxSid) {
+    if (![joined.serverNonce, joined.clientNonce].every((n) => /^([0-9a-f]{2})+$/.test(n))) throw new JoinRefusedError("The server sent a nonce that is not hex");
+    const expected = dkgSids({ keyId: joined.signerId, serverNonce: joined.serverNonce, clientNonce: joined.clientNonce });
+    if (expected.sid !== joined.sid || expected.auxSid !== joined.auxSid) {
       throw new JoinRefusedError("The server's session ids do not follow from its nonces: refusing to run key generation");
     }
     progress({ stage: "joined", signerId: joined.signerId, signerName: joined.signerName, chainId: joined.chainId, profile: profile.name });

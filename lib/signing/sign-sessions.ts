@@ -15,7 +15,7 @@ import { attachSignature, recoverSender, signingHash, type UnsignedEip1559Tx } f
 import { broadcastRawTransaction, buildEip1559Tx } from "@/lib/chain/tx-rpc";
 import { openSecret, type SealedBlob } from "@/lib/keystore";
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from "@/lib/http/errors";
-import { decodeKeyShare, deriveSid, type EcdsaSignature, type SecurityProfile } from "@/lib/mpc";
+import { decodeKeyShare, type EcdsaSignature, type SecurityProfile } from "@/lib/mpc";
 import { recordAudit, type AuditActor, type AuditContext } from "@/lib/audit/record";
 import type { PolicyRequest } from "@/lib/policy";
 import { createCeremonyShell, loadCeremony, messagesFor, PARTY, startCeremonyParty } from "./ceremonies";
@@ -24,7 +24,7 @@ import { commitSpend, releaseEndedCeremonies } from "./spend-ledger";
 import { identitiesOf, isAuthenticated } from "./identities";
 import { startSignParty } from "./party";
 import { serverIdentity } from "./server-identity";
-import { signerParticipants } from "./participants";
+import { signSid } from "./participants";
 import { txFromJson, txToJson, type TxJson } from "./transaction-json";
 
 export { txFromJson, txToJson, type TxJson };
@@ -88,11 +88,6 @@ function policyRequestOf(request: SigningRequest, chainId: number): PolicyReques
   return { kind: "typed_data", chainId, typedData: request.typedData as never };
 }
 
-/** The execution id of a signing session (spec §2.6, §8.2); clients re-derive it the same way. */
-function signSid(input: { keyId: string; serverNonce: string; clientNonce: string; messageHash: string; signers: number[] }): string {
-  const bytes = (h: string) => Buffer.from(h.replace(/^0x/, ""), "hex");
-  return hex(deriveSid({ protocol: "sign", keyId: input.keyId, participants: signerParticipants(), serverNonce: bytes(input.serverNonce), clientNonce: bytes(input.clientNonce), messageHash: bytes(input.messageHash), signers: input.signers }));
-}
 
 /** The stored session disagrees with itself: the server refuses to co-sign it. */
 export class TamperedCeremonyError extends ConflictError {

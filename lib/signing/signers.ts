@@ -9,7 +9,7 @@ import { generateCeremonyToken, issueCredential } from "@/lib/auth/credentials";
 import { requireNetwork } from "@/lib/chain/network-registry";
 import { sealSecret } from "@/lib/keystore";
 import { BadRequestError, ConflictError, NotFoundError } from "@/lib/http/errors";
-import { deriveSid, encodeKeyShare, type KeyShare, type SecurityProfile } from "@/lib/mpc";
+import { encodeKeyShare, type KeyShare, type SecurityProfile } from "@/lib/mpc";
 import { generateSafePrimeNative } from "@/lib/mpc/primes-native";
 import { createCeremony, loadCeremony, messagesFor, PARTY } from "./ceremonies";
 import { primesForKey } from "./prime-pool";
@@ -17,13 +17,11 @@ import { e2eKeyOfIdentity } from "./e2e";
 import { startKeygenParty } from "./party";
 import { identitiesOf, isAuthenticated } from "./identities";
 import { serverIdentity } from "./server-identity";
-import { signerParticipants } from "./participants";
+import { dkgSids } from "./participants";
 
 export const SIGNER_KEY_SCOPES = ["sign"];
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
-/** Parties are bound into the execution id by role (lib/signing/participants.ts, shared with clients). */
-const participants = signerParticipants;
 
 export function addressOf(compressedPublicKey: string): `0x${string}` {
   const uncompressed = secp256k1.Point.fromHex(compressedPublicKey).toBytes(false);
@@ -82,9 +80,7 @@ export async function createSignerWithDkg(
   const signerId = randomUUID();
   const ceremonyId = randomUUID();
   const serverNonce = randomBytes(32);
-  const clientNonce = Buffer.from(input.clientNonce, "hex");
-  const sid = hex(deriveSid({ protocol: "dkg", keyId: signerId, participants: participants(), serverNonce, clientNonce }));
-  const auxSid = hex(deriveSid({ protocol: "aux", keyId: signerId, participants: participants(), serverNonce, clientNonce }));
+  const { sid, auxSid } = dkgSids({ keyId: signerId, serverNonce: hex(serverNonce), clientNonce: input.clientNonce });
   const auth = isAuthenticated(identities.keys) ? { identities: identities.keys, identity: identities.server } : {};
   const server = startKeygenParty({ index: PARTY.server, n: 3, threshold: 2, sid, auxSid, primes, profile: input.profile, ...auth });
   return db.$transaction(async (tx) => {

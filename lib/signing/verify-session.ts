@@ -9,8 +9,7 @@
  */
 import { getAddress, hashMessage, hashTypedData, isAddress, isHex, type Hex, type TypedDataDefinition } from "viem";
 import { signingHash, type UnsignedEip1559Tx } from "@/lib/chain/tx-codec";
-import { deriveSid } from "@/lib/mpc/transcript";
-import { PARTY_INDEX, signerParticipants } from "./participants";
+import { PARTY_INDEX, signSid } from "./participants";
 import { txFromJson, type TxJson } from "./transaction-json";
 
 export type TamperedField = "kind" | "transaction" | "messageHash" | "signers" | "nonce" | "sid" | "identity";
@@ -77,17 +76,6 @@ function sameAddress(a: string | null, b: string | null): boolean {
   return isAddress(a, { strict: false }) && isAddress(b, { strict: false }) && getAddress(a) === getAddress(b);
 }
 
-function hexBytes(h: string): Uint8Array {
-  const s = h.replace(/^0x/, "");
-  const out = new Uint8Array(s.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(s.slice(2 * i, 2 * i + 2), 16);
-  return out;
-}
-
-function toHex(b: Uint8Array): string {
-  return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-}
-
 /** Checks the server's filled transaction against the request and decodes it; throws on any difference. */
 export function checkFilledTransaction(filled: TxJson | null, intent: Extract<SigningIntent, { kind: "transaction" }>): UnsignedEip1559Tx {
   if (!filled) throw new TamperedSessionError("The server opened a message session for a transaction", "kind");
@@ -151,17 +139,7 @@ export function verifySigningSession(session: SessionClaims, expected: { keyId: 
   if (session.clientNonce !== undefined && session.clientNonce.toLowerCase() !== clientNonce) throw new TamperedSessionError("The server did not echo this client's nonce", "nonce");
   const serverNonce = (session.serverNonce ?? "").toLowerCase();
   if (!HEX_NONCE.test(serverNonce)) throw new TamperedSessionError("The server did not return its nonce, so the session id cannot be checked", "nonce");
-  const sid = toHex(
-    deriveSid({
-      protocol: "sign",
-      keyId: expected.keyId,
-      participants: signerParticipants(),
-      serverNonce: hexBytes(serverNonce),
-      clientNonce: hexBytes(clientNonce),
-      messageHash: hexBytes(messageHash),
-      signers,
-    }),
-  );
+  const sid = signSid({ keyId: expected.keyId, serverNonce, clientNonce, messageHash, signers });
   if (typeof session.sid !== "string" || session.sid.toLowerCase() !== sid) throw new TamperedSessionError("The session id does not derive from the nonces, signers and digest", "sid");
   if (expected.identityKey === undefined) return { messageHash, sid, signers, transaction };
   // Authenticated blame: the session must name this client's identity (and the server's own).

@@ -18,6 +18,7 @@ import { VECTORS_DIR } from "../clearsign/vector-files";
 import { useTestDatabase } from "../helpers/db";
 import { call, makeApiKey, makeUser } from "../helpers/http";
 import { expectSeed } from "./seed-schemas";
+import { payrollDescriptor } from "../fixtures/payroll-descriptor";
 
 useTestDatabase();
 
@@ -64,24 +65,7 @@ function vaultDescriptor(label = "Stake", address: string = vault) {
   };
 }
 
-function tokenOverlay() {
-  return {
-    context: { $id: "payroll-token", contract: { deployments: [{ chainId: 31337, address: token.toLowerCase() }] } },
-    metadata: { owner: "Payroll" },
-    display: {
-      formats: {
-        "transfer(address to, uint256 amount)": {
-          intent: "Pay salary",
-          interpolatedIntent: "Pay salary of {amount} to {to}",
-          fields: [
-            { path: "amount", label: "Salary", format: "tokenAmount", params: { tokenPath: "@.to" } },
-            { path: "to", label: "Employee", format: "addressName" },
-          ],
-        },
-      },
-    },
-  };
-}
+const tokenOverlay = () => payrollDescriptor(31337, token);
 
 async function draft(actions: object[]) {
   const d = await call(createDraft, "POST", "/api/drafts", { apiKey: agentToken, body: { signer: agent.address, intent: { actions } } });

@@ -1,4 +1,4 @@
-/** A dealt 2-of-3 agent share (FAST_TEST, fixture primes) for share-file tests that need no server. */
+/** Dealt 2-of-3 shares (FAST_TEST, fixture primes) for tests that need no server. */
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { getAddress } from "viem";
@@ -8,7 +8,8 @@ import { dealAuxInfo, dealCoreShares } from "@/lib/mpc/dealer";
 import { fixtureSafePrimes } from "@/lib/mpc/fixtures";
 import { generateRingPedersen } from "@/lib/mpc/ring-pedersen";
 
-export function dealtAgentShare(): { share: KeyShare; address: string } {
+/** Party `index`'s share of a dealt key with the given secret. */
+export function dealtShare(index: number, secret = 0x1234567890abcdefn): KeyShare {
   const primes = fixtureSafePrimes(1024);
   const aux = dealAuxInfo(
     [0, 1, 2].map((i) => {
@@ -17,8 +18,12 @@ export function dealtAgentShare(): { share: KeyShare; address: string } {
       return { p, q, pHat, qHat, s: rp.s, t: rp.t };
     }),
   );
-  const core = dealCoreShares({ secret: 0x1234567890abcdefn, threshold: 2, n: 3 });
-  const share = { core: core[0]!, aux: aux[0]! };
+  const core = dealCoreShares({ secret, threshold: 2, n: 3 });
+  return { core: core[index]!, aux: aux[index]! };
+}
+
+export function dealtAgentShare(): { share: KeyShare; address: string } {
+  const share = dealtShare(0);
   const uncompressed = secp256k1.Point.fromHex(share.core.publicKey).toBytes(false);
   return { share, address: getAddress(publicKeyToAddress(`0x${bytesToHex(uncompressed)}`)) };
 }

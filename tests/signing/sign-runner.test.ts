@@ -8,30 +8,16 @@ import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
 import { keccak256, toHex, type Hex } from "viem";
 import { signingHash } from "@/lib/chain/tx-codec";
 import { encodeKeyShare, FAST_TEST } from "@/lib/mpc";
-import { dealAuxInfo, dealCoreShares } from "@/lib/mpc/dealer";
-import { fixtureSafePrimes } from "@/lib/mpc/fixtures";
-import { generateRingPedersen } from "@/lib/mpc/ring-pedersen";
 import { deriveSid } from "@/lib/mpc/transcript";
 import { newIdentityKey, verifyMessage, type SignedMessage } from "@/lib/signing/message-auth";
+import { dealtShare } from "../sdk/fixtures";
 import { createSignRunner } from "@/lib/signing/browser/sign-runner";
 import type { SignWorkerRequest, SignWorkerResponse } from "@/lib/signing/browser/messages";
 import { signerParticipants } from "@/lib/signing/participants";
 import { txFromJson, type TxJson } from "@/lib/signing/transaction-json";
 
-function dealtUserShare() {
-  const primes = fixtureSafePrimes(1024);
-  const aux = dealAuxInfo(
-    [0, 1, 2].map((i) => {
-      const [p, q, pHat, qHat] = primes.slice(4 * i, 4 * i + 4) as [bigint, bigint, bigint, bigint];
-      const rp = generateRingPedersen(pHat, qHat);
-      return { p, q, pHat, qHat, s: rp.s, t: rp.t };
-    }),
-  );
-  const core = dealCoreShares({ secret: 0x5eedn, threshold: 2, n: 3 });
-  return { core: core[2]!, aux: aux[2]! };
-}
 
-const share = dealtUserShare();
+const share = dealtShare(2, 0x5eedn);
 const signerId = "9a3c1e2b-7d4f-4c1a-8e2b-3f4a5b6c7d8e";
 const clientNonce = "5a".repeat(32);
 const serverNonce = "a5".repeat(32);

@@ -15,13 +15,12 @@
 import { ensureBackendSelected } from "@/lib/mpc/bigint";
 import { encodeKeyShare, type KeyShare, type Message } from "@/lib/mpc";
 import { profileNamed } from "@/lib/mpc/protocol";
-import { deriveSid } from "@/lib/mpc/transcript";
 import { encryptShareFile, type ProfileName } from "@/lib/sdk/share-file";
 import { CeremonyAborted, driveCeremony, type CeremonyResponse, type CeremonyTransport } from "@/lib/signing/driver";
 import { assertAgentKey, e2eCodec, E2eError, generateE2eKeyPair, generatePin, pinnedIdentities, type E2eKeyPair } from "@/lib/signing/e2e";
 import { newIdentityKey } from "@/lib/signing/message-auth";
 import { localDkgParty } from "@/lib/signing/local-party";
-import { signerParticipants } from "@/lib/signing/participants";
+import { dkgSids } from "@/lib/signing/participants";
 import type { DkgCeremony, DkgStartBrowser, DkgStartRemote, DkgWorkerRequest, DkgWorkerResponse, ShareFileRequest } from "./messages";
 import { describeFailure, roundTransport } from "./transport";
 
@@ -47,8 +46,6 @@ export class AgentKeyMismatchError extends Error {
   override name = "AgentKeyMismatchError";
 }
 
-const toHex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-const fromHex = (h: string) => Uint8Array.from(h.match(/../g) ?? [], (x) => parseInt(x, 16));
 
 /** Spec §8.2: the execution ids come from both nonces; this side re-derives them and refuses a mismatch. */
 export function checkDkgSids(ceremony: DkgCeremony, clientNonce: string): void {
@@ -56,9 +53,7 @@ export function checkDkgSids(ceremony: DkgCeremony, clientNonce: string): void {
     throw new SidMismatchError("The server did not use this browser's nonce for the key generation: refusing to run it");
   }
   if (!ceremony.serverNonce) return;
-  const input = { keyId: ceremony.signerId, participants: signerParticipants(), serverNonce: fromHex(ceremony.serverNonce), clientNonce: fromHex(clientNonce) };
-  const sid = toHex(deriveSid({ protocol: "dkg", ...input }));
-  const auxSid = toHex(deriveSid({ protocol: "aux", ...input }));
+  const { sid, auxSid } = dkgSids({ keyId: ceremony.signerId, serverNonce: ceremony.serverNonce, clientNonce });
   if (sid !== ceremony.sid || auxSid !== ceremony.auxSid) {
     throw new SidMismatchError("The key generation's execution ids are not the ones both nonces give: refusing to run it");
   }
