@@ -17,6 +17,7 @@ import { publicKeyToAddress } from "viem/accounts";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { decryptShareFile } from "../lib/sdk/share-file";
+import { identityPublicKey } from "../lib/signing/message-auth";
 import { signUp, uniqueUser } from "./helpers/auth";
 import { addVirtualAuthenticator } from "./helpers/webauthn";
 import { SessionClient } from "./helpers/signer-setup";
@@ -181,10 +182,13 @@ test("create a signer with the agent joining from the CLI (its share never in th
 
   // 5. The agent's share file (written by the CLI) opens and belongs to the signer.
   const client = await SessionClient.fromContext(context, baseURL!);
-  const { signers } = await client.request<{ signers: { id: string; name: string; address: string; publicKey: string; status: string; chainId: number }[] }>("signers", "GET", "/api/v1/signers");
+  const { signers } = await client.request<{ signers: { id: string; name: string; address: string; publicKey: string; status: string; chainId: number; identities: { agent: string | null; user: string | null } }[] }>("signers", "GET", "/api/v1/signers");
   const signer = signers.find((s) => s.name === name)!;
   expect(signer.status).toBe("active");
   const opened = await decryptShareFile(readFileSync(agent.shareFile, "utf8"), agent.passphrase);
+  // Both client identities are registered: the agent's from its share file, the user's derived from the passkey's PRF.
+  expect(signer.identities.agent).toBe(identityPublicKey(opened.identity!));
+  expect(signer.identities.user).toMatch(/^[0-9a-f]{64}$/);
   expect(opened.signerId).toBe(signer.id);
   expect(opened.apiKey).toMatch(/^css_/);
   expect(opened.profile).toBe("fast-test");
@@ -261,6 +265,8 @@ test("create a signer with the agent joining from the CLI (its share never in th
   await expect(dialog.getByTestId("send-review-to")).toHaveText(recipient);
   await dialog.getByRole("button", { name: "Sign and send" }).click();
   await expectMinedAndClose(dialog, chain, { from: signer.address, recipient, balance: parseEther("0.25") });
+  // The session key the browser signed with was certified by the passkey-derived identity.
+  expect(traffic.some((t) => t.dir === "request" && t.path === `/api/v1/signers/${signer.id}/sign/round` && /"identityCertificate":"[0-9a-f]{128}"/.test(t.body))).toBe(true);
 
   // 9. A guardrail refusal (403 with violations) is shown with each violation; nothing is sent.
   await client.request("create policy", "POST", `/api/v1/signers/${signer.id}/policies`, { type: "spending_limit", config: { maxAmount: parseEther("0.1").toString() } });

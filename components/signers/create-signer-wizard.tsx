@@ -20,7 +20,8 @@ import { mark, PrimeProgressPanel, usePrimeSupply, type PrimeSupplyApi } from ".
 import type { DkgCeremony, DkgErrorCode, DkgWorkerRequest, DkgWorkerResponse, RelayedMessage } from "@/lib/signing/browser/messages";
 import { asAuxPrimes, PRIMES_PER_PARTY, PrimeGenerationCancelled } from "@/lib/signing/browser/prime-pool";
 import { encodeInvitation } from "@/lib/signing/e2e";
-import { encryptUserShare } from "@/lib/signing/user-share-crypto";
+import { deriveUserIdentitySecret, encryptUserShare } from "@/lib/signing/user-share-crypto";
+import { identityPublicKey } from "@/lib/signing/message-auth";
 
 type AgentParty = "remote" | "browser";
 type Details = { name: string; description: string; chainId: number; agentParty: AgentParty };
@@ -284,7 +285,11 @@ function GenerateStep({
       update({ phase: "securing" });
       const { material, salt } = await materialFor(protector, signerId);
       const record = await encryptUserShare({ signerId, profile: dkg.profile, share: result.userShare, material, salt });
-      await api.post(signerPath(signerId, "/user-share"), record);
+      // The same secret derives the user's long-term identity: later sessions are certified by it.
+      const identitySecret = await deriveUserIdentitySecret(material, salt, signerId);
+      const identityKey = identityPublicKey(identitySecret);
+      identitySecret.fill(0);
+      await api.post(signerPath(signerId, "/user-share"), { ...record, identityKey });
       const finalized = await api.post<Finalized>("/api/v1/dkg/finalize", { ceremonyId: dkg.ceremonyId, publicKey: result.publicKey });
       // From here the signer is ours to keep: a failure below must not delete it.
       signerIdRef.current = null;

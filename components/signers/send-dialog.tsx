@@ -136,7 +136,8 @@ export function SendDialog({ signer, network, open, onClose }: { signer: Signer;
     return { ...verified, transaction: verified.transaction };
   }
 
-  function runWorker(share: string, profile: string, p: Prepared): Promise<void> {
+  function runWorker(unlocked: { share: string; profile: string; identityCertificate: string }, p: Prepared): Promise<void> {
+    const { share, profile, identityCertificate } = unlocked;
     return new Promise((resolve, reject) => {
       const worker = new Worker(new URL("./send-sign.worker.ts", import.meta.url), { type: "module" });
       workerRef.current = worker;
@@ -155,7 +156,7 @@ export function SendDialog({ signer, network, open, onClose }: { signer: Signer;
         worker.terminate();
         reject(new Error(`The signing worker failed: ${ev.message || "it could not start"}`));
       };
-      const req: SignWorkerRequest = { type: "start", signerId: signer.id, publicKey: signer.publicKey, profile, share, session: p.session, intent: p.intent, clientNonce: p.clientNonce, identity: p.identity };
+      const req: SignWorkerRequest = { type: "start", signerId: signer.id, publicKey: signer.publicKey, profile, share, session: p.session, intent: p.intent, clientNonce: p.clientNonce, identity: p.identity, identityCertificate };
       worker.postMessage(req);
     });
   }
@@ -224,12 +225,12 @@ export function SendDialog({ signer, network, open, onClose }: { signer: Signer;
     if (!p) return;
     try {
       // Checked again right before the share is unlocked, and once more inside the worker.
-      verify(p.session, p.intent, p.clientNonce, p.identity.publicKey);
+      const checked = verify(p.session, p.intent, p.clientNonce, p.identity.publicKey);
       setPhase({ name: "unlock" });
       const stored = record ?? (await fetchUserShare(signer.id));
-      const payload = await unlockUserShare(signer.id, stored, passphrase);
+      const unlocked = await unlockUserShare(signer.id, stored, passphrase, { sid: checked.sid, sessionKey: p.identity.publicKey });
       setPhase({ name: "signing", round: 1 });
-      await runWorker(payload.share, payload.profile, p);
+      await runWorker(unlocked, p);
       setPhase({ name: "broadcast" });
       const done = await postJson<{ kind: string; txHash: string }>(signerPath(signer.id, "/sign/complete"), { sessionId: p.session.sessionId });
       const txHash = done.body.txHash;

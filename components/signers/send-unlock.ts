@@ -5,7 +5,8 @@ import { api } from "../api/client";
 import { signerPath } from "../api/signers";
 import { connectInjectedWallet, signWithInjectedWallet } from "../auth/injected-wallet";
 import { evaluatePrf } from "@/lib/signing/browser/passkey-prf";
-import { decryptUserShare, fromBase64Url, parseEncryption, walletMessage, type KeyMaterial, type UserSharePayload } from "@/lib/signing/user-share-crypto";
+import { certifySessionKey } from "@/lib/signing/long-term-identity";
+import { decryptUserShare, deriveUserIdentitySecret, fromBase64Url, parseEncryption, walletMessage, type KeyMaterial, type UserSharePayload } from "@/lib/signing/user-share-crypto";
 
 export type StoredUserShare = { ciphertext: string; encryption: Record<string, unknown>; updatedAt: string };
 
@@ -20,9 +21,10 @@ export function schemeOf(record: StoredUserShare) {
 /**
  * Opens the user share in this page: a passkey assertion evaluating the PRF on the stored salt, a
  * wallet signature of the stored message, or the passphrase. Only WebCrypto here; the decrypted
- * share goes straight to the signing worker.
+ * share goes straight to the signing worker. The same secret derives the user's long-term identity,
+ * which certifies this session's key (`session`) and is wiped at once.
  */
-export async function unlockUserShare(signerId: string, record: StoredUserShare, passphrase?: string): Promise<UserSharePayload> {
+export async function unlockUserShare(signerId: string, record: StoredUserShare, passphrase: string | undefined, session: { sid: string; sessionKey: string }): Promise<UserSharePayload & { identityCertificate: string }> {
   const e = parseEncryption(record.encryption);
   let material: KeyMaterial;
   if (e.scheme === "webauthn-prf") {
@@ -37,5 +39,11 @@ export async function unlockUserShare(signerId: string, record: StoredUserShare,
     if (!passphrase) throw new Error("Enter the passphrase that protects your share");
     material = { scheme: "passphrase", passphrase };
   }
-  return decryptUserShare({ signerId, record, material });
+  const payload = await decryptUserShare({ signerId, record, material });
+  const identity = await deriveUserIdentitySecret(material, fromBase64Url(e.salt), signerId);
+  try {
+    return { ...payload, identityCertificate: certifySessionKey(identity, { signerId, sid: session.sid, sessionKey: session.sessionKey }) };
+  } finally {
+    identity.fill(0);
+  }
 }

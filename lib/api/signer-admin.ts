@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineRoute } from "@/lib/http/contract";
-import { idParams, v1Error } from "./schemas";
+import { idParams, identityKey, v1Error } from "./schemas";
 import { signerSchema } from "./signers";
 
 const tags = ["Signers"];
@@ -52,10 +52,14 @@ const userShareBody = z.strictObject({
     iv: z.string().max(64),
     kdf: z.string().max(64),
   }),
+  /** The user's long-term identity (Ed25519, derived from the secret that seals this share); later sessions must be signed by it or certified by it. */
+  identityKey: identityKey.optional(),
+  /** Replacing a registered identity: the old identity's signature handing over to identityKey. */
+  identityRotation: z.string().regex(/^[0-9a-f]{128}$/, "Ed25519 signature, 64 bytes as lowercase hex").optional(),
 });
 
 export const putUserShare = defineRoute({ method: "POST", path: "/api/v1/signers/{id}/user-share", summary: "Store the user share, encrypted in the browser (the server cannot decrypt it)", tags, ...manage, body: userShareBody,
-  responses: { 200: z.object({ stored: z.literal(true), updatedAt: z.string() }), 400: v1Error, 404: v1Error } });
+  responses: { 200: z.object({ stored: z.literal(true), updatedAt: z.string() }), 400: v1Error, 403: v1Error, 404: v1Error } });
 
 export const getUserShare = defineRoute({ method: "GET", path: "/api/v1/signers/{id}/user-share", summary: "Retrieve the encrypted user share blob", tags, auth: ["session"], permission: "signers:manage", params: idParams,
   responses: { 200: z.object({ ciphertext: z.string(), encryption: z.record(z.string(), z.unknown()), updatedAt: z.string() }), 404: v1Error } });

@@ -12,6 +12,8 @@ export const signerSchema = z.object({
   chainId: z.number(),
   address: z.string().nullable(),
   publicKey: z.string().nullable(),
+  /** The client parties' registered long-term identities (Ed25519 public keys, hex): sessions are signed by them or by a key they certified. */
+  identities: z.object({ agent: z.string().nullable(), user: z.string().nullable() }),
   threshold: z.number(),
   parties: z.number(),
   createdAt: z.string(),

@@ -69,7 +69,9 @@ const sessionStatusView = z.object({
   messages: relayed,
 });
 const message = protocolMessage(["sign"]);
-const roundBody = z.strictObject({ sessionId: z.uuid(), seq: z.number().int().min(0).max(10_000), messages: z.array(message).max(8), after: z.string().regex(/^\d{1,19}$/).default("0"), abort: abortReport.optional() });
+/** The registered long-term identity's signature over (signer, sid, the session's identityKey): long-term-identity.ts. */
+const identityCertificate = z.string().regex(/^[0-9a-f]{128}$/, "Ed25519 signature, 64 bytes as lowercase hex");
+const roundBody = z.strictObject({ sessionId: z.uuid(), seq: z.number().int().min(0).max(10_000), messages: z.array(message).max(8), after: z.string().regex(/^\d{1,19}$/).default("0"), abort: abortReport.optional(), identityCertificate: identityCertificate.optional() });
 const roundView = z.object({ id: z.string(), kind: z.enum(["dkg", "sign"]), status: z.string(), phase: z.string(), messages: relayed, result: z.unknown(), blame: z.unknown() });
 const typedData = z.looseObject({ domain: z.record(z.string(), z.unknown()).optional(), types: z.record(z.string(), z.array(z.object({ name: z.string(), type: z.string() }))), primaryType: z.string(), message: z.record(z.string(), z.unknown()) });
 const errors = { 400: v1Error, 401: v1Error, 403: v1Error, 404: v1Error, 409: v1Error, 410: v1Error };
@@ -81,7 +83,7 @@ export const signSession = defineRoute({
   tags,
   auth: ["apiKey"],
   permission: "sign",
-  body: z.strictObject({ transaction: transactionInput, clientNonce, identityKey: identityKey.optional() }),
+  body: z.strictObject({ transaction: transactionInput, clientNonce, identityKey: identityKey.optional(), identityCertificate: identityCertificate.optional() }),
   responses: { 201: sessionView, 202: parkedView, ...errors },
 });
 
@@ -126,8 +128,8 @@ export const signMessageSession = defineRoute({
   auth: ["apiKey"],
   permission: "sign",
   body: z.union([
-    z.strictObject({ message: z.union([z.string().max(65_536), z.strictObject({ raw: hexData })]), clientNonce, identityKey: identityKey.optional() }),
-    z.strictObject({ typedData, clientNonce, identityKey: identityKey.optional() }),
+    z.strictObject({ message: z.union([z.string().max(65_536), z.strictObject({ raw: hexData })]), clientNonce, identityKey: identityKey.optional(), identityCertificate: identityCertificate.optional() }),
+    z.strictObject({ typedData, clientNonce, identityKey: identityKey.optional(), identityCertificate: identityCertificate.optional() }),
   ]),
   responses: { 201: sessionView, 202: parkedView, ...errors },
 });
@@ -166,9 +168,9 @@ export const userSignSession = defineRoute({
   permission: "signers:manage",
   params: userParams,
   body: z.union([
-    z.strictObject({ transaction: transactionInput, clientNonce, identityKey: identityKey.optional() }),
-    z.strictObject({ message: z.union([z.string().max(65_536), z.strictObject({ raw: hexData })]), clientNonce, identityKey: identityKey.optional() }),
-    z.strictObject({ typedData, clientNonce, identityKey: identityKey.optional() }),
+    z.strictObject({ transaction: transactionInput, clientNonce, identityKey: identityKey.optional(), identityCertificate: identityCertificate.optional() }),
+    z.strictObject({ message: z.union([z.string().max(65_536), z.strictObject({ raw: hexData })]), clientNonce, identityKey: identityKey.optional(), identityCertificate: identityCertificate.optional() }),
+    z.strictObject({ typedData, clientNonce, identityKey: identityKey.optional(), identityCertificate: identityCertificate.optional() }),
   ]),
   responses: { 201: sessionView, 202: parkedView, ...errors },
 });

@@ -9,7 +9,7 @@ import { PRODUCTION, type KeyShare, type SecurityProfile } from "@/lib/mpc";
 import { ensureBackendSelected } from "@/lib/mpc/bigint";
 import { driveCeremony, type CeremonyResponse, type CeremonyTransport } from "@/lib/signing/driver";
 import { localSignParty } from "@/lib/signing/local-party";
-import { newIdentityKey } from "@/lib/signing/message-auth";
+import { identityPublicKey, newIdentityKey } from "@/lib/signing/message-auth";
 import type { TxJson } from "@/lib/signing/transaction-json";
 import { PARTY_INDEX } from "@/lib/signing/participants";
 import { TamperedSessionError, verifySigningSession, type SigningIntent, type VerifiedSession } from "@/lib/signing/verify-session";
@@ -24,6 +24,8 @@ export type AgentOptions = {
   /** The signer's id and chain (the share file's signerId, chainId): the keyId of every session id, and the chain every transaction must be for. Asked from the server once when absent. */
   signerId?: string;
   chainId?: number;
+  /** The agent's long-term identity (the share file's `identity`): registered on the signer at key generation, it signs every session. Without it each session gets a fresh key (signers from before long-term identities). */
+  identity?: Uint8Array;
   /** The server's Ed25519 identity (hex), if pinned: sessions whose server signs as anyone else are refused. */
   serverIdentityKey?: string;
   profile?: SecurityProfile;
@@ -179,8 +181,9 @@ export class CountersignAgent {
    */
   private async signSession(path: string, body: object, intentFor: (chainId: number) => SigningIntent): Promise<Session> {
     const clientNonce = randomHex(32);
-    // Authenticated blame: a fresh identity for this session; every message the agent sends is signed with it.
-    const identity = newIdentityKey();
+    // Authenticated blame: every message the agent sends is signed with its long-term identity (or,
+    // for a signer from before those, a fresh one for this session).
+    const identity = this.opts.identity ? { secretKey: this.opts.identity.slice(), publicKey: identityPublicKey(this.opts.identity) } : newIdentityKey();
     const session = await this.call<Session>("POST", path, { ...body, clientNonce, identityKey: identity.publicKey });
     const { id: keyId, chainId } = await this.signerInfo();
     const intent = intentFor(chainId);

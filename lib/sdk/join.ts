@@ -48,7 +48,8 @@ export type JoinOptions = {
   confirmTimeoutMs?: number;
 };
 
-export type JoinResult = { share: KeyShare; apiKey: string; signerId: string; address: string; chainId: number; baseUrl: string; profile: ProfileName };
+/** `identity`: the agent's long-term Ed25519 secret key (it signed the key generation; the signer registered it): keep it with the share. */
+export type JoinResult = { share: KeyShare; identity: Uint8Array; apiKey: string; signerId: string; address: string; chainId: number; baseUrl: string; profile: ProfileName };
 
 /** The server's answer disagrees with the invitation or with what the agent can recompute. */
 export class JoinRefusedError extends Error {
@@ -62,8 +63,8 @@ export class JoinRefusedError extends Error {
  */
 export class ConfirmationLostError extends Error {
   override name = "ConfirmationLostError";
-  constructor(readonly share: KeyShare, readonly signerId: string) {
-    super("The server confirmed the key but its answer, with the signer's API key, was lost on a failed connection: regenerate the signer's API key in the dashboard (the agent's share is in this error's `share`)");
+  constructor(readonly share: KeyShare, readonly signerId: string, readonly identity: Uint8Array) {
+    super("The server confirmed the key but its answer, with the signer's API key, was lost on a failed connection: regenerate the signer's API key in the dashboard (the agent's share and identity are in this error's `share` and `identity`)");
   }
 }
 
@@ -206,12 +207,12 @@ export async function joinSigner(invitation: string, opts: JoinOptions = {}): Pr
         const address = confirmed.signer.address;
         if (!address) throw new Error("The server confirmed the key but reports no address");
         progress({ stage: "done", address });
-        return { share, apiKey: confirmed.apiKey.secret, signerId: joined.signerId, address, chainId: joined.chainId, baseUrl: inv.baseUrl, profile: profile.name };
+        return { share, identity: keys.identity.secretKey.slice(), apiKey: confirmed.apiKey.secret, signerId: joined.signerId, address, chainId: joined.chainId, baseUrl: inv.baseUrl, profile: profile.name };
       } catch (err) {
         const retry = err instanceof CountersignApiError && err.status === 409 && /not finished/.test(err.message) && Date.now() < deadline;
         if (err instanceof CountersignApiError && err.status === 409 && /already confirmed/.test(err.message)) {
           // Only reachable when a confirmation was answered on a connection that failed (post retries once).
-          throw new ConfirmationLostError(share, joined.signerId);
+          throw new ConfirmationLostError(share, joined.signerId, keys.identity.secretKey.slice());
         }
         if (!retry) throw err;
         await new Promise((r) => setTimeout(r, delay));

@@ -6,7 +6,7 @@
  */
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { scryptAsync } from "@noble/hashes/scrypt.js";
-import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
+import { bytesToHex, hexToBytes, utf8ToBytes } from "@noble/hashes/utils.js";
 import { getAddress, isAddress } from "viem";
 import { publicKeyToAddress } from "viem/accounts";
 import { decodeKeyShare, encodeKeyShare, FAST_TEST, PRODUCTION, type KeyShare, type SecurityProfile } from "@/lib/mpc";
@@ -39,6 +39,8 @@ export type ShareFile = {
 export type ShareFileContents = {
   share: KeyShare;
   apiKey: string;
+  /** The agent's long-term identity (Ed25519 secret key, 32 bytes): it signed the key generation and signs every session. Absent in files from before. */
+  identity?: Uint8Array;
   signerId: string;
   address: string;
   chainId: number;
@@ -117,6 +119,7 @@ function checkContents(c: ShareFileContents): void {
   if (!Number.isSafeInteger(c.chainId) || c.chainId <= 0) throw new ShareFileFormatError("chainId must be a positive integer");
   if (!c.signerId) throw new ShareFileFormatError("signerId is required");
   if (!c.apiKey) throw new ShareFileFormatError("apiKey is required");
+  if (c.identity !== undefined && c.identity.length !== 32) throw new ShareFileFormatError("identity must be a 32-byte Ed25519 secret key");
   try {
     new URL(c.baseUrl);
   } catch {
@@ -143,7 +146,7 @@ export async function encryptShareFile(contents: ShareFileContents, passphrase: 
     cipher: { name: "AES-256-GCM", iv: toBase64(iv) },
   };
   const key = await deriveKey(passphrase, salt, header.kdf);
-  const plaintext = utf8ToBytes(JSON.stringify({ share: encodeKeyShare(contents.share), apiKey: contents.apiKey }));
+  const plaintext = utf8ToBytes(JSON.stringify({ share: encodeKeyShare(contents.share), apiKey: contents.apiKey, ...(contents.identity ? { identity: bytesToHex(contents.identity) } : {}) }));
   const sealed = await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: associatedData(header) }, key, new Uint8Array(plaintext));
   plaintext.fill(0);
   return { ...header, ciphertext: toBase64(new Uint8Array(sealed)) };
@@ -225,7 +228,9 @@ export async function decryptShareFile(input: unknown, passphrase: string): Prom
   } catch (err) {
     throw new ShareFileFormatError(`The key share is invalid: ${(err as Error).message}`);
   }
-  const contents: ShareFileContents = { share, apiKey: payload.apiKey, signerId: file.signerId, address: file.address, chainId: file.chainId, baseUrl: file.baseUrl, profile: file.profile };
+  if (payload.identity !== undefined && (typeof payload.identity !== "string" || !/^[0-9a-f]{64}$/.test(payload.identity))) throw new ShareFileFormatError("identity must be 32 bytes of lowercase hex");
+  const identity = typeof payload.identity === "string" ? hexToBytes(payload.identity) : undefined;
+  const contents: ShareFileContents = { share, apiKey: payload.apiKey, ...(identity ? { identity } : {}), signerId: file.signerId, address: file.address, chainId: file.chainId, baseUrl: file.baseUrl, profile: file.profile };
   checkContents(contents);
   return { ...contents, securityProfile };
 }

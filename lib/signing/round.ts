@@ -4,10 +4,10 @@ import type { Message } from "@/lib/mpc";
 import { loadCeremony, reportAbort, submit } from "./ceremonies";
 import type { AuthenticatedBlame } from "./message-auth";
 import { mpcProfile } from "./profile";
-import { signatureResult } from "./sign-sessions";
+import { requireCertifiedClient, signatureResult } from "./sign-sessions";
 
 /** One round of a signing session for the client party that owns it (agent or user). */
-export async function signRound(db: Db, input: { organizationId: string; signerId?: string; clientParty: number; sessionId: string; seq: number; messages: Message[]; after: string; abort?: AuthenticatedBlame }) {
+export async function signRound(db: Db, input: { organizationId: string; signerId?: string; clientParty: number; sessionId: string; seq: number; messages: Message[]; after: string; abort?: AuthenticatedBlame; identityCertificate?: string }) {
   const c = await loadCeremony(db, input.sessionId, input.organizationId);
   const ctx = c.context as { clientParty: number };
   if (c.kind !== "sign" || (input.signerId && c.signerId !== input.signerId) || ctx.clientParty !== input.clientParty) throw new NotFoundError("Signing session not found");
@@ -15,6 +15,7 @@ export async function signRound(db: Db, input: { organizationId: string; signerI
   const signer = await db.signer.findUniqueOrThrow({ where: { id: c.signerId } });
   if (signer.status === "paused") throw new ForbiddenError("Signer is paused");
   if (signer.deletedAt) throw new NotFoundError("Signing session not found");
+  await requireCertifiedClient(db, c, signer, input.identityCertificate);
   if (input.abort) return reportAbort(db, { ceremonyId: c.id, organizationId: input.organizationId, party: input.clientParty, blame: input.abort });
   return submit(
     db,

@@ -24,6 +24,7 @@ import { commitSpend, releaseEndedCeremonies } from "./spend-ledger";
 import { identitiesOf, isAuthenticated } from "./identities";
 import { startSignParty } from "./party";
 import { serverIdentity } from "./server-identity";
+import { sessionKeyStanding } from "./long-term-identity";
 import { signSid } from "./participants";
 import { txFromJson, txToJson, type TxJson } from "./transaction-json";
 
@@ -80,7 +81,7 @@ async function digestOf(db: DbOrTx, signer: { address: string; chainId: number }
 /** How long a session parked for approval waits for an approver before it expires (and its spend is released). */
 export const APPROVAL_TTL_MS = 60 * 60_000;
 
-type SessionContext = { mode: SignMode; kind: SignInput["kind"]; clientParty: number; signers: number[]; sid: string; messageHash: string; serverNonce: string; clientNonce: string; transaction: TxJson | null; request: unknown; identities?: Record<string, string> };
+type SessionContext = { mode: SignMode; kind: SignInput["kind"]; clientParty: number; signers: number[]; sid: string; messageHash: string; serverNonce: string; clientNonce: string; transaction: TxJson | null; request: unknown; identities?: Record<string, string>; identityCertified?: boolean; identityCertificate?: string };
 
 function policyRequestOf(request: SigningRequest, chainId: number): PolicyRequest {
   if (request.kind === "transaction") return { kind: "transaction", chainId: request.chainId, to: request.to as Hex | null, value: request.value, data: request.data as Hex };
@@ -175,7 +176,7 @@ export type SessionAudit = { actor: AuditActor; context?: AuditContext };
  * violation; require_approval parks the session (status pending_approval, no server state yet);
  * allow runs the server's first round. If that fails, the session is aborted and its spend released.
  */
-export async function startSignSession(db: Db, input: { organizationId: string; signerId: string; mode: SignMode; sign: SignInput; clientNonce: string; identityKey?: string; profile: SecurityProfile; audit: SessionAudit }) {
+export async function startSignSession(db: Db, input: { organizationId: string; signerId: string; mode: SignMode; sign: SignInput; clientNonce: string; identityKey?: string; identityCertificate?: string; profile: SecurityProfile; audit: SessionAudit }) {
   const signer = await db.signer.findFirst({ where: { id: input.signerId, organizationId: input.organizationId, deletedAt: null }, include: { serverShare: true } });
   if (!signer) throw new NotFoundError("Signer not found");
   if (signer.status === "paused") {
@@ -194,6 +195,16 @@ export async function startSignSession(db: Db, input: { organizationId: string; 
   const context: SessionContext = { mode: input.mode, kind: input.sign.kind, clientParty: client, signers, sid, messageHash, serverNonce: hex(serverNonce), clientNonce: input.clientNonce, transaction: tx ? txToJson(tx) : null, request: input.sign.kind === "transaction" ? null : input.sign };
   // Authenticated blame: a client that sends its identity key gets a session in which every message is signed.
   if (input.identityKey) context.identities = { [client]: input.identityKey, [PARTY.server]: (await serverIdentity()).publicKey };
+  // A signer with a registered long-term identity for this party signs only with it, or with a key
+  // it certified (now, or with the first round: the browser's passkey answers after the review).
+  const registered = registeredIdentity(signer, client);
+  if (registered && !input.identityKey) throw new BadRequestError("This signer's sessions are signed by its registered identity: send identityKey", [{ field: "body.identityKey", message: "Required" }]);
+  const standing = sessionKeyStanding({ registered, sessionKey: input.identityKey, certificate: input.identityCertificate, signerId: signer.id, sid });
+  if (input.identityCertificate && standing === "uncertified") throw new ForbiddenError("identityCertificate is not this signer's registered identity vouching for identityKey in this session");
+  if (registered) {
+    context.identityCertified = standing === "certified";
+    if (input.identityCertificate) context.identityCertificate = input.identityCertificate;
+  }
 
   const record = await decideSigning(db, {
     organizationId: input.organizationId,
@@ -221,6 +232,28 @@ export async function startSignSession(db: Db, input: { organizationId: string; 
   }
   const c = await db.ceremony.findUniqueOrThrow({ where: { id } });
   return { ...base, status: "open" as const, expiresAt: c.expiresAt.toISOString(), messages: await messagesFor(db, id, client, 0n), approvals: [] as string[] };
+}
+
+function registeredIdentity(signer: { agentIdentityKey: string | null; userIdentityKey: string | null }, party: number): string | null {
+  return party === PARTY.agent ? signer.agentIdentityKey : party === PARTY.user ? signer.userIdentityKey : null;
+}
+
+/**
+ * Before a client's round is taken: a session whose key the registered identity has not vouched for
+ * yet needs the certificate now (checked, then kept with the session as evidence). Nothing of the
+ * round is stored otherwise.
+ */
+export async function requireCertifiedClient(db: DbOrTx, c: { id: string; context: unknown }, signer: { id: string; agentIdentityKey: string | null; userIdentityKey: string | null }, certificate: string | undefined): Promise<void> {
+  const ctx = c.context as SessionContext;
+  if (ctx.identityCertified !== false) return;
+  const registered = registeredIdentity(signer, ctx.clientParty);
+  const standing = sessionKeyStanding({ registered, sessionKey: ctx.identities?.[ctx.clientParty], certificate, signerId: signer.id, sid: ctx.sid });
+  if (standing !== "certified") {
+    const who = ctx.clientParty === PARTY.agent ? "agent" : "user";
+    throw new ForbiddenError(`This session's key is not certified by the signer's registered ${who} identity: send identityCertificate`);
+  }
+  const next: SessionContext = { ...ctx, identityCertified: true, identityCertificate: certificate };
+  await db.ceremony.update({ where: { id: c.id }, data: { context: next as unknown as Prisma.InputJsonValue } });
 }
 
 /** A session's status, for clients waiting on an approval (and for the dashboard). */

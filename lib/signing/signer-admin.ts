@@ -1,6 +1,8 @@
+import type { Prisma } from "@/lib/generated/prisma/client";
 import type { DbOrTx } from "@/lib/db/client";
 import { issueCredential } from "@/lib/auth/credentials";
-import { ConflictError } from "@/lib/http/errors";
+import { BadRequestError, ConflictError, ForbiddenError } from "@/lib/http/errors";
+import { verifyRotation } from "./long-term-identity";
 import { getSigner, SIGNER_KEY_SCOPES } from "./signers";
 
 /** Pause blocks all signing at once (new sessions and rounds of open ones). */
@@ -46,4 +48,24 @@ export async function regenerateSignerKey(db: DbOrTx, organizationId: string, id
     createdById: createdById ?? undefined,
   });
   return { apiKey: { id: credential.id, prefix: credential.prefix, secret }, revoked: revoked.count };
+}
+
+/**
+ * Stores the user share (sealed in the browser) and registers the user's long-term identity with
+ * it. A registered identity is replaced only with its own signature over the new key, so a stolen
+ * dashboard session cannot swap in a key of its own and sign as the user.
+ */
+export async function storeUserShare(tx: DbOrTx, signer: { id: string; userIdentityKey: string | null }, input: { ciphertext: string; encryption: Prisma.InputJsonValue; identityKey?: string; identityRotation?: string }) {
+  const registered = signer.userIdentityKey;
+  if (registered && !input.identityKey) throw new BadRequestError("This signer's user identity is registered: send the identityKey the share's secret derives", [{ field: "body.identityKey", message: "Required" }]);
+  if (registered && input.identityKey !== registered && !verifyRotation(registered, input.identityRotation, { signerId: signer.id, newKey: input.identityKey! })) {
+    throw new ForbiddenError("A new user identity must be handed over by the registered one (identityRotation)");
+  }
+  const row = await tx.userShare.upsert({
+    where: { signerId: signer.id },
+    create: { signerId: signer.id, ciphertext: input.ciphertext, encryption: input.encryption },
+    update: { ciphertext: input.ciphertext, encryption: input.encryption },
+  });
+  if (input.identityKey && input.identityKey !== registered) await tx.signer.update({ where: { id: signer.id }, data: { userIdentityKey: input.identityKey } });
+  return { row, identityChanged: Boolean(input.identityKey && registered && input.identityKey !== registered) };
 }

@@ -28,7 +28,7 @@ export function addressOf(compressedPublicKey: string): `0x${string}` {
   return getAddress(publicKeyToAddress(`0x${hex(uncompressed)}`));
 }
 
-export function publicSigner(s: { id: string; name: string; description: string | null; status: SignerStatus; chainId: number; address: string | null; publicKey: string | null; threshold: number; parties: number; createdAt: Date; updatedAt: Date }) {
+export function publicSigner(s: { id: string; name: string; description: string | null; status: SignerStatus; chainId: number; address: string | null; publicKey: string | null; agentIdentityKey: string | null; userIdentityKey: string | null; threshold: number; parties: number; createdAt: Date; updatedAt: Date }) {
   return {
     id: s.id,
     name: s.name,
@@ -37,6 +37,7 @@ export function publicSigner(s: { id: string; name: string; description: string 
     chainId: s.chainId,
     address: s.address,
     publicKey: s.publicKey,
+    identities: { agent: s.agentIdentityKey, user: s.userIdentityKey },
     threshold: s.threshold,
     parties: s.parties,
     createdAt: s.createdAt.toISOString(),
@@ -134,15 +135,22 @@ async function ceremonyIdentities(input: { userKey?: string; userIdentityKey?: s
   return { server, keys };
 }
 
-/** Called in the committing transaction when the server's party completes key generation. */
-export async function storeServerShare(tx: DbOrTx, signerId: string, share: KeyShare) {
+/**
+ * Called in the committing transaction when the server's party completes key generation. The
+ * agent's identity of the ceremony becomes the signer's long-term agent identity
+ * (long-term-identity.ts): later sessions must be signed by it.
+ */
+export async function storeServerShare(tx: DbOrTx, ceremony: { id: string; signerId: string }, share: KeyShare) {
+  const { signerId } = ceremony;
+  const { context } = await tx.ceremony.findUniqueOrThrow({ where: { id: ceremony.id }, select: { context: true } });
+  const agentIdentityKey = identitiesOf(context)[PARTY.agent] ?? null;
   const publicKey = share.core.publicKey;
   const address = addressOf(publicKey);
   const publicData = { publicKey, publicShares: share.core.publicShares, auxPublic: share.aux.parties, threshold: share.core.threshold, n: share.core.n };
   await tx.signerShare.create({
     data: { signerId, sealed: sealSecret(new TextEncoder().encode(encodeKeyShare(share)), `signer-share:${signerId}`) as unknown as Prisma.InputJsonValue, public: publicData as unknown as Prisma.InputJsonValue },
   });
-  await tx.signer.update({ where: { id: signerId }, data: { publicKey, address } });
+  await tx.signer.update({ where: { id: signerId }, data: { publicKey, address, agentIdentityKey } });
   return { publicKey, address };
 }
 

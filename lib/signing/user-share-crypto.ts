@@ -98,6 +98,32 @@ async function deriveKey(material: KeyMaterial, salt: Uint8Array<ArrayBuffer>, s
   }
 }
 
+const IDENTITY_INFO = "countersign/user-identity/v1:";
+
+/**
+ * The user's long-term identity (Ed25519 secret key, 32 bytes) for this signer, derived from the
+ * same secret and salt as the share's key but under its own label, so neither reveals the other.
+ * Whoever can open the user share can sign as the user, and nobody else (long-term-identity.ts).
+ */
+export async function deriveUserIdentitySecret(material: KeyMaterial, salt: Uint8Array, signerId: string): Promise<Uint8Array> {
+  const s = bytes(salt);
+  let ikm: Uint8Array<ArrayBuffer>;
+  if (material.scheme === "passphrase") {
+    if (material.passphrase.length === 0) throw new Error("The passphrase must not be empty");
+    const base = await crypto.subtle.importKey("raw", new TextEncoder().encode(material.passphrase.normalize("NFKC")), "PBKDF2", false, ["deriveBits"]);
+    ikm = new Uint8Array(await crypto.subtle.deriveBits({ name: "PBKDF2", hash: "SHA-256", salt: s, iterations: PBKDF2_ITERATIONS }, base, 256));
+  } else {
+    ikm = bytes(material.scheme === "webauthn-prf" ? material.prfOutput : material.signature);
+    if (ikm.length < 32) throw new Error("The key material is too short");
+  }
+  try {
+    const base = await crypto.subtle.importKey("raw", ikm, "HKDF", false, ["deriveBits"]);
+    return new Uint8Array(await crypto.subtle.deriveBits({ name: "HKDF", hash: "SHA-256", salt: s, info: new TextEncoder().encode(IDENTITY_INFO + signerId) }, base, 256));
+  } finally {
+    ikm.fill(0);
+  }
+}
+
 function associatedData(signerId: string, e: Omit<UserShareEncryption, "iv"> & { iv?: string }): Uint8Array<ArrayBuffer> {
   return new TextEncoder().encode(JSON.stringify([USER_SHARE_FORMAT, signerId, e.scheme, e.credentialId ?? "", (e.walletAddress ?? "").toLowerCase(), e.salt, e.kdf, e.iv ?? ""]));
 }

@@ -26,7 +26,7 @@ import { POST as challenge } from "@/app/api/v1/approvals/challenge/route";
 import { POST as pairAgent } from "@/app/api/v1/approvals/agents/route";
 import { useTestDatabase } from "../helpers/db";
 import { call, makeUser } from "../helpers/http";
-import { activateRules, createSignerViaDkg } from "../helpers/signer";
+import { activateRules, agentIdentityOf, createSignerViaDkg } from "../helpers/signer";
 import { assertionHeader, SoftAuthenticator } from "../helpers/soft-authenticator";
 import { expectSeed } from "./seed-schemas";
 
@@ -41,7 +41,7 @@ let agentToken: string;
 const authenticator = new SoftAuthenticator();
 let nonce = 0;
 const clientNonce = () => (0xb000 + ++nonce).toString(16).padStart(64, "0");
-const start = (value: bigint) => call(signSession, "POST", "/api/v1/sign/session", { apiKey: s.apiKey, body: { transaction: { to: alice, value: value.toString() }, clientNonce: clientNonce() } });
+const start = (value: bigint) => call(signSession, "POST", "/api/v1/sign/session", { apiKey: s.apiKey, body: { transaction: { to: alice, value: value.toString() }, clientNonce: clientNonce(), identityKey: agentIdentityOf(s).publicKey } });
 
 async function notificationFor(signingRequestId: string) {
   const inbox = await call(listNotifications, "GET", "/api/notifications", { cookie: owner.cookie });
@@ -110,7 +110,7 @@ describe("relay mode", () => {
     // The session is open again: the agent's rounds run and the transaction is broadcast.
     const status = await call(sessionStatus, "GET", "/x", { apiKey: s.apiKey, params: { id: parked.json.sessionId } });
     expect(status.json.status).toBe("open");
-    const party = localSignParty({ share: s.agentShare, signers: parked.json.signers, messageHash: parked.json.messageHash.slice(2), sid: parked.json.sid, profile: FAST_TEST });
+    const party = localSignParty({ share: s.agentShare, signers: parked.json.signers, messageHash: parked.json.messageHash.slice(2), sid: parked.json.sid, profile: FAST_TEST, identities: parked.json.identities, identity: agentIdentityOf(s) });
     const post = async (body: object) => {
       const r = await call(signRound, "POST", "/x", { apiKey: s.apiKey, body: { sessionId: parked.json.sessionId, ...body } });
       if (r.status !== 200) throw new Error(`round ${r.status}: ${JSON.stringify(r.json)}`);

@@ -11,7 +11,7 @@ import { addPrime } from "@/lib/signing/prime-pool";
 import { localDkgParty } from "@/lib/signing/local-party";
 import { driveCeremony, type CeremonyTransport } from "@/lib/signing/driver";
 import { assertAgentKey, e2eCodec, encodeInvitation, generateE2eKeyPair, generatePin, pinnedIdentities } from "@/lib/signing/e2e";
-import { newIdentityKey } from "@/lib/signing/message-auth";
+import { identityPublicKey, newIdentityKey } from "@/lib/signing/message-auth";
 import { appFetch } from "./app-fetch";
 import { call, ORIGIN } from "./http";
 
@@ -19,7 +19,8 @@ const primes = fixtureSafePrimes(1024);
 export const auxPrimes = (o: number) => ({ p: primes[o]!, q: primes[o + 1]!, pHat: primes[o + 2]!, qHat: primes[o + 3]! });
 const nonce = () => bytesToHex(crypto.getRandomValues(new Uint8Array(32)));
 
-export type CreatedSigner = { signer: { id: string; address: `0x${string}` }; apiKey: string; agentShare: KeyShare; userShare: KeyShare };
+/** `agentIdentity`: the agent's long-term Ed25519 secret key, registered on the signer at key generation (sessions must be signed by it). */
+export type CreatedSigner = { signer: { id: string; address: `0x${string}` }; apiKey: string; agentShare: KeyShare; agentIdentity: Uint8Array; userShare: KeyShare };
 
 /** The dashboard's /dkg/round as a driver transport for one session. */
 export function dkgRoundTransport(cookie: string, ceremonyId: string): CeremonyTransport {
@@ -104,7 +105,7 @@ export async function createSignerViaDkg(cookie: string, chainId = 31337, name =
   const fin = await call(dkgFinalize, "POST", "/api/v1/dkg/finalize", { cookie, body: { ceremonyId: started.dkg.ceremonyId, publicKey: userShare.core.publicKey } });
   if (fin.status !== 200) throw new Error(`finalize: ${fin.status} ${JSON.stringify(fin.json)}`);
   if (fin.json.signer.status !== "active") throw new Error(`signer is ${fin.json.signer.status} after both confirmations`);
-  return { signer: fin.json.signer, apiKey: agent.apiKey, agentShare: agent.share, userShare };
+  return { signer: fin.json.signer, apiKey: agent.apiKey, agentShare: agent.share, agentIdentity: agent.identity, userShare };
 }
 
 /**
@@ -123,7 +124,7 @@ export async function createSignerViaBrowserDkg(cookie: string, chainId = 31337,
   const { outputs } = await driveCeremony<KeyShare>({ transport: dkgRoundTransport(cookie, dkg.ceremonyId), parties: [agent, user], initial: dkg.messages });
   const fin = await call(dkgFinalize, "POST", "/api/v1/dkg/finalize", { cookie, body: { ceremonyId: dkg.ceremonyId, publicKey: outputs.get(0)!.core.publicKey } });
   if (fin.status !== 200) throw new Error(`finalize: ${fin.status} ${JSON.stringify(fin.json)}`);
-  return { signer: fin.json.signer as { id: string; address: `0x${string}` }, apiKey: fin.json.apiKey.secret as string, agentShare: outputs.get(0)!, userShare: outputs.get(2)! };
+  return { signer: fin.json.signer as { id: string; address: `0x${string}` }, apiKey: fin.json.apiKey.secret as string, agentShare: outputs.get(0)!, agentIdentity: a.secretKey, userShare: outputs.get(2)! };
 }
 
 /** Seeds an active rules document (version 1, default allow, UTC) for a signer, as if activated. */
@@ -131,4 +132,9 @@ export function activateRules(organizationId: string, signerId: string, rules: u
   return db().policyDocument.create({
     data: { organizationId, signerId, version: 1, status: "active", activatedAt: new Date(), rules: { version: 1, defaultAction: "allow", timeZone: "UTC", lists: {}, rules } as never },
   });
+}
+
+/** The agent's registered long-term identity as a party identity ({ secretKey, publicKey }). */
+export function agentIdentityOf(s: Pick<CreatedSigner, "agentIdentity">): { secretKey: Uint8Array; publicKey: string } {
+  return { secretKey: s.agentIdentity, publicKey: identityPublicKey(s.agentIdentity) };
 }

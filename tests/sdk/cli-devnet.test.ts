@@ -51,7 +51,7 @@ beforeAll(async () => {
 
   home = await tempHome();
   const file = await encryptShareFile(
-    { share: created.agentShare, apiKey: created.apiKey, signerId: signer.id, address: signer.address, chainId: 31337, baseUrl: "http://localhost:3000", profile: "fast-test" },
+    { share: created.agentShare, identity: created.agentIdentity, apiKey: created.apiKey, signerId: signer.id, address: signer.address, chainId: 31337, baseUrl: "http://localhost:3000", profile: "fast-test" },
     PASSPHRASE,
     { scryptN: 2 ** 14 },
   );

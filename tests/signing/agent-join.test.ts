@@ -4,6 +4,7 @@
  * own process), point-to-point messages between the agent and the user relayed only as end-to-end
  * ciphertext, a one-time invitation, and refusals when the server substitutes a key.
  */
+import { identityPublicKey } from "@/lib/signing/message-auth";
 import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
@@ -366,6 +367,9 @@ describe("countersign join as a separate process", () => {
       expect(file.share.core.publicKey).toBe(userShare.core.publicKey);
       expect(file.profile).toBe("fast-test");
       expect(await verifyCredential(db(), file.apiKey)).toMatchObject({ subjectId: started.signerId });
+      // the identity it signed the key generation with is in the file, and registered on the signer
+      expect(file.identity).toHaveLength(32);
+      expect((await db().signer.findUniqueOrThrow({ where: { id: started.signerId } })).agentIdentityKey).toBe(identityPublicKey(file.identity!));
       // Its own primes, not the fixtures.
       expect([auxPrimes(0).p, auxPrimes(4).p]).not.toContain(BigInt(`0x${file.share.aux.p}`));
 

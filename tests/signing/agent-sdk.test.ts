@@ -15,7 +15,7 @@ import { GET as getBalance } from "@/app/api/v1/signers/[id]/route";
 import { useTestDatabase } from "../helpers/db";
 import { call, makeUser } from "../helpers/http";
 import { appFetch } from "../helpers/app-fetch";
-import { createSignerViaDkg } from "../helpers/signer";
+import { agentIdentityOf, createSignerViaDkg } from "../helpers/signer";
 
 useTestDatabase();
 
@@ -29,7 +29,7 @@ beforeAll(async () => {
   await syncNetworks(db(), configuredNetworks({ DEVNET_RPC_URL: devnet.rpcUrl }));
   const owner = await makeUser();
   ctx = { ...(await createSignerViaDkg(owner.cookie)), organizationId: owner.organizationId, cookie: owner.cookie };
-  agent = new CountersignAgent({ baseUrl: "http://localhost:3000", apiKey: ctx.apiKey, share: ctx.agentShare, profile: FAST_TEST, fetch: appFetch });
+  agent = new CountersignAgent({ baseUrl: "http://localhost:3000", apiKey: ctx.apiKey, share: ctx.agentShare, identity: ctx.agentIdentity, profile: FAST_TEST, fetch: appFetch });
   const funder = privateKeyToAccount(devnet.fundedAccounts[0]!.privateKey as Hex);
   const network = await getNetwork(db(), 31337);
   const hash = await walletClientFor(network, funder).sendTransaction({ to: ctx.signer.address, value: parseEther("2") });
@@ -68,7 +68,7 @@ describe("Signer+Server signing through the agent SDK on the devnet", () => {
   });
 
   it("keeps one signer's key out of another signer's session, and refuses organization keys", async () => {
-    const session = await call(signSession, "POST", "/api/v1/sign/session", { apiKey: ctx.apiKey, body: { transaction: { to: recipient, value: "1" }, clientNonce: "ab".repeat(32) } });
+    const session = await call(signSession, "POST", "/api/v1/sign/session", { apiKey: ctx.apiKey, body: { transaction: { to: recipient, value: "1" }, clientNonce: "ab".repeat(32), identityKey: agentIdentityOf(ctx).publicKey } });
     expect(session.status).toBe(201);
     const other = await db().signer.create({ data: { organizationId: ctx.organizationId, name: "other", chainId: 31337 } });
     const { secret: otherKey } = await issueCredential(db(), { organizationId: ctx.organizationId, kind: "signer_key", name: "other", scopes: ["sign"], subjectType: "signer", subjectId: other.id });
@@ -83,7 +83,7 @@ describe("Signer+Server signing through the agent SDK on the devnet", () => {
   });
 
   it("answers a paused signer with 403 in seed 000's shape, and completes nothing before the rounds finish", async () => {
-    const early = await call(signSession, "POST", "/x", { apiKey: ctx.apiKey, body: { transaction: { to: recipient, value: "1" }, clientNonce: "cd".repeat(32) } });
+    const early = await call(signSession, "POST", "/x", { apiKey: ctx.apiKey, body: { transaction: { to: recipient, value: "1" }, clientNonce: "cd".repeat(32), identityKey: agentIdentityOf(ctx).publicKey } });
     const premature = await call(signComplete, "POST", "/x", { apiKey: ctx.apiKey, body: { sessionId: early.json.sessionId } });
     expect(premature.status).toBe(409);
     await db().signer.update({ where: { id: ctx.signer.id }, data: { status: "paused" } });

@@ -31,7 +31,7 @@ import { PATCH as patchApprovalSettings } from "@/app/api/v1/approvals/settings/
 import { useTestDatabase } from "../helpers/db";
 import { call, makeUser } from "../helpers/http";
 import { appFetch } from "../helpers/app-fetch";
-import { activateRules, createSignerViaDkg } from "../helpers/signer";
+import { activateRules, agentIdentityOf, createSignerViaDkg } from "../helpers/signer";
 import { assertionHeader, SoftAuthenticator } from "../helpers/soft-authenticator";
 
 useTestDatabase();
@@ -56,7 +56,7 @@ const agentFetch: typeof fetch = async (input, init) => {
   return appFetch(req);
 };
 
-const start = (to: string, value: bigint) => call(signSession, "POST", "/api/v1/sign/session", { apiKey: s.apiKey, body: { transaction: { to, value: value.toString() }, clientNonce: clientNonce() } });
+const start = (to: string, value: bigint) => call(signSession, "POST", "/api/v1/sign/session", { apiKey: s.apiKey, body: { transaction: { to, value: value.toString() }, clientNonce: clientNonce(), identityKey: agentIdentityOf(s).publicKey } });
 /** Each deciding user's passkey (approving a parked request is bound to it, like seed 004's accept). */
 const passkeys = new Map<string, SoftAuthenticator>();
 async function passkeyHeader(id: string, cookie: string, subjectId = id): Promise<Record<string, string>> {
@@ -90,7 +90,7 @@ beforeAll(async () => {
           { id: "big-payments", description: "Payments above 0.1 ETH need a human", when: { field: "value", op: "gt", value: (ETH / 10n).toString() }, action: "require_approval" },
           { id: "messages", when: { field: "kind", op: "eq", value: "message" }, action: "require_approval" },
         ]);
-  agent = new CountersignAgent({ baseUrl: "http://localhost:3000", apiKey: s.apiKey, share: s.agentShare, profile: FAST_TEST, fetch: agentFetch, approvalPoll: { initialMs: 20, maxMs: 100 } });
+  agent = new CountersignAgent({ baseUrl: "http://localhost:3000", apiKey: s.apiKey, share: s.agentShare, identity: s.agentIdentity, profile: FAST_TEST, fetch: agentFetch, approvalPoll: { initialMs: 20, maxMs: 100 } });
 }, 600_000);
 
 afterAll(async () => {
@@ -98,7 +98,7 @@ afterAll(async () => {
 });
 
 describe("a session parked for approval", () => {
-  let parked: { sessionId: string; signingRequestId: string; sid: string; messageHash: Hex; signers: number[] };
+  let parked: { sessionId: string; signingRequestId: string; sid: string; messageHash: Hex; signers: number[]; identities: Record<string, string> };
 
   it("answers 202 pending_approval; rounds answer 409; the status endpoint says pending_approval", async () => {
     const r = await start(alice, (5n * ETH) / 10n);
@@ -175,7 +175,7 @@ describe("a session parked for approval", () => {
     const status = await call(sessionStatus, "GET", "/x", { apiKey: s.apiKey, params: { id: parked.sessionId } });
     expect(status.json.status).toBe("open");
     expect(status.json.messages.length).toBeGreaterThan(0);
-    const party = localSignParty({ share: s.agentShare, signers: parked.signers, messageHash: parked.messageHash.slice(2), sid: parked.sid, profile: FAST_TEST });
+    const party = localSignParty({ share: s.agentShare, signers: parked.signers, messageHash: parked.messageHash.slice(2), sid: parked.sid, profile: FAST_TEST, identities: parked.identities, identity: agentIdentityOf(s) });
     const post = async (body: object) => {
       const r = await call(signRound, "POST", "/x", { apiKey: s.apiKey, body: { sessionId: parked.sessionId, ...body } });
       if (r.status !== 200) throw new Error(`round ${r.status}: ${JSON.stringify(r.json)}`);
@@ -198,6 +198,7 @@ describe("a session parked for approval", () => {
       baseUrl: "http://localhost:3000",
       apiKey: s.apiKey,
       share: s.agentShare,
+      identity: s.agentIdentity,
       profile: FAST_TEST,
       fetch: agentFetch,
       approvalPoll: { initialMs: 20, maxMs: 100 },
@@ -232,6 +233,7 @@ describe("a session parked for approval", () => {
       baseUrl: "http://localhost:3000",
       apiKey: s.apiKey,
       share: s.agentShare,
+      identity: s.agentIdentity,
       profile: FAST_TEST,
       fetch: agentFetch,
       approvalPoll: { initialMs: 20, maxMs: 100 },
@@ -256,6 +258,7 @@ describe("a session parked for approval", () => {
       baseUrl: "http://localhost:3000",
       apiKey: s.apiKey,
       share: s.agentShare,
+      identity: s.agentIdentity,
       profile: FAST_TEST,
       fetch: agentFetch,
       approvalPoll: { initialMs: 20, maxMs: 100 },

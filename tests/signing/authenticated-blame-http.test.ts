@@ -21,7 +21,7 @@ import { POST as dkgAgentConfirm } from "@/app/api/v1/dkg/agent/confirm/route";
 import { generateE2eKeyPair, joinMac } from "@/lib/signing/e2e";
 import { useTestDatabase } from "../helpers/db";
 import { call, makeUser } from "../helpers/http";
-import { createSignerViaDkg, startRemoteSigner } from "../helpers/signer";
+import { agentIdentityOf, createSignerViaDkg, startRemoteSigner } from "../helpers/signer";
 
 useTestDatabase();
 
@@ -46,7 +46,7 @@ const round = (sessionId: string, seq: number, messages: Message[]) => call(sign
 
 describe("authenticated blame over the API", () => {
   it("binds the session to the client's identity and the server's long-term key, and the server signs its messages", async () => {
-    const me = newIdentityKey();
+    const me = agentIdentityOf(s); // the signer's registered agent identity
     const session = await openSession(me.publicKey);
     const server = await serverIdentity();
     expect(session.identities).toEqual({ "0": me.publicKey, "1": server.publicKey });
@@ -55,7 +55,7 @@ describe("authenticated blame over the API", () => {
   });
 
   it("aborts with blame on the client when its message is not signed by the identity it announced", async () => {
-    const me = newIdentityKey();
+    const me = agentIdentityOf(s); // the signer's registered agent identity
     const session = await openSession(me.publicKey);
     const party = localSignParty({ share: s.agentShare, signers: session.signers, messageHash: session.messageHash.slice(2), sid: session.sid, profile: FAST_TEST, identities: session.identities, identity: newIdentityKey() });
     const r = await round(session.sessionId, 1, party.start());
@@ -67,7 +67,7 @@ describe("authenticated blame over the API", () => {
   });
 
   it("stores the client's own signed messages as evidence when a signed message fails a check; a third party verifies it", async () => {
-    const me = newIdentityKey();
+    const me = agentIdentityOf(s); // the signer's registered agent identity
     const session = await openSession(me.publicKey);
     const party = localSignParty({ share: s.agentShare, signers: session.signers, messageHash: session.messageHash.slice(2), sid: session.sid, profile: FAST_TEST, identities: session.identities, identity: me });
     // A malicious agent: its round-1 broadcast carries a broken value, signed with its real identity.
@@ -156,7 +156,7 @@ describe("a client blames the server", () => {
       if (body.sessionId) sessionId = body.sessionId;
       return new Response(JSON.stringify({ ...body, messages: body.messages.map((r) => ({ ...r, message: breakIt(r.message) })) }), { status: res.status, headers: res.headers });
     };
-    const agent = new CountersignAgent({ baseUrl: "http://localhost:3000", apiKey: s.apiKey, share: s.agentShare, profile: FAST_TEST, fetch: evil, signerId: s.signer.id, chainId: 31337 });
+    const agent = new CountersignAgent({ baseUrl: "http://localhost:3000", apiKey: s.apiKey, share: s.agentShare, identity: s.agentIdentity, profile: FAST_TEST, fetch: evil, signerId: s.signer.id, chainId: 31337 });
     await expect(agent.signMessage("blame the server")).rejects.toThrow(/aborted/);
     const row = await db().ceremony.findUniqueOrThrow({ where: { id: sessionId } });
     expect(row.status).toBe("aborted");

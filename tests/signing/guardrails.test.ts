@@ -31,7 +31,7 @@ import { GET as listNetworks } from "@/app/api/v1/networks/route";
 import { useTestDatabase } from "../helpers/db";
 import { call, makeUser } from "../helpers/http";
 import { appFetch } from "../helpers/app-fetch";
-import { activateRules, createSignerViaDkg } from "../helpers/signer";
+import { activateRules, agentIdentityOf, createSignerViaDkg, type CreatedSigner } from "../helpers/signer";
 import { cli, PASSPHRASE, removeTempHomes, tempHome } from "../sdk/cli-harness";
 
 const database = useTestDatabase();
@@ -59,7 +59,7 @@ async function policy(signerId: string, type: string, config: object) {
   return r.json.policy as { id: string; version: number };
 }
 
-const start = (apiKey: string, to: string, value: bigint) => call(signSession, "POST", "/api/v1/sign/session", { apiKey, body: { transaction: { to, value: value.toString() }, clientNonce: clientNonce() } });
+const start = (s: CreatedSigner, to: string, value: bigint) => call(signSession, "POST", "/api/v1/sign/session", { apiKey: s.apiKey, body: { transaction: { to, value: value.toString() }, clientNonce: clientNonce(), identityKey: agentIdentityOf(s).publicKey } });
 
 beforeAll(async () => {
   devnet = await startDevnet({ port: 0 });
@@ -81,11 +81,11 @@ describe("built-in policies at session start", () => {
 
   it("passes a daily limit exactly at the limit and refuses one wei over with 403 in seed 000's shape", async () => {
     daily = await policy(a.signer.id, "daily_limit", { maxAmount: ETH.toString() });
-    expect((await start(a.apiKey, alice, (4n * ETH) / 10n)).status).toBe(201);
-    const atLimit = await start(a.apiKey, alice, (6n * ETH) / 10n);
+    expect((await start(a, alice, (4n * ETH) / 10n)).status).toBe(201);
+    const atLimit = await start(a, alice, (6n * ETH) / 10n);
     expect(atLimit.status).toBe(201);
     expect(atLimit.json).toMatchObject({ status: "open", approvals: [] });
-    const over = await start(a.apiKey, alice, 1n);
+    const over = await start(a, alice, 1n);
     expect(over.status).toBe(403);
     expect(over.json).toEqual({ statusCode: 403, message: "Policy violation", violations: [{ policyId: daily.id, type: "daily_limit", message: "Transaction would exceed daily limit of 1.0 ETH (1.0 ETH already spent in the last 24 h)" }] });
     // the denial is recorded with its decision; the allowed sessions hold their reservations
@@ -98,7 +98,7 @@ describe("built-in policies at session start", () => {
   it("lists every violation of stacked policies", async () => {
     const spending = await policy(a.signer.id, "spending_limit", { maxAmount: (ETH / 2n).toString() });
     const blocked = await policy(a.signer.id, "blocked_addresses", { addresses: [bob] });
-    const r = await start(a.apiKey, bob, 2n * ETH);
+    const r = await start(a, bob, 2n * ETH);
     expect(r.status).toBe(403);
     expect(r.json.violations.map((v: { policyId: string; type: string }) => [v.policyId, v.type])).toEqual([
       [daily.id, "daily_limit"],
@@ -108,7 +108,7 @@ describe("built-in policies at session start", () => {
     for (const v of r.json.violations) expect(v.message).toEqual(expect.any(String));
     // disabled policies are not evaluated
     for (const p of [spending, blocked]) expect((await call(updatePolicy, "PATCH", "/x", { cookie: owner.cookie, params: { id: p.id }, body: { enabled: false } })).status).toBe(200);
-    expect((await start(a.apiKey, bob, 2n * ETH)).json.violations).toHaveLength(1);
+    expect((await start(a, bob, 2n * ETH)).json.violations).toHaveLength(1);
   });
 
   it("records every decision in the audit trail with the policy versions that made it", async () => {
@@ -128,7 +128,7 @@ describe("built-in policies at session start", () => {
   });
 
   it("a Signer+Server send over the daily limit is refused through the SDK with the violations", async () => {
-    const agent = new CountersignAgent({ baseUrl: "http://localhost:3000", apiKey: a.apiKey, share: a.agentShare, profile: FAST_TEST, fetch: appFetch });
+    const agent = new CountersignAgent({ baseUrl: "http://localhost:3000", apiKey: a.apiKey, share: a.agentShare, identity: a.agentIdentity, profile: FAST_TEST, fetch: appFetch });
     const err = await agent.sendTransaction({ to: alice, value: 1n }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PolicyViolationError);
     expect((err as PolicyViolationError).status).toBe(403);
@@ -160,11 +160,11 @@ describe("rules documents at session start", () => {
             { id: "no-bob", description: "Never pay Bob", when: { field: "to", op: "eq", value: bob }, action: "deny" },
             { id: "messages-need-a-human", when: { field: "kind", op: "eq", value: "message" }, action: "require_approval" },
           ]);
-    const denied = await start(a.apiKey, bob, 0n);
+    const denied = await start(a, bob, 0n);
     expect(denied.status).toBe(403);
     expect(denied.json.violations).toEqual([{ policyId: doc.id, type: "rule", message: 'Denied by rule "no-bob": Never pay Bob' }]);
 
-    const parked = await call(messageSession, "POST", "/x", { apiKey: a.apiKey, body: { message: "hello", clientNonce: clientNonce() } });
+    const parked = await call(messageSession, "POST", "/x", { apiKey: a.apiKey, body: { message: "hello", clientNonce: clientNonce(), identityKey: agentIdentityOf(a).publicKey } });
     expect(parked.status).toBe(202);
     expect(parked.json).toMatchObject({ status: "pending_approval", messages: [], approvals: [expect.stringContaining("messages-need-a-human")] });
     const row = await db().signingRequest.findUniqueOrThrow({ where: { id: parked.json.signingRequestId } });
@@ -184,13 +184,13 @@ describe("spend accounting under concurrency", () => {
 
   it("two simultaneous sessions cannot both pass a daily limit only one of them fits", async () => {
     daily = await policy(b.signer.id, "daily_limit", { maxAmount: ETH.toString() });
-    const [x, y] = await Promise.all([start(b.apiKey, alice, (6n * ETH) / 10n), start(b.apiKey, alice, (6n * ETH) / 10n)]);
+    const [x, y] = await Promise.all([start(b, alice, (6n * ETH) / 10n), start(b, alice, (6n * ETH) / 10n)]);
     expect([x.status, y.status].sort()).toEqual([201, 403]);
     const loser = x.status === 403 ? x : y;
     expect(loser.json.violations).toEqual([{ policyId: daily.id, type: "daily_limit", message: expect.stringContaining("0.6 ETH already spent") }]);
     // and through the in-process fetch the SDK uses
     const [p, q] = await Promise.all(
-      [1, 2].map(() => appFetch("http://localhost:3000/api/v1/sign/session", { method: "POST", headers: { "x-api-key": b.apiKey, "content-type": "application/json" }, body: JSON.stringify({ transaction: { to: alice, value: ((4n * ETH) / 10n).toString() }, clientNonce: clientNonce() }) })),
+      [1, 2].map(() => appFetch("http://localhost:3000/api/v1/sign/session", { method: "POST", headers: { "x-api-key": b.apiKey, "content-type": "application/json" }, body: JSON.stringify({ transaction: { to: alice, value: ((4n * ETH) / 10n).toString() }, clientNonce: clientNonce(), identityKey: agentIdentityOf(b).publicKey }) })),
     );
     expect([p!.status, q!.status].sort()).toEqual([201, 403]);
   });
@@ -223,24 +223,24 @@ describe("spend accounting under concurrency", () => {
   it("aborting a session releases its reservation; so does expiry", async () => {
     const winners = await db().signingRequest.findMany({ where: { signerId: b.signer.id, status: "reserved" }, orderBy: { createdAt: "asc" } });
     expect(winners).toHaveLength(2);
-    expect((await start(b.apiKey, alice, 1n)).status).toBe(403);
+    expect((await start(b, alice, 1n)).status).toBe(403);
 
     // abort the 0.6 ETH session: the same sequence number sent again with a different body
     const first = winners[0]!;
     const view = await db().ceremony.findUniqueOrThrow({ where: { id: first.ceremonyId! } });
-    const ctx = view.context as { sid: string; messageHash: string; signers: number[] };
-    const party = localSignParty({ share: b.agentShare, signers: ctx.signers, messageHash: ctx.messageHash, sid: ctx.sid, profile: FAST_TEST });
+    const ctx = view.context as { sid: string; messageHash: string; signers: number[]; identities: Record<string, string> };
+    const party = localSignParty({ share: b.agentShare, signers: ctx.signers, messageHash: ctx.messageHash, sid: ctx.sid, profile: FAST_TEST, identities: ctx.identities, identity: agentIdentityOf(b) });
     const out = party.start();
     expect((await call(signRound, "POST", "/x", { apiKey: b.apiKey, body: { sessionId: view.id, seq: 1, messages: out } })).status).toBe(200);
     const conflicting = await call(signRound, "POST", "/x", { apiKey: b.apiKey, body: { sessionId: view.id, seq: 1, messages: out.slice(0, 1).map((m) => ({ ...m, round: m.round + 1 })) } });
     expect(conflicting.status).toBe(409);
     expect((await db().signingRequest.findUniqueOrThrow({ where: { id: first.id } })).status).toBe("released");
-    expect((await start(b.apiKey, alice, (6n * ETH) / 10n)).status).toBe(201);
-    expect((await start(b.apiKey, alice, 1n)).status).toBe(403);
+    expect((await start(b, alice, (6n * ETH) / 10n)).status).toBe(201);
+    expect((await start(b, alice, 1n)).status).toBe(403);
 
     // expire the 0.4 ETH session: its reservation is released at the next decision
     await db().ceremony.update({ where: { id: winners[1]!.ceremonyId! }, data: { expiresAt: new Date(Date.now() - 1000) } });
-    expect((await start(b.apiKey, alice, (4n * ETH) / 10n)).status).toBe(201);
+    expect((await start(b, alice, (4n * ETH) / 10n)).status).toBe(201);
     expect((await db().signingRequest.findUniqueOrThrow({ where: { id: winners[1]!.id } })).status).toBe("released");
     expect((await db().ceremony.findUniqueOrThrow({ where: { id: winners[1]!.ceremonyId! } })).status).toBe("expired");
   });
@@ -248,15 +248,15 @@ describe("spend accounting under concurrency", () => {
   it("a completed broadcast commits its spend, which keeps counting", async () => {
     // release the open reservations so the SDK's send fits
     await db().ceremony.updateMany({ where: { signerId: b.signer.id, status: "open" }, data: { expiresAt: new Date(Date.now() - 1000) } });
-    const agent = new CountersignAgent({ baseUrl: "http://localhost:3000", apiKey: b.apiKey, share: b.agentShare, profile: FAST_TEST, fetch: appFetch });
+    const agent = new CountersignAgent({ baseUrl: "http://localhost:3000", apiKey: b.apiKey, share: b.agentShare, identity: b.agentIdentity, profile: FAST_TEST, fetch: appFetch });
     const sent = await agent.sendTransaction({ to: alice, value: (7n * ETH) / 10n });
     const receipt = await publicClientFor(await getNetwork(db(), 31337)).waitForTransactionReceipt({ hash: sent.txHash });
     expect(receipt.status).toBe("success");
     const row = await db().signingRequest.findFirstOrThrow({ where: { signerId: b.signer.id, txHash: sent.txHash } });
     expect(row.status).toBe("committed");
-    const refused = await start(b.apiKey, alice, (4n * ETH) / 10n);
+    const refused = await start(b, alice, (4n * ETH) / 10n);
     expect(refused.status).toBe(403);
     expect(refused.json.violations[0].message).toContain("0.7 ETH already spent");
-    expect((await start(b.apiKey, alice, (3n * ETH) / 10n)).status).toBe(201);
+    expect((await start(b, alice, (3n * ETH) / 10n)).status).toBe(201);
   });
 });

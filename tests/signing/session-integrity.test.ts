@@ -29,7 +29,7 @@ import { GET as userSessionStatus } from "@/app/api/v1/signers/[id]/sign/session
 import { useTestDatabase } from "../helpers/db";
 import { call, makeUser } from "../helpers/http";
 import { appFetch } from "../helpers/app-fetch";
-import { activateRules, createSignerViaDkg } from "../helpers/signer";
+import { activateRules, agentIdentityOf, createSignerViaDkg } from "../helpers/signer";
 
 useTestDatabase();
 
@@ -74,7 +74,7 @@ function tamperingFetch(tamper: (session: Json) => Json) {
   return { rounds, fetch: fetchFn };
 }
 
-const agentWith = (f: typeof fetch) => new CountersignAgent({ baseUrl: "http://localhost:3000", apiKey: s.apiKey, share: s.agentShare, profile: FAST_TEST, fetch: f });
+const agentWith = (f: typeof fetch) => new CountersignAgent({ baseUrl: "http://localhost:3000", apiKey: s.apiKey, share: s.agentShare, identity: s.agentIdentity, profile: FAST_TEST, fetch: f });
 
 async function refusal(p: Promise<unknown>): Promise<TamperedSessionError> {
   const err = await p.then(
@@ -88,7 +88,7 @@ async function refusal(p: Promise<unknown>): Promise<TamperedSessionError> {
 describe("session responses carry both nonces; the sid derives from them", () => {
   it("agent and dashboard sessions, and their status endpoints, return serverNonce and clientNonce", async () => {
     const nonce = clientNonce();
-    const r = await call(signSession, "POST", "/x", { apiKey: s.apiKey, body: { transaction: { to: recipient, value: "1" }, clientNonce: nonce } });
+    const r = await call(signSession, "POST", "/x", { apiKey: s.apiKey, body: { transaction: { to: recipient, value: "1" }, clientNonce: nonce, identityKey: agentIdentityOf(s).publicKey } });
     expect(r.status).toBe(201);
     expect(r.json.clientNonce).toBe(nonce);
     expect(r.json.serverNonce).toMatch(/^[0-9a-f]{64}$/);
@@ -106,7 +106,7 @@ describe("session responses carry both nonces; the sid derives from them", () =>
     expect(r.json.sid).toBe(sid);
     const status = await call(sessionStatus, "GET", "/x", { apiKey: s.apiKey, params: { id: r.json.sessionId } });
     expect(status.json).toMatchObject({ serverNonce: r.json.serverNonce, clientNonce: nonce, sid });
-    const m = await call(messageSession, "POST", "/x", { apiKey: s.apiKey, body: { message: "nonces", clientNonce: clientNonce() } });
+    const m = await call(messageSession, "POST", "/x", { apiKey: s.apiKey, body: { message: "nonces", clientNonce: clientNonce(), identityKey: agentIdentityOf(s).publicKey } });
     expect(m.json.serverNonce).toMatch(/^[0-9a-f]{64}$/);
     const u = await call(userSession, "POST", "/x", { cookie: owner.cookie, params: { id: s.signer.id }, body: { transaction: { to: recipient, value: "1" }, clientNonce: nonce } });
     expect(u.status).toBe(201);
@@ -159,8 +159,8 @@ describe("the server recomputes its digest from the stored request", () => {
   async function parked(kind: "transaction" | "message") {
     const r =
       kind === "transaction"
-        ? await call(signSession, "POST", "/x", { apiKey: s.apiKey, body: { transaction: { to: recipient, value: parseEther("0.5").toString() }, clientNonce: clientNonce() } })
-        : await call(messageSession, "POST", "/x", { apiKey: s.apiKey, body: { message: "park me", clientNonce: clientNonce() } });
+        ? await call(signSession, "POST", "/x", { apiKey: s.apiKey, body: { transaction: { to: recipient, value: parseEther("0.5").toString() }, clientNonce: clientNonce(), identityKey: agentIdentityOf(s).publicKey } })
+        : await call(messageSession, "POST", "/x", { apiKey: s.apiKey, body: { message: "park me", clientNonce: clientNonce(), identityKey: agentIdentityOf(s).publicKey } });
     expect(r.status).toBe(202);
     return r.json as { sessionId: string; messageHash: Hex };
   }

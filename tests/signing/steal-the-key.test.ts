@@ -337,7 +337,7 @@ beforeAll(async () => {
     await syncNetworks(db(), configuredNetworks({}));
     const owner = await makeUser();
     created = await createSignerViaDkg(owner.cookie);
-    const agent = new CountersignAgent({ baseUrl: "http://localhost:3000", apiKey: created.apiKey, share: created.agentShare, profile: FAST_TEST, fetch: appFetch });
+    const agent = new CountersignAgent({ baseUrl: "http://localhost:3000", apiKey: created.apiKey, share: created.agentShare, identity: created.agentIdentity, profile: FAST_TEST, fetch: appFetch });
     const signed = await agent.signMessage("steal this key if you can");
     expect(await recoverMessageAddress({ message: "steal this key if you can", signature: signed.signature })).toBe(created.signer.address);
   } finally {

@@ -18,7 +18,7 @@ import { POST as agentSession } from "@/app/api/v1/sign-message/session/route";
 import { useTestDatabase } from "../helpers/db";
 import { call, makeUser } from "../helpers/http";
 import { appFetch } from "../helpers/app-fetch";
-import { createSignerViaDkg } from "../helpers/signer";
+import { agentIdentityOf, createSignerViaDkg } from "../helpers/signer";
 
 const database = useTestDatabase();
 let devnet: Devnet;
@@ -90,7 +90,7 @@ describe("several app instances on one database", () => {
       served.there++;
       return fetch(`http://127.0.0.1:${port}${url.pathname}`, init);
     };
-    const agent = new CountersignAgent({ baseUrl: "http://localhost:3000", apiKey: s.apiKey, share: s.agentShare, profile: FAST_TEST, fetch: alternating });
+    const agent = new CountersignAgent({ baseUrl: "http://localhost:3000", apiKey: s.apiKey, share: s.agentShare, identity: s.agentIdentity, profile: FAST_TEST, fetch: alternating });
     const signed = await agent.signMessage("served by two instances");
     expect(await recoverMessageAddress({ message: "served by two instances", signature: signed.signature })).toBe(s.signer.address);
     expect(served.here).toBeGreaterThanOrEqual(2);
@@ -98,10 +98,10 @@ describe("several app instances on one database", () => {
   });
 
   it("an expired session answers 410 and its secret state is wiped", async () => {
-    const session = await call(agentSession, "POST", "/x", { apiKey: s.apiKey, body: { message: "late", clientNonce: "34".repeat(32) } });
+    const session = await call(agentSession, "POST", "/x", { apiKey: s.apiKey, body: { message: "late", clientNonce: "34".repeat(32), identityKey: agentIdentityOf(s).publicKey } });
     expect(session.status).toBe(201);
     await db().ceremony.update({ where: { id: session.json.sessionId }, data: { expiresAt: new Date(Date.now() - 1000) } });
-    const party = localSignParty({ share: s.agentShare, signers: session.json.signers, messageHash: session.json.messageHash.slice(2), sid: session.json.sid, profile: FAST_TEST });
+    const party = localSignParty({ share: s.agentShare, signers: session.json.signers, messageHash: session.json.messageHash.slice(2), sid: session.json.sid, profile: FAST_TEST, identities: session.json.identities, identity: agentIdentityOf(s) });
     const late = await call(agentRound, "POST", "/x", { apiKey: s.apiKey, body: { sessionId: session.json.sessionId, seq: 1, messages: party.start() } });
     expect(late.status).toBe(410);
     expect(late.json).toEqual({ statusCode: 410, message: "This ceremony has expired; start a new one" });

@@ -49,6 +49,7 @@ export async function openShare(io: CliIo, opts: { share?: string; baseUrl?: str
     baseUrl,
     apiKey: file.apiKey,
     share: file.share,
+    ...(file.identity ? { identity: file.identity } : {}),
     profile: file.securityProfile,
     fetch: fetchFn,
     // A guardrail rule asked for a human: say so (stderr keeps --json output clean) and wait.

@@ -61,6 +61,8 @@ export function checkDkgSids(ceremony: DkgCeremony, clientNonce: string): void {
 
 export function createDkgRunner(post: (m: DkgWorkerResponse) => void) {
   let agentShare: KeyShare | null = null;
+  /** The agent's long-term identity (browser mode): it goes into the share file with the share. */
+  let agentIdentity: Uint8Array | null = null;
   let profile: ProfileName | null = null;
   let e2eKeys: (E2eKeyPair & { pin: string; agentIdentity: ReturnType<typeof newIdentityKey> }) | null = null;
 
@@ -147,6 +149,7 @@ export function createDkgRunner(post: (m: DkgWorkerResponse) => void) {
     const user = outputs.get(PARTY.user);
     if (!agent || !user) throw new Error("Key generation ended without both client shares");
     if (agent.core.publicKey !== user.core.publicKey) throw new Error("The two client parties computed different public keys");
+    agentIdentity = e2eKeys.agentIdentity.secretKey.slice();
     forgetKeys();
     agentShare = agent;
     post({ type: "done", publicKey: agent.core.publicKey, userShare: encodeKeyShare(user) });
@@ -154,7 +157,7 @@ export function createDkgRunner(post: (m: DkgWorkerResponse) => void) {
 
   async function shareFile(req: ShareFileRequest) {
     if (!agentShare || !profile) throw new Error("No agent share in this worker: run key generation first");
-    const file = await encryptShareFile({ ...req.contents, profile, share: agentShare }, req.passphrase);
+    const file = await encryptShareFile({ ...req.contents, profile, share: agentShare, ...(agentIdentity ? { identity: agentIdentity } : {}) }, req.passphrase);
     post({ type: "share-file", file });
   }
 

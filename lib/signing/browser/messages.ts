@@ -88,6 +88,8 @@ export type SignWorkerRequest = {
   clientNonce: string;
   /** The identity this session was opened with: every message the user's party sends is signed with it. */
   identity: { secretKey: Uint8Array; publicKey: string };
+  /** The user's long-term identity vouching for `identity` in this session (sent with the rounds). */
+  identityCertificate?: string;
 };
 
 export type SignWorkerResponse = CeremonyProgress | { type: "done" } | { type: "error"; message: string; status?: number };

@@ -28,7 +28,7 @@ export function createSignRunner(post: (m: SignWorkerResponse) => void) {
       const verified = verifySigningSession(session, { keyId: req.signerId, party: PARTY_INDEX.user, clientNonce: req.clientNonce, intent: req.intent, identityKey: req.identity.publicKey });
       const party = localSignParty({ share, signers: verified.signers, messageHash: verified.messageHash.slice(2), sid: verified.sid, profile, identities: verified.identities, identity: req.identity });
       await driveCeremony<EcdsaSignature>({
-        transport: roundTransport(`/api/v1/signers/${encodeURIComponent(req.signerId)}/sign/round`, { sessionId: session.sessionId }, false),
+        transport: roundTransport(`/api/v1/signers/${encodeURIComponent(req.signerId)}/sign/round`, { sessionId: session.sessionId, ...(req.identityCertificate ? { identityCertificate: req.identityCertificate } : {}) }, false),
         parties: [party],
         initial: session.messages as { seq: string; message: Message }[],
         onProgress: (e) => post({ type: "progress", protocol: "sign", round: e.round, party: e.party }),

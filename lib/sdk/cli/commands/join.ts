@@ -88,7 +88,7 @@ before anything is sent to the server.`,
 
     const result = await joinSigner(text, { fetch: io.fetch, onProgress: (e) => io.stderr.write(`${describe(e)}\n`) });
     const file = await encryptShareFile(
-      { share: result.share, apiKey: result.apiKey, signerId: result.signerId, address: result.address, chainId: result.chainId, baseUrl: result.baseUrl, profile: result.profile },
+      { share: result.share, identity: result.identity, apiKey: result.apiKey, signerId: result.signerId, address: result.address, chainId: result.chainId, baseUrl: result.baseUrl, profile: result.profile },
       passphrase,
     );
     await io.writeFile(target, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });

@@ -23,7 +23,7 @@ export const POST = handle(dkgRound, async ({ body, principal }) => {
   const view = await submit(
     db(),
     { ceremonyId: c.id, organizationId, party: body.party, seq: body.seq, messages: body.messages as Message[], after: BigInt(body.after), profile: mpcProfile(), clientP2p: clientP2pRule(mode) },
-    async (tx, outcome, ceremony) => (outcome.kind === "keyShare" ? storeServerShare(tx, ceremony.signerId, outcome.value as never) : null),
+    async (tx, outcome, ceremony) => (outcome.kind === "keyShare" ? storeServerShare(tx, ceremony, outcome.value as never) : null),
   );
   return { status: 200, body: view };
 });

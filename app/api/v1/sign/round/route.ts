@@ -9,6 +9,6 @@ import { signRound } from "@/lib/signing/round";
 
 export const POST = handle(contract, async ({ body, principal }) => {
   const { organizationId, signerId } = signerOfKey(principal);
-  const view = await signRound(db(), { organizationId, signerId, clientParty: PARTY.agent, sessionId: body.sessionId, seq: body.seq, messages: body.messages as Message[], after: body.after, abort: body.abort as AuthenticatedBlame | undefined });
+  const view = await signRound(db(), { organizationId, signerId, clientParty: PARTY.agent, sessionId: body.sessionId, seq: body.seq, messages: body.messages as Message[], after: body.after, abort: body.abort as AuthenticatedBlame | undefined, identityCertificate: body.identityCertificate });
   return { status: 200, body: view };
 });

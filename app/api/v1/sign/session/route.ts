@@ -8,5 +8,5 @@ import { mpcProfile } from "@/lib/signing/profile";
 
 export const POST = handle(signSession, async ({ body, principal, ctx }) => {
   const { organizationId, signerId } = signerOfKey(principal);
-  return openSignSession(db(), { organizationId, signerId, mode: "signer_server", sign: { kind: "transaction", transaction: body.transaction }, clientNonce: body.clientNonce, identityKey: body.identityKey, profile: mpcProfile(), audit: { actor: actorOf(principal), context: ctx } });
+  return openSignSession(db(), { organizationId, signerId, mode: "signer_server", sign: { kind: "transaction", transaction: body.transaction }, clientNonce: body.clientNonce, identityKey: body.identityKey, identityCertificate: body.identityCertificate, profile: mpcProfile(), audit: { actor: actorOf(principal), context: ctx } });
 });

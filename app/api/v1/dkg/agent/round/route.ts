@@ -15,7 +15,7 @@ export const POST = handle(dkgAgentRound, async ({ req, body }) => {
   const view = await submit(
     db(),
     { ceremonyId: c.id, organizationId: c.organizationId, party: PARTY.agent, seq: body.seq, messages: body.messages as Message[], after: BigInt(body.after), profile: mpcProfile(), clientP2p: clientP2pRule("remote") },
-    async (tx, outcome, ceremony) => (outcome.kind === "keyShare" ? storeServerShare(tx, ceremony.signerId, outcome.value as never) : null),
+    async (tx, outcome, ceremony) => (outcome.kind === "keyShare" ? storeServerShare(tx, ceremony, outcome.value as never) : null),
   );
   return { status: 200, body: view };
 });

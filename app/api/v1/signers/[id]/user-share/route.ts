@@ -6,6 +6,7 @@ import { NotFoundError } from "@/lib/http/errors";
 import { handle } from "@/lib/http/handle";
 import { actorOf } from "@/lib/http/principal";
 import { orgOf } from "@/lib/http/scope";
+import { storeUserShare } from "@/lib/signing/signer-admin";
 import { getSigner } from "@/lib/signing/signers";
 
 /** The blob is opaque here: encrypted in the browser under a key the server never sees. */
@@ -13,13 +14,9 @@ export const POST = handle(putUserShare, async ({ params, body, principal, ctx }
   const organizationId = orgOf(principal);
   const s = await getSigner(db(), organizationId, params.id);
   const row = await db().$transaction(async (tx) => {
-    const r = await tx.userShare.upsert({
-      where: { signerId: s.id },
-      create: { signerId: s.id, ciphertext: body.ciphertext, encryption: body.encryption as Prisma.InputJsonValue },
-      update: { ciphertext: body.ciphertext, encryption: body.encryption as Prisma.InputJsonValue },
-    });
-    await recordAudit(tx, { organizationId, actor: actorOf(principal), action: "signer.user_share_stored", resourceType: "signer", resourceId: s.id, details: { scheme: body.encryption.scheme }, context: ctx });
-    return r;
+    const { row, identityChanged } = await storeUserShare(tx, s, { ciphertext: body.ciphertext, encryption: body.encryption as Prisma.InputJsonValue, identityKey: body.identityKey, identityRotation: body.identityRotation });
+    await recordAudit(tx, { organizationId, actor: actorOf(principal), action: "signer.user_share_stored", resourceType: "signer", resourceId: s.id, details: { scheme: body.encryption.scheme, identityRegistered: Boolean(body.identityKey), identityChanged }, context: ctx });
+    return row;
   });
   return { status: 200, body: { stored: true as const, updatedAt: row.updatedAt.toISOString() } };
 });

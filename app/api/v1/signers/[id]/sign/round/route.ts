@@ -8,6 +8,6 @@ import type { AuthenticatedBlame } from "@/lib/signing/message-auth";
 import { signRound } from "@/lib/signing/round";
 
 export const POST = handle(userSignRound, async ({ params, body, principal }) => {
-  const view = await signRound(db(), { organizationId: orgOf(principal), signerId: params.id, clientParty: PARTY.user, sessionId: body.sessionId, seq: body.seq, messages: body.messages as Message[], after: body.after, abort: body.abort as AuthenticatedBlame | undefined });
+  const view = await signRound(db(), { organizationId: orgOf(principal), signerId: params.id, clientParty: PARTY.user, sessionId: body.sessionId, seq: body.seq, messages: body.messages as Message[], after: body.after, abort: body.abort as AuthenticatedBlame | undefined, identityCertificate: body.identityCertificate });
   return { status: 200, body: view };
 });
