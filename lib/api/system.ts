@@ -46,3 +46,13 @@ export const notFoundV1 = defineRoute({
   family: "hybrid",
   responses: { 404: ERROR_SCHEMAS.hybrid },
 });
+
+export const notFoundRoot = defineRoute({
+  method: "GET",
+  path: "/{path}",
+  summary: "A root API path (seed 001, SCIM, /.well-known) that no route serves yet: 404 in its family's body (lib/http/path-table.ts)",
+  tags: ["System"],
+  auth: ["public"],
+  family: "error",
+  responses: { 404: ERROR_SCHEMAS.error },
+});
