@@ -10,7 +10,10 @@ import { GET as listSigners } from "@/app/api/v1/signers/route";
 import { POST as registerDevice } from "@/app/api/devices/route";
 import { DELETE as removeDevice } from "@/app/api/devices/[id]/route";
 import { GET as listRequests, POST as submitRequest } from "@/app/api/requests/route";
+import { POST as createApiKey } from "@/app/api/v1/api-keys/route";
+import { GET as apiKeyScopes } from "@/app/api/v1/api-keys/scopes/route";
 import { allContracts } from "@/lib/api";
+import { roleCan } from "@/lib/auth/permissions";
 import { configuredNetworks, syncNetworks } from "@/lib/chain/network-registry";
 import { db } from "@/lib/db/client";
 import { defineRoute, type RouteContract } from "@/lib/http/contract";
@@ -166,6 +169,27 @@ describe("error bodies per family (probe route through handle())", () => {
   });
 });
 
+describe("a seed's own 401 strings", () => {
+  it("replace the defaults where a contract names them (seed 001)", async () => {
+    const contract = defineRoute({
+      method: "GET",
+      path: "/me",
+      summary: "test",
+      tags: ["Test"],
+      auth: ["apiKey"],
+      family: "error",
+      authMessages: { missing: "Missing or invalid Authorization header. Expected: Bearer <api_key>", invalid: "Invalid API key" },
+      responses: { 200: z.object({ ok: z.literal(true) }) },
+    });
+    const route = handle(contract, async () => ({ status: 200, body: { ok: true as const } }));
+    expect((await call(route, "GET", "/me")).json).toEqual({ error: "Missing or invalid Authorization header. Expected: Bearer <api_key>" });
+    expect((await call(route, "GET", "/me", { headers: { authorization: "Bearer nope" } })).json).toEqual({ error: "Invalid API key" });
+    const { organizationId } = await makeUser();
+    const key = (await makeApiKey(organizationId, ["trust:read"])).secret;
+    expect((await call(route, "GET", "/me", { headers: { authorization: `Bearer ${key}` } })).json).toEqual({ ok: true });
+  });
+});
+
 describe("error bodies on real routes", () => {
   it("v1: POST /api/v1/contracts and friends answer 400/401/403/404/409/429 in seed 000's body", async () => {
     await syncNetworks(db(), configuredNetworks({ DEVNET_RPC_URL: "http://127.0.0.1:9999" }));
@@ -266,5 +290,27 @@ describe("X-AEGIS-API-Key", () => {
     const agentToken = (await issueCredential(db(), { organizationId, kind: "agent_token", name: "agent", scopes: ["audit:read"] })).secret;
     expect((await call(auditLog, "GET", "/api/v1/audit-log", { apiKey: agentToken })).status).toBe(200);
     expect((await call(auditLog, "GET", "/api/v1/audit-log", { headers: { "x-aegis-api-key": agentToken } })).status).toBe(401);
+  });
+});
+
+describe("scopes for the seed 001/002/003 surfaces", () => {
+  const NEW = ["gateway:check", "gateway:review", "gateway:admin", "trust:read", "trust:write", "identity:read", "identity:write", "scim"];
+
+  it("can be carried by an organization API key", async () => {
+    const { cookie } = await makeUser();
+    const listed = (await call(apiKeyScopes, "GET", "/api/v1/api-keys/scopes", { cookie })).json.scopes.map((s: { id: string }) => s.id);
+    expect(listed).toEqual(expect.arrayContaining(NEW));
+    const r = await call(createApiKey, "POST", "/api/v1/api-keys", { cookie, body: { name: "gateway", scopes: NEW } });
+    expect(r.status).toBe(201);
+    expect(r.json.apiKey.scopes).toEqual(NEW);
+  });
+
+  it("reach dashboard roles as reads for everyone, reviews for approvers, the rest for admins", () => {
+    expect(roleCan("viewer", "trust:read")).toBe(true);
+    expect(roleCan("viewer", "identity:read")).toBe(true);
+    expect(roleCan("viewer", "gateway:review")).toBe(false);
+    expect(roleCan("approver", "gateway:review")).toBe(true);
+    expect(roleCan("approver", "gateway:admin")).toBe(false);
+    expect(roleCan("admin", "scim")).toBe(true);
   });
 });
