@@ -1,15 +1,14 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { needsSession } from "@/lib/http/path-table";
 
 /**
  * Anonymous visits to dashboard pages get a real redirect to sign-in before any rendering. This is
  * only a presence check of the session cookie; the dashboard layout validates the session itself.
+ * API paths, signed-out pages and assets are an exact table (lib/http/path-table.ts), not prefixes.
  */
-const PUBLIC_PREFIXES = ["/sign-in", "/sign-up", "/verify-email", "/dev/", "/api/", "/health", "/openapi.json", "/_next/", "/favicon", "/manifest", "/icons/", "/sw.js", "/skill", "/.well-known/"];
-
 export function proxy(req: NextRequest) {
   const { pathname, search } = req.nextUrl;
-  if (PUBLIC_PREFIXES.some((p) => pathname === p.replace(/\/$/, "") || pathname.startsWith(p))) return NextResponse.next();
-  if (/\.[a-z0-9]+$/i.test(pathname)) return NextResponse.next(); // static files
+  if (!needsSession(pathname)) return NextResponse.next();
   const hasSession = req.cookies.has("authjs.session-token") || req.cookies.has("__Secure-authjs.session-token");
   if (hasSession) return NextResponse.next();
   const url = req.nextUrl.clone();

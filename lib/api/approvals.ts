@@ -110,7 +110,7 @@ export const getPairingInfo = defineRoute({
   tags,
   auth: ["apiKey", "session"],
   permission: "approvals:read",
-  errorShape: "error",
+  family: "error",
   query: z.strictObject({ agent: evmAddress, mode: executionMode.optional() }),
   responses: { 200: z.strictObject({ agentAddress: evmAddress, executionMode, safeAddress: evmAddress.nullable() }), 400: hfaError, 404: hfaError },
 });
@@ -121,7 +121,7 @@ export const createDraft = defineRoute({
   summary: "Create a transaction draft with ERC-7730 clear-signing and Safe transaction payload",
   tags,
   auth: ["apiKey"],
-  errorShape: "error",
+  family: "error",
   body: z.strictObject({ signer: evmAddress, intent: intentSchema }),
   responses: {
     200: z.strictObject({
@@ -148,7 +148,7 @@ export const submitRequest = defineRoute({
   summary: "Submit a signed agent request for human approval",
   tags,
   auth: ["apiKey"],
-  errorShape: "error",
+  family: "error",
   body: z.strictObject({ draftId: requestIdSchema, signer: evmAddress, signature: hex }),
   responses: {
     202: z.strictObject({ requestId: requestIdSchema, status: z.literal("pending_human"), description: z.string(), createdAt: unixMs }),
@@ -168,7 +168,7 @@ export const listRequests = defineRoute({
   tags,
   auth: ["apiKey", "session"],
   permission: "approvals:read",
-  errorShape: "error",
+  family: "error",
   query: z.strictObject({ agent: evmAddress.optional() }),
   responses: { 200: z.array(agentRequestSchema) },
 });
@@ -180,7 +180,7 @@ export const getRequest = defineRoute({
   tags,
   auth: ["apiKey", "session"],
   permission: "approvals:read",
-  errorShape: "error",
+  family: "error",
   params: idParam,
   responses: { 200: agentRequestSchema, 404: hfaError },
 });
@@ -192,7 +192,7 @@ export const listNotifications = defineRoute({
   tags,
   auth: ["session"],
   permission: "approvals:read",
-  errorShape: "error",
+  family: "error",
   query: z.strictObject({ deviceId: z.string().min(1).optional() }),
   responses: { 200: z.array(notificationSchema) },
 });
@@ -204,7 +204,7 @@ export const getNotification = defineRoute({
   tags,
   auth: ["session"],
   permission: "approvals:read",
-  errorShape: "error",
+  family: "error",
   params: idParam,
   responses: { 200: notificationDetailSchema, 404: hfaError },
 });
@@ -217,7 +217,7 @@ export const recordResponse = defineRoute({
   tags,
   auth: ["session"],
   permission: "approvals:decide",
-  errorShape: "error",
+  family: "error",
   body: z.strictObject({
     notificationId: z.string().min(1),
     response: z.enum(["accepted", "rejected"]),

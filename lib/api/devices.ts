@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineRoute } from "@/lib/http/contract";
+import { ERROR_SCHEMAS } from "@/lib/http/families";
 
 /**
  * seed 004's device routes (web push subscriptions for human approvals), with the exact shapes of
@@ -10,7 +11,7 @@ const tags = ["Devices"];
 export const evmAddress = z.string().regex(/^0x[a-fA-F0-9]{40}$/, "Must be a 0x-prefixed EVM address").meta({ description: "0x-prefixed EVM address" });
 export const unixMs = z.int().min(0).meta({ description: "Unix timestamp in milliseconds" });
 export const executionMode = z.enum(["relay", "safe"]);
-export const hfaError = z.looseObject({ error: z.string() });
+export const hfaError = ERROR_SCHEMAS.error;
 
 export const deviceSchema = z.strictObject({
   id: z.string(),
@@ -52,7 +53,7 @@ export const registerDevice = defineRoute({
   tags,
   auth: ["session"],
   permission: "approvals:read",
-  errorShape: "error",
+  family: "error",
   body: registerDeviceBody,
   responses: { 201: deviceSchema, 400: hfaError, 409: hfaError },
 });
@@ -64,7 +65,7 @@ export const listDevices = defineRoute({
   tags,
   auth: ["session"],
   permission: "approvals:read",
-  errorShape: "error",
+  family: "error",
   responses: { 200: z.array(deviceSchema) },
 });
 
@@ -75,7 +76,7 @@ export const deleteDevice = defineRoute({
   tags,
   auth: ["session"],
   permission: "approvals:read",
-  errorShape: "error",
+  family: "error",
   params: z.strictObject({ id: z.string().min(1) }),
   responses: { 204: null, 404: hfaError },
 });

@@ -1,5 +1,6 @@
 import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
 import { z } from "zod";
+import { ERROR_SCHEMAS } from "@/lib/http/families";
 
 /** Shapes shared by several contracts. */
 export const roleSchema = z.enum(["owner", "admin", "approver", "viewer"]);
@@ -7,11 +8,8 @@ export const uuid = z.uuid();
 export const idParams = z.strictObject({ id: z.uuid({ message: "Must be a UUID" }) });
 export const isoDate = z.string();
 
-export const v1Error = z.object({
-  statusCode: z.number().int(),
-  message: z.string(),
-  violations: z.array(z.object({ policyId: z.string().optional(), type: z.string().optional(), field: z.string().optional(), message: z.string() })).optional(),
-});
+/** seed 000's error body; /openapi.json documents each route's declared errors in its family's body. */
+export const v1Error = ERROR_SCHEMAS.v1;
 
 export const userSchema = z.object({
   id: z.string(),

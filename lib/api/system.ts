@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineRoute } from "@/lib/http/contract";
+import { ERROR_SCHEMAS } from "@/lib/http/families";
 
 const check = z.object({ ok: z.boolean(), detail: z.string().optional() });
 const healthBody = z.object({
@@ -29,8 +30,29 @@ export const openapi = defineRoute({
 export const notFound = defineRoute({
   method: "GET",
   path: "/api/{path}",
-  summary: "Any path under /api that no route serves: 404 in the API's error shape",
+  summary: "Any path under /api (outside /api/v1) that no route serves: 404 { error }",
   tags: ["System"],
   auth: ["public"],
-  responses: { 404: z.object({ statusCode: z.literal(404), message: z.string() }) },
+  family: "error",
+  responses: { 404: ERROR_SCHEMAS.error },
+});
+
+export const notFoundV1 = defineRoute({
+  method: "GET",
+  path: "/api/v1/{path}",
+  summary: "Any path under /api/v1 that no route serves: 404 in the hybrid body (seeds 000 and 002 share /api/v1)",
+  tags: ["System"],
+  auth: ["public"],
+  family: "hybrid",
+  responses: { 404: ERROR_SCHEMAS.hybrid },
+});
+
+export const notFoundRoot = defineRoute({
+  method: "GET",
+  path: "/{path}",
+  summary: "A root API path (seed 001, SCIM, /.well-known) that no route serves yet: 404 in its family's body (lib/http/path-table.ts)",
+  tags: ["System"],
+  auth: ["public"],
+  family: "error",
+  responses: { 404: ERROR_SCHEMAS.error },
 });

@@ -18,19 +18,43 @@ export const PERMISSIONS = {
   "approvals:read": "Read approval requests",
   "approvals:decide": "Approve or reject requests",
   sign: "Co-sign as a signer's agent (carried by signer API keys only)",
+  "gateway:check": "Gate agents' tool calls and ingest traces (seed 002)",
+  "gateway:review": "Resolve pending tool-call checks (seed 002)",
+  "gateway:admin": "Manage gateway tool policies and settings (seed 002)",
+  "trust:read": "Read agents' trust scores and reports (seed 001)",
+  "trust:write": "Register agents and report transactions and configuration changes (seed 001)",
+  "identity:read": "Read agent identity registrations and cards (seed 003)",
+  "identity:write": "Register, refresh and deregister agent identities (seed 003)",
+  scim: "Provision users and groups over SCIM 2.0",
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
 
 /** Scopes an organization API key may carry (a key never manages members or other keys). */
-export const API_KEY_SCOPES: Permission[] = ["org:read", "audit:read", "signers:read", "signers:manage", "policies:read", "policies:manage", "approvals:read"];
+export const API_KEY_SCOPES: Permission[] = [
+  "org:read",
+  "audit:read",
+  "signers:read",
+  "signers:manage",
+  "policies:read",
+  "policies:manage",
+  "approvals:read",
+  "gateway:check",
+  "gateway:review",
+  "gateway:admin",
+  "trust:read",
+  "trust:write",
+  "identity:read",
+  "identity:write",
+  "scim",
+];
 
-const READ: Permission[] = ["org:read", "audit:read", "signers:read", "policies:read", "approvals:read"];
+const READ: Permission[] = ["org:read", "audit:read", "signers:read", "policies:read", "approvals:read", "trust:read", "identity:read"];
 
 const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   owner: new Set(Object.keys(PERMISSIONS) as Permission[]),
   admin: new Set(Object.keys(PERMISSIONS) as Permission[]),
-  approver: new Set<Permission>([...READ, "approvals:decide"]),
+  approver: new Set<Permission>([...READ, "approvals:decide", "gateway:review"]),
   viewer: new Set<Permission>(READ),
 };
 

@@ -5,13 +5,22 @@ import { readCookie, resolveSession, sessionCookieName } from "@/lib/auth/sessio
 import { env } from "@/lib/config/env";
 import type { RouteContract } from "./contract";
 import { ForbiddenError, UnauthorizedError } from "./errors";
+import { acceptsAegisApiKey, type ApiFamily } from "./families";
 import type { Principal } from "./principal";
 
-function presentedApiKey(req: Request): string | null {
+type PresentedKey = { token: string; header: "x-api-key" | "x-aegis-api-key" | "authorization" };
+
+/**
+ * The API key a request presents, in order: x-api-key, X-AEGIS-API-Key (seed 002's header, counted
+ * only on aegis and hybrid routes), Authorization: Bearer.
+ */
+function presentedApiKey(req: Request, family: ApiFamily): PresentedKey | null {
   const header = req.headers.get("x-api-key");
-  if (header) return header.trim();
+  if (header) return { token: header.trim(), header: "x-api-key" };
+  const aegis = req.headers.get("x-aegis-api-key");
+  if (aegis && acceptsAegisApiKey(family)) return { token: aegis.trim(), header: "x-aegis-api-key" };
   const auth = req.headers.get("authorization");
-  if (auth?.toLowerCase().startsWith("bearer ")) return auth.slice(7).trim();
+  if (auth?.toLowerCase().startsWith("bearer ")) return { token: auth.slice(7).trim(), header: "authorization" };
   return null;
 }
 
@@ -32,12 +41,19 @@ function checkOrigin(req: Request) {
  * Authenticates a request in the modes the route accepts. A presented API key is decisive: if it is
  * invalid the request is refused even when a session cookie is also present.
  */
-export async function authenticate(req: Request, contract: Pick<RouteContract, "auth" | "permission" | "requireOrganization">): Promise<Principal> {
+export async function authenticate(
+  req: Request,
+  contract: Pick<RouteContract, "auth" | "permission" | "requireOrganization" | "family" | "authMessages">,
+): Promise<Principal> {
   const modes = contract.auth;
-  const key = presentedApiKey(req);
+  const family = contract.family ?? "v1";
+  const invalid = contract.authMessages?.invalid ?? "Invalid or revoked API key";
+  const key = presentedApiKey(req, family);
   if (key !== null && modes.includes("apiKey")) {
-    const credential = await verifyCredential(db(), key);
-    if (!credential) throw new UnauthorizedError("Invalid or revoked API key");
+    const credential = await verifyCredential(db(), key.token);
+    if (!credential) throw new UnauthorizedError(invalid);
+    // seed 002's header names an organization's key; signer keys and agent tokens keep their own headers.
+    if (key.header === "x-aegis-api-key" && credential.kind !== "organization_key") throw new UnauthorizedError(invalid);
     if (contract.permission && !(credential.scopes.includes(contract.permission) || credential.scopes.includes("*"))) {
       throw new ForbiddenError(`API key lacks the "${contract.permission}" scope`);
     }
@@ -57,7 +73,8 @@ export async function authenticate(req: Request, contract: Pick<RouteContract, "
   }
   if (modes.includes("public")) return { type: "anonymous" };
   if (key !== null) throw new UnauthorizedError("This endpoint does not accept API keys");
-  throw new UnauthorizedError("Authentication required");
+  if (req.headers.has("x-aegis-api-key")) throw new UnauthorizedError("This endpoint does not accept X-AEGIS-API-Key; send the key as x-api-key or Authorization: Bearer");
+  throw new UnauthorizedError(contract.authMessages?.missing ?? "Authentication required");
 }
 
 export function assertPermissionName(p: string | undefined) {

@@ -26,7 +26,7 @@ export async function readJsonBody(req: Request, limit: number): Promise<unknown
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new BadRequestError(`Malformed JSON body: ${(err as Error).message}`, [{ field: "body", message: "Malformed JSON" }]);
+    throw new BadRequestError(`Malformed JSON body: ${(err as Error).message}`, [{ field: "body", path: ["body"], code: "invalid_json", message: "Malformed JSON" }], { scimType: "invalidSyntax" });
   }
 }
 
@@ -34,17 +34,21 @@ function issuePath(where: string, path: readonly PropertyKey[]): string {
   return [where, ...path.map(String)].join(".");
 }
 
-/** zod issues → violations naming each field, e.g. `body.email: Invalid email address`. */
+function segments(where: string, path: readonly PropertyKey[]): (string | number)[] {
+  return [where, ...path.map((p) => (typeof p === "number" ? p : String(p)))];
+}
+
+/** zod issues → violations naming each field, e.g. `body.email: Invalid email address`, with the issue's code and path. */
 export function violationsFrom(where: string, error: z.ZodError): Violation[] {
   const out: Violation[] = [];
   for (const issue of error.issues) {
     if (issue.code === "unrecognized_keys") {
-      for (const key of issue.keys) out.push({ field: issuePath(where, [...issue.path, key]), message: `Unknown field "${key}"` });
+      for (const key of issue.keys) out.push({ field: issuePath(where, [...issue.path, key]), path: segments(where, [...issue.path, key]), code: issue.code, message: `Unknown field "${key}"` });
       continue;
     }
     const field = issuePath(where, issue.path);
     const missing = issue.code === "invalid_type" && (issue as { input?: unknown }).input === undefined;
-    out.push({ field, message: missing ? "Required" : issue.message });
+    out.push({ field, path: segments(where, issue.path), code: issue.code, message: missing ? "Required" : issue.message });
   }
   return out;
 }

@@ -1,5 +1,7 @@
 import type { z } from "zod";
 import type { Permission } from "@/lib/auth/permissions";
+import type { ApiFamily } from "./families";
+import type { Principal } from "./principal";
 
 /**
  * The one way to declare an API route: method, path, accepted authentication, the permission it
@@ -8,10 +10,32 @@ import type { Permission } from "@/lib/auth/permissions";
  */
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
-/** `session`: dashboard cookie; `apiKey`: x-api-key header (or Bearer); `public`: no authentication. */
+/**
+ * `session`: dashboard cookie; `apiKey`: x-api-key header or Authorization: Bearer (and, on aegis and
+ * hybrid routes, X-AEGIS-API-Key); `public`: no authentication.
+ */
 export type AuthMode = "session" | "apiKey" | "public";
 
-export type RateLimitRule = { name: string; limit: number; windowSeconds: number; by: "ip" | "principal" };
+/** What a rule's key function sees: the request after authentication and parsing. */
+export type RateLimitInput = { params: unknown; query: unknown; body: unknown; principal: Principal };
+
+type RateLimitBase = {
+  /** Names the counter; rules with the same name share it. */
+  name: string;
+  limit: number;
+  windowSeconds: number;
+  /** The 429 message (seed 001's are literal contract); default "Too many requests". */
+  message?: string;
+};
+
+/**
+ * `ip` is counted before authentication, `principal` after it; `agent`, `sid` and `nullifier` after
+ * parsing, keyed by `key` (e.g. the SID in the path, the human nullifier in the body). When `key`
+ * finds nothing the caller's address is counted instead, so leaving a field out is no way around it.
+ */
+export type RateLimitRule =
+  | (RateLimitBase & { by: "ip" | "principal" })
+  | (RateLimitBase & { by: "agent" | "sid" | "nullifier"; key: (input: RateLimitInput) => string | null | undefined });
 
 export type RouteContract<
   P extends z.ZodType = z.ZodType,
@@ -34,11 +58,13 @@ export type RouteContract<
   body?: B;
   /** Status → schema of the body (null: no body). The first 2xx is the default success status. */
   responses: R;
-  rateLimit?: RateLimitRule;
+  rateLimit?: RateLimitRule | readonly RateLimitRule[];
   /** Media type of the success body when it is not JSON (the handler then returns a Response). */
   produces?: "text/csv" | "text/markdown" | "text/plain";
-  /** Error body shape: seed 000's { statusCode, message, violations? } for /api/v1 (default); "error": seed 004's { error, violations? }. */
-  errorShape?: "v1" | "error";
+  /** The API family (lib/http/families.ts): decides the error body and which credential headers count. Default `v1`. */
+  family?: ApiFamily;
+  /** 401 messages where a seed fixes them (seed 001: "Invalid API key"). */
+  authMessages?: { missing?: string; invalid?: string };
 };
 
 /** Keeps the literal type of the contract, so handlers see exact body/params/query/response types. */

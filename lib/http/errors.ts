@@ -1,25 +1,47 @@
 /**
  * Typed errors for the whole API. Route handlers and domain code throw these; `toErrorResponse`
- * (lib/http/respond.ts) is the one place that maps them to HTTP.
+ * (lib/http/respond.ts) is the one place that maps them to HTTP, in the body of the route's family
+ * (lib/http/families.ts).
  */
-export type Violation = { policyId?: string; type?: string; field?: string; message: string };
+
+/**
+ * One reason a request was refused. Field errors carry `field` (e.g. `body.email`) and, when they
+ * come from zod, its issue `code` and `path`; guardrail violations carry `policyId` and `type`.
+ */
+export type Violation = { policyId?: string; type?: string; field?: string; path?: (string | number)[]; code?: string; message: string };
+
+/** RFC 7644 §3.12 scimType values a SCIM client may act on. */
+export type ScimType = "invalidFilter" | "tooMany" | "uniqueness" | "mutability" | "invalidSyntax" | "invalidPath" | "noTarget" | "invalidValue" | "invalidVers" | "sensitive";
+
+export type ApiErrorOptions = {
+  violations?: Violation[];
+  headers?: Record<string, string>;
+  cause?: unknown;
+  /** A machine-readable code where the status alone does not say it (seed 002's POLICY_VIOLATION, PROXY_UPSTREAM_*). */
+  code?: string;
+  scimType?: ScimType;
+};
 
 export class ApiError extends Error {
   readonly status: number;
   readonly violations?: Violation[];
   readonly headers?: Record<string, string>;
-  constructor(status: number, message: string, opts: { violations?: Violation[]; headers?: Record<string, string>; cause?: unknown } = {}) {
+  readonly code?: string;
+  readonly scimType?: ScimType;
+  constructor(status: number, message: string, opts: ApiErrorOptions = {}) {
     super(message, { cause: opts.cause });
     this.name = new.target.name;
     this.status = status;
     this.violations = opts.violations;
     this.headers = opts.headers;
+    this.code = opts.code;
+    this.scimType = opts.scimType;
   }
 }
 
 export class BadRequestError extends ApiError {
-  constructor(message = "Bad request", violations?: Violation[]) {
-    super(400, message, { violations });
+  constructor(message = "Bad request", violations?: Violation[], opts: { scimType?: ScimType } = {}) {
+    super(400, message, { violations, scimType: opts.scimType });
   }
 }
 export class UnauthorizedError extends ApiError {
@@ -28,8 +50,23 @@ export class UnauthorizedError extends ApiError {
   }
 }
 export class ForbiddenError extends ApiError {
-  constructor(message = "Forbidden", violations?: Violation[]) {
-    super(403, message, { violations });
+  constructor(message = "Forbidden", violations?: Violation[], opts: { code?: string } = {}) {
+    super(403, message, { violations, code: opts.code });
+  }
+}
+
+/**
+ * A guardrail refused the request. Seed 000 clients read the violations; seed 002 clients read
+ * `policy_name` (the first violated policy unless named) and the counterfactual `hint` — what would
+ * have been allowed.
+ */
+export class PolicyViolationError extends ForbiddenError {
+  readonly policyName?: string;
+  readonly hint?: string;
+  constructor(violations: Violation[], opts: { policyName?: string; hint?: string; message?: string } = {}) {
+    super(opts.message ?? "Policy violation", violations, { code: "POLICY_VIOLATION" });
+    this.policyName = opts.policyName ?? violations.find((v) => v.type)?.type;
+    this.hint = opts.hint;
   }
 }
 export class NotFoundError extends ApiError {
@@ -43,8 +80,8 @@ export class MethodNotAllowedError extends ApiError {
   }
 }
 export class ConflictError extends ApiError {
-  constructor(message = "Conflict") {
-    super(409, message);
+  constructor(message = "Conflict", opts: { scimType?: ScimType } = {}) {
+    super(409, message, { scimType: opts.scimType });
   }
 }
 export class GoneError extends ApiError {
@@ -62,9 +99,19 @@ export class UnsupportedMediaTypeError extends ApiError {
     super(415, message);
   }
 }
+/** 429; the Retry-After header is always set (whole seconds, at least 1). */
 export class TooManyRequestsError extends ApiError {
-  constructor(retryAfterSeconds: number) {
-    super(429, "Too many requests", { headers: { "retry-after": String(Math.max(1, Math.ceil(retryAfterSeconds))) } });
+  readonly retryAfterSeconds: number;
+  constructor(retryAfterSeconds: number, message = "Too many requests") {
+    const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+    super(429, message, { headers: { "retry-after": String(seconds) } });
+    this.retryAfterSeconds = seconds;
+  }
+}
+/** An upstream the gateway proxies to failed (502) or did not answer in time (504). */
+export class ProxyUpstreamError extends ApiError {
+  constructor(message = "Upstream request failed", opts: { timeout?: boolean; cause?: unknown } = {}) {
+    super(opts.timeout ? 504 : 502, message, { code: opts.timeout ? "PROXY_UPSTREAM_TIMEOUT" : "PROXY_UPSTREAM_FAILED", cause: opts.cause });
   }
 }
 export class ServiceUnavailableError extends ApiError {

@@ -6,7 +6,7 @@ import { parseOrThrow, queryObject, readJsonBody } from "./body";
 import type { RouteContract } from "./contract";
 import { BadRequestError } from "./errors";
 import type { Principal } from "./principal";
-import { enforceRateLimit } from "./rate-limit";
+import { applyRateLimits } from "./rate-limit";
 import { requestContext, type RequestContext } from "./request-context";
 import { json, toErrorResponse } from "./respond";
 
@@ -47,10 +47,10 @@ export function handle<C extends RouteContract>(contract: C, handler: (h: Handle
     let status = 500;
     let principalId: string | undefined;
     try {
-      if (contract.rateLimit?.by === "ip") await enforceRateLimit(contract.rateLimit, ctx.ip ?? "unknown");
+      await applyRateLimits(contract.rateLimit, "request", { ip: ctx.ip });
       const principal = await authenticate(req, contract);
       principalId = principal.type === "user" ? principal.userId : principal.type === "credential" ? principal.credential.id : undefined;
-      if (contract.rateLimit?.by === "principal") await enforceRateLimit(contract.rateLimit, principalId ?? ctx.ip ?? "unknown");
+      await applyRateLimits(contract.rateLimit, "authenticated", { ip: ctx.ip, principal });
 
       const rawParams = next ? await next.params : {};
       const params = contract.params ? parseOrThrow(contract.params, rawParams, "params") : undefined;
@@ -72,6 +72,7 @@ export function handle<C extends RouteContract>(contract: C, handler: (h: Handle
           throw new BadRequestError("This endpoint takes no request body", [{ field: "body", message: "Unexpected body" }]);
         }
       }
+      await applyRateLimits(contract.rateLimit, "parsed", { ip: ctx.ip, principal, params, query, body });
 
       const result = await handler({ req, params, query, body, principal, ctx } as HandlerContext<C>);
       let res: Response;
@@ -92,7 +93,7 @@ export function handle<C extends RouteContract>(contract: C, handler: (h: Handle
       status = res.status;
       return res;
     } catch (err) {
-      const res = toErrorResponse(err, ctx.requestId, contract.errorShape);
+      const res = toErrorResponse(err, ctx.requestId, contract.family);
       status = res.status;
       return res;
     } finally {

@@ -1,12 +1,13 @@
 import { db } from "@/lib/db/client";
-import type { RateLimitRule } from "./contract";
+import type { RateLimitInput, RateLimitRule } from "./contract";
 import { TooManyRequestsError } from "./errors";
+import type { Principal } from "./principal";
 
 /**
  * Fixed-window counters kept in the database, so every instance behind a load balancer shares them.
  * One upsert per request: INSERT … ON CONFLICT DO UPDATE count = count + 1 RETURNING count.
  */
-export async function enforceRateLimit(rule: RateLimitRule, subject: string, now = Date.now()): Promise<void> {
+export async function enforceRateLimit(rule: Pick<RateLimitRule, "name" | "limit" | "windowSeconds" | "message">, subject: string, now = Date.now()): Promise<void> {
   const windowMs = rule.windowSeconds * 1000;
   const windowStart = new Date(Math.floor(now / windowMs) * windowMs);
   const key = `${rule.name}:${subject}`;
@@ -15,7 +16,42 @@ export async function enforceRateLimit(rule: RateLimitRule, subject: string, now
     ON CONFLICT ("key", "window_start") DO UPDATE SET "count" = "rate_limit_buckets"."count" + 1
     RETURNING "count"`;
   const count = Number(rows[0]?.count ?? 0);
-  if (count > rule.limit) throw new TooManyRequestsError((windowStart.getTime() + windowMs - now) / 1000);
+  if (count > rule.limit) throw new TooManyRequestsError((windowStart.getTime() + windowMs - now) / 1000, rule.message);
+}
+
+/** When in a request each kind of rule can be counted: what it keys on must be known by then. */
+export type RateLimitStage = "request" | "authenticated" | "parsed";
+const STAGE: Record<RateLimitRule["by"], RateLimitStage> = { ip: "request", principal: "authenticated", agent: "parsed", sid: "parsed", nullifier: "parsed" };
+
+export type RateLimitContext = { ip: string | null } & Partial<RateLimitInput>;
+
+function principalKey(p: Principal | undefined): string | undefined {
+  if (p?.type === "user") return p.userId;
+  if (p?.type === "credential") return p.credential.id;
+  return undefined;
+}
+
+/** The counter's subject for one rule: its own key, else the caller's address. */
+export function rateLimitSubject(rule: RateLimitRule, c: RateLimitContext): string {
+  const ip = `ip:${c.ip ?? "unknown"}`;
+  switch (rule.by) {
+    case "ip":
+      return c.ip ?? "unknown";
+    case "principal":
+      return principalKey(c.principal) ?? c.ip ?? "unknown";
+    default: {
+      const key = rule.key({ params: c.params, query: c.query, body: c.body, principal: c.principal ?? { type: "anonymous" } });
+      return key ? `${rule.by}:${key}` : ip;
+    }
+  }
+}
+
+/** Counts every rule of a route that belongs to this stage of the request (handle() calls it three times). */
+export async function applyRateLimits(rules: RateLimitRule | readonly RateLimitRule[] | undefined, stage: RateLimitStage, c: RateLimitContext): Promise<void> {
+  if (!rules) return;
+  for (const rule of Array.isArray(rules) ? (rules as readonly RateLimitRule[]) : [rules as RateLimitRule]) {
+    if (STAGE[rule.by] === stage) await enforceRateLimit(rule, rateLimitSubject(rule, c));
+  }
 }
 
 /** Housekeeping: drop windows that ended more than a day ago. */

@@ -14,7 +14,7 @@ import { requireNetwork } from "@/lib/chain/network-registry";
 import { attachSignature, recoverSender, signingHash, type UnsignedEip1559Tx } from "@/lib/chain/tx-codec";
 import { broadcastRawTransaction, buildEip1559Tx } from "@/lib/chain/tx-rpc";
 import { openSecret, type SealedBlob } from "@/lib/keystore";
-import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from "@/lib/http/errors";
+import { BadRequestError, ConflictError, ForbiddenError, NotFoundError, PolicyViolationError } from "@/lib/http/errors";
 import { decodeKeyShare, type EcdsaSignature, type SecurityProfile } from "@/lib/mpc";
 import { recordAudit, type AuditActor, type AuditContext } from "@/lib/audit/record";
 import type { PolicyRequest } from "@/lib/policy";
@@ -217,7 +217,7 @@ export async function startSignSession(db: Db, input: { organizationId: string; 
       createCeremonyShell(t, { id, organizationId: input.organizationId, signerId: signer.id, kind: "sign", parties: signers, context, status, ttlMs: status === "pending_approval" ? APPROVAL_TTL_MS : undefined }),
   });
   const { decision } = record;
-  if (decision.outcome === "deny") throw new ForbiddenError("Policy violation", decision.violations.map(({ policyId, type, message }) => ({ policyId, type, message })));
+  if (decision.outcome === "deny") throw new PolicyViolationError(decision.violations.map(({ policyId, type, message }) => ({ policyId, type, message })));
 
   const base = { sessionId: id, sid, serverNonce: context.serverNonce, clientNonce: context.clientNonce, ...(context.identities ? { identities: context.identities } : {}), messageHash: hash, signers, party: client, transaction: tx ? txToJson(tx) : null, signingRequestId: record.signingRequestId, signer };
   if (decision.outcome === "require_approval") {

@@ -26,7 +26,7 @@ describe("GET /openapi.json", () => {
     for (const file of routeFiles("app")) {
       const url = urlPathOf(file);
       if (url.startsWith("/api/auth/")) continue;
-      if (url === "/api/{...path}") continue; // the JSON 404 catch-all, declared once as /api/{path}
+      if (url === "/api/{...path}" || url === "/{...path}") continue; // the JSON 404 catch-alls, declared as /api/{path}, /api/v1/{path}, /{path}
       const src = readFileSync(file, "utf8");
       for (const m of src.matchAll(/export const (GET|POST|PUT|PATCH|DELETE)\b/g)) {
         if (!declared.has(`${m[1]} ${url}`)) missing.push(`${m[1]} ${url}`);
@@ -43,11 +43,39 @@ describe("GET /openapi.json", () => {
     const reg = r.json.paths["/api/v1/auth/register"].post;
     expect(reg.requestBody.content["application/json"].schema.required).toEqual(["email", "name"]);
     expect(reg.requestBody.content["application/json"].schema.additionalProperties).toBe(false);
-    expect(reg.responses["409"].content["application/json"].schema.properties.statusCode).toBeDefined();
+    expect(reg.responses["409"].content["application/json"].schema).toEqual({ $ref: "#/components/schemas/V1Error" });
+    expect(r.json.components.schemas.V1Error.properties.statusCode).toBeDefined();
     const audit = r.json.paths["/api/v1/audit-log"].get;
-    expect(audit.security).toEqual([{ session: [] }, { apiKey: ["audit:read"] }]);
+    expect(audit.security).toEqual([{ session: [] }, { apiKey: ["audit:read"] }, { bearer: ["audit:read"] }, { aegisApiKey: ["audit:read"] }]);
     expect(audit.parameters.map((p: { name: string }) => p.name).sort()).toEqual(["action", "cursor", "from", "limit", "q", "resource_type", "signer", "to"]);
     expect(Object.keys(r.json.paths["/api/v1/audit-log/export"].get.responses["200"].content)).toEqual(["text/csv"]);
     expect(r.json.paths["/api/v1/members/{userId}"].patch.parameters[0]).toMatchObject({ name: "userId", in: "path", required: true });
+  });
+
+  it("documents each family's error body and the credentials each family reads", async () => {
+    const doc = (await call(openapi, "GET", "/openapi.json")).json;
+    expect(Object.keys(doc.components.schemas).sort()).toEqual(["AegisError", "HybridError", "ScimError", "StringError", "V1Error"]);
+    expect(doc.components.schemas.AegisError.properties.error.required).toEqual(["code", "message"]);
+    expect(doc.components.schemas.ScimError.required).toEqual(expect.arrayContaining(["schemas", "status", "detail"]));
+    expect(doc.components.schemas.StringError.properties.error.type).toBe("string");
+    expect(doc.components.schemas.HybridError.required).toEqual(expect.arrayContaining(["statusCode", "message", "error"]));
+    expect(doc.components.securitySchemes.aegisApiKey).toMatchObject({ type: "apiKey", in: "header", name: "X-AEGIS-API-Key" });
+    expect(doc.components.securitySchemes.apiKey).toMatchObject({ type: "apiKey", in: "header", name: "x-api-key" });
+    expect(doc.components.securitySchemes.bearer).toMatchObject({ type: "http", scheme: "bearer" });
+
+    const submit = doc.paths["/api/requests"].post;
+    expect(submit["x-api-family"]).toBe("error");
+    expect(submit.responses["409"].content["application/json"].schema).toEqual({ $ref: "#/components/schemas/StringError" });
+    expect(submit.responses.default.content["application/json"].schema).toEqual({ $ref: "#/components/schemas/StringError" });
+    expect(submit.security).toEqual([{ apiKey: [] }, { bearer: [] }]); // no X-AEGIS-API-Key outside aegis/hybrid
+    const patchPolicy = doc.paths["/api/v1/policies/{id}"].patch;
+    expect(patchPolicy["x-api-family"]).toBe("hybrid");
+    expect(patchPolicy.responses["404"].content["application/json"].schema).toEqual({ $ref: "#/components/schemas/HybridError" });
+    expect(doc.paths["/api/v1/signers"].get["x-api-family"]).toBe("v1");
+    // A non-error body on an error status stays as declared.
+    expect(doc.paths["/health"].get.responses["503"].content["application/json"].schema.properties.checks).toBeDefined();
+    for (const [p, ops] of Object.entries(doc.paths as Record<string, Record<string, { "x-api-family"?: string }>>)) {
+      for (const [m, op] of Object.entries(ops)) expect(op["x-api-family"], `${m} ${p}`).toMatch(/^(v1|aegis|error|scim|hybrid)$/);
+    }
   });
 });

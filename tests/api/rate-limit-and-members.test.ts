@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { GET as notFound, POST as notFoundPost } from "@/app/api/[...path]/route";
 import { POST as addMember, GET as listMembers } from "@/app/api/v1/members/route";
 import { PATCH as patchMember, DELETE as deleteMember } from "@/app/api/v1/members/[userId]/route";
-import { enforceRateLimit } from "@/lib/http/rate-limit";
+import { applyRateLimits, enforceRateLimit, rateLimitSubject } from "@/lib/http/rate-limit";
+import type { RateLimitRule } from "@/lib/http/contract";
 import { TooManyRequestsError } from "@/lib/http/errors";
 import { db } from "@/lib/db/client";
 import { useTestDatabase } from "../helpers/db";
@@ -23,12 +24,45 @@ describe("rate limits (shared through the database)", () => {
   });
 });
 
+describe("rate-limit rules keyed on the request", () => {
+  const byNullifier: RateLimitRule = { name: "chain-verify", limit: 1, windowSeconds: 3600, by: "nullifier", key: ({ body }) => (body as { nullifier?: string }).nullifier, message: "Too many verification attempts" };
+
+  it("counts per key from the parsed request, falls back to the address, and answers the rule's message", async () => {
+    const at = (nullifier: string | undefined, ip: string) => ({ ip, principal: { type: "anonymous" } as const, params: {}, query: {}, body: { nullifier } });
+    expect(rateLimitSubject(byNullifier, at("n-1", "1.1.1.1"))).toBe("nullifier:n-1");
+    expect(rateLimitSubject(byNullifier, at(undefined, "1.1.1.1"))).toBe("ip:1.1.1.1");
+    expect(rateLimitSubject({ name: "x", limit: 1, windowSeconds: 1, by: "sid", key: ({ params }) => (params as { sid: string }).sid }, { ip: null, params: { sid: "SID-0x0123456789abcdef" } })).toBe("sid:SID-0x0123456789abcdef");
+
+    await applyRateLimits(byNullifier, "parsed", at("n-1", "1.1.1.1"));
+    // Same human from another address: still the same counter.
+    const err = await applyRateLimits(byNullifier, "parsed", at("n-1", "2.2.2.2")).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TooManyRequestsError);
+    expect((err as TooManyRequestsError).message).toBe("Too many verification attempts");
+    expect(Number((err as TooManyRequestsError).headers?.["retry-after"])).toBeGreaterThan(0);
+    await applyRateLimits(byNullifier, "parsed", at("n-2", "1.1.1.1")); // another human is unaffected
+    // A keyed rule is not counted at the other stages.
+    await applyRateLimits(byNullifier, "request", at("n-1", "1.1.1.1"));
+    await applyRateLimits(byNullifier, "authenticated", at("n-1", "1.1.1.1"));
+  });
+
+  it("keeps its counters in the database, so another instance sees them", async () => {
+    await applyRateLimits([{ name: "shared", limit: 5, windowSeconds: 3600, by: "ip" }], "request", { ip: "9.9.9.9" });
+    const rows = await db().rateLimitBucket.findMany({ where: { key: "shared:9.9.9.9" } });
+    expect(rows.map((r) => r.count)).toEqual([1]);
+  });
+});
+
 describe("unknown API paths", () => {
-  it("answer 404 in the API's error shape", async () => {
+  it("answer 404 in their family's error body, whatever body was sent", async () => {
     const r = await call(notFound, "GET", "/api/v1/nope");
     expect(r.status).toBe(404);
-    expect(r.json).toEqual({ statusCode: 404, message: "No route for GET /api/v1/nope" });
-    expect((await call(notFoundPost, "POST", "/api/v1/nope", { body: {} })).status).toBe(404);
+    expect(r.json).toEqual({ statusCode: 404, message: "No route for GET /api/v1/nope", error: { code: "NOT_FOUND", message: "No route for GET /api/v1/nope" } });
+    const posted = await call(notFoundPost, "POST", "/api/v1/check", { body: { agent_id: "a", tool_name: "t" } });
+    expect(posted.status).toBe(404);
+    expect(posted.json.error.code).toBe("NOT_FOUND");
+    const seed004 = await call(notFoundPost, "POST", "/api/turnkey/drafts", { rawBody: "not json", headers: { "content-type": "text/plain" } });
+    expect(seed004.status).toBe(404);
+    expect(seed004.json).toEqual({ error: "No route for POST /api/turnkey/drafts" });
   });
 });
 

@@ -83,7 +83,8 @@ describe("request validation and the error shape", () => {
   it("no credentials → 401, and every response carries a request id", async () => {
     const r = await call(auditLog, "GET", "/api/v1/audit-log");
     expect(r.status).toBe(401);
-    expect(r.json).toEqual({ statusCode: 401, message: "Authentication required" });
+    // The audit log is a path seeds 000 and 002 share: the hybrid body carries both clients' members.
+    expect(r.json).toEqual({ statusCode: 401, message: "Authentication required", error: { code: "UNAUTHORIZED", message: "Authentication required" } });
     expect(r.headers.get("x-request-id")).toMatch(/.{8,}/);
   });
 

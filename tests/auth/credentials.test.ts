@@ -61,7 +61,7 @@ describe("machine credentials", () => {
     expect(rev.status).toBe(204);
     const after = await call(auditLog, "GET", "/api/v1/audit-log", { apiKey: secret });
     expect(after.status).toBe(401);
-    expect(after.json).toEqual({ statusCode: 401, message: "Invalid or revoked API key" });
+    expect(after.json).toEqual({ statusCode: 401, message: "Invalid or revoked API key", error: { code: "UNAUTHORIZED", message: "Invalid or revoked API key" } }); // the audit log's hybrid body
     const tampered = secret.slice(0, -1) + (secret.endsWith("A") ? "B" : "A");
     expect((await call(auditLog, "GET", "/api/v1/audit-log", { apiKey: tampered, cookie })).status).toBe(401);
     expect((await call(auditLog, "GET", "/api/v1/audit-log", { apiKey: "not-a-key", cookie })).status).toBe(401);
