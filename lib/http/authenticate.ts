@@ -54,6 +54,8 @@ export async function authenticate(
     if (!credential) throw new UnauthorizedError(invalid);
     // seed 002's header names an organization's key; signer keys and agent tokens keep their own headers.
     if (key.header === "x-aegis-api-key" && credential.kind !== "organization_key") throw new UnauthorizedError(invalid);
+    // A SCIM token provisions users and nothing else; SCIM routes take nothing else (RFC 7644 §2, a bearer token).
+    if ((credential.kind === "scim_token") !== (family === "scim") || (family === "scim" && key.header !== "authorization")) throw new UnauthorizedError(invalid);
     if (contract.permission && !(credential.scopes.includes(contract.permission) || credential.scopes.includes("*"))) {
       throw new ForbiddenError(`API key lacks the "${contract.permission}" scope`);
     }

@@ -13,6 +13,7 @@ import { GET as listRequests, POST as submitRequest } from "@/app/api/requests/r
 import { POST as createApiKey } from "@/app/api/v1/api-keys/route";
 import { GET as apiKeyScopes } from "@/app/api/v1/api-keys/scopes/route";
 import { allContracts } from "@/lib/api";
+import { issueCredential } from "@/lib/auth/credentials";
 import { roleCan } from "@/lib/auth/permissions";
 import { configuredNetworks, syncNetworks } from "@/lib/chain/network-registry";
 import { db } from "@/lib/db/client";
@@ -63,9 +64,12 @@ type Answer = Awaited<ReturnType<typeof call>>;
 async function sixStatuses(family: ApiFamily): Promise<Record<number, Answer>> {
   const route = probe(family);
   const { organizationId } = await makeUser();
-  const good = (await makeApiKey(organizationId, ["audit:read"])).secret;
-  const weak = (await makeApiKey(organizationId, ["org:read"])).secret;
-  const post = (body: object, apiKey?: string) => call(route, "POST", `/probe/${family}`, { body: Object.keys(body).length ? { n: 1, ...body } : body, apiKey });
+  // SCIM routes take only SCIM tokens, as a bearer token; every other family an API key.
+  const mint = (scopes: string[]) => (family === "scim" ? issueCredential(db(), { organizationId, kind: "scim_token", name: "scim", scopes }) : makeApiKey(organizationId, scopes));
+  const good = (await mint(["audit:read"])).secret;
+  const weak = (await mint(["org:read"])).secret;
+  const post = (body: object, apiKey?: string) =>
+    call(route, "POST", `/probe/${family}`, { body: Object.keys(body).length ? { n: 1, ...body } : body, ...(family === "scim" ? { headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {} } : { apiKey }) });
   const agent = `agent-${family}-${Date.now()}`;
   expect((await post({ kind: "ok", agent }, good)).status).toBe(200);
   return {
@@ -156,8 +160,10 @@ describe("error bodies per family (probe route through handle())", () => {
     const upstream = await call(probe("aegis"), "POST", "/p", { apiKey: key, body: { n: 1, kind: "upstream", agent: randomUUID() } });
     expect(upstream.status).toBe(504);
     expect(upstream.json).toEqual({ error: { code: "PROXY_UPSTREAM_TIMEOUT", message: "Upstream timed out" } });
+    const scimToken = (await issueCredential(db(), { organizationId, kind: "scim_token", name: "scim", scopes: ["audit:read"] })).secret;
     const crash = async (f: ApiFamily) => {
-      const r = await call(probe(f), "POST", "/p", { apiKey: key, body: { n: 1, kind: "crash", agent: randomUUID() } });
+      const auth = f === "scim" ? { headers: { authorization: `Bearer ${scimToken}` } } : { apiKey: key };
+      const r = await call(probe(f), "POST", "/p", { ...auth, body: { n: 1, kind: "crash", agent: randomUUID() } });
       expect(r.status).toBe(500);
       expect(r.text).not.toContain("secret internals");
       return r.json;
@@ -312,5 +318,25 @@ describe("scopes for the seed 001/002/003 surfaces", () => {
     expect(roleCan("approver", "gateway:review")).toBe(true);
     expect(roleCan("approver", "gateway:admin")).toBe(false);
     expect(roleCan("admin", "scim")).toBe(true);
+  });
+});
+
+describe("SCIM tokens are confined to SCIM routes", () => {
+  it("a SCIM token works only as a bearer token on a scim route; other credentials are refused there", async () => {
+    const { organizationId } = await makeUser();
+    const scim = (await issueCredential(db(), { organizationId, kind: "scim_token", name: "scim", scopes: ["audit:read"] })).secret;
+    const orgKey = (await makeApiKey(organizationId, ["audit:read"])).secret;
+    const scimRoute = probe("scim");
+    const v1Route = probe("v1");
+    const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+    expect((await call(scimRoute, "POST", "/probe/scim", { body: { n: 1 }, headers: bearer(scim) })).status).toBe(200);
+    // the same token through x-api-key, or on a v1 route, is not a credential there
+    expect((await call(scimRoute, "POST", "/probe/scim", { body: { n: 1 }, apiKey: scim })).status).toBe(401);
+    expect((await call(v1Route, "POST", "/probe/v1", { body: { n: 1 }, headers: bearer(scim) })).status).toBe(401);
+    expect((await call(v1Route, "POST", "/probe/v1", { body: { n: 1 }, apiKey: scim })).status).toBe(401);
+    // and an organization key does not provision users
+    const refused = await call(scimRoute, "POST", "/probe/scim", { body: { n: 1 }, headers: bearer(orgKey) });
+    expect(refused.status).toBe(401);
+    expect(refused.json).toMatchObject({ schemas: [SCIM_ERROR_URN], status: "401" });
   });
 });
