@@ -31,6 +31,15 @@ export type HandlerResult<C extends RouteContract> =
 /** What Next passes as the second argument of a route handler. */
 type NextRouteContext = { params: Promise<unknown> };
 
+/** Next decodes path segments; a segment that is not valid percent-encoding is the client's error, not ours. */
+async function pathParams(next: NextRouteContext): Promise<unknown> {
+  try {
+    return await next.params;
+  } catch (err) {
+    throw new BadRequestError("Malformed percent-encoding in the request path", [{ field: "params", path: ["params"], code: "invalid_encoding", message: "Failed to decode path param(s)" }]);
+  }
+}
+
 function defaultStatus(c: RouteContract): number {
   return Number(Object.keys(c.responses).find((s) => Number(s) >= 200 && Number(s) < 300) ?? 200);
 }
@@ -52,7 +61,7 @@ export function handle<C extends RouteContract>(contract: C, handler: (h: Handle
       principalId = principal.type === "user" ? principal.userId : principal.type === "credential" ? principal.credential.id : undefined;
       await applyRateLimits(contract.rateLimit, "authenticated", { ip: ctx.ip, principal });
 
-      const rawParams = next ? await next.params : {};
+      const rawParams = next ? await pathParams(next) : {};
       const params = contract.params ? parseOrThrow(contract.params, rawParams, "params") : undefined;
       const query = contract.query ? parseOrThrow(contract.query, queryObject(new URL(req.url)), "query") : undefined;
       let body: unknown;
