@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineRoute } from "@/lib/http/contract";
-import { v1Error, webauthnOptions } from "./schemas";
+import { chainId, int4, uint256String, v1Error, webauthnOptions } from "./schemas";
 import { evmAddress, executionMode, hfaError, unixMs } from "./devices";
 
 /**
@@ -15,9 +15,9 @@ const tags = ["Human approvals"];
 
 const hex = z.string().regex(/^0x(?:[a-fA-F0-9]{2})*$/, "Must be 0x-prefixed hex").meta({ description: "0x-prefixed hex string" });
 const requestIdSchema = z.string().min(1).meta({ description: "Provider request identifier" });
-const weiString = z.string().min(1).meta({ description: "Wei amount as decimal string" });
+const weiString = uint256String.meta({ description: "Wei amount as decimal string (uint256)" });
 
-export const intentAction = z.strictObject({ chainId: z.int().min(1), to: evmAddress, data: hex, value: weiString });
+export const intentAction = z.strictObject({ chainId, to: evmAddress, data: hex, value: weiString });
 export const intentSchema = z.strictObject({ actions: z.array(intentAction).min(1).max(10) });
 
 const actionResult = z.union([
@@ -221,7 +221,7 @@ export const recordResponse = defineRoute({
   body: z.strictObject({
     notificationId: z.string().min(1),
     response: z.enum(["accepted", "rejected"]),
-    messageLength: z.int().min(0).optional(),
+    messageLength: int4.optional(),
     source: z.enum(["sw_action", "app_ui", "unknown"]).optional(),
     rawAction: z.string().max(256).optional(),
     interpretedAction: z.string().max(256).optional(),
@@ -270,7 +270,7 @@ export const updateApprovalSettings = defineRoute({
   tags,
   auth: ["session"],
   permission: "policies:manage",
-  body: z.strictObject({ passkeyThresholdWei: z.string().regex(/^\d{1,78}$/, "Must be a decimal wei amount") }),
+  body: z.strictObject({ passkeyThresholdWei: uint256String }),
   responses: { 200: settingsSchema, 400: v1Error },
 });
 
@@ -295,7 +295,7 @@ export const pairAgent = defineRoute({
   body: z.strictObject({
     mode: executionMode,
     agentAddress: evmAddress.optional(),
-    chainId: z.int().min(1).optional(),
+    chainId: chainId.optional(),
     signerId: z.uuid({ message: "Must be a UUID" }).optional(),
   }),
   responses: { 201: z.object({ agent: agentSchema, token: z.string() }), 400: v1Error, 404: v1Error, 409: v1Error, 503: v1Error },

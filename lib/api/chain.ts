@@ -1,7 +1,6 @@
-import { isAddress } from "viem";
 import { z } from "zod";
 import { defineRoute } from "@/lib/http/contract";
-import { idParams, v1Error } from "./schemas";
+import { address, chainId, chainIdQuery, idParams, v1Error } from "./schemas";
 
 const network = z.object({
   chainId: z.number(),
@@ -39,7 +38,7 @@ export const listContracts = defineRoute({
   tags: ["Contracts"],
   auth: ["session", "apiKey"],
   permission: "signers:read",
-  query: z.strictObject({ chainId: z.coerce.number().int().positive().optional() }),
+  query: z.strictObject({ chainId: chainIdQuery.optional() }),
   responses: { 200: z.object({ contracts: z.array(contract) }), 400: v1Error },
 });
 
@@ -51,8 +50,8 @@ export const addContract = defineRoute({
   auth: ["session", "apiKey"],
   permission: "signers:manage",
   body: z.strictObject({
-    chainId: z.number().int().positive(),
-    address: z.string().refine((a) => isAddress(a, { strict: false }), "Must be a 20-byte hex address"),
+    chainId,
+    address,
     name: z.string().trim().min(1).max(100),
     description: z.string().trim().max(500).optional(),
     abi: z.array(z.record(z.string(), z.unknown())).max(500).optional(),

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineRoute } from "@/lib/http/contract";
 import { ERROR_SCHEMAS } from "@/lib/http/families";
+import { address, unixMs } from "./schemas";
 
 /**
  * seed 004's device routes (web push subscriptions for human approvals), with the exact shapes of
@@ -8,8 +9,9 @@ import { ERROR_SCHEMAS } from "@/lib/http/families";
  */
 const tags = ["Devices"];
 
-export const evmAddress = z.string().regex(/^0x[a-fA-F0-9]{40}$/, "Must be a 0x-prefixed EVM address").meta({ description: "0x-prefixed EVM address" });
-export const unixMs = z.int().min(0).meta({ description: "Unix timestamp in milliseconds" });
+/** lib/api/schemas.ts `address`: all-lowercase or EIP-55 checksummed. */
+export const evmAddress = address;
+export { unixMs };
 export const executionMode = z.enum(["relay", "safe"]);
 export const hfaError = ERROR_SCHEMAS.error;
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineRoute } from "@/lib/http/contract";
-import { idParams, v1Error } from "./schemas";
+import { idParams, int4, v1Error } from "./schemas";
 
 /*
  * Seed 000's rules engine: a signer's versioned rules document (draft, active, history) and the
@@ -88,7 +88,7 @@ export const activatePolicy = defineRoute({
   permission: "policies:manage",
   params: idParams,
   body: z.strictObject({
-    version: z.number().int().min(1).optional(),
+    version: int4.min(1).optional(),
     updatedAt: z.iso.datetime({ offset: true }).optional(),
   }),
   responses: { 200: z.object({ policy: documentView }), 400: v1Error, 404: v1Error, 409: v1Error },

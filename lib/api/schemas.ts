@@ -1,4 +1,5 @@
 import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
+import { isAddress } from "viem";
 import { z } from "zod";
 import { ERROR_SCHEMAS } from "@/lib/http/families";
 
@@ -7,6 +8,52 @@ export const roleSchema = z.enum(["owner", "admin", "approver", "viewer"]);
 export const uuid = z.uuid();
 export const idParams = z.strictObject({ id: z.uuid({ message: "Must be a UUID" }) });
 export const isoDate = z.string();
+
+// --- Storage-bounded scalars (issue #12): a value the column cannot hold is a 400, never a database error ---
+
+export const INT4_MAX = 2_147_483_647;
+export const INT8_MAX = 9_223_372_036_854_775_807n;
+export const UINT256_MAX = 2n ** 256n - 1n;
+/** The latest instant a JavaScript Date (and so a timestamptz column through Prisma) holds. */
+export const MAX_DATE_MS = 8_640_000_000_000_000;
+
+/** A non-negative integer that fits an `int4` column. */
+export const int4 = z.int().min(0).max(INT4_MAX);
+/** A chain id, stored as `int4` everywhere. */
+export const chainId = z.int().min(1).max(INT4_MAX).meta({ description: "EVM chain id (1 … 2^31-1)" });
+/** A chain id from a query string. */
+export const chainIdQuery = z.coerce.number().int().min(1).max(INT4_MAX);
+
+function decimalString(max: bigint, what: string, digits: number) {
+  return z
+    .string()
+    .regex(new RegExp(`^\\d{1,${digits}}$`), "Decimal integer string")
+    .refine((s) => !/^\d+$/.test(s) || BigInt(s) <= max, `Out of range: at most ${max} (${what})`);
+}
+/** A uint256 as a decimal string (wei amounts, gas): at most 2^256-1. */
+export const uint256String = decimalString(UINT256_MAX, "uint256", 78).meta({ description: "Decimal integer string, 0 … 2^256-1" });
+/** A cursor over a `bigint` (int8) sequence, as a decimal string: at most 2^63-1. */
+export const int8String = decimalString(INT8_MAX, "int8", 19).meta({ description: "Decimal integer string, 0 … 2^63-1" });
+
+/** Unix milliseconds a Date can hold. */
+export const unixMs = z.int().min(0).max(MAX_DATE_MS).meta({ description: "Unix timestamp in milliseconds" });
+
+/** Mixed case is an EIP-55 checksum and must be right; a single case carries none (viem's strict isAddress). */
+function checksumHolds(a: string): boolean {
+  if (!/^0x[0-9a-fA-F]{40}$/.test(a)) return true; // the regex reports it
+  const hex = a.slice(2);
+  return hex === hex.toLowerCase() || hex === hex.toUpperCase() || isAddress(a, { strict: true });
+}
+
+/**
+ * The one EVM address schema: 0x + 40 hex digits, in one case or with a correct EIP-55 checksum
+ * (a mixed-case address whose checksum is wrong is a typo, refused).
+ */
+export const address = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{40}$/, "Must be a 0x-prefixed EVM address")
+  .refine(checksumHolds, "Mixed-case address with a wrong EIP-55 checksum (send it all-lowercase or correctly checksummed)")
+  .meta({ description: "0x-prefixed EVM address: all-lowercase (or all-uppercase) hex, or EIP-55 checksummed" });
 
 /** seed 000's error body; /openapi.json documents each route's declared errors in its family's body. */
 export const v1Error = ERROR_SCHEMAS.v1;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineRoute } from "@/lib/http/contract";
-import { idParams, identityKey, v1Error } from "./schemas";
+import { address, idParams, identityKey, uint256String, v1Error } from "./schemas";
 import { signerSchema } from "./signers";
 
 const tags = ["Signers"];
@@ -27,13 +27,13 @@ export const signerBalance = defineRoute({ method: "GET", path: "/api/v1/signers
 export const ownBalance = defineRoute({ method: "GET", path: "/api/v1/signer/balance", summary: "Native balance of the signer this API key belongs to", tags: ["Signing"], auth: ["apiKey"], permission: "sign", responses: { 200: balance, 409: v1Error, 503: v1Error } });
 
 export const simulateTx = defineRoute({ method: "POST", path: "/api/v1/signers/{id}/simulate", summary: "Simulate a transaction from the signer: eth_call, gas estimate, revert reason", tags, ...read,
-  body: z.strictObject({ to: z.string().regex(/^0x[0-9a-fA-F]{40}$/).nullable(), value: z.string().regex(/^\d{1,78}$/).optional(), data: z.string().regex(/^0x([0-9a-fA-F]{2})*$/).max(262_146).optional() }),
+  body: z.strictObject({ to: address.nullable(), value: uint256String.optional(), data: z.string().regex(/^0x([0-9a-fA-F]{2})*$/).max(262_146).optional() }),
   responses: { 200: z.object({ success: z.boolean(), returnData: z.string().nullable(), gasEstimate: z.string().nullable(), revertReason: z.string().nullable() }), 404: v1Error, 409: v1Error, 503: v1Error } });
 
 export const listTokens = defineRoute({ method: "GET", path: "/api/v1/signers/{id}/tokens", summary: "List tracked tokens", tags, ...read, responses: { 200: z.object({ tokens: z.array(token) }), 404: v1Error } });
 
 export const addToken = defineRoute({ method: "POST", path: "/api/v1/signers/{id}/tokens", summary: "Add a token to the tracking list (symbol and decimals read from the chain)", tags, ...manage,
-  body: z.strictObject({ address: z.string().regex(/^0x[0-9a-fA-F]{40}$/, "Address") }),
+  body: z.strictObject({ address }),
   responses: { 201: z.object({ token }), 400: v1Error, 404: v1Error, 409: v1Error } });
 
 export const removeToken = defineRoute({ method: "DELETE", path: "/api/v1/signers/{id}/tokens/{tokenId}", summary: "Remove a token from the tracking list", tags, auth: ["session"], permission: "signers:manage",
@@ -47,7 +47,7 @@ const userShareBody = z.strictObject({
   encryption: z.strictObject({
     scheme: z.enum(["webauthn-prf", "wallet-signature", "passphrase"]),
     credentialId: z.string().max(1024).optional(),
-    walletAddress: z.string().regex(/^0x[0-9a-fA-F]{40}$/).optional(),
+    walletAddress: address.optional(),
     salt: z.string().max(256),
     iv: z.string().max(64),
     kdf: z.string().max(64),

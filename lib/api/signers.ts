@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineRoute } from "@/lib/http/contract";
-import { abortReport, idParams, identityKey, identityKeys, protocolMessage, v1Error } from "./schemas";
+import { abortReport, chainId, idParams, identityKey, identityKeys, int8String, protocolMessage, v1Error } from "./schemas";
 
 const tags = ["Signers"];
 
@@ -69,7 +69,7 @@ export const createSigner = defineRoute({
   body: z.strictObject({
     name: z.string().trim().min(1).max(100),
     description: z.string().trim().max(500).optional(),
-    chainId: z.number().int().positive(),
+    chainId,
     clientNonce: z.string().regex(/^[0-9a-f]{64}$/, "Must be 32 random bytes as lowercase hex"),
     /**
      * "remote" (default): the agent runs its party on its own machine and joins with the invitation;
@@ -134,7 +134,7 @@ export const dkgRound = defineRoute({
     party: z.number().int().min(0).max(15),
     seq: z.number().int().min(0).max(10_000),
     messages: z.array(message).max(16),
-    after: z.string().regex(/^\d{1,19}$/).default("0"),
+    after: int8String.default("0"),
     /** Instead of messages: this party's own state machine aborted; the ceremony ends with this blame (evidence checked). */
     abort: abortReport.optional(),
   }),
@@ -207,7 +207,7 @@ export const dkgAgentRound = defineRoute({
   body: z.strictObject({
     seq: z.number().int().min(0).max(10_000),
     messages: z.array(message).max(16),
-    after: z.string().regex(/^\d{1,19}$/).default("0"),
+    after: int8String.default("0"),
     /** Instead of messages: this party's own state machine aborted; the ceremony ends with this blame (evidence checked). */
     abort: abortReport.optional(),
   }),

@@ -1,14 +1,14 @@
 import { z } from "zod";
 import { defineRoute } from "@/lib/http/contract";
-import { abortReport, idParams, identityKey, identityKeys, protocolMessage, v1Error } from "./schemas";
+import { abortReport, address, idParams, identityKey, identityKeys, int8String, protocolMessage, uint256String, v1Error } from "./schemas";
 
 const tags = ["Signing"];
-const decimal = z.string().regex(/^\d{1,78}$/, "Decimal integer string");
+const decimal = uint256String;
 const hexData = z.string().regex(/^0x([0-9a-fA-F]{2})*$/, "0x-prefixed hex bytes").max(262_146);
 const clientNonce = z.string().regex(/^[0-9a-f]{64}$/, "Must be 32 random bytes as lowercase hex");
 
 export const transactionInput = z.strictObject({
-  to: z.string().regex(/^0x[0-9a-fA-F]{40}$/, "Address").nullable(),
+  to: address.nullable(),
   value: decimal.optional(),
   data: hexData.optional(),
   nonce: z.number().int().min(0).optional(),
@@ -71,7 +71,7 @@ const sessionStatusView = z.object({
 const message = protocolMessage(["sign"]);
 /** The registered long-term identity's signature over (signer, sid, the session's identityKey): long-term-identity.ts. */
 const identityCertificate = z.string().regex(/^[0-9a-f]{128}$/, "Ed25519 signature, 64 bytes as lowercase hex");
-const roundBody = z.strictObject({ sessionId: z.uuid(), seq: z.number().int().min(0).max(10_000), messages: z.array(message).max(8), after: z.string().regex(/^\d{1,19}$/).default("0"), abort: abortReport.optional(), identityCertificate: identityCertificate.optional() });
+const roundBody = z.strictObject({ sessionId: z.uuid(), seq: z.number().int().min(0).max(10_000), messages: z.array(message).max(8), after: int8String.default("0"), abort: abortReport.optional(), identityCertificate: identityCertificate.optional() });
 const roundView = z.object({ id: z.string(), kind: z.enum(["dkg", "sign"]), status: z.string(), phase: z.string(), messages: relayed, result: z.unknown(), blame: z.unknown() });
 const typedData = z.looseObject({ domain: z.record(z.string(), z.unknown()).optional(), types: z.record(z.string(), z.array(z.object({ name: z.string(), type: z.string() }))), primaryType: z.string(), message: z.record(z.string(), z.unknown()) });
 const errors = { 400: v1Error, 401: v1Error, 403: v1Error, 404: v1Error, 409: v1Error, 410: v1Error };

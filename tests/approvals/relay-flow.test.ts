@@ -33,7 +33,8 @@ import { expectSeed } from "./seed-schemas";
 useTestDatabase();
 
 const ETH = 10n ** 18n;
-const alice = "0x000000000000000000000000000000000000A11c";
+// EIP-55: the checksummed form of this address is all-lowercase ("A11c" was a wrong checksum, now refused).
+const alice = "0x000000000000000000000000000000000000a11c";
 let devnet: Devnet;
 let owner: Awaited<ReturnType<typeof makeUser>>;
 let s: Awaited<ReturnType<typeof createSignerViaDkg>>;
