@@ -15,3 +15,10 @@ export function csvRow(cells: unknown[]): string {
 }
 
 export const AUDIT_CSV_HEADER = ["time", "action", "outcome", "actor_type", "actor_id", "actor", "resource_type", "resource_id", "ip", "user_agent", "details"];
+
+/**
+ * The last line of an export that failed after its first bytes were sent (the status was already
+ * 200): a row a reader cannot take for an event, so a truncated file is never mistaken for a
+ * complete one, instead of a reset connection.
+ */
+export const AUDIT_CSV_ERROR_ROW = ["#error", "export failed before the end; this file is incomplete"];
