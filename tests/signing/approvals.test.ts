@@ -43,7 +43,8 @@ let viewer: Awaited<ReturnType<typeof makeUser>>;
 let outsider: Awaited<ReturnType<typeof makeUser>>;
 let s: Awaited<ReturnType<typeof createSignerViaDkg>>;
 let agent: CountersignAgent;
-const alice = "0x000000000000000000000000000000000000A11c";
+// EIP-55: the checksummed form of this address is all-lowercase ("A11c" would be a wrong checksum, refused).
+const alice = "0x000000000000000000000000000000000000a11c";
 const ETH = 10n ** 18n;
 let nonce = 0;
 const clientNonce = () => (0xa000 + ++nonce).toString(16).padStart(64, "0");

@@ -41,7 +41,8 @@ let devnet: Devnet;
 let owner: Awaited<ReturnType<typeof makeUser>>;
 let a: SignerCtx;
 let b: SignerCtx;
-const alice = "0x000000000000000000000000000000000000A11c";
+// EIP-55: the checksummed form of this address is all-lowercase ("A11c" would be a wrong checksum, refused).
+const alice = "0x000000000000000000000000000000000000a11c";
 const bob = "0x0000000000000000000000000000000000000B0b";
 const ETH = 10n ** 18n;
 let nonce = 0;

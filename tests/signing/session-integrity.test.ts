@@ -36,7 +36,8 @@ useTestDatabase();
 let devnet: Devnet;
 let owner: Awaited<ReturnType<typeof makeUser>>;
 let s: Awaited<ReturnType<typeof createSignerViaDkg>>;
-const recipient = "0x000000000000000000000000000000000000f00D";
+// EIP-55 checksummed (a mixed-case address with a wrong checksum is refused with 400).
+const recipient = "0x000000000000000000000000000000000000F00D";
 let n = 0;
 const clientNonce = () => (0xc000 + ++n).toString(16).padStart(64, "0");
 

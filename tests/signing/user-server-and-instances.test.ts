@@ -25,7 +25,8 @@ let devnet: Devnet;
 let owner: Awaited<ReturnType<typeof makeUser>>;
 let s: Awaited<ReturnType<typeof createSignerViaDkg>>;
 let second: ChildProcess | undefined;
-const recipient = "0x000000000000000000000000000000000000c0De";
+// EIP-55 checksummed (a mixed-case address with a wrong checksum is refused with 400).
+const recipient = "0x000000000000000000000000000000000000c0DE";
 
 beforeAll(async () => {
   devnet = await startDevnet({ port: 0 });
