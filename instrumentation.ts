@@ -1,6 +1,15 @@
 /** Next.js calls register() once when a server instance starts. */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { markStarted } = await import("@/lib/ops/lifecycle");
+  markStarted();
+  {
+    const { env } = await import("@/lib/config/env");
+    const { installDrain } = await import("@/lib/ops/drain");
+    const { disconnectDb } = await import("@/lib/db/client");
+    const e = env();
+    installDrain({ delayMs: e.SHUTDOWN_DELAY_SECONDS * 1000, timeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000, cleanup: disconnectDb });
+  }
   // Pick the faster big-integer backend (WASM or BigInt) for this machine, once per process.
   const { ensureBackendSelected } = await import("@/lib/mpc/bigint");
   ensureBackendSelected();

@@ -4,7 +4,7 @@ import { NextResponse, type NextRequest } from "next/server";
  * Anonymous visits to dashboard pages get a real redirect to sign-in before any rendering. This is
  * only a presence check of the session cookie; the dashboard layout validates the session itself.
  */
-const PUBLIC_PREFIXES = ["/sign-in", "/sign-up", "/verify-email", "/dev/", "/api/", "/health", "/openapi.json", "/_next/", "/favicon", "/manifest", "/icons/", "/sw.js", "/skill", "/.well-known/"];
+const PUBLIC_PREFIXES = ["/sign-in", "/sign-up", "/verify-email", "/dev/", "/api/", "/health", "/api/health", "/ready", "/metrics", "/openapi.json", "/_next/", "/favicon", "/manifest", "/icons/", "/sw.js", "/skill", "/.well-known/"];
 
 export function proxy(req: NextRequest) {
   const { pathname, search } = req.nextUrl;

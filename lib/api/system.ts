@@ -6,6 +6,9 @@ const healthBody = z.object({
   status: z.enum(["ok", "degraded"]),
   checks: z.object({ database: check, keyStore: check }),
   version: z.string(),
+  /** Seconds since this server process started. */
+  uptime: z.number().nonnegative(),
+  db: z.enum(["reachable", "unreachable"]),
 });
 
 export const health = defineRoute({
@@ -14,7 +17,25 @@ export const health = defineRoute({
   summary: "200 when the database answers and the key store is unsealed; 503 with the reason otherwise",
   tags: ["System"],
   auth: ["public"],
+  quiet: true,
   responses: { 200: healthBody, 503: healthBody },
+});
+
+export const apiHealth = defineRoute({ ...health, path: "/api/health", summary: "Same as GET /health, under /api for clients that only reach /api" });
+
+const readyBody = z.object({
+  status: z.enum(["ready", "not_ready", "draining"]),
+  checks: z.object({ database: check, migrations: check, keyStore: check }),
+});
+
+export const ready = defineRoute({
+  method: "GET",
+  path: "/ready",
+  summary: "Readiness: 200 when migrations are applied and the key store is unsealed; 503 before that and while the process drains on SIGTERM",
+  tags: ["System"],
+  auth: ["public"],
+  quiet: true,
+  responses: { 200: readyBody, 503: readyBody },
 });
 
 export const openapi = defineRoute({

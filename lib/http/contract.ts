@@ -39,6 +39,8 @@ export type RouteContract<
   produces?: "text/csv" | "text/markdown" | "text/plain";
   /** Error body shape: seed 000's { statusCode, message, violations? } for /api/v1 (default); "error": seed 004's { error, violations? }. */
   errorShape?: "v1" | "error";
+  /** Operational probes (/health, /ready, /metrics): not request-logged, not traced, not counted. */
+  quiet?: true;
 };
 
 /** Keeps the literal type of the contract, so handlers see exact body/params/query/response types. */

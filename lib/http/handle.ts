@@ -96,7 +96,7 @@ export function handle<C extends RouteContract>(contract: C, handler: (h: Handle
       status = res.status;
       return res;
     } finally {
-      log.info("request", {
+      if (!contract.quiet) log.info("request", {
         requestId: ctx.requestId,
         method: req.method,
         route: contract.path,
