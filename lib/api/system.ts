@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineRoute } from "@/lib/http/contract";
+import { v1Error } from "./schemas";
 
 const check = z.object({ ok: z.boolean(), detail: z.string().optional() });
 const healthBody = z.object({
@@ -36,6 +37,17 @@ export const ready = defineRoute({
   auth: ["public"],
   quiet: true,
   responses: { 200: readyBody, 503: readyBody },
+});
+
+export const metrics = defineRoute({
+  method: "GET",
+  path: "/metrics",
+  summary: "Prometheus metrics (text exposition format). With METRICS_TOKEN set, send it as Authorization: Bearer",
+  tags: ["System"],
+  auth: ["public"],
+  quiet: true,
+  produces: "text/plain",
+  responses: { 200: z.string(), 401: v1Error },
 });
 
 export const openapi = defineRoute({

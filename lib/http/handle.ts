@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { env } from "@/lib/config/env";
 import { log } from "@/lib/log/logger";
+import { observeRequest } from "@/lib/ops/observe";
 import { authenticate } from "./authenticate";
 import { parseOrThrow, queryObject, readJsonBody } from "./body";
 import type { RouteContract } from "./contract";
@@ -96,6 +97,7 @@ export function handle<C extends RouteContract>(contract: C, handler: (h: Handle
       status = res.status;
       return res;
     } finally {
+      observeRequest(contract, { method: req.method, status, started, requestId: ctx.requestId });
       if (!contract.quiet) log.info("request", {
         requestId: ctx.requestId,
         method: req.method,

@@ -17,6 +17,7 @@ import { openSecret, type SealedBlob } from "@/lib/keystore";
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from "@/lib/http/errors";
 import { decodeKeyShare, type EcdsaSignature, type SecurityProfile } from "@/lib/mpc";
 import { recordAudit, type AuditActor, type AuditContext } from "@/lib/audit/record";
+import { recordCeremonyEnded, recordSigningSessionStarted } from "@/lib/ops/metrics";
 import type { PolicyRequest } from "@/lib/policy";
 import { createCeremonyShell, loadCeremony, messagesFor, PARTY, startCeremonyParty } from "./ceremonies";
 import { decideSigning } from "./guardrails";
@@ -162,7 +163,8 @@ export async function startServerParty(db: Db, input: { ceremonyId: string; sign
 
 /** Ends a session whose server party could not start, and gives its reservation back. */
 export async function abandonSession(db: DbOrTx, ceremonyId: string): Promise<void> {
-  await db.ceremony.updateMany({ where: { id: ceremonyId, status: { in: ["open", "pending_approval"] } }, data: { status: "aborted", completedAt: new Date() } });
+  const ended = await db.ceremony.updateMany({ where: { id: ceremonyId, status: { in: ["open", "pending_approval"] } }, data: { status: "aborted", completedAt: new Date() } });
+  if (ended.count === 1) recordCeremonyEnded("sign", "aborted");
   await db.$executeRaw`UPDATE "ceremonies" SET "server_state" = NULL WHERE "id" = ${ceremonyId}::uuid`;
   await releaseEndedCeremonies(db, [ceremonyId]);
 }
@@ -207,6 +209,7 @@ export async function startSignSession(db: Db, input: { organizationId: string; 
   });
   const { decision } = record;
   if (decision.outcome === "deny") throw new ForbiddenError("Policy violation", decision.violations.map(({ policyId, type, message }) => ({ policyId, type, message })));
+  recordSigningSessionStarted(input.mode, decision.outcome === "allow" ? "open" : "pending_approval");
 
   const base = { sessionId: id, sid, serverNonce: context.serverNonce, clientNonce: context.clientNonce, ...(context.identities ? { identities: context.identities } : {}), messageHash: hash, signers, party: client, transaction: tx ? txToJson(tx) : null, signingRequestId: record.signingRequestId, signer };
   if (decision.outcome === "require_approval") {
