@@ -3,12 +3,18 @@ export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { markStarted } = await import("@/lib/ops/lifecycle");
   markStarted();
+  // Tracing only when a collector is configured: otherwise the SDK is not even loaded.
+  if (process.env.OTEL_EXPORTER_OTLP_ENDPOINT) {
+    const { startTracing } = await import("@/lib/ops/tracing-sdk");
+    startTracing();
+  }
   {
     const { env } = await import("@/lib/config/env");
     const { installDrain } = await import("@/lib/ops/drain");
+    const { stopTracing } = await import("@/lib/ops/tracing");
     const { disconnectDb } = await import("@/lib/db/client");
     const e = env();
-    installDrain({ delayMs: e.SHUTDOWN_DELAY_SECONDS * 1000, timeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000, cleanup: disconnectDb });
+    installDrain({ delayMs: e.SHUTDOWN_DELAY_SECONDS * 1000, timeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000, cleanup: () => Promise.all([stopTracing(), disconnectDb()]).then(() => undefined) });
   }
   // Pick the faster big-integer backend (WASM or BigInt) for this machine, once per process.
   const { ensureBackendSelected } = await import("@/lib/mpc/bigint");

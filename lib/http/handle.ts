@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { env } from "@/lib/config/env";
 import { log } from "@/lib/log/logger";
-import { observeRequest } from "@/lib/ops/observe";
+import { observeRequest, tracedRoute } from "@/lib/ops/observe";
 import { authenticate } from "./authenticate";
 import { parseOrThrow, queryObject, readJsonBody } from "./body";
 import type { RouteContract } from "./contract";
@@ -42,7 +42,7 @@ function defaultStatus(c: RouteContract): number {
  * production, error mapping, and one structured log line per request.
  */
 export function handle<C extends RouteContract>(contract: C, handler: (h: HandlerContext<C>) => Promise<HandlerResult<C>>) {
-  return async function route(req: Request, next?: NextRouteContext): Promise<Response> {
+  return tracedRoute(contract, async function route(req: Request, next?: NextRouteContext): Promise<Response> {
     const started = performance.now();
     const ctx = requestContext(req);
     let status = 500;
@@ -108,7 +108,7 @@ export function handle<C extends RouteContract>(contract: C, handler: (h: Handle
         ip: ctx.ip,
       });
     }
-  };
+  });
 }
 
 export { defaultStatus };

@@ -12,6 +12,7 @@ import type { Db, DbOrTx } from "@/lib/db/client";
 import { deriveKey, openSecret, sealSecret, type SealedBlob } from "@/lib/keystore";
 import { BadRequestError, ConflictError, ForbiddenError, GoneError, NotFoundError } from "@/lib/http/errors";
 import { recordCeremonyEnded } from "@/lib/ops/metrics";
+import { withSpan } from "@/lib/ops/tracing";
 import type { Message, ProtocolBlame, SecurityProfile } from "@/lib/mpc";
 import { advanceParty, type PartyResult, type PartyState } from "./party";
 import { serverIdentity } from "./server-identity";
@@ -240,12 +241,19 @@ export type SubmitInput = {
 
 export type Outcome = { kind: "keyShare" | "signature"; value: unknown } | null;
 
+type OnOutcome = (tx: DbOrTx, outcome: NonNullable<Outcome>, ceremony: { id: string; signerId: string }) => Promise<unknown>;
+
 /**
  * Applies one submission. `onOutcome` runs inside the committing transaction when the server's
  * party finishes (store the key share; record the signature), so the outcome and the state change
- * commit together.
+ * commit together. Traced as one span per round.
  */
-export async function submit(db: Db, input: SubmitInput, onOutcome: (tx: DbOrTx, outcome: NonNullable<Outcome>, ceremony: { id: string; signerId: string }) => Promise<unknown>): Promise<CeremonyView> {
+export function submit(db: Db, input: SubmitInput, onOutcome: OnOutcome): Promise<CeremonyView> {
+  const attributes = { "countersign.ceremony_id": input.ceremonyId, "countersign.party": input.party, "countersign.seq": input.seq, "countersign.messages": input.messages.length };
+  return withSpan("ceremony.round", attributes, () => submitRound(db, input, onOutcome));
+}
+
+async function submitRound(db: Db, input: SubmitInput, onOutcome: OnOutcome): Promise<CeremonyView> {
   if (input.messages.length > MAX_MESSAGES_PER_SUBMISSION) throw new BadRequestError(`At most ${MAX_MESSAGES_PER_SUBMISSION} messages per submission`);
   // An empty submission is a poll: it changes nothing, so it is neither recorded nor replayed.
   if (input.messages.length === 0) return poll(db, input);

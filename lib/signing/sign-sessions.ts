@@ -18,6 +18,7 @@ import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from "@
 import { decodeKeyShare, type EcdsaSignature, type SecurityProfile } from "@/lib/mpc";
 import { recordAudit, type AuditActor, type AuditContext } from "@/lib/audit/record";
 import { recordCeremonyEnded, recordSigningSessionStarted } from "@/lib/ops/metrics";
+import { withSpan } from "@/lib/ops/tracing";
 import type { PolicyRequest } from "@/lib/policy";
 import { createCeremonyShell, loadCeremony, messagesFor, PARTY, startCeremonyParty } from "./ceremonies";
 import { decideSigning } from "./guardrails";
@@ -216,7 +217,7 @@ export async function startSignSession(db: Db, input: { organizationId: string; 
     return { ...base, status: "pending_approval" as const, expiresAt: record.ceremony!.expiresAt.toISOString(), messages: [], approvals: decision.approvals.map((a) => a.message) };
   }
   try {
-    const started = await startServerParty(db, { ceremonyId: id, signerId: signer.id, from: "open", profile: input.profile });
+    const started = await withSpan("signing.server_first_round", { "countersign.ceremony_id": id }, () => startServerParty(db, { ceremonyId: id, signerId: signer.id, from: "open", profile: input.profile }));
     if (!started) throw new ConflictError("The signing session ended before the server could start it; start a new one");
   } catch (err) {
     await abandonSession(db, id);
