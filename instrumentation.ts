@@ -8,23 +8,32 @@ export async function register() {
     const { startTracing } = await import("@/lib/ops/tracing-sdk");
     startTracing();
   }
-  {
-    const { env } = await import("@/lib/config/env");
-    const { installDrain } = await import("@/lib/ops/drain");
-    const { stopTracing } = await import("@/lib/ops/tracing");
-    const { disconnectDb } = await import("@/lib/db/client");
-    const e = env();
-    installDrain({ delayMs: e.SHUTDOWN_DELAY_SECONDS * 1000, timeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000, cleanup: () => Promise.all([stopTracing(), disconnectDb()]).then(() => undefined) });
-  }
+  const { untraced, stopTracing } = await import("@/lib/ops/tracing");
+  const { env } = await import("@/lib/config/env");
+  const { installDrain } = await import("@/lib/ops/drain");
+  const { disconnectDb } = await import("@/lib/db/client");
+  const stops: Array<() => void> = [];
+  const e = env();
+  installDrain({
+    delayMs: e.SHUTDOWN_DELAY_SECONDS * 1000,
+    timeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+    onDrain: () => stops.forEach((stop) => stop()),
+    cleanup: () => Promise.all([stopTracing(), disconnectDb()]).then(() => undefined),
+  });
   // Pick the faster big-integer backend (WASM or BigInt) for this machine, once per process.
   const { ensureBackendSelected } = await import("@/lib/mpc/bigint");
   ensureBackendSelected();
   if (!process.env.DATABASE_URL) return;
-  const { startPrimePoolFiller } = await import("@/lib/signing/prime-pool-filler");
-  startPrimePoolFiller();
-  const { startPushWorker } = await import("@/lib/push/worker");
-  startPushWorker();
-  // Expired ceremonies are wiped within a minute even when no request touches them.
-  const { startCeremonySweep } = await import("@/lib/signing/ceremony-sweep");
-  startCeremonySweep();
+  // Background work is not traced (its timers keep this context): a poll every few seconds would
+  // bury the request traces.
+  await untraced(async () => {
+    const { startPrimePoolFiller } = await import("@/lib/signing/prime-pool-filler");
+    stops.push(startPrimePoolFiller());
+    const { startPushWorker, stopPushWorker } = await import("@/lib/push/worker");
+    startPushWorker();
+    stops.push(stopPushWorker);
+    // Expired ceremonies are wiped within a minute even when no request touches them.
+    const { startCeremonySweep } = await import("@/lib/signing/ceremony-sweep");
+    stops.push(startCeremonySweep());
+  });
 }

@@ -18,6 +18,8 @@ export type DrainOptions = {
   servers: () => Server[];
   delayMs: number;
   timeoutMs: number;
+  /** Runs as the drain begins: stop background work so that none starts anew. */
+  onDrain?: () => void;
   /** Runs after the servers closed (or the timeout cut them): flush, disconnect. */
   cleanup?: () => Promise<void>;
   exit?: (code: number) => void;
@@ -45,6 +47,7 @@ export function drain(opts: DrainOptions): Promise<void> {
   running ??= (async () => {
     beginDrain();
     log.info("draining: /ready answers 503", { delaySeconds: opts.delayMs / 1000, timeoutSeconds: opts.timeoutMs / 1000 });
+    opts.onDrain?.();
     if (opts.delayMs > 0) await sleep(opts.delayMs);
     const servers = opts.servers();
     let timer: NodeJS.Timeout | undefined;
@@ -59,6 +62,8 @@ export function drain(opts: DrainOptions): Promise<void> {
       for (const s of servers) s.closeAllConnections();
     }
     await opts.cleanup?.().catch((err: Error) => log.warn("drain cleanup failed", { error: err.message }));
+    // Node joins its thread pool at exit: a safe prime OpenSSL is generating for the pool (seconds to
+    // a minute or two, only while the pool refills) delays the actual exit until it is done.
     log.info("drained; exiting");
     (opts.exit ?? process.exit)(0);
   })();
@@ -83,7 +88,7 @@ export function listeningHttpServers(): Server[] {
  * Installs the signal handlers. With NEXT_MANUAL_SIG_HANDLE set (npm start) the drain above runs on
  * SIGTERM and SIGINT; without it Next closes the server itself, and SIGTERM only turns /ready to 503.
  */
-export function installDrain(opts: { delayMs: number; timeoutMs: number; cleanup?: () => Promise<void> }): void {
+export function installDrain(opts: { delayMs: number; timeoutMs: number; onDrain?: () => void; cleanup?: () => Promise<void> }): void {
   const holder = globalThis as unknown as { __countersignDrainInstalled?: boolean };
   if (holder.__countersignDrainInstalled) return;
   holder.__countersignDrainInstalled = true;

@@ -63,8 +63,10 @@ describe("drain", () => {
     await sleep(50);
     let exitedAt = 0;
     const exits: number[] = [];
-    const drained = drain({ servers: () => [server], delayMs: 250, timeoutMs: 5000, exit: (code) => { exits.push(code); exitedAt = performance.now(); } });
+    let backgroundStopped = 0;
+    const drained = drain({ servers: () => [server], delayMs: 250, timeoutMs: 5000, onDrain: () => backgroundStopped++, exit: (code) => { exits.push(code); exitedAt = performance.now(); } });
     expect(isDraining()).toBe(true);
+    expect(backgroundStopped).toBe(1); // background work stops as the drain begins
 
     const during = await get(port, "/ready");
     expect(during.status).toBe(503);
