@@ -65,6 +65,8 @@ export type RouteContract<
   family?: ApiFamily;
   /** 401 messages where a seed fixes them (seed 001: "Invalid API key"). */
   authMessages?: { missing?: string; invalid?: string };
+  /** Operational probes (/health, /ready, /metrics): not request-logged, not traced, not counted. */
+  quiet?: true;
 };
 
 /** Keeps the literal type of the contract, so handlers see exact body/params/query/response types. */

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { env } from "@/lib/config/env";
 import { log } from "@/lib/log/logger";
+import { observeRequest, tracedRoute } from "@/lib/ops/observe";
 import { authenticate } from "./authenticate";
 import { parseOrThrow, queryObject, readJsonBody } from "./body";
 import type { RouteContract } from "./contract";
@@ -41,7 +42,7 @@ function defaultStatus(c: RouteContract): number {
  * production, error mapping, and one structured log line per request.
  */
 export function handle<C extends RouteContract>(contract: C, handler: (h: HandlerContext<C>) => Promise<HandlerResult<C>>) {
-  return async function route(req: Request, next?: NextRouteContext): Promise<Response> {
+  return tracedRoute(contract, async function route(req: Request, next?: NextRouteContext): Promise<Response> {
     const started = performance.now();
     const ctx = requestContext(req);
     let status = 500;
@@ -97,7 +98,8 @@ export function handle<C extends RouteContract>(contract: C, handler: (h: Handle
       status = res.status;
       return res;
     } finally {
-      log.info("request", {
+      observeRequest(contract, { method: req.method, status, started, requestId: ctx.requestId });
+      if (!contract.quiet) log.info("request", {
         requestId: ctx.requestId,
         method: req.method,
         route: contract.path,
@@ -107,7 +109,7 @@ export function handle<C extends RouteContract>(contract: C, handler: (h: Handle
         ip: ctx.ip,
       });
     }
-  };
+  });
 }
 
 export { defaultStatus };

@@ -8,6 +8,7 @@ import { recordAudit, type AuditActor, type AuditContext } from "@/lib/audit/rec
 import type { SigningRequestStatus } from "@/lib/generated/prisma/enums";
 import { BadRequestError, ConflictError, ForbiddenError, GoneError, NotFoundError } from "@/lib/http/errors";
 import { decodeRequest, type PolicyDecision } from "@/lib/policy";
+import { recordCeremonyEnded } from "@/lib/ops/metrics";
 import type { SecurityProfile } from "@/lib/mpc";
 import { expireCeremonies } from "./ceremonies";
 import { requestSummary } from "./guardrails";
@@ -185,5 +186,6 @@ export async function rejectSigningRequest(
       context: input.context,
     });
   });
+  recordCeremonyEnded("sign", "rejected");
   return getSigningRequest(db, input.organizationId, r.id);
 }
