@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineRoute } from "@/lib/http/contract";
 import { pageQuery } from "@/lib/http/pagination";
+import { AGENT_TOKEN_SCOPES, MAX_TOKEN_TTL_SECONDS, MIN_TOKEN_TTL_SECONDS } from "@/lib/agents/tokens/claims";
 import { AEGIS_AGENT_ID_MAX, AGENT_STATUSES, ONCHAIN_AGENT_ID, SIGNET_SID } from "@/lib/agents/model";
 import { idParams, v1Error } from "./schemas";
 import { signerSchema } from "./signers";
@@ -87,7 +88,7 @@ export const getAgent = defineRoute({
   path: "/api/v1/agents/{id}",
   summary: "One agent with its signers, their API keys (by prefix), its seed 004 pairings and its recent signing decisions; an agent token may read its own agent only",
   tags,
-  auth: ["session", "apiKey"],
+  auth: ["session", "apiKey", "agentToken"],
   permission: "agents:read",
   params: idParams,
   responses: {
@@ -161,4 +162,38 @@ export const attachSigner = defineRoute({
   ...manage,
   params: z.strictObject({ id: z.uuid({ message: "Must be a UUID" }), signerId: z.uuid({ message: "Must be a UUID" }) }),
   responses: { 200: one, 401: v1Error, 403: v1Error, 404: v1Error, 409: v1Error },
+});
+
+export const mintAgentToken = defineRoute({
+  method: "POST",
+  path: "/api/v1/agents/{id}/tokens",
+  summary: "Mint a short-lived agent token (EdDSA JWT, X-AEGIS-Agent-Token): sub = agent id, org, scope (a subset of the requester's), exp ≤ 1 h. Shown once",
+  tags,
+  ...manage,
+  params: idParams,
+  body: z.strictObject({
+    /** Default: every agent-token scope the requester holds. */
+    scopes: z.array(z.enum(AGENT_TOKEN_SCOPES)).min(1).max(AGENT_TOKEN_SCOPES.length).optional(),
+    /** Default and maximum 3600. */
+    ttlSeconds: z.int().min(MIN_TOKEN_TTL_SECONDS).max(MAX_TOKEN_TTL_SECONDS).optional(),
+  }),
+  responses: {
+    201: z.object({ token: z.string(), expiresAt: z.string(), scopes: z.array(z.enum(AGENT_TOKEN_SCOPES)), kid: z.string() }),
+    400: v1Error,
+    401: v1Error,
+    403: v1Error,
+    404: v1Error,
+    409: v1Error,
+  },
+});
+
+const jwk = z.looseObject({ kty: z.string(), kid: z.string(), alg: z.string(), use: z.string(), crv: z.string().optional(), x: z.string().optional() });
+
+export const agentTokenJwks = defineRoute({
+  method: "GET",
+  path: "/.well-known/jwks.json",
+  summary: "Public keys (JWK Set) that verify agent tokens: the current key and retired keys until their last token expired",
+  tags,
+  auth: ["public"],
+  responses: { 200: z.object({ keys: z.array(jwk) }) },
 });

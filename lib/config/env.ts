@@ -28,6 +28,8 @@ const schema = z.object({
   COUNTERSIGN_PRIME_POOL_TARGET: z.coerce.number().int().min(0).max(400).default(8),
   /** Push endpoints on loopback/private networks: refused in production unless "1" (local receivers, e2e). */
   PUSH_ALLOW_PRIVATE_ENDPOINTS: z.enum(["0", "1"]).optional(),
+  /** Agent tokens: a new signing key when the current one is older than this many days. */
+  AGENT_TOKEN_KEY_ROTATION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 });
 
 export type Env = z.infer<typeof schema> & { origin: string; rpId: string };

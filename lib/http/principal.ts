@@ -12,7 +12,9 @@ export type UserPrincipal = {
 };
 export type CredentialPrincipal = { type: "credential"; credential: VerifiedCredential; organizationId: string };
 export type AnonymousPrincipal = { type: "anonymous" };
-export type Principal = UserPrincipal | CredentialPrincipal | AnonymousPrincipal;
+/** An agent token (X-AEGIS-Agent-Token): a short-lived JWT naming one agent (lib/agents/tokens). */
+export type AgentPrincipal = { type: "agent"; agentId: string; organizationId: string; scopes: string[]; tokenId: string };
+export type Principal = UserPrincipal | CredentialPrincipal | AgentPrincipal | AnonymousPrincipal;
 
 export function actorOf(p: Principal): AuditActor {
   switch (p.type) {
@@ -20,6 +22,8 @@ export function actorOf(p: Principal): AuditActor {
       return { type: "user", id: p.userId, label: p.session.user.email ?? p.session.user.walletAddress ?? p.userId };
     case "credential":
       return { type: "credential", id: p.credential.id, label: `${p.credential.name} (${p.credential.prefix})` };
+    case "agent":
+      return { type: "credential", id: p.tokenId, label: `agent token of agent ${p.agentId}` };
     case "anonymous":
       return { type: "anonymous" };
   }

@@ -1,6 +1,7 @@
 import { getAgent as getContract, retireAgent as retireContract, updateAgent as updateContract } from "@/lib/api/agents";
 import { agentDetail, updateAgent, viewOf } from "@/lib/agents/registry";
 import { retireAgent } from "@/lib/agents/kill-switch";
+import { assertActsAs } from "@/lib/agents/tokens/tokens";
 import { recordAudit } from "@/lib/audit/record";
 import { db } from "@/lib/db/client";
 import { handle } from "@/lib/http/handle";
@@ -10,6 +11,8 @@ import { listSigningRequests } from "@/lib/signing/approvals";
 import { publicSigner } from "@/lib/signing/signers";
 
 export const GET = handle(getContract, async ({ params, principal }) => {
+  // An agent token reads its own agent only.
+  assertActsAs(principal, params.id);
   const organizationId = orgOf(principal);
   const d = await agentDetail(db(), organizationId, params.id);
   const decisions = await listSigningRequests(db(), { organizationId, agentId: params.id, cursor: null, limit: 20 });
