@@ -21,7 +21,7 @@ import { GET as pairingInfo } from "@/app/api/pairing-info/route";
 import { POST as submitRequest } from "@/app/api/requests/route";
 import { useTestDatabase } from "../helpers/db";
 import { call, makeApiKey, makeUser } from "../helpers/http";
-import { agentIdentityOf, createSignerViaDkg } from "../helpers/signer";
+import { activateRules, agentIdentityOf, createSignerViaDkg } from "../helpers/signer";
 
 useTestDatabase();
 
@@ -227,5 +227,18 @@ describe("pausing an agent is a kill switch", () => {
     await call(pauseAgent, "POST", "/x", { cookie: owner.cookie, params: { id: a.id } });
     expect(await assertAgentActive(db(), owner.organizationId, { aegisAgentId: "gw-agent" })).toEqual({ decision: "block", agentId: a.id, reason: "agent paused" });
     expect(await assertAgentActive(db(), owner.organizationId, { aegisAgentId: "nobody" })).toBeNull();
+  });
+
+  it("aborts parked sessions (waiting for approval) too and releases their reserved spend", async () => {
+    const agentId = await agentIdOf(s.signer.id);
+    await activateRules(owner.organizationId, s.signer.id, [{ id: "messages", when: { field: "kind", op: "eq", value: "message" }, action: "require_approval" }]);
+    const parked = await agentMsg();
+    expect(parked.status).toBe(202);
+    expect(parked.json.status).toBe("pending_approval");
+    const paused = await call(pauseAgent, "POST", "/x", { cookie: owner.cookie, params: { id: agentId } });
+    expect(paused.json.abortedSessions).toBe(1);
+    expect((await db().ceremony.findUniqueOrThrow({ where: { id: parked.json.sessionId } })).status).toBe("aborted");
+    expect((await db().signingRequest.findFirstOrThrow({ where: { ceremonyId: parked.json.sessionId } })).status).toBe("released");
+    expect((await call(resumeAgent, "POST", "/x", { cookie: owner.cookie, params: { id: agentId } })).status).toBe(200);
   });
 });
