@@ -64,4 +64,9 @@ test("agents: create in the dashboard, attach a signer, pause (signing refused),
   const allowed = await attempt();
   expect(allowed.status()).toBe(201);
   expect((await allowed.json()).sessionId).toMatch(/^[0-9a-f-]{36}$/);
+
+  // The signer's page links to its (new) agent.
+  await page.goto(`/signers/${signer.id}`);
+  await page.getByTestId("signer-agent-link").click();
+  await expect(page).toHaveURL(agentUrl);
 });

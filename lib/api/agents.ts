@@ -103,6 +103,7 @@ export const getAgent = defineRoute({
       toolCalls: z.null(),
       trustScore: z.null(),
     }),
+    400: v1Error,
     401: v1Error,
     403: v1Error,
     404: v1Error,
@@ -129,7 +130,7 @@ export const retireAgent = defineRoute({
   tags,
   ...manage,
   params: idParams,
-  responses: { 200: one, 401: v1Error, 403: v1Error, 404: v1Error, 409: v1Error },
+  responses: { 200: one, 400: v1Error, 401: v1Error, 403: v1Error, 404: v1Error, 409: v1Error },
 });
 
 const killSwitch = z.object({ agent: agentSchema, abortedSessions: z.number() });
@@ -141,7 +142,7 @@ export const pauseAgent = defineRoute({
   tags,
   ...manage,
   params: idParams,
-  responses: { 200: killSwitch, 401: v1Error, 403: v1Error, 404: v1Error, 409: v1Error },
+  responses: { 200: killSwitch, 400: v1Error, 401: v1Error, 403: v1Error, 404: v1Error, 409: v1Error },
 });
 
 export const resumeAgent = defineRoute({
@@ -151,7 +152,7 @@ export const resumeAgent = defineRoute({
   tags,
   ...manage,
   params: idParams,
-  responses: { 200: killSwitch, 401: v1Error, 403: v1Error, 404: v1Error, 409: v1Error },
+  responses: { 200: killSwitch, 400: v1Error, 401: v1Error, 403: v1Error, 404: v1Error, 409: v1Error },
 });
 
 export const attachSigner = defineRoute({
@@ -161,7 +162,7 @@ export const attachSigner = defineRoute({
   tags,
   ...manage,
   params: z.strictObject({ id: z.uuid({ message: "Must be a UUID" }), signerId: z.uuid({ message: "Must be a UUID" }) }),
-  responses: { 200: one, 401: v1Error, 403: v1Error, 404: v1Error, 409: v1Error },
+  responses: { 200: one, 400: v1Error, 401: v1Error, 403: v1Error, 404: v1Error, 409: v1Error },
 });
 
 export const mintAgentToken = defineRoute({
