@@ -36,6 +36,8 @@ const schema = z.object({
   SHUTDOWN_DELAY_SECONDS: z.coerce.number().min(0).max(300).default(0),
   /** On SIGTERM: longest wait for in-flight requests after the listener closed, then exit anyway. */
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().min(0).max(3600).default(30),
+  /** Agent tokens: a new signing key when the current one is older than this many days. */
+  AGENT_TOKEN_KEY_ROTATION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 });
 
 export type Env = z.infer<typeof schema> & { origin: string; rpId: string };

@@ -12,9 +12,10 @@ export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 /**
  * `session`: dashboard cookie; `apiKey`: x-api-key header or Authorization: Bearer (and, on aegis and
- * hybrid routes, X-AEGIS-API-Key); `public`: no authentication.
+ * hybrid routes, X-AEGIS-API-Key); `agentToken`: X-AEGIS-Agent-Token, a short-lived JWT for one agent
+ * (lib/agents/tokens; the contract's permission must be among its scopes); `public`: no authentication.
  */
-export type AuthMode = "session" | "apiKey" | "public";
+export type AuthMode = "session" | "apiKey" | "agentToken" | "signedAgent" | "public";
 
 /** What a rule's key function sees: the request after authentication and parsing. */
 export type RateLimitInput = { params: unknown; query: unknown; body: unknown; principal: Principal };

@@ -50,7 +50,7 @@ export function handle<C extends RouteContract>(contract: C, handler: (h: Handle
     try {
       await applyRateLimits(contract.rateLimit, "request", { ip: ctx.ip });
       const principal = await authenticate(req, contract);
-      principalId = principal.type === "user" ? principal.userId : principal.type === "credential" ? principal.credential.id : undefined;
+      principalId = principal.type === "user" ? principal.userId : principal.type === "credential" ? principal.credential.id : principal.type === "agent" ? `agent:${principal.agentId}` : undefined;
       await applyRateLimits(contract.rateLimit, "authenticated", { ip: ctx.ip, principal });
 
       const rawParams = next ? await next.params : {};

@@ -79,7 +79,7 @@ function decodeKey(cursor: string): { at: Date; id: string } {
 }
 
 /** Newest first; an opaque cursor continues after the last item of the previous page. */
-export async function listSigningRequests(db: Db, input: { organizationId: string; status?: SigningRequestStatus; signerId?: string; cursor: string | null; limit: number }) {
+export async function listSigningRequests(db: Db, input: { organizationId: string; status?: SigningRequestStatus; signerId?: string; agentId?: string; cursor: string | null; limit: number }) {
   await expireCeremonies(db);
   const after = input.cursor ? decodeKey(input.cursor) : null;
   const rows = await db.signingRequest.findMany({
@@ -87,6 +87,7 @@ export async function listSigningRequests(db: Db, input: { organizationId: strin
       organizationId: input.organizationId,
       ...(input.status ? { status: input.status } : {}),
       ...(input.signerId ? { signerId: input.signerId } : {}),
+      ...(input.agentId ? { signer: { agentId: input.agentId } } : {}),
       ...(after ? { OR: [{ createdAt: { lt: after.at } }, { createdAt: after.at, id: { lt: after.id } }] } : {}),
     },
     include: { signer: { select: { id: true, name: true, status: true, deletedAt: true } }, ceremony: true },

@@ -22,6 +22,8 @@ import { withSpan } from "@/lib/ops/tracing";
 import type { PolicyRequest } from "@/lib/policy";
 import { createCeremonyShell, loadCeremony, messagesFor, PARTY, startCeremonyParty } from "./ceremonies";
 import { decideSigning } from "./guardrails";
+import { assertSignerAgentActive } from "@/lib/agents/kill-switch";
+import { AgentInactiveError } from "@/lib/agents/model";
 import { commitSpend, releaseEndedCeremonies } from "./spend-ledger";
 import { identitiesOf, isAuthenticated } from "./identities";
 import { startSignParty } from "./party";
@@ -185,6 +187,15 @@ export async function startSignSession(db: Db, input: { organizationId: string; 
   if (signer.status === "paused") {
     await recordAudit(db, { organizationId: input.organizationId, actor: input.audit.actor, action: "signing.refused", resourceType: "signer", resourceId: signer.id, outcome: "denied", details: { reason: "Signer is paused", mode: input.mode }, context: input.audit.context });
     throw new ForbiddenError("Signer is paused");
+  }
+  // The agent's kill switch (lib/agents): a paused or retired agent's signers do not sign.
+  try {
+    await assertSignerAgentActive(db, signer);
+  } catch (err) {
+    if (err instanceof AgentInactiveError) {
+      await recordAudit(db, { organizationId: input.organizationId, actor: input.audit.actor, action: "signing.refused", resourceType: "signer", resourceId: signer.id, outcome: "denied", details: { reason: err.message, agentId: signer.agentId, mode: input.mode }, context: input.audit.context });
+    }
+    throw err;
   }
   if (signer.status !== "active" || !signer.address || !signer.serverShare) throw new ConflictError(`Signer is ${signer.status}`);
   const { hash, request, tx } = await digestOf(db, { address: signer.address, chainId: signer.chainId }, input.sign);
