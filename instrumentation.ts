@@ -1,15 +1,39 @@
 /** Next.js calls register() once when a server instance starts. */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { markStarted } = await import("@/lib/ops/lifecycle");
+  markStarted();
+  // Tracing only when a collector is configured: otherwise the SDK is not even loaded.
+  if (process.env.OTEL_EXPORTER_OTLP_ENDPOINT) {
+    const { startTracing } = await import("@/lib/ops/tracing-sdk");
+    startTracing();
+  }
+  const { untraced, stopTracing } = await import("@/lib/ops/tracing");
+  const { env } = await import("@/lib/config/env");
+  const { installDrain } = await import("@/lib/ops/drain");
+  const { disconnectDb } = await import("@/lib/db/client");
+  const stops: Array<() => void> = [];
+  const e = env();
+  installDrain({
+    delayMs: e.SHUTDOWN_DELAY_SECONDS * 1000,
+    timeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+    onDrain: () => stops.forEach((stop) => stop()),
+    cleanup: () => Promise.all([stopTracing(), disconnectDb()]).then(() => undefined),
+  });
   // Pick the faster big-integer backend (WASM or BigInt) for this machine, once per process.
   const { ensureBackendSelected } = await import("@/lib/mpc/bigint");
   ensureBackendSelected();
   if (!process.env.DATABASE_URL) return;
-  const { startPrimePoolFiller } = await import("@/lib/signing/prime-pool-filler");
-  startPrimePoolFiller();
-  const { startPushWorker } = await import("@/lib/push/worker");
-  startPushWorker();
-  // Expired ceremonies are wiped within a minute even when no request touches them.
-  const { startCeremonySweep } = await import("@/lib/signing/ceremony-sweep");
-  startCeremonySweep();
+  // Background work is not traced (its timers keep this context): a poll every few seconds would
+  // bury the request traces.
+  await untraced(async () => {
+    const { startPrimePoolFiller } = await import("@/lib/signing/prime-pool-filler");
+    stops.push(startPrimePoolFiller());
+    const { startPushWorker, stopPushWorker } = await import("@/lib/push/worker");
+    startPushWorker();
+    stops.push(stopPushWorker);
+    // Expired ceremonies are wiped within a minute even when no request touches them.
+    const { startCeremonySweep } = await import("@/lib/signing/ceremony-sweep");
+    stops.push(startCeremonySweep());
+  });
 }

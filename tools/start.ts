@@ -113,6 +113,9 @@ async function main() {
     }
   }
 
+  // The server process drains on SIGTERM itself (lib/ops/drain.ts, installed by instrumentation.ts):
+  // /ready turns 503, in-flight requests finish, then it exits; we stop the database after that.
+  if (!dev) env.NEXT_MANUAL_SIG_HANDLE = "true";
   const child = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-p", String(port), "-H", host], { stdio: "inherit", env });
   say(`Countersign on http://localhost:${port}`);
   for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => child.kill(sig));

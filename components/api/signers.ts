@@ -10,6 +10,8 @@ export type SignerStatus = "creating" | "active" | "paused" | "failed";
 
 export interface Signer {
   id: string;
+  /** The agent (Agent registry) this signer belongs to. */
+  agentId?: string | null;
   name: string;
   description: string | null;
   status: SignerStatus;

@@ -67,7 +67,7 @@ export function OutboxList() {
         <EmptyState icon={<InboxIcon className="size-5" />} title="Outbox is off" description="This server sends real e-mail through SMTP, so nothing is kept here." />
       ) : null}
       {state.kind === "ready" && state.messages.length === 0 ? (
-        <EmptyState icon={<InboxIcon className="size-5" />} title="No messages yet" description="Sign up or invite a teammate and the e-mail will appear here." />
+        <EmptyState icon={<InboxIcon className="size-5" />} title="No messages yet" description="Only mail sent to the address of the account you are signed in with appears here. Signed out, nothing does." />
       ) : null}
       {state.kind === "ready" && state.messages.length > 0 ? (
         <ol className="space-y-4">

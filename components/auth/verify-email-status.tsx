@@ -10,6 +10,8 @@ import { Spinner } from "../ui/spinner";
 import { AuthCard } from "./auth-card";
 
 function verificationFailure(error: unknown): string {
+  if (error instanceof ApiError && error.statusCode === 401) return "Sign in to the account this link was sent to, then open the link again.";
+  if (error instanceof ApiError && error.statusCode === 403) return error.message;
   // Malformed, unknown, used and expired tokens all mean the same thing to the reader.
   if (error instanceof ApiError && [400, 404, 409, 410].includes(error.statusCode)) {
     return "This verification link is invalid, was already used, or has expired. Open the newest e-mail we sent you.";

@@ -52,6 +52,16 @@ function SignerHeader({ organizationId, signer, network, networks, canManage }: 
         </dd>
         <dt className="text-fg-muted">Network</dt>
         <dd className="text-fg">{networkLabel(networks, signer.chainId)}</dd>
+        {signer.agentId ? (
+          <>
+            <dt className="text-fg-muted">Agent</dt>
+            <dd>
+              <Link href={`/agents/${encodeURIComponent(signer.agentId)}`} className="text-accent-soft-fg underline-offset-4 hover:underline" data-testid="signer-agent-link">
+                View its agent
+              </Link>
+            </dd>
+          </>
+        ) : null}
         <dt className="text-fg-muted">Key</dt>
         <dd className="text-fg">
           {signer.threshold}-of-{signer.parties} threshold ECDSA (agent, Countersign, you)

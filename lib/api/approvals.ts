@@ -281,6 +281,8 @@ const agentSchema = z.object({
   chainId: z.int(),
   safeAddress: evmAddress.nullable(),
   signerId: z.string().nullable(),
+  /** The Agent registry record (GET /api/v1/agents/{id}) this pairing belongs to. */
+  agentRecordId: z.string().nullable(),
   providerAddress: evmAddress,
   createdAt: z.string(),
 });
@@ -297,6 +299,8 @@ export const pairAgent = defineRoute({
     agentAddress: evmAddress.optional(),
     chainId: chainId.optional(),
     signerId: z.uuid({ message: "Must be a UUID" }).optional(),
+    /** The Agent registry record (GET /api/v1/agents) this pairing joins; default: the relayed signer's agent, or a new one. */
+    agentId: z.uuid({ message: "Must be a UUID" }).optional(),
   }),
   responses: { 201: z.object({ agent: agentSchema, token: z.string() }), 400: v1Error, 404: v1Error, 409: v1Error, 503: v1Error },
 });

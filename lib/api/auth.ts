@@ -19,12 +19,12 @@ export const register = defineRoute({
 export const verifyEmail = defineRoute({
   method: "POST",
   path: "/api/v1/auth/verify-email",
-  summary: "Verify an email address with the single-use token from the verification mail",
+  summary: "Verify an email address with the single-use token from the verification mail, signed in as the account it was sent to (pending invitations to the address are accepted then)",
   tags,
-  auth: ["public"],
+  auth: ["session"],
   rateLimit: authLimit,
   body: z.strictObject({ token: z.string().min(20).max(200) }),
-  responses: { 200: z.object({ verified: z.literal(true) }), 400: v1Error, 410: v1Error },
+  responses: { 200: z.object({ verified: z.literal(true) }), 400: v1Error, 401: v1Error, 403: v1Error, 410: v1Error },
 });
 
 export const resendVerification = defineRoute({

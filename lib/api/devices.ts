@@ -80,5 +80,5 @@ export const deleteDevice = defineRoute({
   permission: "approvals:read",
   family: "error",
   params: z.strictObject({ id: z.string().min(1) }),
-  responses: { 204: null, 404: hfaError },
+  responses: { 204: null, 403: hfaError, 404: hfaError },
 });

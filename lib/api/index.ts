@@ -1,4 +1,5 @@
 import type { RouteContract } from "@/lib/http/contract";
+import * as agents from "./agents";
 import * as approvals from "./approvals";
 import * as approvalsInbox from "./approvals-inbox";
 import * as auth from "./auth";
@@ -21,4 +22,4 @@ import * as system from "./system";
 /** Every API contract, for GET /openapi.json. tests/api/openapi.test.ts checks no route is missing. */
 const isContract = (v: unknown): v is RouteContract => typeof v === "object" && v !== null && "method" in v && "path" in v && "auth" in v;
 
-export const allContracts: RouteContract[] = [system, auth, organizations, chain, signers, dkgProfile, signing, signingRequests, signerAdmin, policies, policyDocuments, devices, push, agentDocs, devnet, approvals, approvalsInbox, clearsign].flatMap((m) => Object.values(m).filter(isContract));
+export const allContracts: RouteContract[] = [system, auth, organizations, chain, agents, signers, dkgProfile, signing, signingRequests, signerAdmin, policies, policyDocuments, devices, push, agentDocs, devnet, approvals, approvalsInbox, clearsign].flatMap((m) => Object.values(m).filter(isContract));

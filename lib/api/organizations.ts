@@ -210,9 +210,9 @@ export const exportAuditLog = defineRoute({
 export const devOutbox = defineRoute({
   method: "GET",
   path: "/api/v1/dev/outbox",
-  summary: "Development outbox: mail captured because no SMTP server is configured",
+  summary: "Development outbox: mail captured because no SMTP server is configured — only the mail sent to the signed-in user's own address (none when signed out)",
   tags: ["Development"],
-  auth: ["public"],
+  auth: ["session", "public"],
   responses: {
     200: z.object({ messages: z.array(z.object({ id: z.string(), to: z.string(), subject: z.string(), text: z.string(), createdAt: z.string() })) }),
     404: v1Error,

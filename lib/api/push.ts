@@ -17,7 +17,7 @@ export const vapidPublicKey = defineRoute({
 export const sendTestPush = defineRoute({
   method: "POST",
   path: "/api/v1/push/test",
-  summary: "Send a test notification to one of your organization's devices (or all of them) and report each delivery",
+  summary: "Send a test notification to one of your own devices (or all of them) and report each delivery",
   tags,
   auth: ["session"],
   permission: "approvals:read",
@@ -27,6 +27,7 @@ export const sendTestPush = defineRoute({
       deliveries: z.array(z.object({ deviceId: z.string(), status: z.enum(["sent", "pending", "gone", "failed"]), error: z.string().nullable() })),
     }),
     400: v1Error,
+    403: v1Error,
     404: v1Error,
   },
 });

@@ -6,6 +6,8 @@ const tags = ["Signers"];
 
 export const signerSchema = z.object({
   id: z.string(),
+  /** The agent (GET /api/v1/agents/{id}) this signer belongs to. */
+  agentId: z.string().nullable(),
   name: z.string(),
   description: z.string().nullable(),
   status: z.enum(["creating", "active", "paused", "failed"]),
@@ -76,6 +78,8 @@ export const createSigner = defineRoute({
      * "browser": this browser runs the agent's party too and briefly holds its share (recorded in the audit event).
      */
     agentParty: agentParty.default("remote"),
+    /** The agent (GET /api/v1/agents) this signer joins; without it a new agent named after the signer is created. */
+    agentId: z.uuid({ message: "Must be a UUID" }).optional(),
     /** Remote mode: the browser's ephemeral X25519 public key for this ceremony (the `k` of the invitation), handed to the agent at join. */
     userKey: hex32.optional(),
     /** Authenticated blame: the user's Ed25519 identity for this ceremony (remote mode: its X25519 image must be userKey). */

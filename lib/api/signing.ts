@@ -152,7 +152,23 @@ export const signerStatus = defineRoute({
   tags,
   auth: ["apiKey"],
   permission: "sign",
-  responses: { 200: z.object({ signer: z.object({ id: z.string(), name: z.string(), status: z.string(), chainId: z.number(), address: z.string().nullable() }) }), 401: v1Error },
+  responses: {
+    200: z.object({
+      signer: z.object({ id: z.string(), name: z.string(), status: z.string(), chainId: z.number(), address: z.string().nullable(), agentId: z.string().nullable() }),
+      /** The Agent registry record the signer belongs to (`countersign agent`). */
+      agent: z
+        .object({
+          id: z.string(),
+          name: z.string(),
+          description: z.string().nullable(),
+          status: z.enum(["active", "paused", "retired"]),
+          identifiers: z.object({ signetSid: z.string().nullable(), aegisAgentId: z.string().nullable(), onchain: z.object({ chainId: z.number(), agentId: z.string() }).nullable(), agentAddress: z.string().nullable(), turnkeyWalletId: z.string().nullable() }),
+          pausedAt: z.string().nullable(),
+        })
+        .nullable(),
+    }),
+    401: v1Error,
+  },
 });
 
 export { idParams };

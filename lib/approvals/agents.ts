@@ -8,6 +8,8 @@ import type { Principal } from "@/lib/http/principal";
 import { credentialOf } from "@/lib/http/scope";
 import { deploySafe } from "@/lib/safe/account";
 import { getSigner } from "@/lib/signing/signers";
+import { requireActive } from "@/lib/agents/model";
+import { agentForNew } from "@/lib/agents/registry";
 import { newId } from "./ids";
 import { ensureDevnetGas, providerAccount, providerKeyAddress } from "./provider-key";
 
@@ -26,8 +28,10 @@ export async function agentOf(db: DbOrTx, p: Principal): Promise<AgentRow> {
   if (c.credential.kind !== "agent_token" || c.credential.subjectType !== AGENT_SUBJECT || !c.credential.subjectId) {
     throw new ForbiddenError("Use the agent token issued when the agent was paired (csa_…)");
   }
-  const agent = await db.approvalAgent.findFirst({ where: { id: c.credential.subjectId, organizationId: c.organizationId } });
+  const agent = await db.approvalAgent.findFirst({ where: { id: c.credential.subjectId, organizationId: c.organizationId }, include: { agentRecord: { select: { status: true } } } });
   if (!agent) throw new NotFoundError("This agent is no longer paired");
+  // The Agent registry's kill switch: a paused (or retired) agent's seed 004 calls answer 403.
+  requireActive(agent.agentRecord?.status);
   return agent;
 }
 
@@ -60,7 +64,7 @@ export async function ensureAgentSafe(db: DbOrTx, network: Network, organization
   }
 }
 
-export type PairInput = { organizationId: string; createdById: string | null; agentAddress?: string; mode: ExecutionMode; chainId?: number; signerId?: string };
+export type PairInput = { organizationId: string; createdById: string | null; agentAddress?: string; mode: ExecutionMode; chainId?: number; signerId?: string; agentId?: string };
 
 /** Pairs an agent and issues its token (shown once). */
 export async function pairAgent(db: Db, input: PairInput) {
@@ -68,6 +72,7 @@ export async function pairAgent(db: Db, input: PairInput) {
   let chainId: number;
   let safeAddress: Address | null = null;
   let signerId: string | null = null;
+  let signerAgentId: string | null = null;
   if (input.mode === "relay") {
     if (!input.signerId) throw new BadRequestError("Relay mode pairs a Countersign signer: signerId is required", [{ field: "body.signerId", message: "Required in relay mode" }]);
     const signer = await getSigner(db, input.organizationId, input.signerId);
@@ -78,6 +83,7 @@ export async function pairAgent(db: Db, input: PairInput) {
     address = getAddress(signer.address);
     chainId = signer.chainId;
     signerId = signer.id;
+    signerAgentId = signer.agentId;
   } else {
     if (!input.agentAddress) throw new BadRequestError("agentAddress is required in safe mode", [{ field: "body.agentAddress", message: "Required in safe mode" }]);
     address = getAddress(input.agentAddress);
@@ -93,8 +99,16 @@ export async function pairAgent(db: Db, input: PairInput) {
   if (input.mode === "safe") safeAddress = await ensureAgentSafe(db, network, input.organizationId, address);
 
   return db.$transaction(async (tx) => {
+    // The pairing belongs to an agent: the one named, else the relayed signer's, else a new one with this address.
+    const record = await agentForNew(tx, {
+      organizationId: input.organizationId,
+      agentId: input.agentId ?? signerAgentId,
+      field: "body.agentId",
+      create: { name: `Agent ${address}`, ownerId: input.createdById, identifiers: { agentAddress: address } },
+      createdById: input.createdById,
+    });
     const agent = await tx.approvalAgent.create({
-      data: { id: newId("agt"), organizationId: input.organizationId, address, mode: input.mode, chainId, safeAddress, signerId, createdById: input.createdById },
+      data: { id: newId("agt"), organizationId: input.organizationId, address, mode: input.mode, chainId, safeAddress, signerId, agentRecordId: record.agent.id, createdById: input.createdById },
     });
     const { credential, secret } = await issueCredential(tx, {
       organizationId: input.organizationId,
@@ -105,7 +119,7 @@ export async function pairAgent(db: Db, input: PairInput) {
       subjectId: agent.id,
       createdById: input.createdById ?? undefined,
     });
-    return { agent, providerAddress, token: secret, credentialId: credential.id };
+    return { agent, providerAddress, token: secret, credentialId: credential.id, agentRecord: { id: record.agent.id, name: record.agent.name, created: record.created } };
   });
 }
 

@@ -1,3 +1,4 @@
+import { requireActive } from "@/lib/agents/model";
 import { recordAudit, type AuditContext } from "@/lib/audit/record";
 import type { Db } from "@/lib/db/client";
 import { BadRequestError, NotFoundError } from "@/lib/http/errors";
@@ -44,6 +45,11 @@ export async function respond(
     throw new BadRequestError(`This request was already ${n.response.response}`);
   }
   if (request.status !== "pending_human") throw new BadRequestError(`This request is ${request.status} and can no longer be decided`);
+  if (body.response === "accepted") {
+    // The kill switch: a paused or retired agent's waiting requests can still be rejected, never executed.
+    const pairing = await db.approvalAgent.findUnique({ where: { id: request.agentId }, select: { agentRecord: { select: { status: true } } } });
+    requireActive(pairing?.agentRecord?.status);
+  }
 
   let binding: { passkeyId: string; challengeId: string } | null = null;
   if (body.response === "accepted") {

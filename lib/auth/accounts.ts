@@ -3,7 +3,7 @@ import { generateSiweNonce, parseSiweMessage, validateSiweMessage } from "viem/s
 import { recordAudit, type AuditContext } from "@/lib/audit/record";
 import { env } from "@/lib/config/env";
 import type { DbOrTx } from "@/lib/db/client";
-import { BadRequestError, ConflictError, GoneError, UnauthorizedError } from "@/lib/http/errors";
+import { BadRequestError, ConflictError, ForbiddenError, GoneError, UnauthorizedError } from "@/lib/http/errors";
 import { sendMail } from "@/lib/mail/mailer";
 import { acceptInvitations, createOrganization, personalOrganizationName } from "@/lib/orgs/organizations";
 import { consumeChallenge, storeChallenge } from "./challenges";
@@ -53,10 +53,15 @@ export async function sendVerificationEmail(db: DbOrTx, user: { id: string; emai
   });
 }
 
-/** Single use, expiring; on success pending invitations for the address become memberships. */
-export async function verifyEmail(db: DbOrTx, token: string, ctx: AuditContext, now = new Date()) {
+/**
+ * Single use, expiring, and only for the account the link was sent to, signed in: proving the
+ * mailbox is not enough to join an organization as someone else's account. On success pending
+ * invitations for the address become memberships.
+ */
+export async function verifyEmail(db: DbOrTx, token: string, signedInUserId: string, ctx: AuditContext, now = new Date()) {
   const row = await db.emailToken.findUnique({ where: { tokenHash: hashOneTimeToken(token) } });
   if (!row) throw new BadRequestError("Invalid verification token", [{ field: "body.token", message: "Invalid token" }]);
+  if (row.userId !== signedInUserId) throw new ForbiddenError("This link was sent to another account: sign in as that account, then open the link again");
   if (row.usedAt) throw new GoneError("This verification link was already used");
   if (row.expiresAt <= now) throw new GoneError("This verification link has expired");
   const claimed = await db.emailToken.updateMany({ where: { id: row.id, usedAt: null }, data: { usedAt: now } });

@@ -11,6 +11,8 @@ export const PERMISSIONS = {
   "members:manage": "Invite, change and remove members",
   "api_keys:manage": "Create and revoke API keys",
   "audit:read": "Read the audit log",
+  "agents:read": "Read the agent registry: agents, their identifiers, signers and decisions",
+  "agents:manage": "Register, edit, pause, resume and retire agents, attach signers and mint agent tokens",
   "signers:read": "Read signers, balances and activity",
   "signers:manage": "Create, pause and delete signers",
   "policies:read": "Read guardrail policies",
@@ -34,6 +36,8 @@ export type Permission = keyof typeof PERMISSIONS;
 export const API_KEY_SCOPES: Permission[] = [
   "org:read",
   "audit:read",
+  "agents:read",
+  "agents:manage",
   "signers:read",
   "signers:manage",
   "policies:read",
@@ -49,7 +53,7 @@ export const API_KEY_SCOPES: Permission[] = [
   "scim",
 ];
 
-const READ: Permission[] = ["org:read", "audit:read", "signers:read", "policies:read", "approvals:read", "trust:read", "identity:read"];
+const READ: Permission[] = ["org:read", "audit:read", "agents:read", "signers:read", "policies:read", "approvals:read", "trust:read", "identity:read"];
 
 const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   owner: new Set(Object.keys(PERMISSIONS) as Permission[]),

@@ -28,6 +28,16 @@ const schema = z.object({
   COUNTERSIGN_PRIME_POOL_TARGET: z.coerce.number().int().min(0).max(400).default(8),
   /** Push endpoints on loopback/private networks: refused in production unless "1" (local receivers, e2e). */
   PUSH_ALLOW_PRIVATE_ENDPOINTS: z.enum(["0", "1"]).optional(),
+  /** When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: z.string().min(16).optional(),
+  /** OTLP/HTTP collector (e.g. http://collector:4318): turns tracing on. Unset: no tracing. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  /** On SIGTERM: seconds to keep serving (answering /ready 503) before closing the listener. */
+  SHUTDOWN_DELAY_SECONDS: z.coerce.number().min(0).max(300).default(0),
+  /** On SIGTERM: longest wait for in-flight requests after the listener closed, then exit anyway. */
+  SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().min(0).max(3600).default(30),
+  /** Agent tokens: a new signing key when the current one is older than this many days. */
+  AGENT_TOKEN_KEY_ROTATION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 });
 
 export type Env = z.infer<typeof schema> & { origin: string; rpId: string };

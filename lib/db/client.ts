@@ -1,4 +1,5 @@
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { env } from "@/lib/config/env";
 
@@ -7,7 +8,7 @@ export type Db = InstanceType<typeof PrismaClient>;
 export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 export type DbOrTx = Db | Tx;
 
-const globalForDb = globalThis as unknown as { __countersignDb?: { url: string; client: Db } };
+const globalForDb = globalThis as unknown as { __countersignDb?: { url: string; client: Db; pool: pg.Pool } };
 
 /**
  * The process-wide Prisma client. It talks PostgreSQL over `pg` to DATABASE_URL: a real server, or
@@ -19,10 +20,21 @@ export function db(): Db {
   if (!url) throw new Error("DATABASE_URL is not set (npm start provides the embedded database)");
   const existing = globalForDb.__countersignDb;
   if (existing && existing.url === url) return existing.client;
-  const adapter = new PrismaPg({ connectionString: url, max: env().DATABASE_POOL_MAX });
+  // Our own pool (rather than the adapter's) so /metrics can report its usage.
+  const pool = new pg.Pool({ connectionString: url, max: env().DATABASE_POOL_MAX });
+  const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   const client = new PrismaClient({ adapter }) as Db;
-  globalForDb.__countersignDb = { url, client };
+  globalForDb.__countersignDb = { url, client, pool };
   return client;
+}
+
+export type DbPoolStats = { max: number; total: number; idle: number; waiting: number };
+
+/** Connections of the process-wide pool, or null before the first db() call. */
+export function dbPoolStats(): DbPoolStats | null {
+  const pool = globalForDb.__countersignDb?.pool;
+  if (!pool) return null;
+  return { max: pool.options.max ?? 10, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
 }
 
 export async function disconnectDb(): Promise<void> {

@@ -1,5 +1,6 @@
 import { db } from "@/lib/db/client";
 import { verifyCredential } from "@/lib/auth/credentials";
+import { presentsSignedAgent, verifySignedAgent } from "@/lib/auth/signed-agent";
 import { isPermission, roleCan } from "@/lib/auth/permissions";
 import { readCookie, resolveSession, sessionCookieName } from "@/lib/auth/session";
 import { env } from "@/lib/config/env";
@@ -7,6 +8,7 @@ import type { RouteContract } from "./contract";
 import { ForbiddenError, UnauthorizedError } from "./errors";
 import { acceptsAegisApiKey, type ApiFamily } from "./families";
 import type { Principal } from "./principal";
+import { verifyAgentToken } from "@/lib/agents/tokens/tokens";
 
 type PresentedKey = { token: string; header: "x-api-key" | "x-aegis-api-key" | "authorization" };
 
@@ -48,6 +50,16 @@ export async function authenticate(
   const modes = contract.auth;
   const family = contract.family ?? "v1";
   const invalid = contract.authMessages?.invalid ?? "Invalid or revoked API key";
+  const agentToken = req.headers.get("x-aegis-agent-token");
+  if (agentToken && modes.includes("agentToken")) {
+    const v = await verifyAgentToken(db(), agentToken.trim());
+    if (contract.permission && !(v.scopes as string[]).includes(contract.permission)) throw new ForbiddenError(`Agent token lacks the "${contract.permission}" scope`);
+    return { type: "agent", agentId: v.agentId, organizationId: v.organizationId, scopes: v.scopes, tokenId: v.jti };
+  }
+  if (modes.includes("signedAgent") && presentsSignedAgent(req)) {
+    const agent = await verifySignedAgent(req);
+    return { type: "signed_agent", agent, organizationId: agent.organizationId };
+  }
   const key = presentedApiKey(req, family);
   if (key !== null && modes.includes("apiKey")) {
     const credential = await verifyCredential(db(), key.token);
@@ -75,6 +87,7 @@ export async function authenticate(
   }
   if (modes.includes("public")) return { type: "anonymous" };
   if (key !== null) throw new UnauthorizedError("This endpoint does not accept API keys");
+  if (agentToken) throw new UnauthorizedError("This endpoint does not accept X-AEGIS-Agent-Token");
   if (req.headers.has("x-aegis-api-key")) throw new UnauthorizedError("This endpoint does not accept X-AEGIS-API-Key; send the key as x-api-key or Authorization: Bearer");
   throw new UnauthorizedError(contract.authMessages?.missing ?? "Authentication required");
 }

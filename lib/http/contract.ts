@@ -12,9 +12,10 @@ export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 /**
  * `session`: dashboard cookie; `apiKey`: x-api-key header or Authorization: Bearer (and, on aegis and
- * hybrid routes, X-AEGIS-API-Key); `public`: no authentication.
+ * hybrid routes, X-AEGIS-API-Key); `agentToken`: X-AEGIS-Agent-Token, a short-lived JWT for one agent
+ * (lib/agents/tokens; the contract's permission must be among its scopes); `public`: no authentication.
  */
-export type AuthMode = "session" | "apiKey" | "public";
+export type AuthMode = "session" | "apiKey" | "agentToken" | "signedAgent" | "public";
 
 /** What a rule's key function sees: the request after authentication and parsing. */
 export type RateLimitInput = { params: unknown; query: unknown; body: unknown; principal: Principal };
@@ -65,6 +66,8 @@ export type RouteContract<
   family?: ApiFamily;
   /** 401 messages where a seed fixes them (seed 001: "Invalid API key"). */
   authMessages?: { missing?: string; invalid?: string };
+  /** Operational probes (/health, /ready, /metrics): not request-logged, not traced, not counted. */
+  quiet?: true;
 };
 
 /** Keeps the literal type of the contract, so handlers see exact body/params/query/response types. */

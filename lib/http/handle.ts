@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { env } from "@/lib/config/env";
 import { log } from "@/lib/log/logger";
+import { observeRequest, tracedRoute } from "@/lib/ops/observe";
 import { authenticate } from "./authenticate";
 import { parseOrThrow, queryObject, readJsonBody } from "./body";
 import type { RouteContract } from "./contract";
@@ -50,7 +51,7 @@ function defaultStatus(c: RouteContract): number {
  * production, error mapping, and one structured log line per request.
  */
 export function handle<C extends RouteContract>(contract: C, handler: (h: HandlerContext<C>) => Promise<HandlerResult<C>>) {
-  return async function route(req: Request, next?: NextRouteContext): Promise<Response> {
+  return tracedRoute(contract, async function route(req: Request, next?: NextRouteContext): Promise<Response> {
     const started = performance.now();
     const ctx = requestContext(req);
     let status = 500;
@@ -58,7 +59,7 @@ export function handle<C extends RouteContract>(contract: C, handler: (h: Handle
     try {
       await applyRateLimits(contract.rateLimit, "request", { ip: ctx.ip });
       const principal = await authenticate(req, contract);
-      principalId = principal.type === "user" ? principal.userId : principal.type === "credential" ? principal.credential.id : undefined;
+      principalId = principal.type === "user" ? principal.userId : principal.type === "credential" ? principal.credential.id : principal.type === "agent" ? `agent:${principal.agentId}` : undefined;
       await applyRateLimits(contract.rateLimit, "authenticated", { ip: ctx.ip, principal });
 
       const rawParams = next ? await pathParams(next) : {};
@@ -106,7 +107,8 @@ export function handle<C extends RouteContract>(contract: C, handler: (h: Handle
       status = res.status;
       return res;
     } finally {
-      log.info("request", {
+      observeRequest(contract, { method: req.method, status, started, requestId: ctx.requestId });
+      if (!contract.quiet) log.info("request", {
         requestId: ctx.requestId,
         method: req.method,
         route: contract.path,
@@ -116,7 +118,7 @@ export function handle<C extends RouteContract>(contract: C, handler: (h: Handle
         ip: ctx.ip,
       });
     }
-  };
+  });
 }
 
 export { defaultStatus };

@@ -32,6 +32,8 @@ function securityOf(c: RouteContract): object[] {
     security.push({ apiKey: scopes }, { bearer: scopes });
     if (acceptsAegisApiKey(c.family ?? "v1")) security.push({ aegisApiKey: scopes });
   }
+  if (c.auth.includes("agentToken")) security.push({ aegisAgentToken: scopes });
+  if (c.auth.includes("signedAgent")) security.push({ selfAgentSignature: [] });
   if (c.auth.includes("public")) security.push({});
   return security;
 }
@@ -81,6 +83,8 @@ export function buildOpenApi(contracts: RouteContract[], info: { version: string
         apiKey: { type: "apiKey", in: "header", name: "x-api-key", description: "Organization key (cso_), signer key (css_) or agent token (csa_)" },
         bearer: { type: "http", scheme: "bearer", description: "The same keys as Authorization: Bearer <key>" },
         aegisApiKey: { type: "apiKey", in: "header", name: "X-AEGIS-API-Key", description: "Organization key (cso_), seed 002's header: aegis and hybrid operations only" },
+        aegisAgentToken: { type: "apiKey", in: "header", name: "X-AEGIS-Agent-Token", description: "Agent token: a short-lived EdDSA JWT for one agent (POST /api/v1/agents/{id}/tokens), keys at /.well-known/jwks.json" },
+        selfAgentSignature: { type: "apiKey", in: "header", name: "x-self-agent-signature", description: "Seed 003: a request signed by the agent (x-self-agent-address, -signature, -timestamp, -key, -keytype from SelfAgent.signRequest())" },
       },
       schemas: Object.fromEntries(API_FAMILIES.map((f) => [ERROR_SCHEMA_NAMES[f], schemaOf(ERROR_SCHEMAS[f], "output")])),
     },

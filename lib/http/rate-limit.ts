@@ -28,6 +28,7 @@ export type RateLimitContext = { ip: string | null } & Partial<RateLimitInput>;
 function principalKey(p: Principal | undefined): string | undefined {
   if (p?.type === "user") return p.userId;
   if (p?.type === "credential") return p.credential.id;
+  if (p?.type === "agent") return `agent:${p.agentId}`;
   return undefined;
 }
 

@@ -1,4 +1,7 @@
+import { randomUUID } from "node:crypto";
 import { env } from "@/lib/config/env";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { openSecret, sealSecret, type SealedBlob } from "@/lib/keystore";
 import type { DbOrTx } from "@/lib/db/client";
 import { log } from "@/lib/log/logger";
 
@@ -16,7 +19,8 @@ export async function sendMail(db: DbOrTx, mail: Mail): Promise<{ via: "smtp" | 
     await transport.sendMail({ from: env().MAIL_FROM, to: mail.to, subject: mail.subject, text: mail.text });
     return { via: "smtp" };
   }
-  await db.outboxMessage.create({ data: mail });
+  const id = randomUUID();
+  await db.outboxMessage.create({ data: { id, to: mail.to.toLowerCase(), subject: mail.subject, sealed: sealSecret(new TextEncoder().encode(mail.text), outboxContext(id)) as unknown as Prisma.InputJsonValue } });
   log.info("mail captured in development outbox (no SMTP_URL)", { to: mail.to, subject: mail.subject, outbox: `${env().origin}/dev/outbox` });
   return { via: "outbox" };
 }
@@ -29,4 +33,16 @@ export async function sendMail(db: DbOrTx, mail: Mail): Promise<{ via: "smtp" | 
 export function devOutboxEnabled(): boolean {
   if (env().SMTP_URL) return false;
   return env().NODE_ENV !== "production" || process.env.COUNTERSIGN_DEV_OUTBOX === "on";
+}
+
+const outboxContext = (id: string) => `outbox:${id}`;
+
+/**
+ * The outbox as one person sees it: only mail sent to their own address (nothing without one), bodies
+ * opened here. Nobody reads another address's verification link.
+ */
+export async function outboxFor(db: DbOrTx, email: string | null | undefined, take = 50) {
+  if (!email) return [];
+  const rows = await db.outboxMessage.findMany({ where: { to: email.toLowerCase() }, orderBy: { createdAt: "desc" }, take });
+  return rows.map((m) => ({ id: m.id, to: m.to, subject: m.subject, text: new TextDecoder().decode(openSecret(m.sealed as unknown as SealedBlob, outboxContext(m.id))), createdAt: m.createdAt }));
 }

@@ -3,6 +3,7 @@ import webpush from "web-push";
 import type { DbOrTx } from "@/lib/db/client";
 import type { Device, PushDelivery } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log/logger";
+import { recordPushDelivery } from "@/lib/ops/metrics";
 import { subscriptionOf } from "./devices";
 import { guardedAgent } from "./endpoint-guard";
 import { backoffMs, classify, encodePayload, LEASE_MS, MAX_ATTEMPTS, type Outcome, type PushPayload } from "./policy";
@@ -89,11 +90,13 @@ async function deliverOne(db: DbOrTx, row: PushDelivery & { device: Device }, no
     case "sent":
       await db.pushDelivery.update({ where: { id: row.id }, data: { status: "sent", attempts, sentAt: at, lastError: null } });
       await db.device.update({ where: { id: row.deviceId }, data: { lastSuccessAt: at, failureCount: 0 } });
+      recordPushDelivery("sent");
       return { id: row.id, deviceId: row.deviceId, status: "sent", attempts, error: null };
     case "gone":
       // The subscription is gone for good: remove the device (its deliveries go with it).
       log.info("push subscription gone; device removed", { deviceId: row.deviceId, organizationId: row.organizationId });
       await db.device.deleteMany({ where: { id: row.deviceId } });
+      recordPushDelivery("gone");
       return { id: row.id, deviceId: row.deviceId, status: "gone", attempts, error: outcome.error };
     case "retry":
     case "fatal": {
@@ -104,6 +107,7 @@ async function deliverOne(db: DbOrTx, row: PushDelivery & { device: Device }, no
       });
       await db.device.update({ where: { id: row.deviceId }, data: { failureCount: { increment: 1 }, lastFailureAt: at } });
       log.warn("push delivery failed", { deliveryId: row.id, deviceId: row.deviceId, attempts, error: outcome.error, final });
+      recordPushDelivery(final ? "failed" : "retry");
       return { id: row.id, deviceId: row.deviceId, status: final ? "failed" : "pending", attempts, error: outcome.error };
     }
   }

@@ -3,7 +3,8 @@ import type { z } from "zod";
 import type { deviceSchema, registerDeviceBody } from "@/lib/api/devices";
 import type { DbOrTx } from "@/lib/db/client";
 import type { Device } from "@/lib/generated/prisma/client";
-import { BadRequestError, ConflictError, NotFoundError } from "@/lib/http/errors";
+import type { Role } from "@/lib/generated/prisma/enums";
+import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from "@/lib/http/errors";
 import { openSecret, sealSecret, type SealedBlob } from "@/lib/keystore";
 import { endpointHostProblem } from "./endpoint-guard";
 
@@ -103,8 +104,18 @@ export async function getDevice(db: DbOrTx, organizationId: string, id: string):
   return d;
 }
 
-export async function deleteDevice(db: DbOrTx, organizationId: string, id: string): Promise<Device> {
+/** Who acts on a device: its owner, or an owner/admin of the organization (removal only). */
+export type DeviceActor = { userId: string; role: Role | null };
+
+const MANAGES_ALL_DEVICES: readonly Role[] = ["owner", "admin"];
+
+/**
+ * A member removes only their own devices; owners and admins may remove anyone's (the caller
+ * audits it, naming whose device it was).
+ */
+export async function deleteDevice(db: DbOrTx, organizationId: string, id: string, actor: DeviceActor): Promise<Device> {
   const d = await getDevice(db, organizationId, id);
+  if (d.userId !== actor.userId && !(actor.role && MANAGES_ALL_DEVICES.includes(actor.role))) throw new ForbiddenError("You can remove only your own devices");
   await db.device.delete({ where: { id: d.id } });
   return d;
 }

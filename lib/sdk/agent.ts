@@ -79,6 +79,16 @@ type Session = {
   expiresAt?: string;
   approvals?: string[];
 };
+/** GET /api/v1/signer's `agent`: the agent the signer belongs to. */
+export type AgentRecord = {
+  id: string;
+  name: string;
+  description: string | null;
+  status: "active" | "paused" | "retired";
+  identifiers: { signetSid: string | null; aegisAgentId: string | null; onchain: { chainId: number; agentId: string } | null; agentAddress: string | null; turnkeyWalletId: string | null };
+  pausedAt: string | null;
+};
+
 type SessionStatus = {
   sessionId: string;
   identities?: Record<string, string>;
@@ -153,8 +163,9 @@ export class CountersignAgent {
     }
   }
 
+  /** The signer this API key belongs to, and its agent (the Agent registry record; null on older servers). */
   status() {
-    return this.call<{ signer: { id: string; name: string; status: string; chainId: number; address: string | null } }>("GET", "/api/v1/signer");
+    return this.call<{ signer: { id: string; name: string; status: string; chainId: number; address: string | null; agentId?: string | null }; agent?: AgentRecord | null }>("GET", "/api/v1/signer");
   }
 
   private transport(sessionId: string): CeremonyTransport {

@@ -8,6 +8,7 @@ import { recordAudit, type AuditActor, type AuditContext } from "@/lib/audit/rec
 import type { SigningRequestStatus } from "@/lib/generated/prisma/enums";
 import { BadRequestError, ConflictError, ForbiddenError, GoneError, NotFoundError } from "@/lib/http/errors";
 import { decodeRequest, type PolicyDecision } from "@/lib/policy";
+import { recordCeremonyEnded } from "@/lib/ops/metrics";
 import type { SecurityProfile } from "@/lib/mpc";
 import { expireCeremonies } from "./ceremonies";
 import { requestSummary } from "./guardrails";
@@ -78,7 +79,7 @@ function decodeKey(cursor: string): { at: Date; id: string } {
 }
 
 /** Newest first; an opaque cursor continues after the last item of the previous page. */
-export async function listSigningRequests(db: Db, input: { organizationId: string; status?: SigningRequestStatus; signerId?: string; cursor: string | null; limit: number }) {
+export async function listSigningRequests(db: Db, input: { organizationId: string; status?: SigningRequestStatus; signerId?: string; agentId?: string; cursor: string | null; limit: number }) {
   await expireCeremonies(db);
   const after = input.cursor ? decodeKey(input.cursor) : null;
   const rows = await db.signingRequest.findMany({
@@ -86,6 +87,7 @@ export async function listSigningRequests(db: Db, input: { organizationId: strin
       organizationId: input.organizationId,
       ...(input.status ? { status: input.status } : {}),
       ...(input.signerId ? { signerId: input.signerId } : {}),
+      ...(input.agentId ? { signer: { agentId: input.agentId } } : {}),
       ...(after ? { OR: [{ createdAt: { lt: after.at } }, { createdAt: after.at, id: { lt: after.id } }] } : {}),
     },
     include: { signer: { select: { id: true, name: true, status: true, deletedAt: true } }, ceremony: true },
@@ -185,5 +187,6 @@ export async function rejectSigningRequest(
       context: input.context,
     });
   });
+  recordCeremonyEnded("sign", "rejected");
   return getSigningRequest(db, input.organizationId, r.id);
 }

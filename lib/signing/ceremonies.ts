@@ -11,6 +11,8 @@ import type { CeremonyKind } from "@/lib/generated/prisma/enums";
 import type { Db, DbOrTx } from "@/lib/db/client";
 import { deriveKey, openSecret, sealSecret, type SealedBlob } from "@/lib/keystore";
 import { BadRequestError, ConflictError, ForbiddenError, GoneError, NotFoundError } from "@/lib/http/errors";
+import { recordCeremonyEnded } from "@/lib/ops/metrics";
+import { withSpan } from "@/lib/ops/tracing";
 import type { Message, ProtocolBlame, SecurityProfile } from "@/lib/mpc";
 import { advanceParty, type PartyResult, type PartyState } from "./party";
 import { serverIdentity } from "./server-identity";
@@ -203,11 +205,12 @@ function view(c: { id: string; kind: CeremonyKind; status: string; phase: string
  * key-generation messages, and releases their spend reservations. Returns the ids it expired.
  */
 export async function expireCeremonies(db: DbOrTx, now = new Date(), opts: { releaseAll?: boolean } = {}): Promise<string[]> {
-  const claimed = await db.$queryRaw<{ id: string }[]>`UPDATE "ceremonies"
+  const claimed = await db.$queryRaw<{ id: string; kind: CeremonyKind }[]>`UPDATE "ceremonies"
     SET "status" = 'expired', "server_state" = NULL, "completed_at" = ${now}::timestamptz, "updated_at" = ${now}::timestamptz, "version" = "version" + 1
     WHERE "status" IN ('open', 'pending_approval') AND "expires_at" <= ${now}::timestamptz
-    RETURNING "id"`;
+    RETURNING "id", "kind"`;
   const ids = claimed.map((r) => r.id);
+  for (const kind of ["sign", "dkg"] as const) recordCeremonyEnded(kind, "expired", claimed.filter((r) => r.kind === kind).length);
   await wipeEndedCeremonies(db, ids);
   // Guardrails: an ended ceremony gives its spend reservation back (these, and unless the caller
   // releases its own set — the sweep does — any other ended one).
@@ -238,12 +241,19 @@ export type SubmitInput = {
 
 export type Outcome = { kind: "keyShare" | "signature"; value: unknown } | null;
 
+type OnOutcome = (tx: DbOrTx, outcome: NonNullable<Outcome>, ceremony: { id: string; signerId: string }) => Promise<unknown>;
+
 /**
  * Applies one submission. `onOutcome` runs inside the committing transaction when the server's
  * party finishes (store the key share; record the signature), so the outcome and the state change
- * commit together.
+ * commit together. Traced as one span per round.
  */
-export async function submit(db: Db, input: SubmitInput, onOutcome: (tx: DbOrTx, outcome: NonNullable<Outcome>, ceremony: { id: string; signerId: string }) => Promise<unknown>): Promise<CeremonyView> {
+export function submit(db: Db, input: SubmitInput, onOutcome: OnOutcome): Promise<CeremonyView> {
+  const attributes = { "countersign.ceremony_id": input.ceremonyId, "countersign.party": input.party, "countersign.seq": input.seq, "countersign.messages": input.messages.length };
+  return withSpan("ceremony.round", attributes, () => submitRound(db, input, onOutcome));
+}
+
+async function submitRound(db: Db, input: SubmitInput, onOutcome: OnOutcome): Promise<CeremonyView> {
   if (input.messages.length > MAX_MESSAGES_PER_SUBMISSION) throw new BadRequestError(`At most ${MAX_MESSAGES_PER_SUBMISSION} messages per submission`);
   // An empty submission is a poll: it changes nothing, so it is neither recorded nor replayed.
   if (input.messages.length === 0) return poll(db, input);
@@ -256,7 +266,9 @@ export async function submit(db: Db, input: SubmitInput, onOutcome: (tx: DbOrTx,
     const previous = await db.ceremonySubmission.findUnique({ where: { ceremonyId_party_seq: { ceremonyId: c.id, party: input.party, seq: input.seq } } });
     if (previous) {
       if (previous.requestHash === requestHash) return openResponse(c.id, input.party, input.seq, previous.response);
-      await abortCeremony(db, c.id, c.version, { party: input.party, protocol: c.phase as Message["protocol"], round: 0, check: "conflicting_retry", reason: `submission ${input.seq} was sent again with a different body` });
+      if (await abortCeremony(db, c.id, c.version, { party: input.party, protocol: c.phase as Message["protocol"], round: 0, check: "conflicting_retry", reason: `submission ${input.seq} was sent again with a different body` })) {
+        recordCeremonyEnded(c.kind, "aborted");
+      }
       throw new ConflictError("A different submission was already accepted under this sequence number; the ceremony is aborted");
     }
     if (c.status === "expired" || (c.status === "open" && c.expiresAt <= new Date())) {
@@ -286,8 +298,9 @@ export async function submit(db: Db, input: SubmitInput, onOutcome: (tx: DbOrTx,
       else result = advanceParty(state, forServer, input.profile);
     }
 
+    let response: CeremonyView;
     try {
-      return await db.$transaction(async (tx) => {
+      response = await db.$transaction(async (tx) => {
         const data: Prisma.CeremonyUpdateManyMutationInput = { version: { increment: 1 } };
         if (result?.kind === "continue") {
           data.serverState = sealState(c.id, result.state);
@@ -323,17 +336,21 @@ export async function submit(db: Db, input: SubmitInput, onOutcome: (tx: DbOrTx,
       if (err instanceof LostRace) continue;
       throw err;
     }
+    if (result && result.kind !== "continue") recordCeremonyEnded(c.kind, result.kind === "abort" ? "aborted" : "completed");
+    return response;
   }
   throw new ConflictError("The ceremony is busy; retry");
 }
 
 class LostRace extends Error {}
 
-async function abortCeremony(db: DbOrTx, id: string, version: number, blame: ProtocolBlame) {
-  await db.ceremony.updateMany({ where: { id, version, status: "open" }, data: { status: "aborted", blame: blame as unknown as Prisma.InputJsonValue, version: { increment: 1 }, completedAt: new Date() } });
+/** Returns whether this call ended the ceremony (it was still open at `version`). */
+async function abortCeremony(db: DbOrTx, id: string, version: number, blame: ProtocolBlame): Promise<boolean> {
+  const won = await db.ceremony.updateMany({ where: { id, version, status: "open" }, data: { status: "aborted", blame: blame as unknown as Prisma.InputJsonValue, version: { increment: 1 }, completedAt: new Date() } });
   await db.$executeRaw`UPDATE "ceremonies" SET "server_state" = NULL WHERE "id" = ${id}::uuid`;
   await wipeEndedCeremonies(db, [id]);
   await releaseEndedCeremonies(db, [id]);
+  return won.count === 1;
 }
 
 /**
@@ -351,7 +368,7 @@ export async function reportAbort(db: Db, input: { ceremonyId: string; organizat
     const identities = identitiesOf(c.context);
     const problem = isAuthenticated(identities) ? verifyEvidence(input.blame, identities) : "this ceremony does not authenticate its messages";
     const blame = { ...input.blame, reportedBy: input.party, evidenceVerified: problem === null, ...(problem ? { evidenceProblem: problem } : {}) };
-    await db.$transaction((tx) => abortCeremony(tx, c.id, c.version, blame));
+    if (await db.$transaction((tx) => abortCeremony(tx, c.id, c.version, blame))) recordCeremonyEnded(c.kind, "aborted");
   }
   return poll(db, { ...input, after: 0n });
 }

@@ -8,6 +8,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import type { Db, DbOrTx } from "@/lib/db/client";
 import { recordAudit, type AuditActor, type AuditContext } from "@/lib/audit/record";
 import { BadRequestError } from "@/lib/http/errors";
+import { recordCeremonyEnded, recordPolicyDecision } from "@/lib/ops/metrics";
 import { loadActiveRulesDocument } from "@/lib/policy/documents";
 import { decodeRequest, evaluate, parsePolicy, PolicyRequestError, spendOf, type ActivePolicy, type DecodedRequest, type PolicyDecision, type PolicyRequest, type SpendItem, type Violation } from "@/lib/policy";
 import { loadUsage, lockSigner, releaseStale, requestToJson, spendToJson } from "./spend-ledger";
@@ -104,10 +105,11 @@ export async function decideSigning(
     openCeremony: (tx: DbOrTx, status: "open" | "pending_approval") => Promise<{ id: string; expiresAt: Date }>;
   },
 ): Promise<DecisionRecord> {
-  return db.$transaction(async (tx) => {
+  let expired: { kind: string }[] = [];
+  const record = await db.$transaction(async (tx) => {
     await lockSigner(tx, input.signerId);
     const now = new Date();
-    await releaseStale(tx, input.signerId, now);
+    expired = await releaseStale(tx, input.signerId, now);
     const { decision, spend, decoded } = await checkGuardrails(tx, { signerId: input.signerId, request: input.request, now });
     const ceremony = decision.outcome === "deny" ? null : await input.openCeremony(tx, decision.outcome === "allow" ? "open" : "pending_approval");
     const row = await tx.signingRequest.create({
@@ -152,4 +154,8 @@ export async function decideSigning(
     });
     return { decision, signingRequestId: row.id, ceremony };
   });
+  // Counted once committed.
+  recordPolicyDecision(record.decision.outcome);
+  for (const kind of ["sign", "dkg"]) recordCeremonyEnded(kind, "expired", expired.filter((c) => c.kind === kind).length);
+  return record;
 }

@@ -17,9 +17,13 @@ import { openSecret, type SealedBlob } from "@/lib/keystore";
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError, PolicyViolationError } from "@/lib/http/errors";
 import { decodeKeyShare, type EcdsaSignature, type SecurityProfile } from "@/lib/mpc";
 import { recordAudit, type AuditActor, type AuditContext } from "@/lib/audit/record";
+import { recordCeremonyEnded, recordSigningSessionStarted } from "@/lib/ops/metrics";
+import { withSpan } from "@/lib/ops/tracing";
 import type { PolicyRequest } from "@/lib/policy";
 import { createCeremonyShell, loadCeremony, messagesFor, PARTY, startCeremonyParty } from "./ceremonies";
 import { decideSigning } from "./guardrails";
+import { assertSignerAgentActive } from "@/lib/agents/kill-switch";
+import { AgentInactiveError } from "@/lib/agents/model";
 import { commitSpend, releaseEndedCeremonies } from "./spend-ledger";
 import { identitiesOf, isAuthenticated } from "./identities";
 import { startSignParty } from "./party";
@@ -163,7 +167,8 @@ export async function startServerParty(db: Db, input: { ceremonyId: string; sign
 
 /** Ends a session whose server party could not start, and gives its reservation back. */
 export async function abandonSession(db: DbOrTx, ceremonyId: string): Promise<void> {
-  await db.ceremony.updateMany({ where: { id: ceremonyId, status: { in: ["open", "pending_approval"] } }, data: { status: "aborted", completedAt: new Date() } });
+  const ended = await db.ceremony.updateMany({ where: { id: ceremonyId, status: { in: ["open", "pending_approval"] } }, data: { status: "aborted", completedAt: new Date() } });
+  if (ended.count === 1) recordCeremonyEnded("sign", "aborted");
   await db.$executeRaw`UPDATE "ceremonies" SET "server_state" = NULL WHERE "id" = ${ceremonyId}::uuid`;
   await releaseEndedCeremonies(db, [ceremonyId]);
 }
@@ -182,6 +187,15 @@ export async function startSignSession(db: Db, input: { organizationId: string; 
   if (signer.status === "paused") {
     await recordAudit(db, { organizationId: input.organizationId, actor: input.audit.actor, action: "signing.refused", resourceType: "signer", resourceId: signer.id, outcome: "denied", details: { reason: "Signer is paused", mode: input.mode }, context: input.audit.context });
     throw new ForbiddenError("Signer is paused");
+  }
+  // The agent's kill switch (lib/agents): a paused or retired agent's signers do not sign.
+  try {
+    await assertSignerAgentActive(db, signer);
+  } catch (err) {
+    if (err instanceof AgentInactiveError) {
+      await recordAudit(db, { organizationId: input.organizationId, actor: input.audit.actor, action: "signing.refused", resourceType: "signer", resourceId: signer.id, outcome: "denied", details: { reason: err.message, agentId: signer.agentId, mode: input.mode }, context: input.audit.context });
+    }
+    throw err;
   }
   if (signer.status !== "active" || !signer.address || !signer.serverShare) throw new ConflictError(`Signer is ${signer.status}`);
   const { hash, request, tx } = await digestOf(db, { address: signer.address, chainId: signer.chainId }, input.sign);
@@ -218,13 +232,14 @@ export async function startSignSession(db: Db, input: { organizationId: string; 
   });
   const { decision } = record;
   if (decision.outcome === "deny") throw new PolicyViolationError(decision.violations.map(({ policyId, type, message }) => ({ policyId, type, message })));
+  recordSigningSessionStarted(input.mode, decision.outcome === "allow" ? "open" : "pending_approval");
 
   const base = { sessionId: id, sid, serverNonce: context.serverNonce, clientNonce: context.clientNonce, ...(context.identities ? { identities: context.identities } : {}), messageHash: hash, signers, party: client, transaction: tx ? txToJson(tx) : null, signingRequestId: record.signingRequestId, signer };
   if (decision.outcome === "require_approval") {
     return { ...base, status: "pending_approval" as const, expiresAt: record.ceremony!.expiresAt.toISOString(), messages: [], approvals: decision.approvals.map((a) => a.message) };
   }
   try {
-    const started = await startServerParty(db, { ceremonyId: id, signerId: signer.id, from: "open", profile: input.profile });
+    const started = await withSpan("signing.server_first_round", { "countersign.ceremony_id": id }, () => startServerParty(db, { ceremonyId: id, signerId: signer.id, from: "open", profile: input.profile }));
     if (!started) throw new ConflictError("The signing session ended before the server could start it; start a new one");
   } catch (err) {
     await abandonSession(db, id);

@@ -7,6 +7,7 @@ import type { SignerStatus } from "@/lib/generated/prisma/enums";
 import type { Db, DbOrTx } from "@/lib/db/client";
 import { generateCeremonyToken, issueCredential } from "@/lib/auth/credentials";
 import { requireNetwork } from "@/lib/chain/network-registry";
+import { agentForNew } from "@/lib/agents/registry";
 import { sealSecret } from "@/lib/keystore";
 import { BadRequestError, ConflictError, NotFoundError } from "@/lib/http/errors";
 import { encodeKeyShare, type KeyShare, type SecurityProfile } from "@/lib/mpc";
@@ -28,9 +29,11 @@ export function addressOf(compressedPublicKey: string): `0x${string}` {
   return getAddress(publicKeyToAddress(`0x${hex(uncompressed)}`));
 }
 
-export function publicSigner(s: { id: string; name: string; description: string | null; status: SignerStatus; chainId: number; address: string | null; publicKey: string | null; agentIdentityKey: string | null; userIdentityKey: string | null; threshold: number; parties: number; createdAt: Date; updatedAt: Date }) {
+export function publicSigner(s: { id: string; name: string; description: string | null; status: SignerStatus; chainId: number; address: string | null; publicKey: string | null; agentIdentityKey: string | null; userIdentityKey: string | null; threshold: number; parties: number; createdAt: Date; updatedAt: Date; agentId?: string | null }) {
   return {
     id: s.id,
+    /** The Agent registry record this signer belongs to (lib/agents). */
+    agentId: s.agentId ?? null,
     name: s.name,
     description: s.description,
     status: s.status,
@@ -72,11 +75,13 @@ export function agentPartyOf(context: unknown): AgentParty {
  */
 export async function createSignerWithDkg(
   db: Db,
-  input: { organizationId: string; createdById: string | null; name: string; description?: string; chainId: number; clientNonce: string; profile: SecurityProfile; agentParty?: AgentParty; userKey?: string; userIdentityKey?: string; agentIdentityKey?: string },
+  input: { organizationId: string; createdById: string | null; name: string; description?: string; chainId: number; clientNonce: string; profile: SecurityProfile; agentParty?: AgentParty; userKey?: string; userIdentityKey?: string; agentIdentityKey?: string; agentId?: string },
 ) {
   const agentParty: AgentParty = input.agentParty ?? "remote";
   const identities = await ceremonyIdentities(input, agentParty);
   await requireNetwork(db, input.chainId);
+  // A named agent is checked before primes leave the pool (and again in the transaction).
+  if (input.agentId) await agentForNew(db, { organizationId: input.organizationId, agentId: input.agentId, field: "body.agentId", create: { name: input.name }, createdById: input.createdById });
   const primes = await primesForKey(db, input.profile.primeBits, generateSafePrimeNative);
   const signerId = randomUUID();
   const ceremonyId = randomUUID();
@@ -85,8 +90,10 @@ export async function createSignerWithDkg(
   const auth = isAuthenticated(identities.keys) ? { identities: identities.keys, identity: identities.server } : {};
   const server = startKeygenParty({ index: PARTY.server, n: 3, threshold: 2, sid, auxSid, primes, profile: input.profile, ...auth });
   return db.$transaction(async (tx) => {
+    // Every signer belongs to an agent: the one named, or a new one named after the signer.
+    const { agent, created: agentCreated } = await agentForNew(tx, { organizationId: input.organizationId, agentId: input.agentId, field: "body.agentId", create: { name: input.name, description: input.description ?? null, ownerId: input.createdById }, createdById: input.createdById });
     const signer = await tx.signer.create({
-      data: { id: signerId, organizationId: input.organizationId, name: input.name, description: input.description ?? null, chainId: input.chainId, createdById: input.createdById },
+      data: { id: signerId, organizationId: input.organizationId, name: input.name, description: input.description ?? null, chainId: input.chainId, createdById: input.createdById, agentId: agent.id },
     });
     const context = { sid, auxSid, serverNonce: hex(serverNonce), clientNonce: input.clientNonce, profile: input.profile.name, threshold: 2, n: 3, agentParty, identities: identities.keys };
     const ceremony = await createCeremony(tx, { id: ceremonyId, organizationId: input.organizationId, signerId, kind: "dkg", parties: [0, 1, 2], context, state: server.state, outgoing: server.outgoing });
@@ -96,7 +103,7 @@ export async function createSignerWithDkg(
       await tx.ceremonyInvitation.create({ data: { ceremonyId, tokenHash: t.hash, expiresAt: ceremony.expiresAt, userKey: input.userKey ?? null } });
       invitation = { token: t.token, expiresAt: ceremony.expiresAt.toISOString() };
     }
-    return { signer, ceremony, dkg: { ...dkgView(ceremony.id, context, await messagesFor(tx, ceremony.id, PARTY.user, 0n)), ...(invitation ? { invitation } : {}) } };
+    return { signer, agent: { id: agent.id, name: agent.name, created: agentCreated }, ceremony, dkg: { ...dkgView(ceremony.id, context, await messagesFor(tx, ceremony.id, PARTY.user, 0n)), ...(invitation ? { invitation } : {}) } };
   });
 }
 

@@ -40,12 +40,14 @@ export async function lockSigner(tx: DbOrTx, signerId: string): Promise<void> {
  * or deleted), after marking this signer's ceremonies past their TTL as expired. Runs under the
  * signer lock before usage is read, so an expired session's spend never blocks the next one.
  */
-export async function releaseStale(tx: DbOrTx, signerId: string, now: Date): Promise<void> {
-  await tx.$executeRaw`UPDATE "ceremonies" SET "status" = 'expired', "server_state" = NULL, "updated_at" = ${now}::timestamptz
-    WHERE "signer_id" = ${signerId}::uuid AND "status" IN ('open', 'pending_approval') AND "expires_at" <= ${now}::timestamptz`;
+export async function releaseStale(tx: DbOrTx, signerId: string, now: Date): Promise<{ kind: string }[]> {
+  const expired = await tx.$queryRaw<{ kind: string }[]>`UPDATE "ceremonies" SET "status" = 'expired', "server_state" = NULL, "updated_at" = ${now}::timestamptz
+    WHERE "signer_id" = ${signerId}::uuid AND "status" IN ('open', 'pending_approval') AND "expires_at" <= ${now}::timestamptz
+    RETURNING "kind"::text AS "kind"`;
   await tx.$executeRaw`UPDATE "signing_requests" r SET "status" = 'released', "updated_at" = ${now}::timestamptz
     WHERE r."signer_id" = ${signerId}::uuid AND r."status" IN ('reserved', 'pending_approval')
       AND (r."ceremony_id" IS NULL OR EXISTS (SELECT 1 FROM "ceremonies" c WHERE c."id" = r."ceremony_id" AND c."status" IN ('aborted', 'expired', 'rejected')))`;
+  return expired;
 }
 
 /** Releases the reservations of ceremonies that have ended without a signature (any signer). */

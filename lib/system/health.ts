@@ -1,5 +1,6 @@
 import { db } from "@/lib/db/client";
 import { checkKeyStore } from "@/lib/keystore/binding";
+import { uptimeSeconds } from "@/lib/ops/lifecycle";
 
 export const VERSION = process.env.npm_package_version ?? "0.1.0";
 
@@ -7,6 +8,8 @@ export type Health = {
   status: "ok" | "degraded";
   checks: { database: { ok: boolean; detail?: string }; keyStore: { ok: boolean; detail?: string } };
   version: string;
+  uptime: number;
+  db: "reachable" | "unreachable";
 };
 
 export async function health(): Promise<Health> {
@@ -26,5 +29,17 @@ export async function health(): Promise<Health> {
     const s = keyStoreStatus();
     keyStore = s.sealed ? { ok: false, detail: `sealed: ${s.reason}` } : { ok: true };
   }
-  return { status: database.ok && keyStore.ok ? "ok" : "degraded", checks: { database, keyStore }, version: VERSION };
+  return {
+    status: database.ok && keyStore.ok ? "ok" : "degraded",
+    checks: { database, keyStore },
+    version: VERSION,
+    uptime: Math.round(uptimeSeconds() * 1000) / 1000,
+    db: database.ok ? "reachable" : "unreachable",
+  };
+}
+
+/** GET /health and GET /api/health: 200 when everything is ok, 503 with the same body otherwise. */
+export async function healthResponse(): Promise<{ status: 200; body: Health } | { status: 503; body: Health }> {
+  const h = await health();
+  return h.status === "ok" ? { status: 200, body: h } : { status: 503, body: h };
 }

@@ -24,6 +24,8 @@ import { GET as getNotification } from "@/app/api/notifications/[id]/route";
 import { POST as respond } from "@/app/api/responses/route";
 import { POST as challenge } from "@/app/api/v1/approvals/challenge/route";
 import { POST as pairAgent } from "@/app/api/v1/approvals/agents/route";
+import { POST as pauseAgent } from "@/app/api/v1/agents/[id]/pause/route";
+import { POST as resumeAgent } from "@/app/api/v1/agents/[id]/resume/route";
 import { useTestDatabase } from "../helpers/db";
 import { call, makeUser } from "../helpers/http";
 import { activateRules, agentIdentityOf, createSignerViaDkg } from "../helpers/signer";
@@ -147,5 +149,26 @@ describe("relay mode", () => {
     expect(r.json).toEqual({ error: expect.any(String) });
     expect(await db().approvalResponse.count({ where: { notificationId: notification.id } })).toBe(0);
     expect((await db().approvalRequest.findUniqueOrThrow({ where: { id: request.id } })).status).toBe("pending_human");
+  });
+
+  it("the kill switch: a paused agent's waiting request is never accepted; its parked session has ended", async () => {
+    const parked = await start((3n * ETH) / 10n);
+    expect(parked.status).toBe(202);
+    const { notification, request } = await notificationFor(parked.json.signingRequestId);
+    const { agentId } = await db().signer.findUniqueOrThrow({ where: { id: s.signer.id }, select: { agentId: true } });
+    expect((await call(pauseAgent, "POST", "/x", { cookie: owner.cookie, params: { id: agentId! } })).status).toBe(200);
+    try {
+      const accepted = await call(respond, "POST", "/api/responses", { cookie: owner.cookie, body: { notificationId: notification.id, response: "accepted", source: "sw_action" } });
+      expect(accepted.status).toBe(403);
+      expect(accepted.json).toEqual({ error: "Agent is paused" });
+      expect((await db().approvalRequest.findUniqueOrThrow({ where: { id: request.id } })).status).toBe("pending_human");
+      // pausing ended the parked session (its spend released): like an expired one, it is no longer decided
+      expect((await db().signingRequest.findUniqueOrThrow({ where: { id: parked.json.signingRequestId } })).status).toBe("released");
+      const rejected = await call(respond, "POST", "/api/responses", { cookie: owner.cookie, body: { notificationId: notification.id, response: "rejected", source: "sw_action" } });
+      expect(rejected.status).toBe(409);
+      expect(await db().approvalResponse.count({ where: { notificationId: notification.id } })).toBe(0);
+    } finally {
+      await call(resumeAgent, "POST", "/x", { cookie: owner.cookie, params: { id: agentId! } });
+    }
   });
 });

@@ -7,6 +7,7 @@ import { POST as nonce } from "@/app/api/v1/auth/siwe/nonce/route";
 import { POST as siweVerify } from "@/app/api/v1/auth/siwe/verify/route";
 import { POST as register } from "@/app/api/v1/auth/register/route";
 import { POST as verifyEmail } from "@/app/api/v1/auth/verify-email/route";
+import { GET as outbox } from "@/app/api/v1/dev/outbox/route";
 import { POST as loginChallenge } from "@/app/api/v1/auth/passkey/login-challenge/route";
 import { POST as passkeyLogin } from "@/app/api/v1/auth/passkey/login/route";
 import { db } from "@/lib/db/client";
@@ -80,21 +81,34 @@ describe("registration and email verification", () => {
     expect(taken.json).toEqual({ statusCode: 409, message: "An account with this email already exists" });
   });
 
-  it("verification tokens are single-use, stored hashed, and accept pending invitations", async () => {
+  it("verification tokens are single-use, stored hashed, for the signed-in account they were sent to, and accept pending invitations", async () => {
     const owner = await makeUser();
-    const user = await db().user.create({ data: { email: "invitee@example.com", name: "Invitee" } });
+    const invitee = await makeUser({ email: "invitee@example.com" });
+    const intruder = await makeUser();
     await db().invitation.create({ data: { organizationId: owner.organizationId, email: "invitee@example.com", role: "approver" } });
-    await sendVerificationEmail(db(), { id: user.id, email: "invitee@example.com" });
-    const mail = await db().outboxMessage.findFirstOrThrow({ where: { to: "invitee@example.com" }, orderBy: { createdAt: "desc" } });
-    const token = /token=([A-Za-z0-9_-]+)/.exec(mail.text)![1]!;
+    await sendVerificationEmail(db(), { id: invitee.user.id, email: "invitee@example.com" });
+
+    // the outbox shows the mail only to the invitee's own session; its body is sealed at rest
+    expect((await call(outbox, "GET", "/api/v1/dev/outbox")).json.messages).toEqual([]);
+    expect((await call(outbox, "GET", "/api/v1/dev/outbox", { cookie: intruder.cookie })).json.messages).toEqual([]);
+    const mine = await call(outbox, "GET", "/api/v1/dev/outbox", { cookie: invitee.cookie });
+    expect(mine.json.messages).toHaveLength(1);
+    const token = /token=([A-Za-z0-9_-]+)/.exec(mine.json.messages[0].text)![1]!;
     expect(JSON.stringify(await db().emailToken.findMany())).not.toContain(token);
-    const ok = await call(verifyEmail, "POST", "/api/v1/auth/verify-email", { body: { token } });
+    expect(JSON.stringify(await db().outboxMessage.findMany())).not.toContain(token);
+
+    // not signed in, or signed in as someone else: refused, and the token stays unused
+    expect((await call(verifyEmail, "POST", "/api/v1/auth/verify-email", { body: { token } })).status).toBe(401);
+    const stolen = await call(verifyEmail, "POST", "/api/v1/auth/verify-email", { cookie: intruder.cookie, body: { token } });
+    expect(stolen.status).toBe(403);
+    expect(await db().membership.count({ where: { organizationId: owner.organizationId, userId: intruder.user.id } })).toBe(0);
+
+    const ok = await call(verifyEmail, "POST", "/api/v1/auth/verify-email", { cookie: invitee.cookie, body: { token } });
     expect(ok.status).toBe(200);
-    expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).emailVerifiedAt).not.toBeNull();
-    expect((await db().membership.findFirstOrThrow({ where: { userId: user.id } })).role).toBe("approver");
-    const again = await call(verifyEmail, "POST", "/api/v1/auth/verify-email", { body: { token } });
+    expect((await db().membership.findFirstOrThrow({ where: { organizationId: owner.organizationId, userId: invitee.user.id } })).role).toBe("approver");
+    const again = await call(verifyEmail, "POST", "/api/v1/auth/verify-email", { cookie: invitee.cookie, body: { token } });
     expect(again.status).toBe(410);
-    const bogus = await call(verifyEmail, "POST", "/api/v1/auth/verify-email", { body: { token: "x".repeat(43) } });
+    const bogus = await call(verifyEmail, "POST", "/api/v1/auth/verify-email", { cookie: invitee.cookie, body: { token: "x".repeat(43) } });
     expect(bogus.status).toBe(400);
   });
 

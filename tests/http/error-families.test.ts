@@ -329,13 +329,14 @@ describe("SCIM tokens are confined to SCIM routes", () => {
     const scimRoute = probe("scim");
     const v1Route = probe("v1");
     const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-    expect((await call(scimRoute, "POST", "/probe/scim", { body: { n: 1 }, headers: bearer(scim) })).status).toBe(200);
+    // (a fresh agent per call: the probe's rate limit allows one call per agent)
+    expect((await call(scimRoute, "POST", "/probe/scim", { body: { n: 1, agent: randomUUID() }, headers: bearer(scim) })).status).toBe(200);
     // the same token through x-api-key, or on a v1 route, is not a credential there
-    expect((await call(scimRoute, "POST", "/probe/scim", { body: { n: 1 }, apiKey: scim })).status).toBe(401);
-    expect((await call(v1Route, "POST", "/probe/v1", { body: { n: 1 }, headers: bearer(scim) })).status).toBe(401);
-    expect((await call(v1Route, "POST", "/probe/v1", { body: { n: 1 }, apiKey: scim })).status).toBe(401);
+    expect((await call(scimRoute, "POST", "/probe/scim", { body: { n: 1, agent: randomUUID() }, apiKey: scim })).status).toBe(401);
+    expect((await call(v1Route, "POST", "/probe/v1", { body: { n: 1, agent: randomUUID() }, headers: bearer(scim) })).status).toBe(401);
+    expect((await call(v1Route, "POST", "/probe/v1", { body: { n: 1, agent: randomUUID() }, apiKey: scim })).status).toBe(401);
     // and an organization key does not provision users
-    const refused = await call(scimRoute, "POST", "/probe/scim", { body: { n: 1 }, headers: bearer(orgKey) });
+    const refused = await call(scimRoute, "POST", "/probe/scim", { body: { n: 1, agent: randomUUID() }, headers: bearer(orgKey) });
     expect(refused.status).toBe(401);
     expect(refused.json).toMatchObject({ schemas: [SCIM_ERROR_URN], status: "401" });
   });

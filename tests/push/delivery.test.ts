@@ -155,7 +155,7 @@ describe("web push delivery", () => {
   it("the test notification reaches the chosen device and reports the outcome", async () => {
     const u = await makeUser();
     const t = await device(u.organizationId, u.user.id, "test");
-    const out = await sendTestNotification(db(), { organizationId: u.organizationId, deviceId: t.device.id }, { agent: receiver.agent });
+    const out = await sendTestNotification(db(), { organizationId: u.organizationId, userId: u.user.id, deviceId: t.device.id }, { agent: receiver.agent });
     expect(out).toEqual([{ deviceId: t.device.id, status: "sent", error: null }]);
     const got = receiver.received.filter((r) => r.path === t.path);
     expect(got.map((r) => (r.payload as { tag: string }).tag)).toEqual(["countersign-test"]);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { GET as list, POST as register } from "@/app/api/devices/route";
 import { DELETE as remove } from "@/app/api/devices/[id]/route";
+import { POST as testPush } from "@/app/api/v1/push/test/route";
 import { db } from "@/lib/db/client";
 import { useTestDatabase } from "../helpers/db";
 import { call, makeApiKey, makeUser } from "../helpers/http";
@@ -109,5 +110,33 @@ describe("devices (seed 004)", () => {
     const r = await call(list, "GET", "/api/devices", { apiKey: key.secret });
     expect(r.status).toBe(401);
     expect(r.json.error).toBeTypeOf("string");
+  });
+
+  it("a member removes and test-pushes only their own devices; owners and admins may remove anyone's, audited", async () => {
+    const owner = await makeUser({ role: "owner" });
+    const viewer = await makeUser({ role: "viewer", organizationId: owner.organizationId });
+    const admin = await makeUser({ role: "admin", organizationId: owner.organizationId });
+    const add = async (u: { cookie: string }, n: number) => (await call(register, "POST", "/api/devices", { cookie: u.cookie, body: { subscription: subscription(n) } })).json.id as string;
+    const ownersPhone = await add(owner, 901);
+    const viewersPhone = await add(viewer, 902);
+
+    // the viewer can neither remove the owner's device nor push to it
+    const refused = await call(remove, "DELETE", "/x", { cookie: viewer.cookie, params: { id: ownersPhone } });
+    expect(refused.status).toBe(403);
+    expect(refused.json).toEqual({ error: "You can remove only your own devices" });
+    expect((await call(testPush, "POST", "/x", { cookie: viewer.cookie, body: { deviceId: ownersPhone } })).status).toBe(403);
+    expect(await db().pushDelivery.count({ where: { deviceId: ownersPhone } })).toBe(0);
+    // "all my devices" means the caller's own, never the organization's
+    await call(testPush, "POST", "/x", { cookie: viewer.cookie, body: {} });
+    expect(await db().pushDelivery.count({ where: { deviceId: ownersPhone } })).toBe(0);
+    expect(await db().pushDelivery.count({ where: { deviceId: viewersPhone } })).toBe(1);
+    expect(await db().device.count({ where: { id: ownersPhone } })).toBe(1);
+
+    // an admin removes the viewer's device, and the audit trail says whose it was
+    expect((await call(remove, "DELETE", "/x", { cookie: admin.cookie, params: { id: viewersPhone } })).status).toBe(204);
+    const audit = await db().auditEvent.findFirstOrThrow({ where: { action: "device.removed", resourceId: viewersPhone } });
+    expect(audit.details).toMatchObject({ ownerId: viewer.user.id, ownDevice: false });
+    // and the owner removes their own
+    expect((await call(remove, "DELETE", "/x", { cookie: owner.cookie, params: { id: ownersPhone } })).status).toBe(204);
   });
 });

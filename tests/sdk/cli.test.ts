@@ -51,7 +51,7 @@ describe("countersign CLI", () => {
     const run = cli(home);
     const help = await run("--help");
     expect(help.code).toBe(0);
-    for (const name of ["import", "status", "balance", "send", "sign-message"]) expect(help.stdout).toContain(name);
+    for (const name of ["import", "status", "agent", "balance", "send", "sign-message"]) expect(help.stdout).toContain(name);
     expect((await run()).code).toBe(2);
     const sendHelp = await run("send", "--help");
     expect(sendHelp.code).toBe(0);
@@ -152,6 +152,24 @@ describe("countersign CLI", () => {
       ["http://countersign.test/api/v1/signer", "cs_key_offline"],
       ["http://other.test:8080/api/v1/signer", "cs_key_offline"],
     ]);
+  });
+
+  it("shows the signer's agent (countersign agent), as text or JSON", async () => {
+    const agent = { id: "0b7c0e9a-3f7e-4a53-9d0e-5b1c2a3d4e5f", name: "Treasury agent", description: null, status: "paused", pausedAt: "2026-12-06T12:00:00.000Z", identifiers: { signetSid: "SID-0x0123456789abcdef", aegisAgentId: "treasury", onchain: null, agentAddress: null, turnkeyWalletId: null } };
+    const server = scriptedServer({ "GET /api/v1/signer": { status: 200, body: { signer: { id: "sig_offline", name: "Treasury bot", status: "active", chainId: 31337, address, agentId: agent.id }, agent } } });
+    const run = cli(home, { fetch: server.fetch });
+    const text = await run("agent");
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/Name\s+Treasury agent/);
+    expect(text.stdout).toMatch(/Status\s+paused \(since 2026-12-06T12:00:00.000Z; signing is refused\)/);
+    expect(text.stdout).toMatch(/Signet\s+SID-0x0123456789abcdef/);
+    expect(text.stdout).toMatch(/AEGIS\s+treasury/);
+    expect(text.stdout).not.toMatch(/On-chain/);
+    expect(JSON.parse((await run("agent", "--json")).stdout)).toEqual(agent);
+    // status --json keeps its fields
+    expect(JSON.parse((await run("status", "--json")).stdout)).toEqual({ id: "sig_offline", name: "Treasury bot", status: "active", chainId: 31337, address });
+    const old = scriptedServer({ "GET /api/v1/signer": { status: 200, body: { signer: { id: "sig_offline", name: "Bot", status: "active", chainId: 31337, address } } } });
+    expect((await cli(home, { fetch: old.fetch })("agent")).stdout).toMatch(/belongs to no agent/);
   });
 
   it("prints the balance endpoint's answer", async () => {

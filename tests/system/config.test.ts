@@ -22,7 +22,7 @@ describe(".env.example", () => {
       for (const m of readFileSync(file, "utf8").matchAll(/\benv\.([A-Z][A-Z0-9_]+)/g)) read.add(m[1]!);
     }
     // Set by the platform or the test harness, not configuration.
-    for (const v of ["NODE_ENV", "XDG_DATA_HOME", "npm_package_version", "NEXT_TELEMETRY_DISABLED", "DEVNET_CHAIN_ID", "TEST_PG_ADMIN_URL", "CI"]) read.delete(v);
+    for (const v of ["NODE_ENV", "XDG_DATA_HOME", "npm_package_version", "NEXT_TELEMETRY_DISABLED", "DEVNET_CHAIN_ID", "TEST_PG_ADMIN_URL", "CI", "NEXT_MANUAL_SIG_HANDLE"]) read.delete(v);
     expect([...read].filter((v) => !documented.has(v)).sort()).toEqual([]);
     expect([...documented].filter((v) => !read.has(v)).sort()).toEqual([]);
   });

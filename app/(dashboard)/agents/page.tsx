@@ -1,23 +1,19 @@
 import type { Metadata } from "next";
-import { UpcomingArea } from "@/components/dashboard/upcoming-area";
-import { BotIcon } from "@/components/icons";
+import { AgentsList } from "@/components/agents/agents-list";
 import { requireSession } from "@/components/session/require-session";
+import { PageHeader } from "@/components/shell/page-header";
 
 export const metadata: Metadata = { title: "Agents" };
 
 export default async function AgentsPage() {
-  await requireSession("/agents");
+  const session = await requireSession("/agents");
   return (
-    <UpcomingArea
-      title="Agents"
-      summary="The AI agents that act on behalf of your organization."
-      icon={<BotIcon className="size-5" />}
-      emptyTitle="Your agents will appear here"
-      points={[
-        "Register an agent to give it a signer, a policy and its own credentials.",
-        "See what each agent asked to do recently and how its requests were decided.",
-        "Pause an agent instantly; its pending requests stop with it.",
-      ]}
-    />
+    <>
+      <PageHeader
+        title="Agents"
+        description="The AI agents that act for your organization: one record across their signers, approval pairings, gateway, trust score and identity. Pausing one stops all of it."
+      />
+      <AgentsList organizationId={session.organization.id} role={session.organization.role} />
+    </>
   );
 }

@@ -5,6 +5,7 @@
 import { parseArgs } from "node:util";
 import { ApprovalRejectedError, CountersignApiError } from "../agent";
 import type { Command, OptionValues } from "./command";
+import { agentCommand } from "./commands/agent";
 import { balanceCommand } from "./commands/balance";
 import { importCommand } from "./commands/import";
 import { joinCommand } from "./commands/join";
@@ -15,7 +16,7 @@ import { CliError, EXIT, UsageError } from "./errors";
 import type { CliIo } from "./io";
 import { parseUrl } from "./parse-values";
 
-export const COMMANDS: readonly Command[] = [joinCommand, importCommand, statusCommand, balanceCommand, sendCommand, signMessageCommand];
+export const COMMANDS: readonly Command[] = [joinCommand, importCommand, statusCommand, agentCommand, balanceCommand, sendCommand, signMessageCommand];
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -14,7 +14,7 @@ export const GET = handle(listSigners, async ({ principal }) => {
 
 export const POST = handle(createSigner, async ({ body, principal, ctx }) => {
   const organizationId = orgOf(principal);
-  const { signer, dkg } = await createSignerWithDkg(db(), { organizationId, createdById: userOf(principal).userId, ...body, profile: mpcProfile() });
+  const { signer, agent, dkg } = await createSignerWithDkg(db(), { organizationId, createdById: userOf(principal).userId, ...body, profile: mpcProfile() });
   // agentParty "browser" is the one-browser flow (the dashboard briefly holds the agent's share too): always on record.
   await recordAudit(db(), {
     organizationId,
@@ -22,8 +22,11 @@ export const POST = handle(createSigner, async ({ body, principal, ctx }) => {
     action: "signer.created",
     resourceType: "signer",
     resourceId: signer.id,
-    details: { name: signer.name, chainId: signer.chainId, ceremonyId: dkg.ceremonyId, agentParty: dkg.agentParty },
+    details: { name: signer.name, chainId: signer.chainId, ceremonyId: dkg.ceremonyId, agentParty: dkg.agentParty, agentId: agent.id },
     context: ctx,
   });
+  if (agent.created) {
+    await recordAudit(db(), { organizationId, actor: actorOf(principal), action: "agent.created", resourceType: "agent", resourceId: agent.id, details: { name: agent.name, forSigner: signer.id }, context: ctx });
+  }
   return { status: 201, body: { signer: publicSigner(signer), dkg } };
 });

@@ -15,7 +15,7 @@ ${SERVER_OPTIONS_HELP}`,
   async run({ io, values }) {
     const { agent } = await openShare(io, { share: str(values.share), baseUrl: str(values["base-url"]) });
     const { signer } = await agent.status();
-    if (values.json) printJson(io, signer);
+    if (values.json) printJson(io, { id: signer.id, name: signer.name, status: signer.status, chainId: signer.chainId, address: signer.address });
     else {
       io.stdout.write(
         [`Signer   ${signer.id}`, `Name     ${signer.name}`, `Status   ${signer.status}`, `Chain    ${signer.chainId}`, `Address  ${signer.address ?? "(none yet)"}`].join("\n") + "\n",

@@ -7,7 +7,7 @@ import { handle } from "@/lib/http/handle";
 import { actorOf } from "@/lib/http/principal";
 import { orgOf, userOf } from "@/lib/http/scope";
 
-type AgentRow = { id: string; address: string; mode: string; chainId: number; safeAddress: string | null; signerId: string | null; createdAt: Date };
+type AgentRow = { id: string; address: string; mode: string; chainId: number; safeAddress: string | null; signerId: string | null; agentRecordId: string | null; createdAt: Date };
 const view = (a: AgentRow, providerAddress: string) => ({
   id: a.id,
   agentAddress: a.address,
@@ -15,14 +15,18 @@ const view = (a: AgentRow, providerAddress: string) => ({
   chainId: a.chainId,
   safeAddress: a.safeAddress,
   signerId: a.signerId,
+  agentRecordId: a.agentRecordId,
   providerAddress,
   createdAt: a.createdAt.toISOString(),
 });
 
 export const POST = handle(pairContract, async ({ body, principal, ctx }) => {
   const organizationId = orgOf(principal);
-  const { agent, providerAddress, token } = await pairAgent(db(), { organizationId, createdById: userOf(principal).userId, agentAddress: body.agentAddress, mode: body.mode, chainId: body.chainId, signerId: body.signerId });
-  await recordAudit(db(), { organizationId, actor: actorOf(principal), action: "approvals.agent_paired", resourceType: "approval_agent", resourceId: agent.id, details: { agentAddress: agent.address, mode: agent.mode, safeAddress: agent.safeAddress, chainId: agent.chainId }, context: ctx });
+  const { agent, providerAddress, token, agentRecord } = await pairAgent(db(), { organizationId, createdById: userOf(principal).userId, agentAddress: body.agentAddress, mode: body.mode, chainId: body.chainId, signerId: body.signerId, agentId: body.agentId });
+  await recordAudit(db(), { organizationId, actor: actorOf(principal), action: "approvals.agent_paired", resourceType: "approval_agent", resourceId: agent.id, details: { agentAddress: agent.address, mode: agent.mode, safeAddress: agent.safeAddress, chainId: agent.chainId, agentRecordId: agentRecord.id }, context: ctx });
+  if (agentRecord.created) {
+    await recordAudit(db(), { organizationId, actor: actorOf(principal), action: "agent.created", resourceType: "agent", resourceId: agentRecord.id, details: { name: agentRecord.name, forPairing: agent.id }, context: ctx });
+  }
   return { status: 201, body: { agent: view(agent, providerAddress), token } };
 });
 
