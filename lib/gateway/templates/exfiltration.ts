@@ -1,4 +1,4 @@
-import { excerpt, Findings, HOST_KEYS, shannonEntropy, type Ctx } from "./util";
+import { excerpt, Findings, gated, HOST_KEYS, shannonEntropy, unitsOf, type Ctx } from "./util";
 import type { Unit, Variant } from "./walk";
 
 /**
@@ -114,8 +114,7 @@ function checkHost(ctx: Ctx, out: Findings, u: Unit, v: Variant, host: string, s
   }
 }
 
-function exfilService(text: string): string | null {
-  const lower = text.toLowerCase();
+function exfilService(lower: string): string | null {
   for (const s of EXFIL_SERVICES) {
     const i = lower.indexOf(s);
     if (i >= 0) {
@@ -129,7 +128,7 @@ function exfilService(text: string): string | null {
 const B64ISH = /^[A-Za-z0-9+/=_-]+$/;
 
 export function scanExfiltration(ctx: Ctx, out: Findings): void {
-  for (const u of ctx.prepared.units) {
+  for (const u of unitsOf(ctx)) {
     if (!u.isKey && u.length >= LARGE_PAYLOAD) {
       out.add("large_payload", "MEDIUM", u, `a ${u.length}-character argument: bulk data leaving through a tool call`);
     }
@@ -141,11 +140,11 @@ export function scanExfiltration(ctx: Ctx, out: Findings): void {
     }
     for (const v of u.variants) {
       const t = v.text;
-      if (DATA_URL.test(t)) out.add("data_url", "MEDIUM", u, `a data: URL carries inline content: "${excerpt(t, 40)}"`, v);
-      const svc = exfilService(t);
+      if (v.lower.includes("data:") && DATA_URL.test(t)) out.add("data_url", "MEDIUM", u, `a data: URL carries inline content: "${excerpt(t, 40)}"`, v);
+      const svc = v.lower.includes(".") ? exfilService(v.lower) : null;
       if (svc) out.add("known_exfil_service", "HIGH", u, `names ${svc}, a paste/collector service used to receive stolen data`, v);
       let n = 0;
-      for (const m of t.matchAll(URL_RE)) {
+      for (const m of v.lower.includes("://") ? t.matchAll(URL_RE) : []) {
         if (++n > 50) break;
         const scheme = (m[1] as string).toLowerCase();
         if (scheme === "file") continue;

@@ -90,8 +90,25 @@ export function templateInfo(name: TemplateName): Info {
   return { name, title: i.title, description: i.description, risk_level: i.risk_level, options: [...i.options] };
 }
 
+/**
+ * The walk and classification of a call object, kept while the object lives, so an engine that runs
+ * several template policies over the same call walks its arguments once. Calls are treated as
+ * immutable: mutate a call's arguments and pass a new call object.
+ */
+const walked = new WeakMap<ToolCall, Omit<Ctx, "options">>();
+
 function context(call: ToolCall, options: TemplateOptions | undefined): Ctx {
-  return { call, prepared: prepare(call.arguments), category: classifyToolCall(call).category, nameCategory: classifyToolCall({ tool_name: call.tool_name, arguments: undefined }).category, options: options ?? {} };
+  let base = walked.get(call);
+  if (!base || base.call.tool_name !== call.tool_name || base.call.arguments !== call.arguments) {
+    base = {
+      call: { tool_name: call.tool_name, arguments: call.arguments },
+      prepared: prepare(call.arguments),
+      category: classifyToolCall(call).category,
+      nameCategory: classifyToolCall({ tool_name: call.tool_name, arguments: undefined }).category,
+    };
+    if (call && typeof call === "object") walked.set(call, base);
+  }
+  return { ...base, options: options ?? {} };
 }
 
 function run(name: TemplateName, ctx: Ctx): TemplateFinding[] {

@@ -1,4 +1,4 @@
-import { excerpt, Findings, PATH_KEYS, type Ctx } from "./util";
+import { excerpt, Findings, gated, PATH_KEYS, unitsOf, type Ctx } from "./util";
 import type { RiskLevel } from "./types";
 
 /**
@@ -29,8 +29,8 @@ const SENSITIVE: { re: RegExp; risk: RiskLevel; what: string }[] = [
   { re: /(?:^|\/)\.ssh\/(?:id_[a-z0-9]+|authorized_keys|known_hosts|config)\b|(?:^|\/)id_(?:rsa|dsa|ecdsa|ed25519)(?:\.pub)?$/i, risk: "CRITICAL", what: "an SSH key or SSH configuration" },
   { re: /(?:^|\/)\.aws\/(?:credentials|config)\b|(?:^|\/)\.config\/gcloud\/|(?:^|\/)\.azure\/|application_default_credentials\.json$/i, risk: "CRITICAL", what: "cloud credentials" },
   { re: /(?:^|\/)\.kube\/config\b|(?:^|\/)\.docker\/config\.json$|(?:^|\/)\.terraform\/|\.tfstate$|(?:^|\/)\.vault-token$/i, risk: "CRITICAL", what: "infrastructure credentials" },
-  { re: /(?:^|\/)\.(?:netrc|pgpass|git-credentials|npmrc|pypirc|my\.cnf)$|(?:^|\/)\.gnupg\/|(?:^|\/)\.password-store\/|(?:^|\/)(?:\.ethereum|\.bitcoin)\/|(?:^|\/)keystore\/|wallet\.dat$/i, risk: "CRITICAL", what: "a credential or key store" },
-  { re: /(?:^|\/)\.env(?:\.[\w-]{1,30})?$/i, risk: "HIGH", what: "an environment file with secrets" },
+  { re: /(?:^|\/)\.(?:netrc|pgpass|git-credentials|npmrc|pypirc|my\.cnf)$|(?:^|\/)\.gnupg\/|(?:^|\/)\.password-store\/|(?:^|\/)(?:\.ethereum|\.bitcoin)\/|wallet\.dat$/i, risk: "CRITICAL", what: "a credential or key store" },
+  { re: /(?:^|\/)\.env(?!\.(?:example|sample|template|dist|defaults)$)(?:\.[\w-]{1,30})?$/i, risk: "HIGH", what: "an environment file with secrets" },
   { re: /\.(?:pem|key|p12|pfx|jks|keystore|ppk)$/i, risk: "HIGH", what: "a private key or certificate store" },
   { re: /^\/etc\/(?:passwd|shadow|gshadow|sudoers|master\.passwd|security\/|ssh\/|ssl\/private|krb5\.keytab)/i, risk: "CRITICAL", what: "a system account or key file" },
   { re: /^\/proc\/(?:self|thread-self|\d{1,7})\/(?:environ|root|cwd|mem|maps|cmdline|fd|exe)\b/i, risk: "CRITICAL", what: "another process's environment or filesystem view" },
@@ -52,7 +52,7 @@ export function sensitivePath(token: string): { risk: RiskLevel; what: string } 
 /** Path-looking tokens inside free text (commands, prose): split on separators that cannot be in a path. */
 export function pathTokens(text: string): string[] {
   const out: string[] = [];
-  for (const tok of text.split(/[\s"'`<>|;,()=&{}[\]*$]+/)) {
+  for (const tok of text.split(/[\s"'`<>|;,()=&{}[\]*$]+/, 4000)) {
     if (tok.length < 2 || tok.length > 4096) continue;
     if (/^[a-z][a-z0-9+.-]{1,15}:\/\//i.test(tok) && !/^file:/i.test(tok)) continue;
     if (/[\\/]/.test(tok) || /^~/.test(tok) || /^\.env/i.test(tok)) out.push(tok.replace(/^@/, ""));
@@ -74,13 +74,14 @@ function withinAllowed(path: string, allow: string[]): boolean {
 
 export function scanPath(ctx: Ctx, out: Findings): void {
   const allow = ctx.options.allowPaths;
-  for (const u of ctx.prepared.units) {
+  for (const u of unitsOf(ctx)) {
     for (const v of u.variants) {
       const t = v.text;
-      const dd = DOTDOT.exec(t);
+      const dd = t.includes("..") ? DOTDOT.exec(t) : null;
       if (dd) out.add("dotdot", "HIGH", u, `a ".." segment climbs out of the intended directory: "${excerpt(t, 60)}"`, v);
-      if (t.includes("\u0000")) out.add("null_byte", "HIGH", u, "a NUL byte can cut the path short of its checked suffix", v);
-      for (const tok of pathTokens(t)) {
+      // An escaped "\u0000" in text is not a NUL; a raw or percent-encoded one is.
+      if (t.includes("\u0000") && !v.via.includes("unicode")) out.add("null_byte", "HIGH", u, "a NUL byte can cut the path short of its checked suffix", v);
+      for (const tok of gated(v.lower, ["/", "\\", "~", ".env", "id_"]) ? pathTokens(t) : []) {
         const s = sensitivePath(tok);
         if (s) out.add("sensitive_file", s.risk, u, `names ${s.what}: "${excerpt(tok, 60)}"`, v);
       }

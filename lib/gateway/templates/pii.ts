@@ -1,4 +1,4 @@
-import { Findings, ibanValid, luhnValid, redact, type Ctx } from "./util";
+import { Findings, ibanValid, luhnValid, redact, unitsOf, type Ctx } from "./util";
 
 /**
  * pii: e-mail addresses (outside addressing fields), phone numbers, IBANs (mod-97), payment
@@ -8,7 +8,7 @@ import { Findings, ibanValid, luhnValid, redact, type Ctx } from "./util";
  */
 
 /** Members whose e-mail value is the message's addressee, not leaked data. */
-const ADDRESS_KEYS = /^(to|cc|bcc|from|reply_to|replyto|reply-to|recipient|recipients|sender|email_to|to_email|from_email|mail_to|user_email|email)$/i;
+const ADDRESS_KEYS = /^(to|cc|bcc|from|reply_to|replyto|reply-to|recipient|recipients|sender|email_to|to_email|from_email|mail_to|user_email|email|attendees|participants|invitees|guests|members|assignee|assignees|reviewers|owner)$/i;
 
 const EMAIL = /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}\b/g;
 const CARD = /(?<![\d-])(?:\d[ -]?){12,18}\d(?![\d-])/g;
@@ -57,15 +57,16 @@ export function dniValid(prefix: string, num: string, letter: string): boolean {
 }
 
 export function scanPii(ctx: Ctx, out: Findings): void {
-  for (const u of ctx.prepared.units) {
+  for (const u of unitsOf(ctx)) {
     for (const v of u.variants) {
       const t = v.text;
-      if (!(u.isKey === false && ADDRESS_KEYS.test(u.key))) {
+      if (t.includes("@") && !(u.isKey === false && ADDRESS_KEYS.test(u.key))) {
         for (const m of t.matchAll(EMAIL)) {
           out.add("email", "LOW", u, `an e-mail address (${redact(m[0])}) in content`, v);
           break;
         }
       }
+      if (!/\d\D?\d/.test(t)) continue;
       for (const m of t.matchAll(CARD)) {
         const d = m[0].replace(/[ -]/g, "");
         const issuer = cardIssuer(d);

@@ -37,6 +37,17 @@ export class Findings {
   }
 }
 
+/** True when `lower` contains one of the substrings (a cheap filter before a regex runs). */
+export function gated(lower: string, gate: readonly string[]): boolean {
+  for (const g of gate) if (lower.includes(g)) return true;
+  return false;
+}
+
+/** Units a template looks at: plain-identifier keys (`sql`, `user_id`) are skipped unless asked for. */
+export function* unitsOf(ctx: Ctx, opts: { simpleKeys?: boolean } = {}): Generator<Unit> {
+  for (const u of ctx.prepared.units) if (opts.simpleKeys || !u.simpleKey) yield u;
+}
+
 /** Shannon entropy in bits per character. */
 export function shannonEntropy(s: string): number {
   if (!s.length) return 0;
@@ -101,14 +112,6 @@ const IBAN_LENGTHS: Record<string, number> = {
   LV: 21, MC: 27, MD: 24, ME: 22, MK: 19, MR: 27, MT: 31, MU: 30, NL: 18, NO: 15, PK: 24, PL: 28, PS: 29, PT: 25,
   QA: 29, RO: 24, RS: 22, SA: 24, SE: 24, SI: 19, SK: 24, SM: 27, TN: 24, TR: 26, UA: 29, VG: 24, XK: 20,
 };
-
-/** Every variant of every unit, with its unit. */
-export function* eachText(ctx: Ctx, opts: { keys?: boolean } = {}): Generator<[Unit, Variant]> {
-  for (const u of ctx.prepared.units) {
-    if (u.isKey && opts.keys === false) continue;
-    for (const v of u.variants) yield [u, v];
-  }
-}
 
 /** Member names that hold a command to run. */
 export const COMMAND_KEYS = /^(cmd|command|commands|shell|script|exec|bash|sh|run|cmdline|command_line|args|argv|line)$/i;

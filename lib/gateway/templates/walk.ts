@@ -6,7 +6,7 @@
 /** Longest part of one string that is scanned (characters). */
 export const MAX_STRING = 64 * 1024;
 /** Total characters (all units, all decoded variants) scanned per call. */
-export const MAX_TOTAL = 1024 * 1024;
+export const MAX_TOTAL = 512 * 1024;
 /** Deepest nesting walked; deeper values are not scanned and the scan reports truncation. */
 export const MAX_DEPTH = 32;
 /** Most JSON nodes walked per call. */
@@ -15,6 +15,8 @@ const MAX_VARIANTS = 8;
 
 export interface Variant {
   text: string;
+  /** `text` lower-cased, for cheap substring gates before regexes run. */
+  lower: string;
   /** How the text was obtained: "" for the raw string, else e.g. "percent-decoded". */
   via: string;
 }
@@ -25,6 +27,8 @@ export interface Unit {
   /** Name of the nearest enclosing member ("" at the top level). For a key unit: the key itself. */
   key: string;
   isKey: boolean;
+  /** A key that is a plain identifier (`sql`, `user_id`): only the secrets template looks at it. */
+  simpleKey: boolean;
   /** Length of the original string (before capping). */
   length: number;
   raw: string;
@@ -40,11 +44,14 @@ export function escapePointer(token: string): string {
   return token.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 
+const ASCII = /^[\x00-\x7f]*$/;
 const ZERO_WIDTH = /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]/g;
 
 /** Compatibility-normalise (full-width → ASCII), drop combining marks and invisible characters. */
 export function normalizeText(s: string): string {
+  if (ASCII.test(s)) return s;
   return s
+    .replace(/\u2026/g, "_") // an ellipsis is not a ".." path segment
     .normalize("NFKD")
     .replace(/\p{M}/gu, "")
     .replace(ZERO_WIDTH, "")
@@ -75,7 +82,7 @@ function hexVal(c: number): number {
 
 /** One round of percent-decoding (incl. IIS %uXXXX and overlong UTF-8 dots/slashes); malformed escapes stay. */
 export function percentDecode(s: string): string {
-  if (!s.includes("%")) return s;
+  if (!/%(?:[0-9a-f]{2}|u[0-9a-f]{4})/i.test(s)) return s;
   const t = s.replace(/%(?:c0%ae|e0%80%ae|c0%af|e0%80%af|c1%9c|c0%5c|c1%1c|c0%2f|c0%2e)/gi, (m) => OVERLONG[m.toLowerCase()] ?? m)
     .replace(/%u([0-9a-f]{4})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
   let out = "";
@@ -105,7 +112,7 @@ export function percentDecode(s: string): string {
 
 /** \uXXXX, \u{X…}, \xXX escapes. */
 export function unicodeUnescape(s: string): string {
-  if (!s.includes("\\")) return s;
+  if (!s.includes("\\u") && !s.includes("\\x")) return s;
   return s.replace(/\\u\{([0-9a-fA-F]{1,6})\}|\\u([0-9a-fA-F]{4})|\\x([0-9a-fA-F]{2})/g, (m, a?: string, b?: string, c?: string) => {
     const cp = parseInt((a ?? b ?? c) as string, 16);
     return cp <= 0x10ffff ? String.fromCodePoint(cp) : m;
@@ -164,17 +171,40 @@ export function decodeBase64Text(token: string): string | null {
   return text;
 }
 
-const B64_TOKEN = /[A-Za-z0-9+/_-]{16,}={0,2}/g;
+function isB64Char(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47 || c === 95 || c === 45;
+}
 
+/** Replaces every run of ≥ 16 base64 characters that decodes to text with that text (linear scan). */
 export function base64Decode(s: string): string {
   if (s.length < 16) return s;
-  let n = 0;
-  return s.replace(B64_TOKEN, (m) => {
-    if (++n > 64) return m;
-    // A plain word or path is not base64 of text.
-    if (/^[a-z]+$/i.test(m) || /^[0-9]+$/.test(m)) return m;
-    return decodeBase64Text(m) ?? m;
-  });
+  let out = "";
+  let last = 0;
+  let decoded = 0;
+  for (let i = 0; i < s.length; ) {
+    if (!isB64Char(s.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < s.length && isB64Char(s.charCodeAt(j))) j++;
+    let end = j;
+    while (end < s.length && end - j < 2 && s.charCodeAt(end) === 61) end++;
+    if (j - i >= 16 && decoded < 64) {
+      const tok = s.slice(i, end);
+      // A plain word or number is not base64 of text.
+      if (!/^[a-z]+$/i.test(tok) && !/^[0-9]+$/.test(tok)) {
+        decoded++;
+        const text = decodeBase64Text(tok);
+        if (text !== null) {
+          out += s.slice(last, i) + text;
+          last = end;
+        }
+      }
+    }
+    i = end;
+  }
+  return last === 0 ? s : out + s.slice(last);
 }
 
 const DECODERS: [string, (s: string) => string][] = [
@@ -186,7 +216,7 @@ const DECODERS: [string, (s: string) => string][] = [
 ];
 
 function variantsOf(raw: string, budget: { left: number }): Variant[] {
-  const out: Variant[] = [{ text: raw, via: "" }];
+  const out: Variant[] = [{ text: raw, lower: raw.toLowerCase(), via: "" }];
   const seen = new Set([raw]);
   budget.left -= raw.length;
   for (let i = 0; i < out.length && out.length < MAX_VARIANTS; i++) {
@@ -199,7 +229,7 @@ function variantsOf(raw: string, budget: { left: number }): Variant[] {
       if (seen.has(t)) continue;
       seen.add(t);
       budget.left -= t.length;
-      out.push({ text: t, via: v.via ? `${v.via}+${name}` : name });
+      out.push({ text: t, lower: t.toLowerCase(), via: v.via ? `${v.via}+${name}` : name });
     }
   }
   return out;
@@ -221,7 +251,8 @@ export function prepare(args: unknown): Prepared {
     }
     if (s.length > MAX_STRING) truncated ??= { path, reason: `string longer than ${MAX_STRING} characters; only its start was scanned` };
     const raw = s.length > MAX_STRING ? s.slice(0, MAX_STRING) : s;
-    units.push({ path, key, isKey, length: s.length, raw, variants: variantsOf(raw, budget) });
+    const simpleKey = isKey && /^[A-Za-z_$][\w$.-]{0,63}$/.test(s);
+    units.push({ path, key, isKey, simpleKey, length: s.length, raw, variants: variantsOf(raw, budget) });
   };
   while (stack.length) {
     const { value, path, key, depth, isKey } = stack.pop() as (typeof stack)[number];

@@ -127,6 +127,38 @@ describe("walk", () => {
   });
 });
 
+describe("false-positive guard: realistic tool calls", () => {
+  // Countersign's own tools (addresses, tx hashes, typed data) and everyday agent tools.
+  const calls: [string, unknown][] = [
+    ["propose_transfer", { to: "0x5FbDB2315678afecb367f032d93F642f64180aa3", amount: "1.5", token: "USDC", chain_id: 8453, memo: "Invoice #2026-114 for October hosting" }],
+    ["get_balance", { address: "0xAb5801a7D398351b8bE11C439e05C5B3259aeC9B", chain: "base" }],
+    ["sign_typed_data", { domain: { name: "Permit2", chainId: 1, verifyingContract: "0x000000000022D473030F116dDEE9F6B43aC78BA3" }, types: { PermitSingle: [{ name: "details", type: "PermitDetails" }] }, message: { spender: "0x3fC91A3afd70395Cd496C647d5a6CC9D4B2b7FAD", sigDeadline: "1767225600", nonce: "0x5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060" } }],
+    ["sign_message", { message: "Sign in to app.example.com\nNonce: 8f3k2j\nIssued At: 2026-12-06T15:00:00Z" }],
+    ["check", { tx_hash: "0x5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060" }],
+    ["create_issue", { repo: "acme/web", title: "Login button misaligned on Safari 17", body: "Steps:\n1. Open /login\n2. Resize to 375px\n\nExpected: button centered. Actual: offset 12px. See screenshot https://github.com/acme/web/assets/123/abc.png" }],
+    ["calendar_create", { title: "1:1 with Dana", start: "2026-12-08T10:00:00+01:00", end: "2026-12-08T10:30:00+01:00", attendees: ["dana@example.com"], location: "Room 4.12" }],
+    ["write_file", { path: "src/utils/format.ts", content: "export function formatAmount(n: number): string {\n  return new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 }).format(n);\n}\n" }],
+    ["db_query", { sql: "SELECT date_trunc('day', created_at) AS day, count(*) FROM orders WHERE status IN ('paid', 'shipped') GROUP BY 1 ORDER BY 1 DESC LIMIT 30" }],
+    ["db_query", { sql: "SELECT u.email, o.total FROM users u JOIN orders o ON o.user_id = u.id WHERE o.total > 100 AND u.country = 'DE'" }],
+    ["http_request", { method: "POST", url: "https://api.stripe.com/v1/customers", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "name=Jenny+Rosen&description=Test+customer" }],
+    ["web_search", { q: "how to rotate AWS access keys safely", num: 10 }],
+    ["translate", { text: "Bonjour, pouvez-vous m'envoyer la facture de novembre ?", target: "en" }],
+    ["send_slack", { channel: "#deploys", text: "Deployed v2.3.1 to production (build 8841). Rollback: `./deploy.sh rollback v2.3.0`" }],
+    ["run_shell", { cmd: "git log --oneline -n 20" }],
+    ["run_shell", { cmd: "npm run build" }],
+    ["read_file", { path: "/workspace/project/package.json" }],
+    ["summarize", { content: "The committee will select a new chair; the union representative said costs rose 3% or more. Prior guidelines remain in force until March." }],
+    ["upload", { filename: "report.pdf", mime: "application/pdf", size: 48213 }],
+    ["kv_set", { key: "user:42:prefs", value: "{\"theme\":\"dark\",\"lang\":\"en\"}" }],
+    ["geocode", { address: "1600 Amphitheatre Parkway, Mountain View, CA 94043" }],
+    ["log_event", { event: "checkout_completed", session_id: "c9b1f2e0-7a4d-4e8b-9f1a-2b3c4d5e6f70", ts: 1733497200 }],
+  ];
+  it(`raise nothing from any template (${calls.length} calls)`, () => {
+    const noisy = calls.map(([tool_name, args]) => [tool_name, scanAll({ tool_name, arguments: args }).map((f) => `${f.signal}@${f.path}`)] as const).filter(([, f]) => f.length);
+    expect(noisy).toEqual([]);
+  });
+});
+
 describe("sql-injection", () => {
   attacks("sql-injection", "db_query", "sql", [
     ["SELECT * FROM users WHERE id=1 OR 1=1", "sql_injection:tautology"],
@@ -164,6 +196,7 @@ describe("sql-injection", () => {
     "INSERT INTO events (kind, at) VALUES ('login', now())",
     "UPDATE users SET last_seen = now() WHERE id = 42",
     "SELECT count(*) FROM t -- nightly report",
+    "SELECT 'a' AS x, '#' AS hash FROM t",
     "WITH recent AS (SELECT * FROM orders WHERE created_at > now() - interval '7 days') SELECT count(*) FROM recent",
   ]);
   clean("sql-injection", "notes", "text", [
@@ -223,7 +256,13 @@ describe("shell-injection", () => {
     "Use `npm` carefully and keep a backup; run `git status` first.",
     "Costs: $5 (shipping) and $10 (tax) are extra",
     "The find command is useful; head to the docs for details.",
+    "Setup:\n```sh\nnpm install && npm start\n```\nThe `id` column and `identityKey` field are documented below.",
   ]);
+  it("outside a command field, chaining counts only into a payload command", () => {
+    expect(signals("shell-injection", "notes", { text: "run npm install && npm start" })).toEqual([]);
+    expect(signals("shell-injection", "notes", { text: "fine; rm -rf ~/work" })).toContain("shell_injection:command_chaining");
+    expect(signals("shell-injection", "run_shell", { cmd: "make && git push" })).toEqual(["shell_injection:command_chaining"]);
+  });
 });
 
 describe("path-traversal", () => {
@@ -273,7 +312,15 @@ describe("path-traversal", () => {
     "C:\\Users\\me\\Documents\\plan.docx",
     "/home/user/projects/app/env.ts",
   ]);
-  clean("path-traversal", "notes", "text", ["Wait... what happened next?", "See https://example.com/docs/guide for details", "1.5 / 2.0 ratio"]);
+  clean("path-traversal", "notes", "text", [
+    "Wait... what happened next?",
+    "See https://example.com/docs/guide for details",
+    "1.5 / 2.0 ratio",
+    "Routes: GET /health, GET /\u2026 and more",
+    "Escape NUL as \\u0000 in JSON strings",
+    "Copy .env.example before you start",
+    "lib/keystore/README.md",
+  ]);
 });
 
 describe("exfiltration", () => {
