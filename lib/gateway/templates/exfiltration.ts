@@ -158,6 +158,20 @@ export function scanExfiltration(ctx: Ctx, out: Findings): void {
           }
         }
       }
+      if (n === 0 && t.length >= 40 && t.includes(".")) {
+        // Hostnames outside URLs (nslookup, dig, ping, prose): only the DNS-tunnel shape is judged here.
+        let k = 0;
+        for (const tok of v.lower.split(/[^a-z0-9.-]+/)) {
+          if (tok.length < 40 || tok.length > 253 || ++k > 200) continue;
+          const host = tok.replace(/^[.-]+|[.-]+$/g, "");
+          if (!/^(?:[a-z0-9-]{1,63}\.){2,}[a-z]{2,24}$/.test(host)) continue;
+          const tunnel = dnsTunnelReason(host);
+          if (tunnel) {
+            out.add("dns_tunnel", "HIGH", u, `hostname looks like DNS tunnelling (${tunnel})`, v);
+            break;
+          }
+        }
+      }
       if (!u.isKey && HOST_KEYS.test(u.key) && n === 0) {
         const bare = t.trim().toLowerCase();
         if (/^(?:\[[0-9a-f:.]+\]|[a-z0-9.-]{1,253}|[0-9a-fx.]{1,40})(?::\d{1,5})?(?:\/\S*)?$/.test(bare) && (bare.includes(".") || bare.startsWith("[") || /^\d{8,}$/.test(bare) || /^0x/.test(bare))) {
