@@ -83,7 +83,8 @@ function parseAuthority(rest: string): { host: string; userinfo: boolean; query:
   const authority = end === -1 ? rest : rest.slice(0, end);
   const after = end === -1 ? "" : rest.slice(end);
   const at = authority.lastIndexOf("@");
-  let host = at >= 0 ? authority.slice(at + 1) : authority;
+  // Trailing prose punctuation ("(see https://example.com).") is not part of the host.
+  let host = (at >= 0 ? authority.slice(at + 1) : authority).replace(/[^a-z0-9\]]+$/i, "");
   if (host.startsWith("[")) host = host.slice(0, host.indexOf("]") + 1 || undefined);
   else host = host.replace(/:\d{0,5}$/, "");
   const q = after.indexOf("?");

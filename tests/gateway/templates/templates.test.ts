@@ -122,8 +122,12 @@ describe("walk", () => {
     ];
     const f = scanAll({ tool_name: "t", arguments: { bad } });
     expect(f.some((x) => x.signal === "sql_injection:scan_truncated")).toBe(true);
-    const wide = { list: Array.from({ length: 30_000 }, (_, i) => `item ${i}`) };
+    const wide = { list: Array.from({ length: 1_000_000 }, (_, i) => i) };
     expect(scanAll({ tool_name: "t", arguments: wide }).some((x) => x.signal.endsWith(":scan_truncated"))).toBe(true);
+    const wideObject = Object.fromEntries(Array.from({ length: 50_000 }, (_, i) => [`k${i}`, "v"]));
+    expect(scanWithTemplate("pii", { tool_name: "t", arguments: wideObject }).map((x) => x.signal)).toEqual(["pii:scan_truncated"]);
+    // A payload within the limits of a wide call is still found.
+    expect(signals("shell-injection", "t", { list: [...Array.from({ length: 5000 }, () => "ok"), "a; rm -rf /"] })).toContain("shell_injection:destructive_command");
   });
 });
 
@@ -369,6 +373,8 @@ describe("exfiltration", () => {
     expect(s("https://notexample.com/")).toEqual(["exfiltration:host_not_allowed"]);
     expect(signals("exfiltration", "http_post", { body: "see https://evil.net/x and https://example.com" }, { allowHosts })).toEqual(["exfiltration:host_not_allowed"]);
     expect(signals("exfiltration", "nmap", { host: "evil.net" }, { allowHosts })).toEqual(["exfiltration:host_not_allowed"]);
+    expect(signals("exfiltration", "notes", { text: "(see https://example.com), or https://api.example.com/x." }, { allowHosts })).toEqual([]);
+    expect(s("https://EXAMPLE.com:8443/a")).toEqual([]);
   });
   clean("exfiltration", "http_get", "url", [
     "https://api.example.com/report",
