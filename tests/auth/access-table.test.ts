@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { allContracts } from "@/lib/api";
 import { ACCESS_TABLE, accessKey, allows, spliceAccessTable, type Access } from "@/lib/auth/access-table";
 import type { RouteContract } from "@/lib/http/contract";
+import { buildOpenApi } from "@/lib/http/openapi";
 
 /** What the contract declares, in the table's terms (machine credentials are the table's own word). */
 function disagreements(c: RouteContract, a: Access): string[] {
@@ -77,6 +78,14 @@ describe("access table", () => {
       if (a.session === "approvals:decide") expect([allows(a, "approver"), allows(a, "viewer")], k).toEqual([true, false]);
       if (!a.anonymous && allows(a, "viewer") === true && k.split(" ")[0] !== "GET") expect(a.session === "any" || a.session?.endsWith(":read"), `${k}: a viewer may write`).toBe(true);
     }
+  });
+
+  it("GET /openapi.json names each operation's principals from the table (x-principals)", () => {
+    const doc = buildOpenApi(allContracts, { version: "t" }) as { paths: Record<string, Record<string, { "x-principals"?: string[] }>> };
+    expect(doc.paths["/api/v1/approvals/settings"]!.get!["x-principals"]).toEqual(["owner", "admin", "approver", "viewer", "orgKey:approvals:read"]);
+    expect(doc.paths["/api/requests"]!.post!["x-principals"]).toEqual(["agentKey"]);
+    expect(doc.paths["/api/v1/agents/{id}"]!.get!["x-principals"]).toEqual(["owner", "admin", "approver", "viewer", "orgKey:agents:read", "agentToken:agents:read"]);
+    for (const [p, ops] of Object.entries(doc.paths)) for (const [m, op] of Object.entries(ops)) expect(op["x-principals"]?.length, `${m} ${p}`).toBeGreaterThan(0);
   });
 
   it("README shows the current table (npx tsx tools/gen-access-table.ts)", () => {
