@@ -7,6 +7,7 @@ import { parseOrThrow, queryObject, readJsonBody } from "./body";
 import type { RouteContract } from "./contract";
 import { BadRequestError } from "./errors";
 import type { Principal } from "./principal";
+import { principalKey } from "./principal-key";
 import { applyRateLimits } from "./rate-limit";
 import { requestContext, type RequestContext } from "./request-context";
 import { json, toErrorResponse } from "./respond";
@@ -59,7 +60,7 @@ export function handle<C extends RouteContract>(contract: C, handler: (h: Handle
     try {
       await applyRateLimits(contract.rateLimit, "request", { ip: ctx.ip });
       const principal = await authenticate(req, contract);
-      principalId = principal.type === "user" ? principal.userId : principal.type === "credential" ? principal.credential.id : principal.type === "agent" ? `agent:${principal.agentId}` : undefined;
+      principalId = principalKey(principal);
       await applyRateLimits(contract.rateLimit, "authenticated", { ip: ctx.ip, principal });
 
       const rawParams = next ? await pathParams(next) : {};

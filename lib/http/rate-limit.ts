@@ -1,7 +1,7 @@
 import { db } from "@/lib/db/client";
 import type { RateLimitInput, RateLimitRule } from "./contract";
 import { TooManyRequestsError } from "./errors";
-import type { Principal } from "./principal";
+import { principalKey } from "./principal-key";
 
 /**
  * Fixed-window counters kept in the database, so every instance behind a load balancer shares them.
@@ -24,13 +24,6 @@ export type RateLimitStage = "request" | "authenticated" | "parsed";
 const STAGE: Record<RateLimitRule["by"], RateLimitStage> = { ip: "request", principal: "authenticated", agent: "parsed", sid: "parsed", nullifier: "parsed" };
 
 export type RateLimitContext = { ip: string | null } & Partial<RateLimitInput>;
-
-function principalKey(p: Principal | undefined): string | undefined {
-  if (p?.type === "user") return p.userId;
-  if (p?.type === "credential") return p.credential.id;
-  if (p?.type === "agent") return `agent:${p.agentId}`;
-  return undefined;
-}
 
 /** The counter's subject for one rule: its own key, else the caller's address. */
 export function rateLimitSubject(rule: RateLimitRule, c: RateLimitContext): string {
