@@ -59,7 +59,7 @@ export function handle<C extends RouteContract>(contract: C, handler: (h: Handle
     let principalId: string | undefined;
     try {
       await applyRateLimits(contract.rateLimit, "request", { ip: ctx.ip });
-      const principal = await authenticate(req, contract);
+      const principal = await authenticate(req, contract, { ip: ctx.ip, requestId: ctx.requestId });
       principalId = principalKey(principal);
       await applyRateLimits(contract.rateLimit, "authenticated", { ip: ctx.ip, principal });
 

@@ -9,9 +9,11 @@ import { SIGN_IN_ACCOUNT, SIGN_IN_ADDRESS, SIGN_IN_FLOOD, recordSignInFailure, w
 import { loginOptions } from "@/lib/auth/passkeys";
 import { db } from "@/lib/db/client";
 import { useTestDatabase } from "../helpers/db";
+import { startEachTestAtAFreshMinute } from "../helpers/rate-window";
 import { call } from "../helpers/http";
 
 useTestDatabase();
+startEachTestAtAFreshMinute();
 
 /** A passkey assertion over a fresh login challenge, naming a credential id nobody registered: a 401 "Unknown passkey". */
 async function bogusAssertion(id: string) {
