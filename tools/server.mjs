@@ -25,4 +25,9 @@ const server = createServer((req, res) => {
   });
 });
 // Next attaches its own upgrade handler (the development server's HMR socket) to this server on the first request.
+// npm start sets NEXT_MANUAL_SIG_HANDLE: lib/ops/drain.ts (installed by instrumentation.ts) drains on
+// SIGTERM/SIGINT. Otherwise (npm run dev) a signal just closes the server and exits.
+if (!process.env.NEXT_MANUAL_SIG_HANDLE) {
+  for (const sig of ["SIGINT", "SIGTERM"]) process.once(sig, () => server.close(() => app.close().finally(() => process.exit(0))));
+}
 server.listen(port, hostname, () => process.stdout.write(`[countersign] ${dev ? "development" : "production"} server listening on ${hostname}:${port}\n`));
