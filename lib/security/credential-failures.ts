@@ -66,7 +66,7 @@ export async function credentialFailed(err: unknown, presented: FailedCredential
       route: ctx.route,
       requestId: ctx.requestId,
     });
-    log.warn(over ? "credential failures: address rate-limited" : "credential authentication failed", { ip: ctx.ip, route: ctx.route, credential: p.hint ?? p.type, requestId: ctx.requestId });
+    log.warn(over ? "credential failures: address rate-limited" : "credential authentication failed", { ip: ctx.ip, route: ctx.route, presented: p.hint ?? p.type, requestId: ctx.requestId });
   }
   return over ? new TooManyRequestsError((windowEnd - now) / 1000, CREDENTIAL_FAILURES.message) : err;
 }
