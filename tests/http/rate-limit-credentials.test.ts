@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { GET as listAgents } from "@/app/api/v1/agents/route";
 import { GET as getAgent } from "@/app/api/v1/agents/[id]/route";
@@ -9,7 +10,7 @@ import { useTestDatabase } from "../helpers/db";
 import { startEachTestAtAFreshMinute } from "../helpers/rate-window";
 import { call, makeApiKey, makeUser } from "../helpers/http";
 
-useTestDatabase();
+const database = useTestDatabase();
 startEachTestAtAFreshMinute();
 
 /** The real key's visible prefix with another secret: a failed authentication that names the key's organization. */
@@ -87,4 +88,33 @@ describe("failed credential authentication, limited per address", () => {
     const line = body.split("\n").find((l) => l.startsWith('countersign_security_events_total{kind="credential_failed"}'));
     expect(Number(line?.split(" ").at(-1))).toBeGreaterThanOrEqual(3);
   });
+});
+
+describe("behind a real server (tools/api-server.ts, as tools/server.mjs for npm start)", () => {
+  it("counts the socket's address, whatever X-Real-IP, X-Forwarded-For or the internal header say", async () => {
+    const server = spawn(process.execPath, ["--import", "tsx", "tools/api-server.ts"], {
+      env: { ...process.env, DATABASE_URL: database.current.url, DATABASE_POOL_MAX: "1", NODE_ENV: "test", LOG_LEVEL: "silent", TRUST_PROXY: "" },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        server.stdout!.on("data", (d: Buffer) => {
+          const m = /listening (\d+)/.exec(d.toString());
+          if (m) resolve(Number(m[1]));
+        });
+        server.on("exit", (code) => reject(new Error(`api-server exited ${code}`)));
+      });
+      const bad = `cso_${"q".repeat(12)}_${"z".repeat(43)}`;
+      for (let i = 0; i < 3; i++) {
+        const r = await fetch(`http://127.0.0.1:${port}/api/v1/agents`, {
+          headers: { "x-api-key": bad, "x-real-ip": `10.0.0.${i}`, "x-forwarded-for": `10.1.0.${i}`, "x-countersign-client-ip": `10.2.0.${i}` },
+        });
+        expect(r.status).toBe(401);
+      }
+      const events = await db().securityEvent.findMany({ where: { credentialHint: bad.slice(0, 16) } });
+      expect(events.map((e) => e.ip)).toEqual(["127.0.0.1", "127.0.0.1", "127.0.0.1"]);
+    } finally {
+      server.kill("SIGTERM");
+    }
+  }, 120_000);
 });
