@@ -5,12 +5,15 @@
  */
 import { createServer } from "node:http";
 import path from "node:path";
+import { stampClientAddress } from "./lib/client-address.mjs";
 import { createRouter } from "./lib/route-table";
 
 const route = createRouter(path.resolve(process.cwd(), "app"));
 
 const server = createServer(async (req, res) => {
   try {
+    // As tools/server.mjs does: the socket's address in a header the client cannot set.
+    stampClientAddress(req);
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const headers = new Headers();

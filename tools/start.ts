@@ -5,8 +5,9 @@
  *   3. PostgreSQL: DATABASE_URL if set, else embedded PGlite persisted in the data directory
  *   4. migrations
  *   5. a local EVM devnet (anvil) with the Safe v1.5 contracts, unless COUNTERSIGN_DEVNET=off
- *   6. a production build when the sources changed since the last one, then `next start`
- * `npm run dev` does the same with `next dev`.
+ *   6. a production build when the sources changed since the last one, then tools/server.mjs (Next's
+ *      handler behind our node:http server, which stamps each request with the socket's address)
+ * `npm run dev` does the same with Next's development server.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -116,7 +117,9 @@ async function main() {
   // The server process drains on SIGTERM itself (lib/ops/drain.ts, installed by instrumentation.ts):
   // /ready turns 503, in-flight requests finish, then it exits; we stop the database after that.
   if (!dev) env.NEXT_MANUAL_SIG_HANDLE = "true";
-  const child = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-p", String(port), "-H", host], { stdio: "inherit", env });
+  // Our own node:http server in front of Next's handler (tools/server.mjs), not `next start`: it is
+  // the one that stamps the socket's address on each request (lib/http/client-address.ts).
+  const child = spawn(process.execPath, [path.join(root, "tools", "server.mjs"), ...(dev ? ["--dev"] : [])], { stdio: "inherit", env: { ...env, HOST: host, NODE_ENV: dev ? "development" : "production" } });
   say(`Countersign on http://localhost:${port}`);
   for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => child.kill(sig));
   child.on("exit", (code) => void shutdown(code ?? 0));

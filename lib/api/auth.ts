@@ -1,9 +1,11 @@
 import { z } from "zod";
 import { defineRoute } from "@/lib/http/contract";
+import { SIGN_IN_ADDRESS, signInByEmail, signInByPasskey, signInByWallet } from "@/lib/auth/sign-in-rules";
 import { authenticationCredential, orgSchema, registrationCredential, userSchema, v1Error, webauthnOptions } from "./schemas";
 
 const tags = ["Auth"];
-const authLimit = { name: "auth", limit: 30, windowSeconds: 60, by: "ip" } as const;
+/** Every sign-in route, per client address; the routes that check a credential add address + account (lib/auth/sign-in-rules.ts). */
+const authLimit = SIGN_IN_ADDRESS;
 
 export const register = defineRoute({
   method: "POST",
@@ -11,7 +13,7 @@ export const register = defineRoute({
   summary: "Register a new user; returns passkey creation options for the first passkey",
   tags,
   auth: ["public"],
-  rateLimit: authLimit,
+  rateLimit: [authLimit, signInByEmail],
   body: z.strictObject({ email: z.email().max(254), name: z.string().trim().min(1).max(100) }),
   responses: { 201: z.object({ user: userSchema, passkeyOptions: webauthnOptions }), 400: v1Error, 409: v1Error },
 });
@@ -69,7 +71,7 @@ export const passkeyLogin = defineRoute({
   summary: "Authenticate with a passkey; sets the JWT session cookie",
   tags,
   auth: ["public"],
-  rateLimit: authLimit,
+  rateLimit: [authLimit, signInByPasskey],
   body: z.strictObject({ credential: authenticationCredential }),
   responses: { 200: z.object({ user: userSchema }), 400: v1Error, 401: v1Error },
 });
@@ -90,7 +92,7 @@ export const siweVerify = defineRoute({
   summary: "Sign in with an EIP-4361 message signed by a wallet; sets the session cookie",
   tags,
   auth: ["public"],
-  rateLimit: authLimit,
+  rateLimit: [authLimit, signInByWallet],
   body: z.strictObject({ message: z.string().min(10).max(4096), signature: z.string().regex(/^0x[0-9a-fA-F]{130}$/, "Must be a 65-byte hex signature") }),
   responses: { 200: z.object({ user: userSchema }), 400: v1Error, 401: v1Error },
 });

@@ -131,6 +131,7 @@ export const ACCESS_TABLE: Readonly<Record<string, Access>> = {
   "PATCH /api/v1/policies/{id}": { session: "policies:manage", orgKey: "policies:manage" },
   "POST /api/v1/push/test": { session: "approvals:read" },
   "GET /api/v1/push/vapid-public-key": { anonymous: true },
+  "GET /api/v1/security-events": { session: "org:manage" },
   "POST /api/v1/sign-message/complete": { signerKey: true },
   "POST /api/v1/sign-message/session": { signerKey: true },
   "POST /api/v1/sign/complete": { signerKey: true },

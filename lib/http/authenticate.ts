@@ -11,6 +11,7 @@ import type { Principal } from "./principal";
 import { verifyAgentToken } from "@/lib/agents/tokens/tokens";
 import { accessOf, type Access } from "@/lib/auth/access-table";
 import type { VerifiedCredential } from "@/lib/auth/credentials";
+import { credentialFailed } from "@/lib/security/credential-failures";
 
 type PresentedKey = { token: string; header: "x-api-key" | "x-aegis-api-key" | "authorization" };
 
@@ -73,13 +74,18 @@ function checkOrigin(req: Request) {
 export async function authenticate(
   req: Request,
   contract: Pick<RouteContract, "method" | "path" | "auth" | "permission" | "requireOrganization" | "family" | "authMessages">,
+  client: { ip: string | null; requestId: string | null } = { ip: null, requestId: null },
 ): Promise<Principal> {
   const modes = contract.auth;
   const family = contract.family ?? "v1";
   const invalid = contract.authMessages?.invalid ?? "Invalid or revoked API key";
+  // A presented secret that does not verify is counted per address and logged (lib/security/credential-failures.ts).
+  const failure = { ...client, method: req.method, route: contract.path };
   const agentToken = req.headers.get("x-aegis-agent-token");
   if (agentToken && modes.includes("agentToken")) {
-    const v = await verifyAgentToken(db(), agentToken.trim());
+    const v = await verifyAgentToken(db(), agentToken.trim()).catch(async (err: unknown) => {
+      throw await credentialFailed(err, { header: "x-aegis-agent-token", token: agentToken.trim() }, failure);
+    });
     if (contract.permission && !(v.scopes as string[]).includes(contract.permission)) throw new ForbiddenError(`Agent token lacks the "${contract.permission}" scope`);
     return { type: "agent", agentId: v.agentId, organizationId: v.organizationId, scopes: v.scopes, tokenId: v.jti };
   }
@@ -90,7 +96,7 @@ export async function authenticate(
   const key = presentedApiKey(req, family);
   if (key !== null && modes.includes("apiKey")) {
     const credential = await verifyCredential(db(), key.token);
-    if (!credential) throw new UnauthorizedError(invalid);
+    if (!credential) throw await credentialFailed(new UnauthorizedError(invalid), key, failure);
     // seed 002's header names an organization's key; signer keys and agent tokens keep their own headers.
     if (key.header === "x-aegis-api-key" && credential.kind !== "organization_key") throw new UnauthorizedError(invalid);
     // A SCIM token provisions users and nothing else; SCIM routes take nothing else (RFC 7644 §2, a bearer token).

@@ -31,12 +31,14 @@ type RateLimitBase = {
 
 /**
  * `ip` is counted before authentication, `principal` after it; `agent`, `sid` and `nullifier` after
- * parsing, keyed by `key` (e.g. the SID in the path, the human nullifier in the body). When `key`
- * finds nothing the caller's address is counted instead, so leaving a field out is no way around it.
+ * parsing, keyed by `key` (e.g. the SID in the path, the human nullifier in the body); `account`
+ * after parsing too, keyed by the client address together with `key` (the account a sign-in names:
+ * email, passkey credential id, wallet address). When `key` finds nothing the caller's address is
+ * counted instead, so leaving a field out is no way around it.
  */
 export type RateLimitRule =
   | (RateLimitBase & { by: "ip" | "principal" })
-  | (RateLimitBase & { by: "agent" | "sid" | "nullifier"; key: (input: RateLimitInput) => string | null | undefined });
+  | (RateLimitBase & { by: "agent" | "sid" | "nullifier" | "account"; key: (input: RateLimitInput) => string | null | undefined });
 
 export type RouteContract<
   P extends z.ZodType = z.ZodType,

@@ -7,6 +7,7 @@ import { parseOrThrow, queryObject, readJsonBody } from "./body";
 import type { RouteContract } from "./contract";
 import { BadRequestError } from "./errors";
 import type { Principal } from "./principal";
+import { principalKey } from "./principal-key";
 import { applyRateLimits } from "./rate-limit";
 import { requestContext, type RequestContext } from "./request-context";
 import { json, toErrorResponse } from "./respond";
@@ -58,8 +59,8 @@ export function handle<C extends RouteContract>(contract: C, handler: (h: Handle
     let principalId: string | undefined;
     try {
       await applyRateLimits(contract.rateLimit, "request", { ip: ctx.ip });
-      const principal = await authenticate(req, contract);
-      principalId = principal.type === "user" ? principal.userId : principal.type === "credential" ? principal.credential.id : principal.type === "agent" ? `agent:${principal.agentId}` : undefined;
+      const principal = await authenticate(req, contract, { ip: ctx.ip, requestId: ctx.requestId });
+      principalId = principalKey(principal);
       await applyRateLimits(contract.rateLimit, "authenticated", { ip: ctx.ip, principal });
 
       const rawParams = next ? await pathParams(next) : {};

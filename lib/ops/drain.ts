@@ -1,5 +1,5 @@
 /**
- * Graceful drain on SIGTERM, in the process that holds the HTTP server (Next's `next start`, where
+ * Graceful drain on SIGTERM, in the process that holds the HTTP server (tools/server.mjs, where
  * instrumentation.ts installs it). tools/start.ts sets NEXT_MANUAL_SIG_HANDLE so that Next leaves
  * the signals to us. Then:
  *   1. /ready answers 503 "draining" at once (lib/ops/lifecycle.ts);

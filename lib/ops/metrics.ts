@@ -39,6 +39,7 @@ function build() {
     }),
     policyDecisions: new Counter({ name: "countersign_policy_decisions_total", help: "Guardrail decisions on signing requests, by outcome", labelNames: ["outcome"] as const, registers }),
     pushDeliveries: new Counter({ name: "countersign_push_deliveries_total", help: "Push delivery attempts, by result (sent, retry, failed, gone)", labelNames: ["result"] as const, registers }),
+    securityEvents: new Counter({ name: "countersign_security_events_total", help: "Security events recorded (lib/security), by kind (credential_failed, credential_rate_limited)", labelNames: ["kind"] as const, registers }),
     primePool: new Gauge({
       name: "countersign_prime_pool_primes",
       help: "Safe primes ready in the server's prime pool, by size in bits",
@@ -106,6 +107,10 @@ export function recordPolicyDecision(outcome: "allow" | "deny" | "require_approv
 
 export function recordPushDelivery(result: PushResult): void {
   metrics().pushDeliveries.inc({ result });
+}
+
+export function recordSecurityEventMetric(kind: string): void {
+  metrics().securityEvents.inc({ kind });
 }
 
 /** The exposition text and its content type, for GET /metrics. */

@@ -3,6 +3,7 @@ import { createSession, sessionCookie } from "@/lib/auth/session";
 import { createOrganization } from "@/lib/orgs/organizations";
 import { issueCredential } from "@/lib/auth/credentials";
 import type { Role } from "@/lib/generated/prisma/enums";
+import { CLIENT_IP_HEADER } from "@/lib/http/client-address";
 
 type Handler = (req: Request, ctx?: { params: Promise<unknown> }) => Promise<Response>;
 
@@ -14,6 +15,8 @@ export type CallOptions = {
   query?: Record<string, string>;
   cookie?: string;
   apiKey?: string;
+  /** The socket address the request comes from, stamped as our servers do (tools/lib/client-address.mjs). */
+  clientIp?: string;
 };
 
 export const ORIGIN = "http://localhost:3000";
@@ -25,6 +28,8 @@ export async function call(handler: Handler, method: string, path: string, opts:
   const headers = new Headers(opts.headers);
   if (opts.cookie) headers.set("cookie", opts.cookie);
   if (opts.apiKey) headers.set("x-api-key", opts.apiKey);
+  headers.delete(CLIENT_IP_HEADER);
+  if (opts.clientIp) headers.set(CLIENT_IP_HEADER, opts.clientIp);
   let body: string | undefined;
   if (opts.rawBody !== undefined) body = opts.rawBody;
   else if (opts.body !== undefined) body = JSON.stringify(opts.body);

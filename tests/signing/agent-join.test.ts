@@ -273,7 +273,7 @@ describe("three-party key generation: the agent joins from its own machine", () 
   it("rate-limits POST /dkg/join per client address", async () => {
     const body = { token: `csi_${"q".repeat(12)}_${"r".repeat(43)}`, agentKey: "11".repeat(32), agentKeyMac: "22".repeat(32) };
     const statuses: number[] = [];
-    for (let i = 0; i < 21; i++) statuses.push((await call(dkgJoin, "POST", "/api/v1/dkg/join", { body, headers: { "x-real-ip": "203.0.113.7" } })).status);
+    for (let i = 0; i < 21; i++) statuses.push((await call(dkgJoin, "POST", "/api/v1/dkg/join", { body, clientIp: "203.0.113.7" })).status);
     expect(statuses.slice(0, 20).every((s) => s === 404)).toBe(true);
     expect(statuses[20]).toBe(429);
   });
