@@ -1,7 +1,8 @@
 /**
  * `npm test`: every test.
  *   1. unit + integration (vitest) with the data layer on embedded PGlite
- *   2. the data-layer suites again on a real PostgreSQL server (a throwaway cluster on 127.0.0.1)
+ *   2. the data-layer suites again on a real PostgreSQL server (a throwaway cluster on 127.0.0.1),
+ *      then the fault suites (tests/faults), which start and stop clusters of their own
  *   3. end-to-end in Debian's Chromium (Playwright) against `npm start`
  *   0. the type checker over the whole project (app, lib, tests, tools)
  * Installs what the machine lacks (chromium, postgresql) with apt when run as root.
@@ -15,6 +16,9 @@ import { findPostgresBin, startPostgres } from "./lib/postgres";
 
 // The bad-input suites run on PostgreSQL too: NUL and column ranges are the server's rules (about 35 s).
 const DATA_LAYER_SUITES = ["tests/db", "tests/api", "tests/auth", "tests/system", "tests/signing", "tests/approvals", "tests/push", "tests/http/fuzz.test.ts", "tests/http/bad-input.test.ts", "tests/http/audit-export-stream.test.ts"];
+// Fault tests (issue #12): each file starts a PostgreSQL cluster of its own (it stops and restarts it)
+// and app instances in child processes; run once, in the pg stage (about 2-3 minutes).
+const FAULT_SUITES = ["tests/faults"];
 const only = process.argv.slice(2); // e.g. `npm test -- unit` or `-- e2e`
 const want = (stage: string) => only.length === 0 || only.includes(stage);
 
@@ -75,7 +79,7 @@ async function main() {
     if (code !== 0) total.failed += 1;
     codes.push(code);
   }
-  if (want("unit")) codes.push(vitest("unit and integration (embedded PGlite)", []));
+  if (want("unit")) codes.push(vitest("unit and integration (embedded PGlite)", FAULT_SUITES.flatMap((f) => ["--exclude", `${f}/**`])));
   if (want("pg")) {
     const pg = await startPostgres();
     try {
@@ -83,6 +87,7 @@ async function main() {
     } finally {
       pg.stop();
     }
+    codes.push(vitest("faults: database outage, a killed instance, load (own PostgreSQL clusters)", FAULT_SUITES));
   }
   if (want("e2e")) codes.push(playwright());
   const failed = codes.some((c) => c !== 0) || total.failed > 0;
