@@ -225,11 +225,10 @@ describe("database outage", () => {
     expect(after.ceremonies - before.ceremonies).toBe(2);
     expect(after.completed - before.completed).toBe(2);
     expect(after.open).toBe(0);
-    expect(after.audit).toEqual({
-      "signing.session_started": (before.audit["signing.session_started"] ?? 0) + 2,
-      "signing.allowed": (before.audit["signing.allowed"] ?? 0) + 2,
-      "signing.broadcast": (before.audit["signing.broadcast"] ?? 0) + 2,
-    });
+    // Each signing audit event of a session is there once per acknowledged session: two of each (none of a kind only message signing writes).
+    const added = Object.fromEntries(Object.entries(after.audit).map(([action, n]) => [action, n - (before.audit[action] ?? 0)]));
+    expect(added).toMatchObject({ "signing.session_started": 2, "signing.allowed": 2, "signing.broadcast": 2 });
+    expect(Object.values(added).every((n) => n === 0 || n === 2)).toBe(true);
   }, 300_000);
 });
 
