@@ -3,7 +3,10 @@
  *   1. guardrail evaluation (all eight policy types + a 50-rule document), p50/p99
  *   2. Signer+Server signing through the API (session → rounds → complete), production profile,
  *      the route handlers served in-process on the embedded database (no network hop)
- *   3. browser-side key generation on the production profile: the product started on a free port,
+ *   3. load: 50 concurrent Signer+Server signings (fast-test profile) on two app instances over one
+ *      real PostgreSQL server: p50/p99 per session and throughput (tools/bench-load.ts; `--no-load`
+ *      skips it, `--sessions=N` and `--signers=N` change the 50 sessions over 10 signers)
+ *   4. browser-side key generation on the production profile: the product started on a free port,
  *      headless Chromium runs the wizard (the user's party and its four safe primes), the agent joins
  *      from `countersign join` (tools/bench-browser-keygen.ts; `--no-browser` skips it, `--only-browser`
  *      runs it alone). It builds
@@ -14,6 +17,7 @@ import os from "node:os";
 import { randomUUID } from "node:crypto";
 import { benchPolicy } from "./bench-policy";
 import { benchBrowserKeygen, printBrowserKeygen } from "./bench-browser-keygen";
+import { benchSigningLoad, LOAD_P99_GOAL_MS } from "./bench-load";
 
 function table(title: string, header: string[], rows: string[][]) {
   const w = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -92,4 +96,19 @@ async function productBenches() {
   table("Signer+Server message signing through the API, production profile (agent + server in one process)", ["runs", "wall median", "wall min", "wall max", "CPU median (both parties)"], [
     [String(s.runs), `${(s.wallMedian / 1000).toFixed(2)} s`, `${(s.wallMin / 1000).toFixed(2)} s`, `${(s.wallMax / 1000).toFixed(2)} s`, `${(s.cpuMedian / 1000).toFixed(2)} s`],
   ]);
+
+  if (!process.argv.includes("--no-load")) {
+    const sessions = Number(process.argv.find((a) => a.startsWith("--sessions="))?.split("=")[1] ?? 50);
+    const signers = Number(process.argv.find((a) => a.startsWith("--signers="))?.split("=")[1] ?? 10);
+    const l = await benchSigningLoad({ sessions, instances: 2, signers });
+    const title = `Load: ${sessions} concurrent Signer+Server message signings over ${signers} signers, fast-test profile, 2 app instances, one PostgreSQL server`;
+    if ("skipped" in l) console.log(`\n${title}\nskipped: ${l.skipped}`);
+    else {
+      const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+      const refused = Object.entries(l.refused).map(([k, n]) => `${n}× ${k}`).join(", ") || "none";
+      table(title, ["completed", "refused", "p50", "p99", "max", "throughput", "goal"], [
+        [`${l.completed}/${l.sessions}`, refused, sec(l.p50Ms), sec(l.p99Ms), sec(l.maxMs), `${l.perSecond.toFixed(2)} sessions/s`, `all complete, p99 < ${LOAD_P99_GOAL_MS / 1000} s (2 cores): ${l.completed === l.sessions && l.p99Ms < LOAD_P99_GOAL_MS ? "met" : "missed"}`],
+      ]);
+    }
+  }
 }

@@ -1,7 +1,8 @@
 /**
  * `npm test`: every test.
  *   1. unit + integration (vitest) with the data layer on embedded PGlite
- *   2. the data-layer suites again on a real PostgreSQL server (a throwaway cluster on 127.0.0.1)
+ *   2. the data-layer suites again on a real PostgreSQL server (a throwaway cluster on 127.0.0.1),
+ *      then the fault suites (tests/faults), which start and stop clusters of their own
  *   3. end-to-end in Debian's Chromium (Playwright) against `npm start`
  *   0. the type checker over the whole project (app, lib, tests, tools)
  * Installs what the machine lacks (chromium, postgresql) with apt when run as root.
@@ -27,6 +28,9 @@ const DATA_LAYER_SUITES = [
   "tests/http/fuzz.test.ts", "tests/http/bad-input.test.ts", "tests/http/audit-export-stream.test.ts",
   "tests/http/rate-limit-credentials.test.ts",
 ];
+// Fault tests (issue #12): each file starts a PostgreSQL cluster of its own (it stops and restarts it)
+// and app instances in child processes; run once, in the pg stage (about 2-3 minutes).
+const FAULT_SUITES = ["tests/faults"];
 const only = process.argv.slice(2); // e.g. `npm test -- unit` or `-- e2e`
 const want = (stage: string) => only.length === 0 || only.includes(stage);
 
@@ -87,7 +91,7 @@ async function main() {
     if (code !== 0) total.failed += 1;
     codes.push(code);
   }
-  if (want("unit")) codes.push(vitest("unit and integration (embedded PGlite)", []));
+  if (want("unit")) codes.push(vitest("unit and integration (embedded PGlite)", FAULT_SUITES.flatMap((f) => ["--exclude", `${f}/**`])));
   if (want("pg")) {
     const pg = await startPostgres();
     try {
@@ -95,6 +99,7 @@ async function main() {
     } finally {
       pg.stop();
     }
+    codes.push(vitest("faults: database outage, a killed instance, load (own PostgreSQL clusters)", FAULT_SUITES));
   }
   if (want("e2e")) codes.push(playwright());
   const failed = codes.some((c) => c !== 0) || total.failed > 0;

@@ -14,6 +14,10 @@ const schema = z.object({
   COUNTERSIGN_DATA_DIR: z.string().min(1).optional(),
   DATABASE_URL: z.string().min(1).optional(),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  /** Longest wait for a new database connection (also for a free one from the pool), then 503. */
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
+  /** PostgreSQL statement_timeout for every statement of the app; the client gives up 1 s later (a dead socket). */
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(8000),
   COUNTERSIGN_MASTER_KEY: z.string().min(1).optional(),
   COUNTERSIGN_MASTER_KEY_FILE: z.string().min(1).optional(),
   AUTH_SECRET: z.string().min(32).optional(),

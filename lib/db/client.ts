@@ -20,10 +20,19 @@ export function db(): Db {
   if (!url) throw new Error("DATABASE_URL is not set (npm start provides the embedded database)");
   const existing = globalForDb.__countersignDb;
   if (existing && existing.url === url) return existing.client;
-  // Our own pool (rather than the adapter's) so /metrics can report its usage.
-  const pool = new pg.Pool({ connectionString: url, max: env().DATABASE_POOL_MAX });
+  // Our own pool (rather than the adapter's) so /metrics can report its usage. Bounded waits: a
+  // database that is down or hung makes requests fail fast (503, lib/db/unavailable.ts), never hang.
+  const e = env();
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: e.DATABASE_POOL_MAX,
+    connectionTimeoutMillis: e.DATABASE_CONNECT_TIMEOUT_MS,
+    statement_timeout: e.DATABASE_STATEMENT_TIMEOUT_MS,
+    query_timeout: e.DATABASE_STATEMENT_TIMEOUT_MS + 1000,
+  });
   const adapter = new PrismaPg(pool, { disposeExternalPool: true });
-  const client = new PrismaClient({ adapter }) as Db;
+  // An interactive transaction waits for a connection as long as a query would, and may run as long as a statement.
+  const client = new PrismaClient({ adapter, transactionOptions: { maxWait: e.DATABASE_CONNECT_TIMEOUT_MS, timeout: e.DATABASE_STATEMENT_TIMEOUT_MS } }) as Db;
   globalForDb.__countersignDb = { url, client, pool };
   return client;
 }

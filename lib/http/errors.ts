@@ -115,8 +115,19 @@ export class ProxyUpstreamError extends ApiError {
   }
 }
 export class ServiceUnavailableError extends ApiError {
-  constructor(message = "Service degraded") {
-    super(503, message);
+  constructor(message = "Service degraded", opts: ApiErrorOptions = {}) {
+    super(503, message, opts);
+  }
+}
+
+/**
+ * The database is unavailable (down, restarting, out of connections, too slow): 503 with
+ * Retry-After, so clients retry; nothing about the request was wrong.
+ */
+export class DatabaseUnavailableError extends ServiceUnavailableError {
+  static readonly RETRY_AFTER_SECONDS = 2;
+  constructor(cause?: unknown) {
+    super("The database is unavailable; retry shortly", { headers: { "retry-after": String(DatabaseUnavailableError.RETRY_AFTER_SECONDS) }, cause });
   }
 }
 

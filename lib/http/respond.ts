@@ -1,5 +1,6 @@
 import { ZodError } from "zod";
-import { ApiError } from "./errors";
+import { isDatabaseUnavailable } from "@/lib/db/unavailable";
+import { ApiError, DatabaseUnavailableError } from "./errors";
 import { factsOf, familyErrorBody, type ApiFamily } from "./families";
 import { log } from "@/lib/log/logger";
 
@@ -12,10 +13,16 @@ export function json(body: unknown, init: { status?: number; headers?: HeadersIn
 
 /**
  * The one place where errors become HTTP, in the body of the route's family (lib/http/families.ts).
- * Unknown errors are logged with the request id and hidden behind a 500.
+ * Unknown errors are logged with the request id and hidden behind a 500; the database being
+ * unavailable is a 503 with Retry-After (lib/db/unavailable.ts).
  */
 export function toErrorResponse(err: unknown, requestId: string, family: ApiFamily = "v1"): Response {
   let res: Response;
+  // A database outage is no bug of ours: 503 with Retry-After, logged without the driver's detail.
+  if (!(err instanceof ApiError) && isDatabaseUnavailable(err)) {
+    log.warn("database unavailable", { requestId, error: err instanceof Error ? err.message.split("\n").filter(Boolean).pop() : String(err) });
+    err = new DatabaseUnavailableError(err);
+  }
   if (err instanceof ApiError) {
     res = json(familyErrorBody(family, factsOf(err)), { status: err.status, headers: err.headers });
   } else {

@@ -18,7 +18,11 @@ export { TamperedSessionError };
 
 export type PendingApproval = { sessionId: string; signingRequestId: string; expiresAt: string; reasons: string[] };
 export type AgentOptions = {
-  baseUrl: string;
+  /**
+   * The server, or several instances of it (one database behind them): a call that cannot reach one
+   * instance, or that it answers 502/503/504, is retried on the next (see `retry`).
+   */
+  baseUrl: string | readonly string[];
   apiKey: string;
   share: KeyShare;
   /** The signer's id and chain (the share file's signerId, chainId): the keyId of every session id, and the chain every transaction must be for. Asked from the server once when absent. */
@@ -34,6 +38,14 @@ export type AgentOptions = {
   onPendingApproval?: (p: PendingApproval) => void;
   /** Polling while a session waits for approval: first delay, growing ×1.5 up to maxMs. */
   approvalPoll?: { initialMs?: number; maxMs?: number };
+  /**
+   * Failover: calls that are safe to repeat (rounds — idempotent by their sequence number —, polls,
+   * status, complete) are retried on connection errors and 502/503/504, on the next base URL, with
+   * backoff from initialDelayMs doubling up to maxDelayMs (or the server's Retry-After, capped
+   * likewise), until timeoutMs has passed. Opening a session is retried only when the request never
+   * reached a server (connection refused), so a retry never opens a second session.
+   */
+  retry?: { timeoutMs?: number; initialDelayMs?: number; maxDelayMs?: number };
 };
 export type TransactionRequest = { to: string | null; value?: bigint; data?: Hex; nonce?: number; gas?: bigint; maxFeePerGas?: bigint; maxPriorityFeePerGas?: bigint };
 
@@ -104,15 +116,33 @@ type SessionStatus = {
   messages: { seq: string; message: unknown }[];
 };
 
+/** Codes of a request that never left: no server saw it, so even a non-idempotent call may be sent again. */
+const NOT_DELIVERED = new Set(["ECONNREFUSED", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN"]);
+function notDelivered(err: unknown): boolean {
+  for (let e: unknown = err, i = 0; e && typeof e === "object" && i < 4; e = (e as { cause?: unknown }).cause, i++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && NOT_DELIVERED.has(code)) return true;
+  }
+  return false;
+}
+const RETRIED_STATUS = new Set([502, 503, 504]);
+/** How a call may be repeated: `idempotent` on any failure to get an answer, `create` only when it was never delivered. */
+type Repeat = "idempotent" | "create";
+
 const randomHex = (n: number) => Array.from(crypto.getRandomValues(new Uint8Array(n)), (b) => b.toString(16).padStart(2, "0")).join("");
 
 export class CountersignAgent {
   private readonly fetch: typeof fetch;
   private readonly profile: SecurityProfile;
+  private readonly baseUrls: string[];
+  /** The instance calls go to first; moves on when one fails. */
+  private current = 0;
   private signer?: Promise<{ id: string; chainId: number }>;
   constructor(private readonly opts: AgentOptions) {
     this.fetch = opts.fetch ?? globalThis.fetch.bind(globalThis);
     this.profile = opts.profile ?? PRODUCTION;
+    this.baseUrls = typeof opts.baseUrl === "string" ? [opts.baseUrl] : [...opts.baseUrl];
+    if (this.baseUrls.length === 0) throw new Error("baseUrl: at least one server");
     if (opts.share.core.index !== 0) throw new Error("The agent holds party 0's share");
     ensureBackendSelected();
   }
@@ -126,12 +156,40 @@ export class CountersignAgent {
     return joinSigner(invitation, opts);
   }
 
-  private async call<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
-    const res = await this.fetch(new URL(path, this.opts.baseUrl), {
-      method,
-      headers: { "x-api-key": this.opts.apiKey, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+  /** One request, failing over between the base URLs as `repeat` allows (AgentOptions.retry). */
+  private async send(method: "GET" | "POST", path: string, body: unknown, repeat: Repeat): Promise<Response> {
+    const timeoutMs = this.opts.retry?.timeoutMs ?? 30_000;
+    const maxDelay = this.opts.retry?.maxDelayMs ?? 2000;
+    let delay = this.opts.retry?.initialDelayMs ?? 200;
+    const deadline = Date.now() + timeoutMs;
+    for (let attempt = 0; ; attempt++) {
+      const base = this.baseUrls[this.current % this.baseUrls.length]!;
+      let wait = delay;
+      try {
+        const res = await this.fetch(new URL(path, base), {
+          method,
+          headers: { "x-api-key": this.opts.apiKey, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        // A 503 of opening a session may come after the session was stored: not repeated.
+        if (!RETRIED_STATUS.has(res.status) || repeat !== "idempotent" || Date.now() >= deadline) return res;
+        const retryAfter = Number(res.headers.get("retry-after"));
+        if (Number.isFinite(retryAfter) && retryAfter > 0) wait = retryAfter * 1000;
+        await res.body?.cancel().catch(() => undefined);
+      } catch (err) {
+        if ((repeat === "create" && !notDelivered(err)) || Date.now() >= deadline) throw err;
+      }
+      // Another instance may answer where this one did not; after trying each, wait.
+      this.current++;
+      if ((attempt + 1) % this.baseUrls.length === 0) {
+        await new Promise((r) => setTimeout(r, Math.min(wait, maxDelay, Math.max(0, deadline - Date.now()))));
+        delay = Math.min(maxDelay, delay * 2);
+      }
+    }
+  }
+
+  private async call<T>(method: "GET" | "POST", path: string, body?: unknown, repeat: Repeat = "idempotent"): Promise<T> {
+    const res = await this.send(method, path, body, repeat);
     const json = (await res.json().catch(() => ({}))) as T & { message?: string };
     if (!res.ok) {
       const body = json as CountersignApiError["body"];
@@ -195,7 +253,7 @@ export class CountersignAgent {
     // Authenticated blame: every message the agent sends is signed with its long-term identity (or,
     // for a signer from before those, a fresh one for this session).
     const identity = this.opts.identity ? { secretKey: this.opts.identity.slice(), publicKey: identityPublicKey(this.opts.identity) } : newIdentityKey();
-    const session = await this.call<Session>("POST", path, { ...body, clientNonce, identityKey: identity.publicKey });
+    const session = await this.call<Session>("POST", path, { ...body, clientNonce, identityKey: identity.publicKey }, "create");
     const { id: keyId, chainId } = await this.signerInfo();
     const intent = intentFor(chainId);
     const verify = (s: SessionStatus | Session) => verifySigningSession(s, { keyId, party: PARTY_INDEX.agent, clientNonce, intent, identityKey: identity.publicKey });

@@ -12,17 +12,28 @@ export type Health = {
   db: "reachable" | "unreachable";
 };
 
+/** A probe answers within this even when the database hangs (the pool's own waits are longer). */
+export const HEALTH_CHECK_TIMEOUT_MS = 3000;
+
+function withinProbeTime<T>(p: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${HEALTH_CHECK_TIMEOUT_MS} ms`)), HEALTH_CHECK_TIMEOUT_MS);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
 export async function health(): Promise<Health> {
   let database: Health["checks"]["database"];
   let keyStore: Health["checks"]["keyStore"];
   try {
-    await db().$queryRaw`SELECT 1`;
+    await withinProbeTime(db().$queryRaw`SELECT 1`);
     database = { ok: true };
   } catch (err) {
     database = { ok: false, detail: `database unreachable: ${(err as Error).message.split("\n")[0]}` };
   }
   if (database.ok) {
-    const k = await checkKeyStore(db()).catch((err: Error) => ({ ok: false as const, detail: err.message }));
+    const k = await withinProbeTime(checkKeyStore(db())).catch((err: Error) => ({ ok: false as const, detail: err.message }));
     keyStore = k.ok ? { ok: true } : { ok: false, detail: k.detail };
   } else {
     const { keyStoreStatus } = await import("@/lib/keystore");

@@ -22,7 +22,8 @@ async function freePort(): Promise<number> {
   });
 }
 
-export type PostgresServer = { url: string; stop(): void };
+/** `halt()` stops the server (connections dropped, port closed) and `resume()` starts it again on the same port and data: a database outage, for the fault tests. */
+export type PostgresServer = { url: string; stop(): void; halt(): void; resume(): void };
 
 export async function startPostgres(): Promise<PostgresServer> {
   const bin = findPostgresBin();
@@ -39,9 +40,12 @@ export async function startPostgres(): Promise<PostgresServer> {
     if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr || r.stdout}`);
   };
   run("initdb", ["-D", data, "--auth=trust", "-U", "postgres", "--no-sync", "-E", "UTF8"]);
-  run("pg_ctl", ["-D", data, "-o", `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off`, "-l", path.join(dir, "log"), "-w", "start"]);
+  const start = () => run("pg_ctl", ["-D", data, "-o", `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off`, "-l", path.join(dir, "log"), "-w", "start"]);
+  start();
   return {
     url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
+    halt: () => run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]),
+    resume: start,
     stop() {
       try {
         execFileSync(asUser[0] ?? path.join(bin, "pg_ctl"), [...asUser.slice(1), ...(asUser.length ? [path.join(bin, "pg_ctl")] : []), "-D", data, "-m", "immediate", "stop"], { stdio: "ignore" });
