@@ -24,13 +24,29 @@ export type LogEvent = {
   body: Record<string, LeafValue | undefined>;
 };
 
+/** Any JSON-serialisable value as a leaf value (dates as ISO strings, bigints as decimal strings). */
+export function toLeafJson(v: unknown): LeafValue {
+  return JSON.parse(JSON.stringify(v ?? null, (_k, x) => (typeof x === "bigint" ? x.toString() : x))) as LeafValue;
+}
+
 /** The leaf's JSON object (before canonicalization). */
 export function leafObject(e: LogEvent): Record<string, LeafValue | undefined> {
   return { ...e.body, v: LEAF_VERSION, kind: e.kind, org: e.organizationId, id: e.decisionId, time: e.time.toISOString() };
 }
 
+/** Lone surrogates become U+FFFD (as PostgreSQL stores them), so any string can be logged. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const wellFormedString = (s: string) => s.replace(LONE_SURROGATE, "\ufffd");
+
+function wellFormed(v: unknown): unknown {
+  if (typeof v === "string") return wellFormedString(v);
+  if (Array.isArray(v)) return v.map(wellFormed);
+  if (v && typeof v === "object" && !(v instanceof Date)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [wellFormedString(k), wellFormed(x)]));
+  return v;
+}
+
 export function leafBytes(e: LogEvent): Uint8Array {
-  return canonicalBytes(leafObject(e));
+  return canonicalBytes(wellFormed(leafObject(e)));
 }
 
 /** Inserts entries for the events inside the caller's transaction; returns their entry ids in order. */
@@ -67,23 +83,26 @@ export type DecisionInput = {
   time?: Date;
 };
 
+/** The log event of a decision (what appendDecision appends). */
+export function decisionEvent(d: DecisionInput): LogEvent {
+  return {
+    kind: d.kind,
+    organizationId: d.organizationId,
+    decisionId: d.decisionId,
+    time: d.time ?? new Date(),
+    body: {
+      decision: d.decision,
+      actor: { type: d.actor.type, id: d.actor.id ?? null },
+      digest: d.digest ?? undefined,
+      policy_version: d.policyVersion ?? undefined,
+      subject: d.subject ?? undefined,
+      ...(d.details ?? {}),
+    },
+  };
+}
+
 /** One decision (gateway check, signing decision, human answer) into the log, in the caller's transaction. */
 export async function appendDecision(tx: DbOrTx, d: DecisionInput): Promise<string> {
-  const [id] = await appendLeaves(tx, [
-    {
-      kind: d.kind,
-      organizationId: d.organizationId,
-      decisionId: d.decisionId,
-      time: d.time ?? new Date(),
-      body: {
-        decision: d.decision,
-        actor: { type: d.actor.type, id: d.actor.id ?? null },
-        digest: d.digest ?? undefined,
-        policy_version: d.policyVersion ?? undefined,
-        subject: d.subject ?? undefined,
-        ...(d.details ?? {}),
-      },
-    },
-  ]);
+  const [id] = await appendLeaves(tx, [decisionEvent(d)]);
   return id!;
 }
