@@ -34,10 +34,10 @@ export async function checkLogIntegrity(db: Db): Promise<Integrity> {
       if (err instanceof NoteError) return { ok: false, detail: `checkpoint of size ${size}: ${err.message}` };
       throw err;
     }
-    const root = await withTree(db, (read) => rootHash(read, size));
+    const root = await withTree(db, (read) => rootHash(read, size), new Map());
     if (!equalBytes(root, new Uint8Array(cp.rootHash))) return { ok: false, detail: `the stored tree no longer has the root signed at size ${size}: leaves or tiles were rewritten` };
   }
-  const root = await withTree(db, (read) => rootHash(read, state.treeSize));
+  const root = await withTree(db, (read) => rootHash(read, state.treeSize), new Map());
   if (!equalBytes(root, state.rootHash)) return { ok: false, detail: "the log's state root is not the root of its tiles" };
   const entries = [
     ...(await db.tlogEntry.findMany({ where: { leafIndex: { not: null } }, orderBy: { leafIndex: "desc" }, take: SAMPLE })),
@@ -45,7 +45,7 @@ export async function checkLogIntegrity(db: Db): Promise<Integrity> {
   ];
   if (entries.length) {
     const byIndex = new Map(entries.map((e) => [Number(e.leafIndex), e]));
-    const tileHashes = await withTree(db, (read) => [...byIndex.keys()].map((i) => read(0, i)));
+    const tileHashes = await withTree(db, (read) => [...byIndex.keys()].map((i) => read(0, i)), new Map());
     let k = 0;
     for (const [i, e] of byIndex) {
       const h = new Uint8Array(e.leafHash);
@@ -59,6 +59,13 @@ let cached: Promise<Integrity> | null = null;
 
 /** This process's verdict: computed once (at start-up, or on the first /health), refreshed on demand. */
 export function logIntegrity(db: Db, opts: { refresh?: boolean } = {}): Promise<Integrity> {
-  if (!cached || opts.refresh) cached = checkLogIntegrity(db).catch((err: Error) => ({ ok: false as const, detail: `integrity check failed: ${err.message.split("\n")[0]}` }));
+  if (!cached || opts.refresh) {
+    // A check that could not run (database briefly away, key store sealed) is reported, not kept: the next call retries.
+    const run: Promise<Integrity> = checkLogIntegrity(db).catch((err: Error) => {
+      if (cached === run) cached = null;
+      return { ok: false as const, detail: `integrity check failed: ${err.message.split("\n")[0]}` };
+    });
+    cached = run;
+  }
   return cached;
 }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Db, DbOrTx, Tx } from "@/lib/db/client";
 import { openSecret, sealSecret, type SealedBlob } from "@/lib/keystore";
 import { consistencyProof, EMPTY_ROOT, hashChildren, HASH_SIZE, inclusionProof, rootHash, type Hash, type NodeReader } from "./merkle";
@@ -44,6 +45,15 @@ function hashAt(tile: Uint8Array, i: number): Hash {
   return tile.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE);
 }
 
+/**
+ * RFC 6962 interior hash with Node's (OpenSSL) SHA-256: folding a tile's hashes is the hot loop of a
+ * proof, several times faster than the pure-JS hash. tests/tlog/store.test.ts checks it against merkle.ts.
+ */
+export function hashChildrenNative(left: Hash, right: Hash): Hash {
+  return new Uint8Array(createHash("sha256").update(NODE_PREFIX).update(left).update(right).digest());
+}
+const NODE_PREFIX = Uint8Array.of(0x01);
+
 /** A NodeReader over loaded tiles; nodes between stored levels are folded from their tile (memoised). */
 export function tileReader(tiles: Map<TileKey, Uint8Array>): NodeReader {
   const memo = new Map<string, Hash>();
@@ -54,7 +64,7 @@ export function tileReader(tiles: Map<TileKey, Uint8Array>): NodeReader {
     if (count === 1) return hashAt(tile, offset);
     const key = `${level}/${index}`;
     let h = memo.get(key);
-    if (!h) memo.set(key, (h = hashChildren(read(level - 1, 2 * index), read(level - 1, 2 * index + 1))));
+    if (!h) memo.set(key, (h = hashChildrenNative(read(level - 1, 2 * index), read(level - 1, 2 * index + 1))));
     return h;
   };
   return read;
@@ -71,18 +81,57 @@ async function loadTiles(db: DbOrTx, keys: Iterable<TileKey>, into = new Map<Til
 }
 
 /**
- * Runs a pure computation over the tree: first with a recording reader to learn which tiles it
- * needs (the algorithms' control flow does not depend on hash values), then over those tiles.
+ * Tiles this process has read. Safe to reuse: a tile only grows (its hashes are a prefix of every
+ * later version, enforced by a trigger), so a cached tile serves any node within its width; a node
+ * beyond it is read again. Bounded (least recently used out).
+ */
+const TILE_CACHE_MAX = 4096;
+const tileCache = new Map<TileKey, Uint8Array>();
+
+function cacheGet(k: TileKey, width: number): Uint8Array | undefined {
+  const t = tileCache.get(k);
+  if (!t || t.length < width * HASH_SIZE) return undefined;
+  tileCache.delete(k);
+  tileCache.set(k, t);
+  return t;
+}
+
+function cachePut(k: TileKey, t: Uint8Array) {
+  tileCache.delete(k);
+  tileCache.set(k, t);
+  while (tileCache.size > TILE_CACHE_MAX) tileCache.delete(tileCache.keys().next().value!);
+}
+
+/**
+ * Runs a pure computation over the tree: first with a recording reader to learn which tiles (and how
+ * wide) it needs — the algorithms' control flow does not depend on hash values — then over those
+ * tiles, from `cache` when given (read from the database otherwise), else from this process's tile
+ * cache and the database.
  */
 export async function withTree<T>(db: DbOrTx, fn: (read: NodeReader) => T, cache?: Map<TileKey, Uint8Array>): Promise<T> {
-  const need = new Set<TileKey>();
+  const need = new Map<TileKey, number>();
   const zero = new Uint8Array(HASH_SIZE);
   fn((level, index) => {
-    const { tileLevel, tileIndex } = locate(level, index);
-    need.add(tileKey(tileLevel, tileIndex));
+    const { tileLevel, tileIndex, offset, count } = locate(level, index);
+    const k = tileKey(tileLevel, tileIndex);
+    need.set(k, Math.max(need.get(k) ?? 0, offset + count));
     return zero;
   });
-  const tiles = await loadTiles(db, need, cache ?? new Map());
+  if (cache) return fn(tileReader(await loadTiles(db, need.keys(), cache)));
+  const tiles = new Map<TileKey, Uint8Array>();
+  const missing: TileKey[] = [];
+  for (const [k, width] of need) {
+    const t = cacheGet(k, width);
+    if (t) tiles.set(k, t);
+    else missing.push(k);
+  }
+  if (missing.length) {
+    const fetched = await loadTiles(db, missing);
+    for (const [k, t] of fetched) {
+      tiles.set(k, t);
+      cachePut(k, t);
+    }
+  }
   return fn(tileReader(tiles));
 }
 

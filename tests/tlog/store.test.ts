@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { appendLeaves, leafBytes, type LogEvent } from "@/lib/tlog/append";
-import { hashLeaf, memoryReader, rootHash, verifyConsistency, verifyInclusion, inclusionProof } from "@/lib/tlog/merkle";
+import { hashChildren, hashLeaf, memoryReader, rootHash, verifyConsistency, verifyInclusion, inclusionProof } from "@/lib/tlog/merkle";
 import { openNote, parseCheckpoint, parseVkey } from "@/lib/tlog/note";
-import { ensureLog, latestCheckpoint, logVkey, proveConsistency, proveInclusion, publish, readTile, sequence, tileReader, withTree } from "@/lib/tlog/store";
+import { ensureLog, hashChildrenNative, latestCheckpoint, logVkey, proveConsistency, proveInclusion, publish, readTile, sequence, tileReader, withTree } from "@/lib/tlog/store";
 import { tileLayout } from "@/lib/tlog/tiles";
 import { useTestDatabase } from "../helpers/db";
 
@@ -18,6 +18,12 @@ const ev = (writer: number, i: number): LogEvent => ({
 });
 
 describe("transparency log storage", () => {
+  it("the native interior hash used to fold tiles is RFC 6962's", () => {
+    const a = hashLeaf(new Uint8Array([1]));
+    const b = hashLeaf(new Uint8Array([2]));
+    expect(Buffer.from(hashChildrenNative(a, b)).equals(Buffer.from(hashChildren(a, b)))).toBe(true);
+  });
+
   it("a rolled-back decision leaves no leaf; a committed one is sequenced and provable", async () => {
     await ensureLog(db());
     await expect(
