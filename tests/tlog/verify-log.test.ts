@@ -25,7 +25,7 @@ const VERIFY = path.resolve("tools/verify-log/verify.mjs");
 /** Runs the verifier as its own process with plain node (no loader, no packages). */
 function runVerifier(args: string[]): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, [VERIFY, ...args], { env: { PATH: process.env.PATH ?? "" } as NodeJS.ProcessEnv });
+    const p = spawn(process.execPath, [VERIFY, ...args], { env: { PATH: process.env.PATH ?? "" } as unknown as NodeJS.ProcessEnv });
     let out = "";
     p.stdout.on("data", (d) => (out += d));
     p.stderr.on("data", (d) => (out += d));
