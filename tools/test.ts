@@ -14,7 +14,7 @@ import path from "node:path";
 import { findPostgresBin, startPostgres } from "./lib/postgres";
 
 // The bad-input suites run on PostgreSQL too: NUL and column ranges are the server's rules (about 35 s).
-const DATA_LAYER_SUITES = ["tests/db", "tests/tlog/store.test.ts", "tests/api", "tests/auth", "tests/system", "tests/signing", "tests/approvals", "tests/push", "tests/http/fuzz.test.ts", "tests/http/bad-input.test.ts", "tests/http/audit-export-stream.test.ts"];
+const DATA_LAYER_SUITES = ["tests/db", "tests/tlog/store.test.ts", "tests/tlog/checkpointer.test.ts", "tests/api", "tests/auth", "tests/system", "tests/signing", "tests/approvals", "tests/push", "tests/http/fuzz.test.ts", "tests/http/bad-input.test.ts", "tests/http/audit-export-stream.test.ts"];
 const only = process.argv.slice(2); // e.g. `npm test -- unit` or `-- e2e`
 const want = (stage: string) => only.length === 0 || only.includes(stage);
 
