@@ -35,5 +35,12 @@ export async function register() {
     // Expired ceremonies are wiped within a minute even when no request touches them.
     const { startCeremonySweep } = await import("@/lib/signing/ceremony-sweep");
     stops.push(startCeremonySweep());
+    // The transparency log: new leaves are sequenced and signed into a checkpoint within a second.
+    const { startCheckpointer } = await import("@/lib/tlog/checkpointer");
+    stops.push(startCheckpointer());
+    // …and checks at start that the checkpoints it signed are still the stored tree's (else /health 503).
+    const { logIntegrity } = await import("@/lib/tlog/monitor");
+    const { db } = await import("@/lib/db/client");
+    void logIntegrity(db());
   });
 }

@@ -6,7 +6,7 @@ import { v1Error } from "./schemas";
 const check = z.object({ ok: z.boolean(), detail: z.string().optional() });
 const healthBody = z.object({
   status: z.enum(["ok", "degraded"]),
-  checks: z.object({ database: check, keyStore: check }),
+  checks: z.object({ database: check, keyStore: check, transparencyLog: check.meta({ description: "The transparency log's self-check: its signed checkpoints are still the roots of the stored tree" }) }),
   version: z.string(),
   /** Seconds since this server process started. */
   uptime: z.number().nonnegative(),

@@ -1,5 +1,6 @@
 import { requireActive } from "@/lib/agents/model";
 import { recordAudit, type AuditContext } from "@/lib/audit/record";
+import { appendDecision } from "@/lib/tlog/append";
 import type { Db } from "@/lib/db/client";
 import { BadRequestError, NotFoundError } from "@/lib/http/errors";
 import { PasskeyRequiredError, verifyApprovalAssertion } from "./binding";
@@ -104,6 +105,7 @@ export async function respond(
       details: { notificationId: n.id, source: body.source ?? "unknown", deviceId, passkey: binding !== null, subjectHash: request.subjectHash },
       context: input.audit,
     });
+    await appendDecision(tx, { kind: "approval.decision", organizationId: input.organizationId, decisionId: request.id, decision: body.response, actor: { type: "user", id: input.userId }, digest: request.subjectHash, subject: { type: "approval_request", id: request.id }, details: { passkey: binding !== null }, time: now });
     return row.id;
   });
 

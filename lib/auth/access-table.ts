@@ -180,6 +180,13 @@ export const ACCESS_TABLE: Readonly<Record<string, Access>> = {
   "GET /ready": { anonymous: true },
   "GET /skill.md": { anonymous: true },
   "GET /skill/manifest.json": { anonymous: true },
+  "GET /api/v1/transparency-log/size": { anonymous: true },
+  "GET /api/v1/transparency-log/sth": { anonymous: true },
+  "GET /api/v1/transparency-log/checkpoint": { anonymous: true },
+  "GET /api/v1/transparency-log/proof/{leaf_index}": { anonymous: true },
+  "GET /api/v1/transparency-log/consistency": { anonymous: true },
+  "GET /api/v1/transparency-log/tile/{path}": { anonymous: true },
+  "GET /api/v1/transparency-log/decisions/{id}": { session: "audit:read", orgKey: "audit:read" },
 };
 
 export function accessKey(method: string, path: string): string {

@@ -5,6 +5,7 @@
  */
 import type { Db, DbOrTx } from "@/lib/db/client";
 import { recordAudit, type AuditActor, type AuditContext } from "@/lib/audit/record";
+import { appendDecision } from "@/lib/tlog/append";
 import type { SigningRequestStatus } from "@/lib/generated/prisma/enums";
 import { BadRequestError, ConflictError, ForbiddenError, GoneError, NotFoundError } from "@/lib/http/errors";
 import { decodeRequest, type PolicyDecision } from "@/lib/policy";
@@ -157,6 +158,7 @@ export async function approveSigningRequest(
         details: { signingRequestId: r.id, signerId: r.signerId, sessionId: c.id, mode: r.mode, kind: r.kind, messageHash: r.messageHash, approvals: d.approvals, policies: d.evaluated?.policies ?? [], document: d.evaluated?.document ?? null },
         context: input.context,
       });
+      await appendDecision(tx, { kind: "signing.human_decision", organizationId: input.organizationId, decisionId: r.id, decision: "approved", actor: { type: actor.type, id: actor.id ?? null }, digest: r.messageHash, subject: { type: "signer", id: r.signerId }, time: decidedAt });
     },
   });
   if (!started) throw new ConflictError("This signing request was decided or expired meanwhile");
@@ -186,6 +188,7 @@ export async function rejectSigningRequest(
       details: { signingRequestId: r.id, signerId: r.signerId, sessionId: c.id, mode: r.mode, kind: r.kind, messageHash: r.messageHash, reason: input.reason ?? null, policies: d.evaluated?.policies ?? [], document: d.evaluated?.document ?? null },
       context: input.context,
     });
+    await appendDecision(tx, { kind: "signing.human_decision", organizationId: input.organizationId, decisionId: r.id, decision: "rejected", actor: { type: actor.type, id: actor.id ?? null }, digest: r.messageHash, subject: { type: "signer", id: r.signerId }, time: now });
   });
   recordCeremonyEnded("sign", "rejected");
   return getSigningRequest(db, input.organizationId, r.id);

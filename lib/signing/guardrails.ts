@@ -6,6 +6,7 @@
  */
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { Db, DbOrTx } from "@/lib/db/client";
+import { appendDecision, toLeafJson } from "@/lib/tlog/append";
 import { recordAudit, type AuditActor, type AuditContext } from "@/lib/audit/record";
 import { BadRequestError } from "@/lib/http/errors";
 import { recordCeremonyEnded, recordPolicyDecision } from "@/lib/ops/metrics";
@@ -151,6 +152,17 @@ export async function decideSigning(
         document: decision.evaluated.document ?? null,
       },
       context: input.audit.context,
+    });
+    await appendDecision(tx, {
+      kind: "signing.decision",
+      organizationId: input.organizationId,
+      decisionId: row.id,
+      decision: decision.outcome,
+      actor: { type: input.audit.actor.type, id: input.audit.actor.id ?? null },
+      digest: input.messageHash,
+      subject: { type: "signer", id: input.signerId },
+      details: { mode: input.mode, request_kind: input.request.kind, policies: toLeafJson(decision.evaluated.policies), document: toLeafJson(decision.evaluated.document ?? null), matched_rule: toLeafJson(decision.matchedRule ?? null) },
+      time: now,
     });
     return { decision, signingRequestId: row.id, ceremony };
   });

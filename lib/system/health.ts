@@ -6,7 +6,7 @@ export const VERSION = process.env.npm_package_version ?? "0.1.0";
 
 export type Health = {
   status: "ok" | "degraded";
-  checks: { database: { ok: boolean; detail?: string }; keyStore: { ok: boolean; detail?: string } };
+  checks: { database: { ok: boolean; detail?: string }; keyStore: { ok: boolean; detail?: string }; transparencyLog: { ok: boolean; detail?: string } };
   version: string;
   uptime: number;
   db: "reachable" | "unreachable";
@@ -40,9 +40,16 @@ export async function health(): Promise<Health> {
     const s = keyStoreStatus();
     keyStore = s.sealed ? { ok: false, detail: `sealed: ${s.reason}` } : { ok: true };
   }
+  // The transparency log's start-up self-check (lib/tlog/monitor.ts): a rewritten leaf, tile or checkpoint.
+  let transparencyLog: Health["checks"]["transparencyLog"] = { ok: true };
+  if (database.ok) {
+    const { logIntegrity } = await import("@/lib/tlog/monitor");
+    const t = await logIntegrity(db());
+    transparencyLog = t.ok ? { ok: true } : { ok: false, detail: t.detail };
+  }
   return {
-    status: database.ok && keyStore.ok ? "ok" : "degraded",
-    checks: { database, keyStore },
+    status: database.ok && keyStore.ok && transparencyLog.ok ? "ok" : "degraded",
+    checks: { database, keyStore, transparencyLog },
     version: VERSION,
     uptime: Math.round(uptimeSeconds() * 1000) / 1000,
     db: database.ok ? "reachable" : "unreachable",

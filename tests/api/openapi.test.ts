@@ -16,7 +16,7 @@ function routeFiles(dir: string): string[] {
 /** app/api/v1/members/[userId]/route.ts → /api/v1/members/{userId} */
 function urlPathOf(file: string): string {
   const rel = path.relative("app", path.dirname(file)).split(path.sep).filter((s) => !/^\(.*\)$/.test(s));
-  return "/" + rel.map((s) => s.replace(/^\[(.+)\]$/, "{$1}")).join("/");
+  return "/" + rel.map((s) => s.replace(/^\[\.\.\.(.+)\]$/, "{$1}").replace(/^\[(.+)\]$/, "{$1}")).join("/");
 }
 
 describe("GET /openapi.json", () => {

@@ -128,6 +128,18 @@ describe("built-in policies at session start", () => {
     expect((events[4]!.details as { policies: unknown[] }).policies).toEqual([{ id: daily.id, version: 1 }]);
   });
 
+  it("puts every decision into the transparency log in its own transaction, with its audit event (issue #14)", async () => {
+    const events = await db().auditEvent.findMany({ where: { organizationId: owner.organizationId, action: { in: ["signing.allowed", "signing.denied"] }, resourceId: a.signer.id }, orderBy: { seq: "asc" } });
+    for (const e of events) {
+      const d = e.details as { signingRequestId: string; decision: string; messageHash: string; policies: unknown };
+      const [entry] = await db().tlogEntry.findMany({ where: { decisionId: d.signingRequestId } });
+      const leaf = JSON.parse(Buffer.from(entry!.leaf).toString("utf8"));
+      expect(leaf).toMatchObject({ kind: "signing.decision", id: d.signingRequestId, org: owner.organizationId, decision: d.decision, digest: d.messageHash, subject: { type: "signer", id: a.signer.id }, policies: d.policies });
+      const audit = await db().tlogEntry.findMany({ where: { decisionId: e.id } });
+      expect(JSON.parse(Buffer.from(audit[0]!.leaf).toString("utf8"))).toMatchObject({ kind: "audit", action: e.action, outcome: e.outcome, resource: { type: "signer", id: a.signer.id } });
+    }
+  });
+
   it("a Signer+Server send over the daily limit is refused through the SDK with the violations", async () => {
     const agent = new CountersignAgent({ baseUrl: "http://localhost:3000", apiKey: a.apiKey, share: a.agentShare, identity: a.agentIdentity, profile: FAST_TEST, fetch: appFetch });
     const err = await agent.sendTransaction({ to: alice, value: 1n }).catch((e: unknown) => e);

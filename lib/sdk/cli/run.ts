@@ -12,11 +12,12 @@ import { joinCommand } from "./commands/join";
 import { sendCommand } from "./commands/send";
 import { signMessageCommand } from "./commands/sign-message";
 import { statusCommand } from "./commands/status";
+import { verifyCommand } from "./commands/verify";
 import { CliError, EXIT, UsageError } from "./errors";
 import type { CliIo } from "./io";
 import { parseUrl } from "./parse-values";
 
-export const COMMANDS: readonly Command[] = [joinCommand, importCommand, statusCommand, agentCommand, balanceCommand, sendCommand, signMessageCommand];
+export const COMMANDS: readonly Command[] = [joinCommand, importCommand, statusCommand, agentCommand, balanceCommand, sendCommand, signMessageCommand, verifyCommand];
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
