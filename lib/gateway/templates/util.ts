@@ -1,0 +1,121 @@
+import { RISK_ORDER, type RiskLevel, type TemplateFinding, type TemplateName, type TemplateOptions, type ToolCall } from "./types";
+import type { Prepared, Unit, Variant } from "./walk";
+import type { ToolCategory } from "../classify";
+
+export interface Ctx {
+  call: ToolCall;
+  prepared: Prepared;
+  category: ToolCategory;
+  /** Category from the tool name alone (argument shapes ignored). */
+  nameCategory: ToolCategory;
+  options: TemplateOptions;
+}
+
+/** Collects one template's findings, one per (signal, path), keeping the highest risk. */
+export class Findings {
+  private readonly byKey = new Map<string, TemplateFinding>();
+  constructor(readonly template: TemplateName) {}
+
+  add(what: string, risk: RiskLevel, unit: Pick<Unit, "path" | "isKey">, detail: string, variant?: Pick<Variant, "via">): void {
+    const signal = `${this.template.replace(/-/g, "_")}:${what}`;
+    const key = `${signal}\u0000${unit.path}`;
+    const prev = this.byKey.get(key);
+    if (prev && RISK_ORDER[prev.risk] >= RISK_ORDER[risk]) return;
+    const where = unit.isKey ? " (in a key)" : "";
+    const via = variant?.via ? ` (after ${variant.via.replace(/\+/g, ", then ")})` : "";
+    this.byKey.set(key, { template: this.template, signal, risk, path: unit.path, detail: `${detail}${where}${via}` });
+  }
+
+  has(what: string): boolean {
+    const signal = `${this.template.replace(/-/g, "_")}:${what}`;
+    for (const f of this.byKey.values()) if (f.signal === signal) return true;
+    return false;
+  }
+
+  list(): TemplateFinding[] {
+    return [...this.byKey.values()];
+  }
+}
+
+/** True when `lower` contains one of the substrings (a cheap filter before a regex runs). */
+export function gated(lower: string, gate: readonly string[]): boolean {
+  for (const g of gate) if (lower.includes(g)) return true;
+  return false;
+}
+
+/** Units a template looks at: plain-identifier keys (`sql`, `user_id`) are skipped unless asked for. */
+export function* unitsOf(ctx: Ctx, opts: { simpleKeys?: boolean } = {}): Generator<Unit> {
+  for (const u of ctx.prepared.units) if (opts.simpleKeys || !u.simpleKey) yield u;
+}
+
+/** Shannon entropy in bits per character. */
+export function shannonEntropy(s: string): number {
+  if (!s.length) return 0;
+  const counts = new Map<string, number>();
+  for (const ch of s) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  let h = 0;
+  const n = [...s].length;
+  for (const c of counts.values()) {
+    const p = c / n;
+    h -= p * Math.log2(p);
+  }
+  return h;
+}
+
+/** "sk_l…(32 chars)": enough to recognise, never the value. */
+export function redact(s: string): string {
+  const shown = s.length >= 12 ? s.slice(0, 4) : s.slice(0, 1);
+  return `${shown}… (${s.length} chars)`;
+}
+
+/** A short, single-line excerpt for explanations (attack strings are not secrets). */
+export function excerpt(s: string, max = 60): string {
+  const one = s.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
+  return one.length > max ? `${one.slice(0, max)}…` : one;
+}
+
+export function luhnValid(digits: string): boolean {
+  let sum = 0;
+  let dbl = false;
+  for (let i = digits.length - 1; i >= 0; i--) {
+    let d = digits.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return false;
+    if (dbl) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    dbl = !dbl;
+  }
+  return sum % 10 === 0;
+}
+
+/** ISO 13616 check: move the first 4 characters to the end, letters → 10..35, mod 97 must be 1. */
+export function ibanValid(iban: string): boolean {
+  const s = iban.replace(/\s+/g, "").toUpperCase();
+  if (!/^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/.test(s)) return false;
+  const expected = IBAN_LENGTHS[s.slice(0, 2)];
+  if (expected !== undefined && expected !== s.length) return false;
+  const moved = s.slice(4) + s.slice(0, 4);
+  let rem = 0;
+  for (const ch of moved) {
+    const v = ch >= "A" && ch <= "Z" ? ch.charCodeAt(0) - 55 : ch.charCodeAt(0) - 48;
+    rem = v >= 10 ? (rem * 100 + v) % 97 : (rem * 10 + v) % 97;
+  }
+  return rem === 1;
+}
+
+const IBAN_LENGTHS: Record<string, number> = {
+  AD: 24, AE: 23, AL: 28, AT: 20, AZ: 28, BA: 20, BE: 16, BG: 22, BH: 22, BR: 29, CH: 21, CR: 22, CY: 28, CZ: 24,
+  DE: 22, DK: 18, DO: 28, EE: 20, EG: 29, ES: 24, FI: 18, FO: 18, FR: 27, GB: 22, GE: 22, GI: 23, GL: 18, GR: 27,
+  GT: 28, HR: 21, HU: 28, IE: 22, IL: 23, IS: 26, IT: 27, JO: 30, KW: 30, KZ: 20, LB: 28, LI: 21, LT: 20, LU: 20,
+  LV: 21, MC: 27, MD: 24, ME: 22, MK: 19, MR: 27, MT: 31, MU: 30, NL: 18, NO: 15, PK: 24, PL: 28, PS: 29, PT: 25,
+  QA: 29, RO: 24, RS: 22, SA: 24, SE: 24, SI: 19, SK: 24, SM: 27, TN: 24, TR: 26, UA: 29, VG: 24, XK: 20,
+};
+
+/** Member names that hold a command to run. */
+export const COMMAND_KEYS = /^(cmd|command|commands|shell|script|exec|bash|sh|run|cmdline|command_line|args|argv|line)$/i;
+/** Member names that hold a filesystem path. */
+export const PATH_KEYS = /^(path|paths|file|files|filename|file_name|filepath|file_path|dir|directory|folder|src|source|dest|destination|target|cwd|location|pathname)$/i;
+/** Member names that hold a network host or URL. */
+export const HOST_KEYS = /^(url|uri|href|link|endpoint|host|hostname|domain|server|target|webhook|webhook_url|callback|callback_url|base_url|baseurl|api_url|origin|address_url)$/i;
