@@ -1,0 +1,28 @@
+import { z } from "zod";
+import { defineRoute } from "@/lib/http/contract";
+import { ERROR_SCHEMAS } from "@/lib/http/families";
+
+/**
+ * The MCP gateway over Streamable HTTP (issue #13): JSON-RPC 2.0 messages of the Model Context
+ * Protocol, stateless (no Mcp-Session-Id; every POST is answered by itself, as JSON). The tools
+ * offered depend on the credential (lib/gateway/mcp/server-backend.ts).
+ */
+const aegisError = ERROR_SCHEMAS.aegis;
+
+export const mcpPost = defineRoute({
+  method: "POST",
+  path: "/mcp",
+  summary: "MCP (Streamable HTTP, stateless): initialize, tools/list, tools/call of Countersign's tools (get_address, get_balance with a signer key; check and wait_for_decision with an agent token or an organization key with gateway:check). Send Accept: application/json, text/event-stream",
+  tags: ["Gateway"],
+  family: "aegis",
+  auth: ["apiKey", "agentToken"],
+  body: z.unknown().meta({ description: "A JSON-RPC 2.0 request or notification (or a batch) of the Model Context Protocol" }),
+  responses: {
+    200: z.unknown().meta({ description: "The JSON-RPC response" }),
+    202: null,
+    400: aegisError,
+    401: aegisError,
+    403: aegisError,
+    406: z.unknown().meta({ description: "JSON-RPC error: the client must accept application/json and text/event-stream" }),
+  },
+});
