@@ -1,8 +1,9 @@
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
-import { mcpPost } from "@/lib/api/mcp";
+import { mcpDelete, mcpGet, mcpPost } from "@/lib/api/mcp";
 import { db } from "@/lib/db/client";
 import { serverToolsBackend } from "@/lib/gateway/mcp/server-backend";
 import { createCountersignToolsServer } from "@/lib/gateway/mcp/tools";
+import { MethodNotAllowedError } from "@/lib/http/errors";
 import { handle } from "@/lib/http/handle";
 
 /**
@@ -20,3 +21,9 @@ export const POST = handle(mcpPost, async ({ req, body, principal }) => {
     await server.close();
   }
 });
+
+const stateless = async (): Promise<never> => {
+  throw new MethodNotAllowedError("This MCP endpoint is stateless: POST JSON-RPC messages (no SSE stream, no session to end)");
+};
+export const GET = handle(mcpGet, stateless);
+export const DELETE = handle(mcpDelete, stateless);

@@ -26,3 +26,17 @@ export const mcpPost = defineRoute({
     406: z.unknown().meta({ description: "JSON-RPC error: the client must accept application/json and text/event-stream" }),
   },
 });
+
+const notOffered = (method: "GET" | "DELETE") =>
+  defineRoute({
+    method,
+    path: "/mcp",
+    summary: `Not offered: the MCP endpoint is stateless (${method === "GET" ? "no standalone SSE stream" : "no session to end"}); answers 405 as the Streamable HTTP transport specifies`,
+    tags: ["Gateway"],
+    family: "aegis",
+    auth: ["public"],
+    responses: { 405: aegisError },
+  });
+
+export const mcpGet = notOffered("GET");
+export const mcpDelete = notOffered("DELETE");

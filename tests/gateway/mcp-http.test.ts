@@ -94,3 +94,14 @@ describe("/mcp over Streamable HTTP", () => {
     expect(forbidden.status).toBe(403);
   });
 });
+
+describe("/mcp without sessions", () => {
+  it("GET and DELETE answer 405 in the AEGIS error shape (no SSE stream, no session)", async () => {
+    const { GET, DELETE } = await import("@/app/mcp/route");
+    for (const [method, handler] of [["GET", GET], ["DELETE", DELETE]] as const) {
+      const r = await call(handler, method, "/mcp", { apiKey: checkKey });
+      expect(r.status, method).toBe(405);
+      expect(r.json, method).toMatchObject({ error: { message: expect.stringMatching(/stateless/) } });
+    }
+  });
+});
