@@ -9,7 +9,7 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { ErrorCode, McpError, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
-import { parseEther, type Hex, type TypedDataDefinition } from "viem";
+import { getAddress, parseEther, type Hex, type TypedDataDefinition } from "viem";
 import type { ToolCheckResult } from "./checker";
 import { refusalFor } from "./errors";
 
@@ -71,7 +71,7 @@ export function createCountersignToolsServer(backend: CountersignToolsBackend, i
         inputSchema: { to: address.describe("Recipient address"), value: z.string().regex(/^\d+(\.\d{1,18})?$/, "ether as a decimal, e.g. 0.5").describe("Amount in ether, e.g. \"0.05\""), data: hex.optional().describe("Call data (0x…), for a contract call") },
         annotations: { destructiveHint: true },
       },
-      async ({ to, value, data }) => outcome(await propose({ to, value: parseEther(value), data: data as Hex | undefined })),
+      async ({ to, value, data }) => outcome(await propose({ to: getAddress(to.toLowerCase()), value: parseEther(value), data: data?.toLowerCase() as Hex | undefined })),
     );
   }
   if (b.signMessage) {
