@@ -23,7 +23,7 @@ import { publicClientFor, walletClientFor } from "@/lib/chain/networks";
 import { db } from "@/lib/db/client";
 import { createCountersignToolsServer } from "@/lib/gateway/mcp/tools";
 import { FAST_TEST } from "@/lib/mpc";
-import { CountersignAgent } from "@/lib/sdk/agent";
+import { CountersignAgent, type PendingApproval } from "@/lib/sdk/agent";
 import { localToolsBackend } from "@/lib/sdk/mcp";
 import { appFetch } from "../helpers/app-fetch";
 import { useTestDatabase } from "../helpers/db";
@@ -66,10 +66,10 @@ beforeAll(async () => {
   expect((await call(createPolicy, "POST", "/x", { cookie: owner.cookie, params: { id: s.signer.id }, body: { type: "daily_limit", config: { maxAmount: (2n * ETH).toString() } } })).status).toBe(201);
   await activateRules(owner.organizationId, s.signer.id, [{ id: "big-payments", description: "Payments above 0.1 ETH need a human", when: { field: "value", op: "gt", value: (ETH / 10n).toString() }, action: "require_approval" }]);
 
-  const agentFor = (onPendingApproval?: (p: never) => void) =>
+  const agentFor = (onPendingApproval?: (p: PendingApproval) => void) =>
     new CountersignAgent({ baseUrl: "http://localhost:3000", apiKey: s.apiKey, share: s.agentShare, identity: s.agentIdentity, signerId: s.signer.id, chainId: 31337, profile: FAST_TEST, fetch: agentFetch, approvalPoll: { initialMs: 20, maxMs: 100 }, onPendingApproval });
   const backend = localToolsBackend({
-    agent: (onPending) => agentFor(onPending as never),
+    agent: (onPending) => agentFor(onPending),
     async balance() {
       const r = await agentFetch("http://localhost:3000/api/v1/signer/balance", { headers: { "x-api-key": s.apiKey } });
       return r.json();
