@@ -235,7 +235,8 @@ export async function runCheck(db: Db, input: CheckInput): Promise<{ view: Check
       });
     }
     return { row, verdict };
-  });
+    // Under load every check queues for a connection (the embedded database has one): wait rather than fail.
+  }, { maxWait: 15_000, timeout: 15_000 });
 
   if (verdict.decision === "pending") {
     try {

@@ -17,6 +17,7 @@ import { GET as stats } from "@/app/api/v1/gateway/stats/route";
 import { PATCH as patchSettings } from "@/app/api/v1/gateway/settings/route";
 import { POST as pauseAgent } from "@/app/api/v1/agents/[id]/pause/route";
 import { GET as auditLog } from "@/app/api/v1/audit-log/route";
+import { GET as inbox } from "@/app/api/v1/approvals/inbox/route";
 import { activateRules } from "../helpers/signer";
 import { useTestDatabase } from "../helpers/db";
 import { call, makeApiKey, makeUser } from "../helpers/http";
@@ -138,6 +139,10 @@ describe("pending checks and human review", () => {
     expect(new Date(r.json.expires_at).getTime()).toBeGreaterThan(Date.now());
     expect(r.json.reasons[0].hint).toBe("would be allowed if arguments.amount is <= 100");
     const id = r.json.check_id;
+    // the pending call is in the approvals inbox
+    const box = await call(inbox, "GET", "/api/v1/approvals/inbox", { cookie: owner.cookie });
+    expect(box.status).toBe(200);
+    expect(box.json.toolCalls.map((c: { check_id: string }) => c.check_id)).toContain(id);
     const before = await poll(id);
     expectValid(validateDecision, before.json);
     expect(before.json).toMatchObject({ decision: "pending", decided_by: null });
@@ -149,6 +154,7 @@ describe("pending checks and human review", () => {
     expectValid(validateDecision, ok.json);
     expect(ok.json).toMatchObject({ decision: "allow", decided_by: "alice@acme.com" });
     expect((await poll(id)).json).toMatchObject({ decision: "allow", decided_by: "alice@acme.com" });
+    expect((await call(inbox, "GET", "/api/v1/approvals/inbox", { cookie: owner.cookie })).json.toolCalls.map((c: { check_id: string }) => c.check_id)).not.toContain(id);
     const again = await decide(id, { decision: "block", decided_by: "bob@acme.com" });
     expect(again.status).toBe(409);
     expectValid(validateError, again.json);
