@@ -7,16 +7,37 @@
  * `countersign send` does); `wait_for_approval` waits on it. `check` uses the gateway over HTTP.
  */
 import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
-import type { ToolCallChecker } from "@/lib/gateway/mcp/checker";
+import { CheckFailedError, type ToolCallChecker } from "@/lib/gateway/mcp/checker";
 import type { CountersignToolsBackend, SigningOutcome } from "@/lib/gateway/mcp/tools";
 import { ApprovalRejectedError, CountersignApiError, PolicyViolationError, type CountersignAgent, type PendingApproval } from "./agent";
+import { GatewayApiError, type GatewayClient } from "./gateway";
+
+/**
+ * The MCP gateway's ToolCallChecker on the SDK's GatewayClient. Anything but a verdict (an error
+ * answer, an unreachable or garbled server) is a CheckFailedError, so callers fail closed.
+ */
+export function gatewayChecker(gw: GatewayClient): ToolCallChecker {
+  async function wrap<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      if ((err as Error).name === "AbortError") throw err;
+      if (err instanceof GatewayApiError) throw new CheckFailedError(`Countersign answered ${err.status}: ${err.message}`, err.status, err.code);
+      throw new CheckFailedError(`Countersign could not be asked: ${(err as Error).message}`, null, null);
+    }
+  }
+  return {
+    check: (i) => wrap(() => gw.check(i.tool_name, i.arguments, { agentId: i.agent_id })),
+    waitForDecision: (id, { timeoutMs, signal }) => wrap(() => gw.waitForDecision(id, { timeoutMs, signal })),
+  };
+}
 
 export type LocalToolsOptions = {
   /** A CountersignAgent calling `onPending` when a guardrail parks its session (one per signing). */
   agent: (onPending: (p: PendingApproval) => void) => CountersignAgent;
   /** GET /api/v1/signer/balance with the signer's key. */
   balance: () => Promise<{ address: string; chainId: number; balance: string; formatted: string; symbol: string }>;
-  /** The gateway (httpChecker with an agent token or organization key); without it `check` is not offered. */
+  /** The gateway (gatewayChecker over a GatewayClient with an agent token or organization key); without it `check` is not offered. */
   checker?: ToolCallChecker;
   /** The agent `check` decides for when the call names none. */
   agentId?: () => Promise<string>;

@@ -1,7 +1,7 @@
 /**
  * The MCP proxy end to end: the SDK's Client → createProxyServer → a real MCP server from npm
  * (@modelcontextprotocol/server-filesystem, spawned over stdio), every call decided by the real
- * POST /api/v1/check and GET /api/v1/check/{id}/decision routes (httpChecker, served in-process)
+ * POST /api/v1/check and GET /api/v1/check/{id}/decision routes (the SDK's GatewayClient, served in-process)
  * against a real database, pending calls resolved by a reviewer through PATCH /api/v1/check/{id}.
  */
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -17,7 +17,8 @@ import { db } from "@/lib/db/client";
 import { POST as checkRoute } from "@/app/api/v1/check/route";
 import { PATCH as reviewRoute } from "@/app/api/v1/check/[id]/route";
 import { GET as decisionRoute } from "@/app/api/v1/check/[id]/decision/route";
-import { httpChecker } from "@/lib/gateway/mcp/checker";
+import { GatewayClient } from "@/lib/sdk/gateway";
+import { gatewayChecker } from "@/lib/sdk/mcp";
 import { ERROR_META_KEY, type GatewayErrorData } from "@/lib/gateway/mcp/errors";
 import { createProxyServer, type ProxyOptions } from "@/lib/gateway/mcp/proxy";
 import { connectUpstream, type Upstream } from "@/lib/gateway/mcp/upstream";
@@ -58,7 +59,7 @@ async function spawnFilesystem(): Promise<Upstream> {
 
 /** A client connected to a proxy in front of `upstream`, for agent `agentId`. */
 async function proxyClient(upstream: Upstream, opts: Partial<ProxyOptions> & { agentId: string }) {
-  const proxy = createProxyServer(upstream.client, { checker: httpChecker({ baseUrl: ORIGIN, headers: { "x-api-key": checkKey }, fetch: routesFetch }), pendingWaitMs: 60_000, ...opts });
+  const proxy = createProxyServer(upstream.client, { checker: gatewayChecker(new GatewayClient({ baseUrl: ORIGIN, apiKey: checkKey, agentId: opts.agentId, fetch: routesFetch })), pendingWaitMs: 60_000, ...opts });
   const [a, b] = InMemoryTransport.createLinkedPair();
   await proxy.connect(a);
   const client = new Client({ name: "test-agent", version: "1.0.0" });
@@ -157,6 +158,17 @@ describe("countersign mcp-proxy in front of @modelcontextprotocol/server-filesys
     const target = join(dir, "card-3.txt");
     const r = (await client.callTool({ name: "write_file", arguments: { path: target, content: `card ${CARD}` } })) as CallToolResult;
     expect(errorOf(r)).toMatchObject({ code: "TOOL_CALL_PENDING_TIMEOUT", decision: "pending" });
+    await expect(readFile(target, "utf8")).rejects.toThrow();
+  });
+
+  it("fails closed: when /check refuses the proxy's credential, the call is not run (GATEWAY_CHECK_FAILED)", async () => {
+    const upstream = await spawnFilesystem();
+    const client = await proxyClient(upstream, { agentId: "fs-agent", checker: gatewayChecker(new GatewayClient({ baseUrl: ORIGIN, apiKey: "cso_not_a_key", agentId: "fs-agent", fetch: routesFetch })) });
+    const target = join(dir, "unchecked.txt");
+    const r = (await client.callTool({ name: "write_file", arguments: { path: target, content: "x" } })) as CallToolResult;
+    expect(r.isError).toBe(true);
+    expect(errorOf(r)).toMatchObject({ code: "GATEWAY_CHECK_FAILED" });
+    expect(textOf(r)).toContain("401");
     await expect(readFile(target, "utf8")).rejects.toThrow();
   });
 

@@ -8,12 +8,12 @@ export const API_KEY_ENV = "COUNTERSIGN_API_KEY";
 export const GATEWAY_ENV_HELP = `Gateway credentials (for /check): $${AGENT_TOKEN_ENV} (an agent token, sent as X-AEGIS-Agent-Token)
 or $${API_KEY_ENV} (an organization API key with the gateway:check scope). Never as arguments.`;
 
-/** The headers /check is called with, from the environment; null when none is set. */
-export function gatewayCredentials(io: CliIo): Record<string, string> | null {
+/** The credential /check is called with (GatewayClient options), from the environment; null when none is set. */
+export function gatewayCredentials(io: CliIo): { agentToken: string } | { apiKey: string } | null {
   const token = io.env[AGENT_TOKEN_ENV];
-  if (token) return { "x-aegis-agent-token": token };
+  if (token) return { agentToken: token };
   const key = io.env[API_KEY_ENV];
-  if (key) return { "x-api-key": key };
+  if (key) return { apiKey: key };
   return null;
 }
 

@@ -1,6 +1,7 @@
-import { httpChecker } from "@/lib/gateway/mcp/checker";
 import { createProxyServer, DEFAULT_PENDING_WAIT_MS, DEFAULT_UPSTREAM_TIMEOUT_MS } from "@/lib/gateway/mcp/proxy";
 import { connectUpstream, type UpstreamSpec } from "@/lib/gateway/mcp/upstream";
+import { GatewayClient } from "../../gateway";
+import { gatewayChecker } from "../../mcp";
 import { str, type Command } from "../command";
 import { CliError, EXIT, UsageError } from "../errors";
 import { AGENT_TOKEN_ENV, API_KEY_ENV, gatewayCredentials, GATEWAY_ENV_HELP, serveStdio } from "../mcp-common";
@@ -64,7 +65,7 @@ ${GATEWAY_ENV_HELP}`,
       throw new CliError(`PROXY_UPSTREAM_FAILED: cannot start the upstream MCP server: ${(err as Error).message}`);
     }
     const proxy = createProxyServer(upstream.client, {
-      checker: httpChecker({ baseUrl, headers: creds, fetch: io.fetch }),
+      checker: gatewayChecker(new GatewayClient({ baseUrl, ...creds, agentId, fetch: io.fetch })),
       agentId,
       allowTools: allow && allow.length > 0 ? allow : null,
       pendingWaitMs,

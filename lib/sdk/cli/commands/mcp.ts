@@ -1,7 +1,7 @@
-import { httpChecker } from "@/lib/gateway/mcp/checker";
 import { createCountersignToolsServer } from "@/lib/gateway/mcp/tools";
 import { CountersignAgent } from "../../agent";
-import { localToolsBackend } from "../../mcp";
+import { GatewayClient } from "../../gateway";
+import { gatewayChecker, localToolsBackend } from "../../mcp";
 import { decryptShareFile } from "../../share-file";
 import { str, type Command } from "../command";
 import { EXIT, UsageError } from "../errors";
@@ -52,7 +52,7 @@ ${GATEWAY_ENV_HELP}`,
         if (!res.ok) throw new Error(`Countersign answered ${res.status}: ${body.message ?? ""}`);
         return body as never;
       },
-      ...(creds ? { checker: httpChecker({ baseUrl, headers: creds, fetch: fetchFn }) } : {}),
+      ...(creds ? { checker: gatewayChecker(new GatewayClient({ baseUrl, ...creds, agentId: explicitAgent ?? "", fetch: fetchFn })) } : {}),
       async agentId() {
         if (explicitAgent) return explicitAgent;
         const { agent } = await agentFor(undefined).status();
