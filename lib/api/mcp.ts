@@ -9,6 +9,14 @@ import { ERROR_SCHEMAS } from "@/lib/http/families";
  */
 const aegisError = ERROR_SCHEMAS.aegis;
 
+/** One JSON-RPC 2.0 message (request, notification or response); the route checks it against the SDK's schema too. */
+const jsonRpcMessage = z.looseObject({
+  jsonrpc: z.literal("2.0"),
+  id: z.union([z.string().max(200), z.int()]).optional(),
+  method: z.string().min(1).max(200).optional(),
+  params: z.record(z.string(), z.unknown()).optional(),
+});
+
 export const mcpPost = defineRoute({
   method: "POST",
   path: "/mcp",
@@ -16,14 +24,13 @@ export const mcpPost = defineRoute({
   tags: ["Gateway"],
   family: "aegis",
   auth: ["apiKey", "agentToken"],
-  body: z.unknown().meta({ description: "A JSON-RPC 2.0 request or notification (or a batch) of the Model Context Protocol" }),
+  body: z.union([jsonRpcMessage, z.array(jsonRpcMessage).min(1).max(100)]).meta({ description: "A JSON-RPC 2.0 message of the Model Context Protocol (or a batch of up to 100)" }),
   responses: {
     200: z.unknown().meta({ description: "The JSON-RPC response" }),
     202: null,
     400: aegisError,
     401: aegisError,
     403: aegisError,
-    406: z.unknown().meta({ description: "JSON-RPC error: the client must accept application/json and text/event-stream" }),
   },
 });
 

@@ -95,6 +95,22 @@ describe("/mcp over Streamable HTTP", () => {
   });
 });
 
+describe("/mcp input", () => {
+  it("answers JSON to a plain JSON client (Accept: application/json only), and a body that is no JSON-RPC message is a 400 in the AEGIS shape", async () => {
+    const url = new URL("/mcp", ORIGIN);
+    const headers = { "content-type": "application/json", accept: "application/json", "x-api-key": checkKey };
+    const init = { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "curl", version: "1" } } };
+    const r = await mcpFetch(url, { method: "POST", headers, body: JSON.stringify(init) });
+    expect(r.status).toBe(200);
+    expect(await r.json()).toMatchObject({ jsonrpc: "2.0", id: 1, result: { serverInfo: { name: "countersign" } } });
+    for (const body of ["{}", "[]", "null", JSON.stringify({ jsonrpc: "1.0", id: 1, method: "x" }), JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list", extra: true }), JSON.stringify({ jsonrpc: "2.0", id: 1.5, method: "tools/list" })]) {
+      const bad = await mcpFetch(url, { method: "POST", headers, body });
+      expect(bad.status, body).toBe(400);
+      expect(await bad.json(), body).toMatchObject({ error: { code: "VALIDATION_ERROR" } });
+    }
+  });
+});
+
 describe("/mcp without sessions", () => {
   it("GET and DELETE answer 405 in the AEGIS error shape (no SSE stream, no session)", async () => {
     const { GET, DELETE } = await import("@/app/mcp/route");
