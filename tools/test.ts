@@ -13,8 +13,19 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { findPostgresBin, startPostgres } from "./lib/postgres";
 
-// The bad-input suites run on PostgreSQL too: NUL and column ranges are the server's rules (about 35 s).
-const DATA_LAYER_SUITES = ["tests/db", "tests/api", "tests/auth", "tests/system", "tests/signing", "tests/approvals", "tests/push", "tests/http/fuzz.test.ts", "tests/http/bad-input.test.ts", "tests/http/audit-export-stream.test.ts"];
+/**
+ * Suites that run a second time on the PostgreSQL server: everything whose outcome depends on the
+ * server (locks, concurrency between instances, spend reservations, NUL and column ranges, migrations).
+ * The signing protocol suites that only drive ceremonies through the same data layer (key generation,
+ * blame, message authentication, custody) run once, on PGlite: their queries are covered here by the
+ * signing suites below, and a second run cost about five minutes of CI.
+ */
+const DATA_LAYER_SUITES = [
+  "tests/db", "tests/api", "tests/auth", "tests/system", "tests/approvals", "tests/push",
+  "tests/signing/guardrails.test.ts", "tests/signing/approvals.test.ts", "tests/signing/session-integrity.test.ts",
+  "tests/signing/user-server-and-instances.test.ts", "tests/signing/prime-pool.test.ts", "tests/signing/browser-prime-supply.test.ts",
+  "tests/http/fuzz.test.ts", "tests/http/bad-input.test.ts", "tests/http/audit-export-stream.test.ts",
+];
 const only = process.argv.slice(2); // e.g. `npm test -- unit` or `-- e2e`
 const want = (stage: string) => only.length === 0 || only.includes(stage);
 

@@ -1,7 +1,7 @@
 /**
  * Tool-call classification: a category from the tool's name, then (when the name says nothing)
  * from the shape of its arguments. Pure and isomorphic. `signals` explains every step taken,
- * e.g. ["name:db_query→database"] or ["name:my_tool→no match", "arg:/sql key→database"].
+ * e.g. ["name:db_query→database"] or ["name:my_tool→no match", "arg:/sql key \"sql\"→database"].
  */
 import type { ToolCall } from "./templates/types";
 
@@ -76,7 +76,7 @@ export function classifyToolCall(call: ToolCall): { category: ToolCategory; sign
   const name = typeof call.tool_name === "string" ? call.tool_name : "";
   const hit = byName(name);
   if (hit) {
-    signals.push(`name:${name}→${hit.category} (token "${hit.token}")`);
+    signals.push(`name:${name}→${hit.category}`);
     return { category: hit.category, signals };
   }
   signals.push(`name:${name || "(empty)"}→no match`);

@@ -241,7 +241,7 @@ export type SubmitInput = {
 
 export type Outcome = { kind: "keyShare" | "signature"; value: unknown } | null;
 
-type OnOutcome = (tx: DbOrTx, outcome: NonNullable<Outcome>, ceremony: { id: string; signerId: string }) => Promise<unknown>;
+type OnOutcome = (tx: DbOrTx, outcome: NonNullable<Outcome>, ceremony: { id: string; signerId: string; context: unknown }) => Promise<unknown>;
 
 /**
  * Applies one submission. `onOutcome` runs inside the committing transaction when the server's
@@ -319,7 +319,7 @@ async function submitRound(db: Db, input: SubmitInput, onOutcome: OnOutcome): Pr
         if (result) await storeMessages(tx, c.id, result.outgoing);
         let resultValue: unknown = null;
         if (result?.kind === "keyShare" || result?.kind === "signature") {
-          resultValue = await onOutcome(tx, { kind: result.kind, value: result.kind === "keyShare" ? result.share : result.signature }, { id: c.id, signerId: c.signerId });
+          resultValue = await onOutcome(tx, { kind: result.kind, value: result.kind === "keyShare" ? result.share : result.signature }, { id: c.id, signerId: c.signerId, context: c.context });
           await tx.$executeRaw`UPDATE "ceremonies" SET "server_state" = NULL, "result" = ${JSON.stringify(resultValue)}::jsonb WHERE "id" = ${c.id}::uuid`;
         }
         if (result?.kind === "abort") {

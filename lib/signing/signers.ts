@@ -147,10 +147,9 @@ async function ceremonyIdentities(input: { userKey?: string; userIdentityKey?: s
  * agent's identity of the ceremony becomes the signer's long-term agent identity
  * (long-term-identity.ts): later sessions must be signed by it.
  */
-export async function storeServerShare(tx: DbOrTx, ceremony: { id: string; signerId: string }, share: KeyShare) {
+export async function storeServerShare(tx: DbOrTx, ceremony: { signerId: string; context: unknown }, share: KeyShare) {
   const { signerId } = ceremony;
-  const { context } = await tx.ceremony.findUniqueOrThrow({ where: { id: ceremony.id }, select: { context: true } });
-  const agentIdentityKey = identitiesOf(context)[PARTY.agent] ?? null;
+  const agentIdentityKey = identitiesOf(ceremony.context)[PARTY.agent] ?? null;
   const publicKey = share.core.publicKey;
   const address = addressOf(publicKey);
   const publicData = { publicKey, publicShares: share.core.publicShares, auxPublic: share.aux.parties, threshold: share.core.threshold, n: share.core.n };

@@ -7,7 +7,7 @@ describe("classifyToolCall", () => {
   it("the seed's example: db_query → database, explained", () => {
     const r = cat("db_query", { sql: "SELECT 1" });
     expect(r.category).toBe("database");
-    expect(r.signals).toEqual(['name:db_query→database (token "db")']);
+    expect(r.signals).toEqual(["name:db_query→database"]);
   });
 
   it("by tool name", () => {

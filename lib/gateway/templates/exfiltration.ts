@@ -83,7 +83,8 @@ function parseAuthority(rest: string): { host: string; userinfo: boolean; query:
   const authority = end === -1 ? rest : rest.slice(0, end);
   const after = end === -1 ? "" : rest.slice(end);
   const at = authority.lastIndexOf("@");
-  let host = at >= 0 ? authority.slice(at + 1) : authority;
+  // Trailing prose punctuation ("(see https://example.com).") is not part of the host.
+  let host = (at >= 0 ? authority.slice(at + 1) : authority).replace(/[^a-z0-9\]]+$/i, "");
   if (host.startsWith("[")) host = host.slice(0, host.indexOf("]") + 1 || undefined);
   else host = host.replace(/:\d{0,5}$/, "");
   const q = after.indexOf("?");
@@ -154,6 +155,20 @@ export function scanExfiltration(ctx: Ctx, out: Findings): void {
           const val = part.slice(part.indexOf("=") + 1);
           if (val.length >= 64 && B64ISH.test(val) && shannonEntropy(val) >= 4) {
             out.add("encoded_query", "HIGH", u, `a ${val.length}-character encoded value in the query string of ${excerpt(host, 40)}`, v);
+            break;
+          }
+        }
+      }
+      if (n === 0 && t.length >= 40 && t.includes(".")) {
+        // Hostnames outside URLs (nslookup, dig, ping, prose): only the DNS-tunnel shape is judged here.
+        let k = 0;
+        for (const tok of v.lower.split(/[^a-z0-9.-]+/)) {
+          if (tok.length < 40 || tok.length > 253 || ++k > 200) continue;
+          const host = tok.replace(/^[.-]+|[.-]+$/g, "");
+          if (!/^(?:[a-z0-9-]{1,63}\.){2,}[a-z]{2,24}$/.test(host)) continue;
+          const tunnel = dnsTunnelReason(host);
+          if (tunnel) {
+            out.add("dns_tunnel", "HIGH", u, `hostname looks like DNS tunnelling (${tunnel})`, v);
             break;
           }
         }

@@ -96,7 +96,7 @@ export function scanPii(ctx: Ctx, out: Findings): void {
       for (const m of t.matchAll(SIN)) {
         const d = `${m[1]}${m[2]}${m[3]}`;
         if (/^[1-79]/.test(d) && luhnValid(d)) {
-          out.add("ca_sin", "HIGH", u, "a Canadian Social Insurance Number passing the Luhn check", v);
+          out.add("ca_sin", "MEDIUM", u, "a Canadian Social Insurance Number passing the Luhn check", v);
           break;
         }
       }
@@ -108,7 +108,7 @@ export function scanPii(ctx: Ctx, out: Findings): void {
       }
       for (const m of t.matchAll(DNI)) {
         if (dniValid(m[1] as string, m[2] as string, m[3] as string)) {
-          out.add("es_dni", "HIGH", u, "a Spanish DNI/NIE with a valid control letter", v);
+          out.add("es_dni", "MEDIUM", u, "a Spanish DNI/NIE with a valid control letter", v);
           break;
         }
       }

@@ -37,7 +37,7 @@ const RULES: { what: string; gate: string[]; risk: RiskLevel; re: RegExp; explai
     what: "destructive_command",
     gate: ["rm", "mkfs", "dd", ":(", "chmod", "/dev/", "shred"],
     risk: "CRITICAL",
-    re: /\brm\s+(?:-{1,2}[a-z-]{1,20}\s+){0,4}-{1,2}[a-z]{0,10}[rf][a-z]{0,10}\s+(?:--no-preserve-root\s+)?(?:\/|~|\*|\/\*|\$HOME|\.\/?\*?)(?=$|[\s;&|)"'`])|\bmkfs(?:\.\w+)?\s|\bdd\s+[^\n]{0,100}\bof=\/dev\/|:\(\)\s*\{\s*:\s*\|\s*:\s*&\s*\}\s*;|\bchmod\s+(?:-R\s+)?[0-7]?777\s+\/(?:\s|$)|>\s*\/dev\/(?:sd[a-z]|nvme)|\bshred\s+[^\n]{0,60}\/dev\//i,
+    re: /\brm\s+(?:-{1,2}[a-z][a-z-]{0,19}\s+){0,4}-{1,2}[a-z]{0,10}[rf][a-z]{0,10}\s+(?:--no-preserve-root\s+)?(?:\/|~|\*|\/\*|\$HOME|\.\/?\*?)(?=$|[\s;&|)"'`])|\bmkfs(?:\.\w+)?\s|\bdd\s+[^\n]{0,100}\bof=\/dev\/|:\(\)\s*\{\s*:\s*\|\s*:\s*&\s*\}\s*;|\bchmod\s+(?:-R\s+)?[0-7]?777\s+\/(?:\s|$)|>\s*\/dev\/(?:sd[a-z]|nvme)|\bshred\s+[^\n]{0,60}\/dev\//i,
     explain: "a destructive command (recursive delete of /, disk wipe, fork bomb)",
   },
   {
@@ -148,7 +148,7 @@ export function scanShell(ctx: Ctx, out: Findings): void {
         }
       }
       if (!commandContext && !u.isKey && gated(lower, ["curl", "wget", "sh ", "nc ", "ncat", "rm ", "chmod", "powershell"])) {
-        const c = /^\s*(?:sudo\s+)?(?:(?:curl|wget)\s+(?:-{1,2}[\w-]{1,20}\s+(?:\S{1,200}\s+)?){0,6}(?:https?:\/\/|ftp:\/\/|[\w-]{1,63}\.[\w.-]{1,200}\/)|(?:ba)?sh\s+-c\s|(?:nc|ncat)\s+-\w|rm\s+-\w*[rf]|chmod\s+\+x\s|powershell\s+-)/i.exec(t);
+        const c = /^\s*(?:sudo\s+)?(?:(?:curl|wget)\s+(?:-{1,2}\w[\w-]{0,19}\s+(?:[^\s-]\S{0,199}\s+)?){0,6}(?:https?:\/\/|ftp:\/\/|[\w-]{1,63}\.[\w.-]{1,200}\/)|(?:ba)?sh\s+-c\s|(?:nc|ncat)\s+-\w|rm\s+-\w*[rf]|chmod\s+\+x\s|powershell\s+-)/i.exec(t);
         if (c) out.add("command_in_argument", "HIGH", u, `a shell command in an argument that is not a command: "${excerpt(c[0], 50)}"`, v);
       }
       if (commandContext && !u.isKey && gated(lower, ["/", "~", ".env", "\\"])) {

@@ -26,12 +26,6 @@ export class Findings {
     this.byKey.set(key, { template: this.template, signal, risk, path: unit.path, detail: `${detail}${where}${via}` });
   }
 
-  has(what: string): boolean {
-    const signal = `${this.template.replace(/-/g, "_")}:${what}`;
-    for (const f of this.byKey.values()) if (f.signal === signal) return true;
-    return false;
-  }
-
   list(): TemplateFinding[] {
     return [...this.byKey.values()];
   }
@@ -68,9 +62,15 @@ export function redact(s: string): string {
   return `${shown}… (${s.length} chars)`;
 }
 
-/** A short, single-line excerpt for explanations (attack strings are not secrets). */
+/**
+ * A short, single-line excerpt of matched attack text for explanations. Any long token with a digit
+ * in it (keys, tokens, card numbers that ride along with an attack) is cut to its first 4 characters.
+ */
 export function excerpt(s: string, max = 60): string {
-  const one = s.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
+  const one = s
+    .replace(/[\u0000-\u001f\u007f]+/g, " ")
+    .replace(/[A-Za-z0-9_+/=.~-]{16,}/g, (tok) => (/\d/.test(tok) && !/^[\w.-]*\/[\w./-]*$/.test(tok) ? `${tok.slice(0, 4)}…` : tok))
+    .trim();
   return one.length > max ? `${one.slice(0, max)}…` : one;
 }
 

@@ -271,10 +271,17 @@ export function prepare(args: unknown): Prepared {
         truncated ??= { path, reason: `nesting deeper than ${MAX_DEPTH} levels` };
         continue;
       }
+      // Never queue more than the node limit allows: a million-element array costs no more than 20,000.
+      const room = Math.max(0, MAX_NODES - nodes - stack.length);
       if (Array.isArray(value)) {
-        for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], path: `${path}/${i}`, key, depth: depth + 1 });
+        if (value.length > room) truncated ??= { path, reason: `more than ${MAX_NODES} values` };
+        for (let i = Math.min(value.length, room) - 1; i >= 0; i--) stack.push({ value: value[i], path: `${path}/${i}`, key, depth: depth + 1 });
       } else {
         const entries = Object.entries(value as Record<string, unknown>);
+        if (entries.length * 2 > room) {
+          truncated ??= { path, reason: `more than ${MAX_NODES} values` };
+          entries.length = Math.floor(room / 2);
+        }
         for (let i = entries.length - 1; i >= 0; i--) {
           const [k, v] = entries[i] as [string, unknown];
           const p = `${path}/${escapePointer(k)}`;
