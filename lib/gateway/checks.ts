@@ -184,8 +184,10 @@ export async function runCheck(db: Db, input: CheckInput): Promise<{ view: Check
   const digest = argumentsDigest(input.arguments);
 
   const { row, verdict } = await db.$transaction(async (tx) => {
-    await tx.$executeRaw`INSERT INTO "gateway_agent_stats" ("agent_id", "organization_id", "updated_at") VALUES (${agent.id}::uuid, ${input.organizationId}::uuid, ${now}::timestamptz) ON CONFLICT ("agent_id") DO NOTHING`;
-    const [statsRow] = await tx.$queryRaw<StatsRow[]>`SELECT "calls", "ewma_interval", "ewma_blocks", "last_call_at", "tools", "shapes", "hours" FROM "gateway_agent_stats" WHERE "agent_id" = ${agent.id}::uuid FOR UPDATE`;
+    // One statement creates the row if needed and locks it (an upsert locks the row it touches) until commit.
+    const [statsRow] = await tx.$queryRaw<StatsRow[]>`INSERT INTO "gateway_agent_stats" ("agent_id", "organization_id", "updated_at") VALUES (${agent.id}::uuid, ${input.organizationId}::uuid, ${now}::timestamptz)
+      ON CONFLICT ("agent_id") DO UPDATE SET "agent_id" = EXCLUDED."agent_id"
+      RETURNING "calls", "ewma_interval", "ewma_blocks", "last_call_at", "tools", "shapes", "hours"`;
     const stats = statsOf(statsRow);
     const anomaly = anomalyOf(stats, { tool: input.toolName, shape, now });
     const verdict = evaluateToolCall({
@@ -222,7 +224,6 @@ export async function runCheck(db: Db, input: CheckInput): Promise<{ view: Check
         traceId,
         createdAt: now,
       },
-      include: { agent: { select: { name: true } } },
     });
     await tx.gatewayTrace.create({
       data: { id: traceId, organizationId: input.organizationId, agentRef: input.agentRef, checkId: id, toolName: input.toolName, decision: verdict.decision, blocked: verdict.decision === "block", payloadDigest: digest, source: "check", occurredAt: now },
@@ -245,7 +246,7 @@ export async function runCheck(db: Db, input: CheckInput): Promise<{ view: Check
       log.warn("push notification could not be queued", { organizationId: input.organizationId, checkId: id, error: (err as Error).message });
     }
   }
-  return { view: checkView(row), verdict };
+  return { view: checkView({ ...row, agent: { name: agent.name } }), verdict };
 }
 
 async function findRow(db: DbOrTx, organizationId: string, id: string, tokenAgentId: string | null) {

@@ -9,6 +9,8 @@ import { ForbiddenError, UnauthorizedError } from "./errors";
 import { acceptsAegisApiKey, type ApiFamily } from "./families";
 import type { Principal } from "./principal";
 import { verifyAgentToken } from "@/lib/agents/tokens/tokens";
+import { accessOf, type Access } from "@/lib/auth/access-table";
+import type { VerifiedCredential } from "@/lib/auth/credentials";
 
 type PresentedKey = { token: string; header: "x-api-key" | "x-aegis-api-key" | "authorization" };
 
@@ -24,6 +26,31 @@ function presentedApiKey(req: Request, family: ApiFamily): PresentedKey | null {
   const auth = req.headers.get("authorization");
   if (auth?.toLowerCase().startsWith("bearer ")) return { token: auth.slice(7).trim(), header: "authorization" };
   return null;
+}
+
+/**
+ * Which machine credentials an operation takes is the access table's word (lib/auth/access-table.ts),
+ * whatever scopes the credential carries: a signer key only co-signs, a seed 004 agent key only
+ * reaches its own pairing's routes. An operation missing from the table (only test probes: the
+ * table test fails for a real one) takes organization keys and SCIM tokens by its contract alone,
+ * never a signer or agent key.
+ */
+const UNLISTED: Access = { orgKey: "any", scim: true };
+
+function refusedCredential(kind: VerifiedCredential["kind"], access: Access): string | null {
+  switch (kind) {
+    case "organization_key":
+      if (access.orgKey !== undefined) return null;
+      if (access.signerKey) return "Only a signer's API key can co-sign";
+      if (access.agentKey) return "Use the agent token issued when the agent was paired (csa_…)";
+      return "This endpoint does not accept organization API keys";
+    case "signer_key":
+      return access.signerKey ? null : "A signer key only co-signs as its own signer; this endpoint does not take it";
+    case "agent_token":
+      return access.agentKey ? null : "An agent key (csa_) only reaches its own pairing's approval requests; this endpoint does not take it";
+    case "scim_token":
+      return access.scim ? null : "A SCIM token only provisions users and groups";
+  }
 }
 
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
@@ -45,7 +72,7 @@ function checkOrigin(req: Request) {
  */
 export async function authenticate(
   req: Request,
-  contract: Pick<RouteContract, "auth" | "permission" | "requireOrganization" | "family" | "authMessages">,
+  contract: Pick<RouteContract, "method" | "path" | "auth" | "permission" | "requireOrganization" | "family" | "authMessages">,
 ): Promise<Principal> {
   const modes = contract.auth;
   const family = contract.family ?? "v1";
@@ -68,6 +95,8 @@ export async function authenticate(
     if (key.header === "x-aegis-api-key" && credential.kind !== "organization_key") throw new UnauthorizedError(invalid);
     // A SCIM token provisions users and nothing else; SCIM routes take nothing else (RFC 7644 §2, a bearer token).
     if ((credential.kind === "scim_token") !== (family === "scim") || (family === "scim" && key.header !== "authorization")) throw new UnauthorizedError(invalid);
+    const refused = refusedCredential(credential.kind, accessOf(contract.method, contract.path) ?? UNLISTED);
+    if (refused) throw new ForbiddenError(refused);
     if (contract.permission && !(credential.scopes.includes(contract.permission) || credential.scopes.includes("*"))) {
       throw new ForbiddenError(`API key lacks the "${contract.permission}" scope`);
     }

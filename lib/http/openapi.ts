@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { accessOf, allows, PRINCIPAL_COLUMNS } from "@/lib/auth/access-table";
 import type { RouteContract } from "./contract";
 import { acceptsAegisApiKey, API_FAMILIES, ERROR_SCHEMA_NAMES, ERROR_SCHEMAS, isErrorSchema, type ApiFamily } from "./families";
 
@@ -63,6 +64,9 @@ export function buildOpenApi(contracts: RouteContract[], info: { version: string
       responses,
     };
     if (c.permission) op["x-permission"] = c.permission;
+    // Who may call it, from the role × route table (lib/auth/access-table.ts): a principal, or principal:scope.
+    const access = accessOf(c.method, c.path);
+    if (access) op["x-principals"] = PRINCIPAL_COLUMNS.flatMap((p) => ((v) => (v === false ? [] : [v === true ? p : `${p}:${v}`]))(allows(access, p)));
     if (c.body) op.requestBody = { required: true, content: { "application/json": { schema: schemaOf(c.body, "input") } } };
     (paths[c.path] ??= {})[c.method.toLowerCase()] = op;
   }
@@ -80,7 +84,7 @@ export function buildOpenApi(contracts: RouteContract[], info: { version: string
     components: {
       securitySchemes: {
         session: { type: "apiKey", in: "cookie", name: "authjs.session-token", description: "Dashboard session (passkey or SIWE sign-in)" },
-        apiKey: { type: "apiKey", in: "header", name: "x-api-key", description: "Organization key (cso_), signer key (css_) or agent token (csa_)" },
+        apiKey: { type: "apiKey", in: "header", name: "x-api-key", description: "Organization key (cso_), signer key (css_) or seed 004 agent key (csa_); signer and agent keys only where x-principals names them" },
         bearer: { type: "http", scheme: "bearer", description: "The same keys as Authorization: Bearer <key>" },
         aegisApiKey: { type: "apiKey", in: "header", name: "X-AEGIS-API-Key", description: "Organization key (cso_), seed 002's header: aegis and hybrid operations only" },
         aegisAgentToken: { type: "apiKey", in: "header", name: "X-AEGIS-Agent-Token", description: "Agent token: a short-lived EdDSA JWT for one agent (POST /api/v1/agents/{id}/tokens), keys at /.well-known/jwks.json" },

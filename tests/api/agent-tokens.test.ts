@@ -3,7 +3,7 @@ import { decodeJwt, decodeProtectedHeader, importJWK, jwtVerify, UnsecuredJWT } 
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/config/env";
 import { AGENT_TOKEN_SCOPES, grantScopes, needsRotation, stillPublished, tokenTtl } from "@/lib/agents/tokens/claims";
-import { jwks, signingKey } from "@/lib/agents/tokens/keys";
+import { jwks, publishedKey, signingKey } from "@/lib/agents/tokens/keys";
 import { mintAgentToken, verifyAgentToken } from "@/lib/agents/tokens/tokens";
 import { POST as createAgent } from "@/app/api/v1/agents/route";
 import { GET as getAgent } from "@/app/api/v1/agents/[id]/route";
@@ -129,6 +129,28 @@ describe("agent tokens", () => {
     const gone = new Date(later.getTime() + 3600_000 + 2000);
     expect((await jwks(db(), gone)).keys.map((k) => k.kid)).toEqual([fresh.kid]);
     await expect(verifyAgentToken(db(), old.token, gone)).rejects.toMatchObject({ status: 401 });
+  });
+
+  it("looks the verifying key up by the token's kid (issue #12): the named key only, nothing for a foreign or malformed kid", async () => {
+    const { token } = (await mintFor(a.id)).json;
+    const kid = decodeProtectedHeader(token).kid!;
+    await expect(publishedKey(db(), kid)).resolves.toMatchObject({ kid, publicJwk: expect.objectContaining({ kid }) });
+    await expect(publishedKey(db(), "00000000-0000-4000-8000-000000000000")).resolves.toBeNull();
+    await expect(publishedKey(db(), "x\u0000y")).resolves.toBeNull();
+    // a retired key is found while its tokens may live, not after
+    const row = await db().agentTokenKey.findUniqueOrThrow({ where: { kid } });
+    const retiredLongAgo = new Date(Date.now() - 2 * 3600_000);
+    await db().agentTokenKey.create({ data: { kid: "11111111-1111-4111-8111-111111111111", algorithm: row.algorithm, publicJwk: row.publicJwk as object, sealedPrivateKey: row.sealedPrivateKey as object, createdAt: retiredLongAgo, retiredAt: retiredLongAgo } });
+    await expect(publishedKey(db(), "11111111-1111-4111-8111-111111111111")).resolves.toBeNull();
+    await expect(publishedKey(db(), "11111111-1111-4111-8111-111111111111", new Date(retiredLongAgo.getTime() + 60_000))).resolves.not.toBeNull();
+    // a header naming an unknown or malformed kid is a 401, never a database error
+    const [, p, sig] = token.split(".");
+    for (const bad of ["00000000-0000-4000-8000-000000000000", "x\u0000y", "'; --"]) {
+      const h = Buffer.from(JSON.stringify({ alg: "EdDSA", kid: bad, typ: "JWT" })).toString("base64url");
+      const r = await asAgent(`${h}.${p}.${sig}`, a.id);
+      expect(r.status, bad).toBe(401);
+      expect(r.json).toEqual({ statusCode: 401, message: "Invalid or expired agent token" });
+    }
   });
 
   it("refuses a paused agent's tokens (403) until it resumes", async () => {

@@ -51,6 +51,20 @@ export async function publishedKeys(db: DbOrTx, now = new Date()): Promise<Publi
   return rows.map((r) => ({ kid: r.kid, publicJwk: r.publicJwk as PublishedJwk, retiredAt: r.retiredAt }));
 }
 
+const KID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * The published key a token's header names, or null: one primary-key lookup per verification
+ * instead of loading every published key. A kid that is not one of ours in form (ours are UUIDs)
+ * is not looked up at all.
+ */
+export async function publishedKey(db: DbOrTx, kid: string, now = new Date()): Promise<PublicKeyEntry | null> {
+  if (!KID_RE.test(kid)) return null;
+  const since = new Date(now.getTime() - MAX_TOKEN_TTL_SECONDS * 1000);
+  const r = await db.agentTokenKey.findFirst({ where: { kid, OR: [{ retiredAt: null }, { retiredAt: { gte: since } }] } });
+  return r ? { kid: r.kid, publicJwk: r.publicJwk as PublishedJwk, retiredAt: r.retiredAt } : null;
+}
+
 /** GET /.well-known/jwks.json */
 export async function jwks(db: DbOrTx, now = new Date()): Promise<{ keys: PublishedJwk[] }> {
   return { keys: (await publishedKeys(db, now)).map((k) => k.publicJwk) };

@@ -10,7 +10,7 @@ import { env } from "@/lib/config/env";
 import { ForbiddenError, UnauthorizedError } from "@/lib/http/errors";
 import { requireActive } from "../model";
 import { AGENT_TOKEN_ALG, parseScope, type AgentTokenScope } from "./claims";
-import { publishedKeys, signingKey } from "./keys";
+import { publishedKey, signingKey } from "./keys";
 
 export type MintedToken = { token: string; expiresAt: Date; kid: string; jti: string; scopes: AgentTokenScope[] };
 
@@ -45,7 +45,7 @@ export async function verifyAgentTokenSignature(db: DbOrTx, token: string, now =
   } catch {
     throw new UnauthorizedError(INVALID);
   }
-  const entry = (await publishedKeys(db, now)).find((k) => k.kid === kid);
+  const entry = await publishedKey(db, kid!, now);
   if (!entry) throw new UnauthorizedError(INVALID);
   try {
     const key = (await importJWK(entry.publicJwk, AGENT_TOKEN_ALG)) as CryptoKey;
