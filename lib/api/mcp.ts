@@ -4,8 +4,8 @@ import { ERROR_SCHEMAS } from "@/lib/http/families";
 
 /**
  * The MCP gateway over Streamable HTTP (issue #13): JSON-RPC 2.0 messages of the Model Context
- * Protocol, stateless (no Mcp-Session-Id; every POST is answered by itself, as JSON). The tools
- * offered depend on the credential (lib/gateway/mcp/server-backend.ts).
+ * Protocol, stateless (no Mcp-Session-Id; every POST is answered by itself, as JSON). The wallet
+ * tools are served by `countersign mcp` on the agent's machine, where its key share is.
  */
 const aegisError = ERROR_SCHEMAS.aegis;
 
@@ -20,10 +20,11 @@ const jsonRpcMessage = z.looseObject({
 export const mcpPost = defineRoute({
   method: "POST",
   path: "/mcp",
-  summary: "MCP (Streamable HTTP, stateless): initialize, tools/list, tools/call of Countersign's tools (get_address, get_balance with a signer key; check and wait_for_decision with an agent token or an organization key with gateway:check). Send Accept: application/json, text/event-stream",
+  summary: "MCP (Streamable HTTP, stateless): initialize, tools/list, tools/call of the gateway's tools check and wait_for_decision, for an agent token (its own agent) or an organization key with gateway:check. Answers are JSON",
   tags: ["Gateway"],
   family: "aegis",
   auth: ["apiKey", "agentToken"],
+  permission: "gateway:check",
   body: z.union([jsonRpcMessage, z.array(jsonRpcMessage).min(1).max(100)]).meta({ description: "A JSON-RPC 2.0 message of the Model Context Protocol (or a batch of up to 100)" }),
   responses: {
     200: z.unknown().meta({ description: "The JSON-RPC response" }),

@@ -176,6 +176,10 @@ export const ACCESS_TABLE: Readonly<Record<string, Access>> = {
   "GET /health": { anonymous: true },
   "GET /metrics": { anonymous: true },
   "GET /openapi.json": { anonymous: true },
+  // MCP gateway (issue #13): check and wait_for_decision for an agent token (its own agent) or an organization key.
+  "POST /mcp": { orgKey: "gateway:check", agentToken: "gateway:check" },
+  "GET /mcp": { anonymous: true },
+  "DELETE /mcp": { anonymous: true },
   "GET /ready": { anonymous: true },
   "GET /skill.md": { anonymous: true },
   "GET /skill/manifest.json": { anonymous: true },

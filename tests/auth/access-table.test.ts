@@ -67,7 +67,7 @@ describe("access table", () => {
       "POST /api/v1/sign/session",
     ]);
     expect(who("agentKey")).toEqual(["GET /api/pairing-info", "GET /api/requests", "GET /api/requests/{id}", "POST /api/drafts", "POST /api/requests"]);
-    expect(who("agentToken")).toEqual(["GET /api/v1/agents/{id}"]);
+    expect(who("agentToken")).toEqual(["GET /api/v1/agents/{id}", "POST /mcp"]);
   });
 
   it("only owners and admins manage members, keys and policies; approvers decide; viewers only read", () => {
