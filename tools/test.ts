@@ -25,6 +25,7 @@ const DATA_LAYER_SUITES = [
   "tests/signing/guardrails.test.ts", "tests/signing/approvals.test.ts", "tests/signing/session-integrity.test.ts",
   "tests/signing/user-server-and-instances.test.ts", "tests/signing/prime-pool.test.ts", "tests/signing/browser-prime-supply.test.ts",
   "tests/http/fuzz.test.ts", "tests/http/bad-input.test.ts", "tests/http/audit-export-stream.test.ts",
+  "tests/gateway/api.test.ts", "tests/sdk/gateway.test.ts",
 ];
 const only = process.argv.slice(2); // e.g. `npm test -- unit` or `-- e2e`
 const want = (stage: string) => only.length === 0 || only.includes(stage);
