@@ -53,7 +53,9 @@ const fallbackMessages: Record<number, string> = {
 /** Builds an ApiError from a status and whatever body came back (JSON error object, text, or nothing). */
 export function apiErrorFromBody(statusCode: number, body: unknown): ApiError {
   if (isRecord(body)) {
-    const message = typeof body.message === "string" && body.message.length > 0 ? body.message : undefined;
+    // seed 002 (AEGIS) routes answer { error: { code, message } }
+    const aegis = isRecord(body.error) && typeof body.error.message === "string" && body.error.message.length > 0 ? body.error.message : undefined;
+    const message = typeof body.message === "string" && body.message.length > 0 ? body.message : aegis;
     return new ApiError(
       statusCode,
       message ?? fallbackMessages[statusCode] ?? `Request failed (${statusCode}).`,

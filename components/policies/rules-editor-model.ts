@@ -59,6 +59,8 @@ export const OP_LABEL: Record<Operator, string> = {
   lte: "≤",
   inList: "is in list",
   notInList: "is not in list",
+  contains: "contains",
+  matches: "matches (regex)",
 };
 
 export const ACTION_LABEL: Record<Outcome, string> = { allow: "Allow", deny: "Deny", require_approval: "Require approval" };
@@ -130,7 +132,8 @@ function scalarFromText(field: string, text: string): string | number | boolean 
   const t = text.trim();
   const kind = fieldKind(field);
   if (kind === "integer" && /^-?\d+$/.test(t)) return Number(t);
-  if (kind === "arg" && (t === "true" || t === "false")) return t === "true";
+  if ((kind === "arg" || kind === "argument") && (t === "true" || t === "false")) return t === "true";
+  if ((kind === "score" || kind === "argument") && /^-?\d+(\.\d+)?$/.test(t)) return Number(t);
   return t;
 }
 

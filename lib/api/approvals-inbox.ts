@@ -3,6 +3,7 @@ import { defineRoute } from "@/lib/http/contract";
 import { clearSigningSchema, intentAction, requestStatus } from "./approvals";
 import { evmAddress, executionMode } from "./devices";
 import { v1Error } from "./schemas";
+import { checkView as gatewayCheckView } from "./gateway";
 
 /**
  * The dashboard's approvals inbox: every seed 004 request of the organization (safe and relay mode)
@@ -57,7 +58,12 @@ export const listApprovalsInbox = defineRoute({
   auth: ["session"],
   permission: "approvals:read",
   query: z.strictObject({ limit: z.coerce.number().int().min(1).max(200).optional() }),
-  responses: { 200: z.object({ items: z.array(inboxItem) }), 400: v1Error, 401: v1Error, 403: v1Error },
+  responses: {
+    200: z.object({ items: z.array(inboxItem), toolCalls: z.array(gatewayCheckView).meta({ description: "Tool calls the gateway holds for a human (seed 002 pending checks), newest first; decide with PATCH /api/v1/check/{id}" }) }),
+    400: v1Error,
+    401: v1Error,
+    403: v1Error,
+  },
 });
 
 export const getApprovalsInboxItem = defineRoute({

@@ -37,7 +37,8 @@ import { roleCan, type Permission } from "./permissions";
  *   for their own pairing only. Not the paired-agent list, the approval settings or the clear-signing
  *   descriptors: the server clear-signs an agent's drafts itself (lib/approvals/drafts.ts), so the
  *   agent needs none of them.
- * - agent tokens: their own agent record (GET /api/v1/agents/{id}).
+ * - agent tokens: their own agent record (GET /api/v1/agents/{id}); seed 002's gateway as their own
+ *   agent: POST /api/v1/check, its decision, and traces (never a review: no self-approval).
  */
 export type Access = {
   session?: Permission | "any";
@@ -69,6 +70,19 @@ export const ACCESS_TABLE: Readonly<Record<string, Access>> = {
   "GET /api/requests/{id}": { session: "approvals:read", agentKey: true },
   "POST /api/responses": { session: "approvals:decide" },
   "GET /api/v1/{path}": { anonymous: true },
+  "GET /api/v1/anomalies": { session: "gateway:review", orgKey: "gateway:review" },
+  "POST /api/v1/check": { session: "gateway:check", orgKey: "gateway:check", agentToken: "gateway:check" },
+  "PATCH /api/v1/check/{id}": { session: "gateway:review", orgKey: "gateway:review" },
+  "GET /api/v1/check/{id}/decision": { session: "gateway:check", orgKey: "gateway:check", agentToken: "gateway:check" },
+  "GET /api/v1/gateway/checks": { session: "agents:read", orgKey: "agents:read" },
+  "GET /api/v1/gateway/checks/{id}": { session: "gateway:review", orgKey: "gateway:review" },
+  "GET /api/v1/gateway/settings": { session: "agents:read", orgKey: "agents:read" },
+  "PATCH /api/v1/gateway/settings": { session: "gateway:admin", orgKey: "gateway:admin" },
+  "GET /api/v1/gateway/stats": { session: "agents:read", orgKey: "agents:read" },
+  "GET /api/v1/policies": { session: "policies:read", orgKey: "policies:read" },
+  "POST /api/v1/policies": { session: "policies:manage", orgKey: "policies:manage" },
+  "GET /api/v1/traces": { session: "gateway:check", orgKey: "gateway:check", agentToken: "gateway:check" },
+  "POST /api/v1/traces": { orgKey: "gateway:check", agentToken: "gateway:check" },
   "GET /api/v1/agents": { session: "agents:read", orgKey: "agents:read" },
   "POST /api/v1/agents": { session: "agents:manage", orgKey: "agents:manage" },
   "DELETE /api/v1/agents/{id}": { session: "agents:manage", orgKey: "agents:manage" },
@@ -177,6 +191,10 @@ export const ACCESS_TABLE: Readonly<Record<string, Access>> = {
   "GET /health": { anonymous: true },
   "GET /metrics": { anonymous: true },
   "GET /openapi.json": { anonymous: true },
+  // MCP gateway (issue #13): check and wait_for_decision for an agent token (its own agent) or an organization key.
+  "POST /mcp": { orgKey: "gateway:check", agentToken: "gateway:check" },
+  "GET /mcp": { anonymous: true },
+  "DELETE /mcp": { anonymous: true },
   "GET /ready": { anonymous: true },
   "GET /skill.md": { anonymous: true },
   "GET /skill/manifest.json": { anonymous: true },

@@ -53,6 +53,7 @@ export const PATH_TABLE: readonly PathEntry[] = [
   api("/ready", "aegis", "002"),
   api("/metrics", "aegis", "002"),
   api("/openapi.json", "v1", "004"),
+  api("/mcp", "aegis", "002 (MCP gateway, issue 13)"),
   api("/skill.md", "error", "004"),
   api("/skill/manifest.json", "error", "004"),
   api("/.well-known/{path*}", "error", "003, 004"),

@@ -21,15 +21,25 @@ const OP_LABEL: Record<Operator, string> = {
   lte: "≤",
   inList: "is in",
   notInList: "is not in",
+  contains: "contains",
+  matches: "matches",
 };
+
+/** The comparison that holds exactly when `op` does not. */
+const NEGATED: Record<Operator, Operator | null> = {
+  eq: "neq", neq: "eq", in: "notIn", notIn: "in", gt: "lte", gte: "lt", lt: "gte", lte: "gt", inList: "notInList", notInList: "inList", contains: null, matches: null,
+};
+const NEGATED_LABEL: Partial<Record<Operator, string>> = { contains: "does not contain", matches: "does not match" };
 
 function fieldLabel(field: string): string {
   if (field.startsWith("args.")) return `argument ${field.slice(5)}`;
+  if (field.startsWith("arguments.")) return field;
+  if (field === "anomaly_score") return "anomaly score";
   return { tokenAmount: "token amount", chainId: "chain", selector: "function" }[field] ?? field;
 }
 
 function valueLabel(field: string, value: Scalar): string {
-  if (field === "value") return `${formatUnits(BigInt(String(value)), 18)} ETH`;
+  if (field === "value" && /^-?[0-9]+$/.test(String(value))) return `${formatUnits(BigInt(String(value)), 18)} ETH`;
   if (field === "selector" && typeof value === "string") return ERC20_SELECTORS[value]?.method ?? value;
   if (typeof value === "string" && /^0x[0-9a-fA-F]{40}$/.test(value)) return shortAddress(value as Address);
   return String(value);
@@ -62,4 +72,28 @@ export function describeCondition(c: Condition): string {
 export function describeRule(rule: Pick<Rule, "when" | "action">): string {
   const condition = describeCondition(rule.when);
   return condition === "always" ? `${ACTION_LABEL[rule.action]} every request` : `${ACTION_LABEL[rule.action]} when ${condition}`;
+}
+
+function negateComparison(c: Comparison): string {
+  const negated = NEGATED[c.op];
+  if (negated) return describeComparison({ ...c, op: negated });
+  const values = Array.isArray(c.value) ? c.value.join(", ") : String(c.value);
+  return `${fieldLabel(c.field)} ${NEGATED_LABEL[c.op]} ${values}`;
+}
+
+/** What would have made the condition false: one way out (the first part of an "and", every part of an "or"). */
+function negateCondition(c: Condition): string {
+  if ("all" in c) {
+    // One way out: an amount-like bound if there is one (the useful counterfactual), else the last part.
+    const bound = c.all.find((x) => "op" in x && ["gt", "gte", "lt", "lte"].includes(x.op));
+    return c.all.length === 0 ? "never" : negateCondition(bound ?? c.all[c.all.length - 1]!);
+  }
+  if ("any" in c) return c.any.map(negateCondition).join(" and ");
+  if ("not" in c) return describeCondition(c.not);
+  return negateComparison(c);
+}
+
+/** A counterfactual hint for a rule that matched, e.g. "would be allowed if value ≤ 1 ETH". */
+export function counterfactual(rule: Pick<Rule, "when" | "action">): string {
+  return `would ${rule.action === "allow" ? "not be allowed by this rule" : "be allowed"} if ${negateCondition(rule.when)}`;
 }

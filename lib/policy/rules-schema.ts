@@ -5,7 +5,10 @@ import {
   OPERATORS,
   OPS_BY_KIND,
   BASE_FIELDS,
+  MAX_PATTERN_LENGTH,
   REQUEST_KINDS,
+  RISK_LEVELS,
+  TOOL_FIELDS,
   RULE_ACTIONS,
   RULES_LIMITS,
   fieldKind,
@@ -73,6 +76,30 @@ function operandScalar(ctx: Ctx, field: Field, kind: FieldKind, op: Operator, ra
     case "kind":
       if (typeof raw === "string" && (REQUEST_KINDS as readonly string[]).includes(raw)) return raw;
       return fail(ctx, path, `must be one of ${REQUEST_KINDS.join(", ")}, got ${show(raw)}`);
+    case "text": case "argument": {
+      if (op === "matches") {
+        if (typeof raw !== "string" || raw.length === 0 || raw.length > MAX_PATTERN_LENGTH) return fail(ctx, path, `must be a regular expression of 1-${MAX_PATTERN_LENGTH} characters`);
+        try {
+          new RegExp(raw, "iu");
+        } catch (err) {
+          return fail(ctx, path, `is not a valid regular expression: ${(err as Error).message}`);
+        }
+        return raw;
+      }
+      if (op === "contains") return typeof raw === "string" && raw.length > 0 ? raw : fail(ctx, path, `must be a non-empty string for operator "contains", got ${show(raw)}`);
+      if (kind === "argument" && (op === "gt" || op === "gte" || op === "lt" || op === "lte")) {
+        return typeof raw === "number" && Number.isFinite(raw) ? raw : fail(ctx, path, `must be a number for operator "${op}", got ${show(raw)}`);
+      }
+      if (typeof raw === "string") return raw;
+      if (kind === "argument" && (typeof raw === "number" || typeof raw === "boolean")) return raw;
+      return fail(ctx, path, `must be a string${kind === "argument" ? ", number or boolean" : ""}, got ${show(raw)}`);
+    }
+    case "risk":
+      if (typeof raw === "string" && (RISK_LEVELS as readonly string[]).includes(raw)) return raw;
+      return fail(ctx, path, `must be one of ${RISK_LEVELS.join(", ")}, got ${show(raw)}`);
+    case "score":
+      if (typeof raw === "number" && raw >= 0 && raw <= 1) return raw;
+      return fail(ctx, path, `must be a number from 0 to 1, got ${show(raw)}`);
     case "arg": {
       if (op === "gt" || op === "gte" || op === "lt" || op === "lte") {
         const text = typeof raw === "number" && Number.isSafeInteger(raw) ? String(raw) : raw;
@@ -92,7 +119,7 @@ const comparisonSchema = z
   .strictObject({
     field: z.string({ error: (iss) => (iss.input === undefined ? "is required" : `must be a string, got ${show(iss.input)}`) }).refine(
       (f) => fieldKind(f) !== null,
-      { error: (iss) => `unknown field ${show(iss.input)}; expected one of ${BASE_FIELDS.join(", ")} or args.<name>` },
+      { error: (iss) => `unknown field ${show(iss.input)}; expected one of ${BASE_FIELDS.join(", ")}, args.<name>, ${TOOL_FIELDS.join(", ")} or arguments.<path>` },
     ),
     op: z.enum(OPERATORS, {
       error: (iss) => (iss.input === undefined ? "is required" : `unknown operator ${show(iss.input)}; expected one of ${OPERATORS.join(", ")}`),

@@ -1,16 +1,30 @@
-import { INTEGER_TEXT, type Comparison, type Condition, type Field, type Rule, type RulesDocument, type Scalar } from "./rules-model";
+import { INTEGER_TEXT, RISK_LEVELS, fieldKind, isToolField, type Comparison, type Condition, type Field, type Rule, type RulesDocument, type Scalar } from "./rules-model";
 import { parseRulesDocument } from "./rules-schema";
 import { localTime, type LocalTime } from "./time";
 import type { ArgValue, DecodedRequest, Outcome } from "./types";
 
 export * from "./rules-model";
 export { parseRulesDocument } from "./rules-schema";
-export { describeRule, describeCondition } from "./describe";
+export { describeRule, describeCondition, counterfactual } from "./describe";
 
 /* ───────────────────────── Compilation and evaluation ───────────────────────── */
 
+/** What a rule sees of a tool call (seed 002 gateway, lib/gateway). */
+export interface ToolCallFacts {
+  tool: string;
+  arguments: unknown;
+  category: string;
+  risk: string;
+  anomalyScore: number;
+  /** The agent's identifiers: its seed 002 agent_id and its registry id (either matches `agent`). */
+  agent: readonly string[];
+}
+
 export interface RuleContext {
-  decoded: DecodedRequest;
+  /** A signing request; absent for a tool call. */
+  decoded?: DecodedRequest;
+  /** A tool call; absent for a signing request. */
+  tool?: ToolCallFacts;
   now: Date;
   local: LocalTime | undefined;
 }
@@ -18,10 +32,40 @@ export interface RuleContext {
 type Predicate = (ctx: RuleContext) => boolean;
 type FieldValue = bigint | string | number | boolean | null;
 
+/** A rule naming any tool-call field applies to tool calls only; any other rule to signing requests only. */
+export type RuleDomain = "transaction" | "tool";
+
 export interface CompiledRules {
   readonly source: RulesDocument;
-  readonly rules: readonly { rule: Rule; index: number; matches: Predicate }[];
+  readonly rules: readonly { rule: Rule; index: number; domain: RuleDomain; matches: Predicate }[];
 }
+
+function fieldsOf(c: Condition): string[] {
+  if ("all" in c) return c.all.flatMap(fieldsOf);
+  if ("any" in c) return c.any.flatMap(fieldsOf);
+  if ("not" in c) return fieldsOf(c.not);
+  return [c.field];
+}
+
+export function ruleDomain(rule: Pick<Rule, "when">): RuleDomain {
+  return fieldsOf(rule.when).some(isToolField) ? "tool" : "transaction";
+}
+
+/** `arguments.a.0.b` read from the call's arguments (arrays by index); null when absent or not a scalar. */
+function argumentAt(args: unknown, path: string[]): FieldValue {
+  let v: unknown = args;
+  for (const part of path) {
+    if (v === null || typeof v !== "object") return null;
+    v = Array.isArray(v) ? (/^\d+$/.test(part) ? v[Number(part)] : undefined) : Object.hasOwn(v, part) ? (v as Record<string, unknown>)[part] : undefined;
+  }
+  if (typeof v === "string" || typeof v === "boolean") return v;
+  if (typeof v === "number") return Number.isFinite(v) ? v : null;
+  // Objects and arrays are compared (contains / matches / eq) as their JSON text.
+  if (v !== null && typeof v === "object") return JSON.stringify(v);
+  return null;
+}
+
+const RISK_RANK = new Map<string, number>(RISK_LEVELS.map((r, i) => [r, i]));
 
 function local(ctx: RuleContext, timeZone: string): LocalTime {
   ctx.local ??= localTime(ctx.now, timeZone);
@@ -29,21 +73,32 @@ function local(ctx: RuleContext, timeZone: string): LocalTime {
 }
 
 function reader(field: Field, timeZone: string): (ctx: RuleContext) => FieldValue {
+  const tx = (read: (d: DecodedRequest) => FieldValue) => (c: RuleContext) => (c.decoded ? read(c.decoded) : null);
+  const tool = (read: (t: ToolCallFacts) => FieldValue) => (c: RuleContext) => (c.tool ? read(c.tool) : null);
   switch (field) {
-    case "to": return (c) => c.decoded.to;
-    case "value": return (c) => c.decoded.value;
-    case "selector": return (c) => c.decoded.selector;
-    case "chainId": return (c) => c.decoded.chainId;
-    case "token": return (c) => c.decoded.token?.token ?? null;
-    case "tokenAmount": return (c) => c.decoded.token?.amount ?? null;
+    case "to": return tx((d) => d.to);
+    case "value": return tx((d) => d.value);
+    case "selector": return tx((d) => d.selector);
+    case "chainId": return tx((d) => d.chainId);
+    case "token": return tx((d) => d.token?.token ?? null);
+    case "tokenAmount": return tx((d) => d.token?.amount ?? null);
     // A plain native transfer's counterparty is its recipient.
-    case "counterparty": return (c) => c.decoded.token?.counterparty ?? (c.decoded.plainTransfer ? c.decoded.to : null);
+    case "counterparty": return tx((d) => d.token?.counterparty ?? (d.plainTransfer ? d.to : null));
     case "hour": return (c) => local(c, timeZone).hour;
     case "weekday": return (c) => local(c, timeZone).weekday;
-    case "kind": return (c) => c.decoded.kind;
+    case "kind": return tx((d) => d.kind);
+    case "tool": return tool((t) => t.tool);
+    case "category": return tool((t) => t.category);
+    case "risk": return tool((t) => t.risk);
+    case "anomaly_score": return tool((t) => t.anomalyScore);
+    case "agent": return tool((t) => t.agent[0] ?? null);
     default: {
+      if (field.startsWith("arguments.")) {
+        const path = field.split(".").slice(1);
+        return tool((t) => argumentAt(t.arguments, path));
+      }
       const name = field.slice("args.".length);
-      return (c) => (c.decoded.args as Record<string, ArgValue | undefined>)[name] ?? null;
+      return tx((d) => (d.args as Record<string, ArgValue | undefined>)[name] ?? null);
     }
   }
 }
@@ -67,8 +122,54 @@ function toBig(v: FieldValue): bigint | null {
   return null;
 }
 
+/** Tool-call comparisons: text (case-sensitive equality; contains / matches ignore case), risk by rank, numbers. */
+function compileToolComparison(c: Comparison, read: (ctx: RuleContext) => FieldValue): Predicate {
+  const kind = fieldKind(c.field);
+  const when = (test: (v: Exclude<FieldValue, null>) => boolean): Predicate => (ctx) => {
+    const v = read(ctx);
+    return v !== null && test(v);
+  };
+  const norm = (v: FieldValue | Scalar) => (typeof v === "string" ? `s:${v}` : `${typeof v}:${String(v)}`);
+  if (c.field === "agent") {
+    // The agent may be named by its seed 002 agent_id or its registry id.
+    const values = new Set((Array.isArray(c.value) ? c.value : [c.value]).map(String));
+    const hit = (ctx: RuleContext) => (ctx.tool?.agent ?? []).some((a) => values.has(a));
+    if (c.op === "eq" || c.op === "in") return (ctx) => !!ctx.tool && hit(ctx);
+    if (c.op === "neq" || c.op === "notIn") return (ctx) => !!ctx.tool && !hit(ctx);
+  }
+  switch (c.op) {
+    case "eq": case "neq": {
+      const target = norm(c.value as Scalar);
+      return c.op === "eq" ? when((v) => norm(v) === target) : when((v) => norm(v) !== target);
+    }
+    case "in": case "notIn": {
+      const set = new Set((c.value as Scalar[]).map(norm));
+      return c.op === "in" ? when((v) => set.has(norm(v))) : when((v) => !set.has(norm(v)));
+    }
+    case "contains": {
+      const needle = String(c.value).toLowerCase();
+      return when((v) => String(v).toLowerCase().includes(needle));
+    }
+    case "matches": {
+      const re = new RegExp(String(c.value), "iu");
+      return when((v) => re.test(String(v)));
+    }
+    default: {
+      const rank = (v: FieldValue | Scalar): number | null =>
+        kind === "risk" ? (RISK_RANK.get(String(v)) ?? null) : typeof v === "number" ? v : typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v)) ? Number(v) : null;
+      const bound = rank(c.value as Scalar) as number;
+      const cmp = { gt: (a: number) => a > bound, gte: (a: number) => a >= bound, lt: (a: number) => a < bound, lte: (a: number) => a <= bound }[c.op as "gt" | "gte" | "lt" | "lte"];
+      return when((v) => {
+        const n = rank(v);
+        return n !== null && cmp(n);
+      });
+    }
+  }
+}
+
 function compileComparison(c: Comparison, doc: RulesDocument): Predicate {
   const read = reader(c.field, doc.timeZone);
+  if (isToolField(c.field)) return compileToolComparison(c, read);
   // A missing field (e.g. `token` on a plain transfer) makes every comparison false, including neq / notIn.
   const when = (test: (v: Exclude<FieldValue, null>) => boolean): Predicate => (ctx) => {
     const v = read(ctx);
@@ -91,7 +192,7 @@ function compileComparison(c: Comparison, doc: RulesDocument): Predicate {
     }
     default: {
       const bound = BigInt(String(c.value));
-      const cmp = { gt: (a: bigint) => a > bound, gte: (a: bigint) => a >= bound, lt: (a: bigint) => a < bound, lte: (a: bigint) => a <= bound }[c.op];
+      const cmp = { gt: (a: bigint) => a > bound, gte: (a: bigint) => a >= bound, lt: (a: bigint) => a < bound, lte: (a: bigint) => a <= bound }[c.op as "gt" | "gte" | "lt" | "lte"];
       return when((v) => {
         const n = toBig(v);
         return n !== null && cmp(n);
@@ -119,7 +220,7 @@ function compileCondition(c: Condition, doc: RulesDocument): Predicate {
 /** Validates (when given raw input) and compiles a document into predicates, once per version. */
 export function compileRules(input: unknown): CompiledRules {
   const source = parseRulesDocument(input);
-  return { source, rules: source.rules.map((rule, index) => ({ rule, index, matches: compileCondition(rule.when, source) })) };
+  return { source, rules: source.rules.map((rule, index) => ({ rule, index, domain: ruleDomain(rule), matches: compileCondition(rule.when, source) })) };
 }
 
 export interface RulesOutcome {
@@ -132,7 +233,19 @@ export interface RulesOutcome {
 export function evaluateRules(compiled: CompiledRules, decoded: DecodedRequest, now: Date): RulesOutcome {
   const ctx: RuleContext = { decoded, now, local: undefined };
   for (const entry of compiled.rules) {
-    if (entry.matches(ctx)) return { action: entry.rule.action, matched: { rule: entry.rule, index: entry.index } };
+    if (entry.domain === "transaction" && entry.matches(ctx)) return { action: entry.rule.action, matched: { rule: entry.rule, index: entry.index } };
   }
   return { action: compiled.source.defaultAction, matched: null };
+}
+
+/**
+ * A tool call against a document's tool rules: the first matching tool rule, or null. The document's
+ * defaultAction is written for signing requests and does not apply to tool calls.
+ */
+export function evaluateToolRules(compiled: CompiledRules, facts: ToolCallFacts, now: Date): { rule: Rule; index: number } | null {
+  const ctx: RuleContext = { tool: facts, now, local: undefined };
+  for (const entry of compiled.rules) {
+    if (entry.domain === "tool" && entry.matches(ctx)) return { rule: entry.rule, index: entry.index };
+  }
+  return null;
 }

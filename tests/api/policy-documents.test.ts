@@ -149,7 +149,7 @@ describe("rules documents: draft → activate → history (seed 000)", () => {
       expect(r.json.message).toMatch(/^Invalid rules document: /);
       expect(r.json.violations).toEqual([
         { field: "body.rules[1].id", message: 'duplicate rule id "ok" (also rules[0])' },
-        { field: "body.rules[2].when.all[0].op", message: 'unknown operator "gtx"; expected one of eq, neq, in, notIn, gt, gte, lt, lte, inList, notInList' },
+        { field: "body.rules[2].when.all[0].op", message: 'unknown operator "gtx"; expected one of eq, neq, in, notIn, gt, gte, lt, lte, inList, notInList, contains, matches' },
         { field: "body.rules[3].action", message: 'unknown action "maybe"; expected one of allow, deny, require_approval' },
         { field: "body.rules[3].when.value", message: 'unknown list "friends"; declare it under "lists"' },
       ]);

@@ -83,7 +83,7 @@ describe("GET /api/v1/approvals/inbox", () => {
   it("is empty before any request, and lists nothing of another organization", async () => {
     const res = await list(owner.cookie);
     expect(res.status).toBe(200);
-    expect(res.json).toEqual({ items: [] });
+    expect(res.json).toEqual({ items: [], toolCalls: [] });
   });
 
   it("lists pending requests newest first with agent, Safe, value and the clear-signed description", async () => {
@@ -110,7 +110,7 @@ describe("GET /api/v1/approvals/inbox", () => {
     expect(res.json.items[0].clearSigning.actionResults).toHaveLength(2);
 
     // Another organization: an empty inbox, and the item is a 404.
-    expect((await list(outsider.cookie)).json).toEqual({ items: [] });
+    expect((await list(outsider.cookie)).json).toEqual({ items: [], toolCalls: [] });
     const foreign = await call(inboxItem, "GET", `/api/v1/approvals/inbox/${first.notificationId}`, { cookie: outsider.cookie, params: { notificationId: first.notificationId } });
     expect(foreign.status).toBe(404);
     expect(foreign.json).toMatchObject({ statusCode: 404, message: "Notification not found" });

@@ -123,7 +123,12 @@ const BODIES: Record<string, () => unknown> = {
  * 403s of an allowed caller that refuse the request's content, not the caller: an organization key
  * holding only `agents:manage` may call the minting route but holds no agent-token scope to delegate.
  */
-const CONTENT_REFUSALS: { op: string; who: RegExp; message: string }[] = [{ op: "POST /api/v1/agents/{id}/tokens", who: /^orgKey with agents:manage$/, message: "You cannot grant scopes you do not hold" }];
+const CONTENT_REFUSALS: { op: string; who: RegExp; message: string }[] = [
+  { op: "POST /api/v1/agents/{id}/tokens", who: /^orgKey with agents:manage$/, message: "You cannot grant scopes you do not hold" },
+  // The sampled body names some agent_id; an agent token acts only as its own agent (seed 002 gateway).
+  { op: "POST /api/v1/check", who: /^agentToken$/, message: "This agent token is for another agent" },
+  { op: "POST /api/v1/traces", who: /^agentToken$/, message: "This agent token is for another agent" },
+];
 
 type Caller = { who: string; column: PrincipalColumn; headers: Record<string, string>; allowed: boolean };
 

@@ -185,7 +185,7 @@ describe("every API path answers an anonymous client", () => {
     "/apply", "/register", `/score/${SID}`, `/score/${SID}/public`, "/transactions", `/agents/${SID}/config`, `/agents/${SID}/verify`,
     `/agents/${SID}/verify/confirm`, `/report/${SID}`, "/me", "/api/agent/info/42220/1", "/api/agent/register", "/api/cards/42220/1",
     "/.well-known/self-agent-id.json", "/.well-known/a2a/5", "/.well-known/llms.txt", "/health", "/api/health", "/ready", "/metrics",
-    "/openapi.json", "/skill.md", "/skill/manifest.json", "/scim/v2/Users", "/api/v1/check", "/api/v1/transparency-log/size", "/api/turnkey/drafts",
+    "/openapi.json", "/skill.md", "/skill/manifest.json", "/scim/v2/Users", "/api/v1/check/sample/decision", "/api/v1/transparency-log/size", "/api/turnkey/drafts",
   ];
 
   it("with JSON (401, a public answer or a JSON 404) on every seed path and table pattern, passed through by the proxy", async () => {
@@ -202,7 +202,8 @@ describe("every API path answers an anonymous client", () => {
     const scim = await callAnonymously("/scim/v2/Users", "GET");
     expect(scim.headers.get("content-type")).toMatch(/application\/scim\+json/);
     expect(JSON.parse(await scim.text())).toMatchObject({ schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"], status: "404" });
-    expect(JSON.parse(await (await callAnonymously("/api/v1/check", "POST")).text())).toMatchObject({ statusCode: 404, error: { code: "NOT_FOUND" } });
+    // Built (issue #13): seed 002's gateway answers an anonymous client 401 in its own shape.
+    expect(JSON.parse(await (await callAnonymously("/api/v1/check", "POST")).text())).toEqual({ error: { code: "UNAUTHORIZED", message: expect.any(String) } });
   });
 
   it("with JSON on every method of every route handler in app/", async () => {

@@ -29,7 +29,7 @@ describe("rules document validation", () => {
     const rules = [0, 1, 2].map((i) => ({ id: `r${i}`, when: { field: "kind", op: "eq", value: "message" }, action: "allow" }));
     rules.push({ id: "r3", when: { all: [{ field: "value", op: "gtx", value: "1" }] } as never, action: "deny" });
     expect(errorsOf(doc(rules))).toEqual([
-      'rules[3].when.all[0].op: unknown operator "gtx"; expected one of eq, neq, in, notIn, gt, gte, lt, lte, inList, notInList',
+      'rules[3].when.all[0].op: unknown operator "gtx"; expected one of eq, neq, in, notIn, gt, gte, lt, lte, inList, notInList, contains, matches',
     ]);
   });
 
@@ -55,7 +55,7 @@ describe("rules document validation", () => {
       'defaultAction: unknown action "maybe"; expected one of allow, deny, require_approval',
       'timeZone: unknown IANA time zone "Nowhere/Land"',
       'lists.treasury[1]: must be a 0x-prefixed 20-byte address, got "0x12"',
-      'rules[0].when.field: unknown field "colour"; expected one of to, value, selector, chainId, token, tokenAmount, counterparty, hour, weekday, kind or args.<name>',
+      'rules[0].when.field: unknown field "colour"; expected one of to, value, selector, chainId, token, tokenAmount, counterparty, hour, weekday, kind, args.<name>, tool, category, risk, anomaly_score, agent or arguments.<path>',
       "rules[1].when.any: must contain at least one condition",
       'rules[1].id: duplicate rule id "a" (also rules[0])',
       'rules[2].when.value: unknown list "vendors"; declare it under "lists"',

@@ -9,6 +9,8 @@ import { agentCommand } from "./commands/agent";
 import { balanceCommand } from "./commands/balance";
 import { importCommand } from "./commands/import";
 import { joinCommand } from "./commands/join";
+import { mcpCommand } from "./commands/mcp";
+import { mcpProxyCommand } from "./commands/mcp-proxy";
 import { sendCommand } from "./commands/send";
 import { signMessageCommand } from "./commands/sign-message";
 import { statusCommand } from "./commands/status";
@@ -17,7 +19,7 @@ import { CliError, EXIT, UsageError } from "./errors";
 import type { CliIo } from "./io";
 import { parseUrl } from "./parse-values";
 
-export const COMMANDS: readonly Command[] = [joinCommand, importCommand, statusCommand, agentCommand, balanceCommand, sendCommand, signMessageCommand, verifyCommand];
+export const COMMANDS: readonly Command[] = [joinCommand, importCommand, statusCommand, agentCommand, balanceCommand, sendCommand, signMessageCommand, verifyCommand, mcpCommand, mcpProxyCommand];
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
