@@ -8,6 +8,7 @@
  * Not here: autocannon over HTTP against `npm start`, and the same against a real PostgreSQL server.
  */
 import { performance } from "node:perf_hooks";
+import { startBenchDatabase } from "./lib/bench-db";
 
 function pct(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -44,15 +45,7 @@ async function engine(runs: number) {
 }
 
 async function http(total: number, concurrency: number) {
-  process.env.LOG_LEVEL ??= "error";
-  process.env.COUNTERSIGN_MASTER_KEY ??= "42".repeat(32);
-  process.env.COUNTERSIGN_ORIGIN ??= "http://localhost:3000";
-  const { startEmbeddedDatabase } = await import("@/lib/db/embedded");
-  const { migrate } = await import("@/lib/db/migrate");
-  const dbh = await startEmbeddedDatabase();
-  await migrate(dbh.url);
-  process.env.DATABASE_URL = dbh.url;
-  process.env.DATABASE_POOL_MAX = "1";
+  const dbh = await startBenchDatabase();
   const { db, disconnectDb } = await import("@/lib/db/client");
   const { createOrganization } = await import("@/lib/orgs/organizations");
   const { issueCredential } = await import("@/lib/auth/credentials");

@@ -18,6 +18,7 @@ import { randomUUID } from "node:crypto";
 import { benchPolicy } from "./bench-policy";
 import { benchBrowserKeygen, printBrowserKeygen } from "./bench-browser-keygen";
 import { benchSigningLoad, LOAD_P99_GOAL_MS } from "./bench-load";
+import { startBenchDatabase } from "./lib/bench-db";
 
 function table(title: string, header: string[], rows: string[][]) {
   const w = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -27,15 +28,7 @@ function table(title: string, header: string[], rows: string[][]) {
 }
 
 async function signingLatency(runs: number) {
-  process.env.LOG_LEVEL ??= "error";
-  process.env.COUNTERSIGN_MASTER_KEY ??= "42".repeat(32);
-  process.env.COUNTERSIGN_ORIGIN ??= "http://localhost:3000";
-  const { startEmbeddedDatabase } = await import("@/lib/db/embedded");
-  const { migrate } = await import("@/lib/db/migrate");
-  const dbh = await startEmbeddedDatabase();
-  await migrate(dbh.url);
-  process.env.DATABASE_URL = dbh.url;
-  process.env.DATABASE_POOL_MAX = "1";
+  const dbh = await startBenchDatabase();
   const { db, disconnectDb } = await import("@/lib/db/client");
   const { dealCoreShares, dealAuxInfo } = await import("@/lib/mpc/dealer");
   const { fixtureSafePrimes } = await import("@/lib/mpc/fixtures");

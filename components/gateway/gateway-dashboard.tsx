@@ -2,6 +2,8 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
+import type { CheckView } from "@/lib/gateway/checks";
+import type { Decision } from "@/lib/gateway/model";
 import { api } from "../api/client";
 import { describeError } from "../api/errors";
 import { formatRelative } from "../format/dates";
@@ -16,25 +18,8 @@ import { TBody, THead, Table, Td, Th, Tr } from "../ui/table";
 import { useToast } from "../ui/toast";
 import { checkSchemaText } from "./schema-check";
 
-type Decision = "allow" | "block" | "pending";
-type Reason = { code: string; decision: Decision; policy_name: string; message: string; hint: string };
-export type GatewayCheck = {
-  check_id: string;
-  agent_id: string;
-  agent: { id: string; name: string };
-  tool_name: string;
-  decision: Decision;
-  initial_decision: Decision;
-  policy_name: string;
-  risk_level: string;
-  classification: { category: string; signals: string[] };
-  anomaly_score: number;
-  anomaly_signals: { signal: string; weight: number; detail: string }[];
-  reasons: Reason[];
-  expires_at: string | null;
-  decided_by: string | null;
-  created_at: string;
-};
+/** A check as the gateway routes return it (lib/gateway/checks.ts). */
+export type GatewayCheck = CheckView;
 type Counts = { allow: number; block: number; pending: number };
 type Stats = { totals: Counts; tools: ({ name: string } & Counts)[]; agents: ({ name: string } & Counts)[]; timeline: ({ hour: string } & Counts)[] };
 type ToolPolicy = { id: string; name: string; description: string | null; policy_schema: unknown; risk_level: string; on_match: "block" | "pending"; enabled: boolean; version: number; source: "platform" | "organization"; overridden: boolean; template: string | null };

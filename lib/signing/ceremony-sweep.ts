@@ -13,6 +13,7 @@
  */
 import { db as appDb, type Db } from "@/lib/db/client";
 import { log } from "@/lib/log/logger";
+import { runPeriodically } from "@/lib/ops/periodic";
 import { ENDED_CEREMONY_GRACE_MS, expireCeremonies } from "./ceremonies";
 import { releaseEndedCeremonies } from "./spend-ledger";
 
@@ -60,27 +61,10 @@ export async function sweepCeremonies(db: Db, now = new Date()): Promise<SweepRe
  */
 export function startCeremonySweep(opts: { db?: () => Db; intervalMs?: number } = {}): () => void {
   const getDb = opts.db ?? appDb;
-  let running = false;
-  let stopped = false;
-  const tick = async () => {
-    if (running || stopped) return;
-    running = true;
-    try {
-      const r = await sweepCeremonies(getDb());
-      if (r.expired.length || r.wiped.length || r.released || r.deletedMessages || r.deletedSubmissions) {
-        log.info("ceremony sweep", { expired: r.expired.length, released: r.released, wiped: r.wiped.length, deletedMessages: r.deletedMessages, deletedSubmissions: r.deletedSubmissions });
-      }
-    } catch (err) {
-      log.warn("ceremony sweep failed", { error: err as Error });
-    } finally {
-      running = false;
+  return runPeriodically("ceremony sweep", opts.intervalMs ?? CEREMONY_SWEEP_INTERVAL_MS, async () => {
+    const r = await sweepCeremonies(getDb());
+    if (r.expired.length || r.wiped.length || r.released || r.deletedMessages || r.deletedSubmissions) {
+      log.info("ceremony sweep", { expired: r.expired.length, released: r.released, wiped: r.wiped.length, deletedMessages: r.deletedMessages, deletedSubmissions: r.deletedSubmissions });
     }
-  };
-  const timer = setInterval(() => void tick(), opts.intervalMs ?? CEREMONY_SWEEP_INTERVAL_MS);
-  timer.unref();
-  void tick();
-  return () => {
-    stopped = true;
-    clearInterval(timer);
-  };
+  });
 }

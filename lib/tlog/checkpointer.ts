@@ -1,6 +1,6 @@
 import { db as appDb, type Db } from "@/lib/db/client";
 import { keyStoreStatus } from "@/lib/keystore";
-import { log } from "@/lib/log/logger";
+import { runPeriodically } from "@/lib/ops/periodic";
 import { needsPublish, publish } from "./store";
 
 /** How often an instance looks for unsequenced leaves (the issue asks for a checkpoint within 1 s). */
@@ -13,25 +13,8 @@ export const CHECKPOINT_INTERVAL_MS = 500;
  */
 export function startCheckpointer(opts: { db?: () => Db; intervalMs?: number } = {}): () => void {
   const getDb = opts.db ?? appDb;
-  let running = false;
-  let stopped = false;
-  const tick = async () => {
-    if (running || stopped) return;
-    running = true;
-    try {
-      // The log key is sealed under the master key: nothing can be signed until it is configured.
-      if (!keyStoreStatus().sealed && (await needsPublish(getDb()))) await publish(getDb());
-    } catch (err) {
-      log.warn("transparency log checkpoint failed", { error: err as Error });
-    } finally {
-      running = false;
-    }
-  };
-  const timer = setInterval(() => void tick(), opts.intervalMs ?? CHECKPOINT_INTERVAL_MS);
-  timer.unref();
-  void tick();
-  return () => {
-    stopped = true;
-    clearInterval(timer);
-  };
+  // The log key is sealed under the master key: nothing can be signed until it is configured.
+  return runPeriodically("transparency log checkpoint", opts.intervalMs ?? CHECKPOINT_INTERVAL_MS, async () => {
+    if (!keyStoreStatus().sealed && (await needsPublish(getDb()))) await publish(getDb());
+  });
 }
