@@ -41,6 +41,9 @@ export const checkResult = z.object({
   reasons: z.array(reasonSchema),
   anomaly_signals: z.array(anomalySignal),
   expires_at: z.string().optional().meta({ description: "pending only: when the check is blocked if nobody decides" }),
+  log: z
+    .object({ decision_id: z.string(), proof: z.string() })
+    .meta({ description: "The verdict is a leaf of the transparency log, committed with the check; `proof` (audit:read) returns its tlog-proof once the sequencer gave it an index (within a second)" }),
 });
 
 export const checkView = z.object({

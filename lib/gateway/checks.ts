@@ -9,6 +9,7 @@ import { randomUUID } from "node:crypto";
 import type { Db, DbOrTx } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { recordAudit, type AuditActor, type AuditContext } from "@/lib/audit/record";
+import { appendDecision } from "@/lib/tlog/append";
 import { ConflictError, ForbiddenError, NotFoundError } from "@/lib/http/errors";
 import { openSecret, sealSecret, type SealedBlob } from "@/lib/keystore";
 import { loadActiveRulesDocument } from "@/lib/policy/documents";
@@ -225,6 +226,9 @@ export async function runCheck(db: Db, input: CheckInput): Promise<{ view: Check
         createdAt: now,
       },
     });
+    // The verdict's leaf commits with it. Public, so it names the check, the agent and the verdict
+    // only: tool names and an arguments digest (guessable for short arguments) stay in the row.
+    await appendDecision(tx, { kind: "gateway.check", organizationId: input.organizationId, decisionId: id, decision: verdict.decision, actor: { type: "agent", id: agent.id }, time: now });
     await tx.gatewayTrace.create({
       data: { id: traceId, organizationId: input.organizationId, agentRef: input.agentRef, checkId: id, toolName: input.toolName, decision: verdict.decision, blocked: verdict.decision === "block", payloadDigest: digest, source: "check", occurredAt: now },
     });

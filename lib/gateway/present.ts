@@ -12,6 +12,7 @@ export function checkResponse(v: CheckView) {
     reasons: v.reasons,
     anomaly_signals: v.anomaly_signals,
     ...(v.decision === "pending" && v.expires_at ? { expires_at: v.expires_at } : {}),
+    log: { decision_id: v.check_id, proof: `/api/v1/transparency-log/decisions/${v.check_id}` },
   };
 }
 

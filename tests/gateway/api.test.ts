@@ -18,6 +18,10 @@ import { PATCH as patchSettings } from "@/app/api/v1/gateway/settings/route";
 import { POST as pauseAgent } from "@/app/api/v1/agents/[id]/pause/route";
 import { GET as auditLog } from "@/app/api/v1/audit-log/route";
 import { GET as inbox } from "@/app/api/v1/approvals/inbox/route";
+import { GET as decisionProof } from "@/app/api/v1/transparency-log/decisions/[id]/route";
+import { hashLeaf, verifyInclusion } from "@/lib/tlog/merkle";
+import { openNote, parseCheckpoint, parseVkey } from "@/lib/tlog/note";
+import { publish } from "@/lib/tlog/store";
 import { activateRules } from "../helpers/signer";
 import { useTestDatabase } from "../helpers/db";
 import { call, makeApiKey, makeUser } from "../helpers/http";
@@ -100,6 +104,31 @@ describe("POST /api/v1/check", () => {
     expect(await db().gatewayTrace.count({ where: { checkId: r.json.check_id } })).toBe(1);
     const agent = await db().agent.findFirstOrThrow({ where: { organizationId: owner.organizationId, aegisAgentId: "my-agent" } });
     expect(row.agentId).toBe(agent.id);
+  });
+
+  it("the verdict is a leaf of the transparency log, committed with the check; its proof verifies and names nothing of the call", async () => {
+    const r = await gate({ agent_id: "my-agent", tool_name: "db_query", arguments: { sql: "SELECT 1; DROP TABLE users" } });
+    expect(r.status).toBe(200);
+    expect(r.json.log).toEqual({ decision_id: r.json.check_id, proof: `/api/v1/transparency-log/decisions/${r.json.check_id}` });
+    await publish(db());
+    const p = await call(decisionProof, "GET", r.json.log.proof, { params: { id: r.json.check_id }, headers: H() });
+    expect(p.status).toBe(200);
+    expect(p.json.entries).toHaveLength(1);
+    const e = p.json.entries[0];
+    expect(e.event).toMatchObject({ kind: "gateway.check", id: r.json.check_id, org: owner.organizationId, decision: r.json.decision });
+    expect(JSON.stringify(e.event)).not.toMatch(/db_query|DROP|sql/);
+    // The tlog-proof@v1 bundle: header, extra (the leaf), index, inclusion path, blank line, the signed checkpoint.
+    const [header, extra, index, ...rest] = (e.tlog_proof as string).split("\n");
+    expect(header).toBe("c2sp.org/tlog-proof@v1");
+    const leaf = new Uint8Array(Buffer.from(extra!.slice("extra ".length), "base64"));
+    expect(new TextDecoder().decode(leaf)).toBe(e.leaf);
+    const blank = rest.indexOf("");
+    const path = rest.slice(0, blank).map((h) => new Uint8Array(Buffer.from(h, "base64")));
+    const { text } = openNote(rest.slice(blank + 1).join("\n"), [parseVkey(p.json.vkey)]);
+    const cp = parseCheckpoint(text);
+    expect(Number(index!.slice("index ".length))).toBe(e.leaf_index);
+    expect(verifyInclusion(e.leaf_index, Number(cp.size), hashLeaf(leaf), path, cp.rootHash)).toBe(true);
+    expect(verifyInclusion(e.leaf_index, Number(cp.size), hashLeaf(new TextEncoder().encode(e.leaf.replace(r.json.decision, "allow-ish"))), path, cp.rootHash)).toBe(false);
   });
 
   it("blocks attacks as a 200 with decision block, naming the policy and a hint; secrets in arguments never reach the database in clear", async () => {
