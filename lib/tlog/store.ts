@@ -4,6 +4,8 @@ import { openSecret, sealSecret, type SealedBlob } from "@/lib/keystore";
 import { consistencyProof, EMPTY_ROOT, hashChildren, HASH_SIZE, inclusionProof, rootHash, type Hash, type NodeReader } from "./merkle";
 import { ALG_ED25519, encodeVkey, formatCheckpoint, generateSigner, parseNote, signerFromSeed, signNote, type Signer } from "./note";
 import { TILE_HEIGHT, TILE_WIDTH } from "./tiles";
+import { witnessConfig, witnessNote } from "./witnesses";
+import { log } from "@/lib/log/logger";
 
 /**
  * The log in the database: tiles (C2SP tlog-tiles) hold every hash at levels 0, 8, 16, …; the last
@@ -283,7 +285,19 @@ export async function publish(db: Db): Promise<StoredCheckpoint> {
       if (last && Number(last.treeSize) >= size) return toCheckpoint(last);
       const state = await tx.tlogState.findUniqueOrThrow({ where: { id: STATE_ID } });
       const text = formatCheckpoint({ origin: state.origin, size: state.treeSize, rootHash: new Uint8Array(state.rootHash), extensions: [] });
-      const note = signNote(text, await logSigner(tx));
+      let note = signNote(text, await logSigner(tx));
+      const witnesses = witnessConfig();
+      if (witnesses.witnesses.length) {
+        const newSize = Number(state.treeSize);
+        const w = await witnessNote(note, newSize, (old) => withTree(tx, (read) => consistencyProof(read, old, newSize), new Map()), witnesses);
+        if (w.errors.length) log.warn("transparency log witnesses refused or failed", { errors: w.errors, size: newSize });
+        // Without a quorum the previous checkpoint stays the latest (sequencing still commits); the next pass retries.
+        if (w.note === null) {
+          if (last) return toCheckpoint(last);
+          throw new TlogError(`witness quorum (${witnesses.quorum}) not reached for the first checkpoint`);
+        }
+        note = w.note;
+      }
       const row = await tx.tlogCheckpoint.create({ data: { treeSize: state.treeSize, rootHash: state.rootHash, note } });
       return toCheckpoint(row);
     },

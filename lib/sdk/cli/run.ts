@@ -15,11 +15,12 @@ import { sendCommand } from "./commands/send";
 import { signMessageCommand } from "./commands/sign-message";
 import { statusCommand } from "./commands/status";
 import { verifyCommand } from "./commands/verify";
+import { witnessCommand } from "./commands/witness";
 import { CliError, EXIT, UsageError } from "./errors";
 import type { CliIo } from "./io";
 import { parseUrl } from "./parse-values";
 
-export const COMMANDS: readonly Command[] = [joinCommand, importCommand, statusCommand, agentCommand, balanceCommand, sendCommand, signMessageCommand, verifyCommand, mcpCommand, mcpProxyCommand];
+export const COMMANDS: readonly Command[] = [joinCommand, importCommand, statusCommand, agentCommand, balanceCommand, sendCommand, signMessageCommand, verifyCommand, mcpCommand, mcpProxyCommand, witnessCommand];
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
