@@ -4,7 +4,8 @@ import { openSecret, sealSecret, type SealedBlob } from "@/lib/keystore";
 import { consistencyProof, EMPTY_ROOT, hashChildren, HASH_SIZE, inclusionProof, rootHash, type Hash, type NodeReader } from "./merkle";
 import { ALG_ED25519, encodeVkey, formatCheckpoint, generateSigner, parseNote, signerFromSeed, signNote, type Signer } from "./note";
 import { TILE_HEIGHT, TILE_WIDTH } from "./tiles";
-import { witnessConfig, witnessNote } from "./witnesses";
+import { WitnessConfigError, witnessConfig, witnessNote } from "./witnesses";
+import { ServiceUnavailableError } from "@/lib/http/errors";
 import { log } from "@/lib/log/logger";
 
 /**
@@ -286,7 +287,7 @@ export async function publish(db: Db): Promise<StoredCheckpoint> {
       const state = await tx.tlogState.findUniqueOrThrow({ where: { id: STATE_ID } });
       const text = formatCheckpoint({ origin: state.origin, size: state.treeSize, rootHash: new Uint8Array(state.rootHash), extensions: [] });
       let note = signNote(text, await logSigner(tx));
-      const witnesses = witnessConfig();
+      const witnesses = configuredWitnesses();
       if (witnesses.witnesses.length) {
         const newSize = Number(state.treeSize);
         const w = await witnessNote(note, newSize, (old) => withTree(tx, (read) => consistencyProof(read, old, newSize), new Map()), witnesses);
@@ -294,7 +295,7 @@ export async function publish(db: Db): Promise<StoredCheckpoint> {
         // Without a quorum the previous checkpoint stays the latest (sequencing still commits); the next pass retries.
         if (w.note === null) {
           if (last) return toCheckpoint(last);
-          throw new TlogError(`witness quorum (${witnesses.quorum}) not reached for the first checkpoint`);
+          throw new ServiceUnavailableError(`Transparency log: witness quorum (${witnesses.quorum}) not reached for the first checkpoint`);
         }
         note = w.note;
       }
@@ -303,6 +304,15 @@ export async function publish(db: Db): Promise<StoredCheckpoint> {
     },
     { timeout: 60_000, maxWait: 30_000 },
   );
+}
+
+function configuredWitnesses(): ReturnType<typeof witnessConfig> {
+  try {
+    return witnessConfig();
+  } catch (err) {
+    if (err instanceof WitnessConfigError) throw new ServiceUnavailableError(`Transparency log: ${err.message}`);
+    throw err;
+  }
 }
 
 /** True when entries wait for an index or the state is ahead of the last checkpoint. */

@@ -8,7 +8,7 @@ import { appendLeaves, decisionEvent, type DecisionInput } from "@/lib/tlog/appe
 import { consistencyProof, hashLeaf, memoryReader, rootHash, type Hash } from "@/lib/tlog/merkle";
 import { ALG_COSIGNATURE_V1, encodeVkey, formatCheckpoint, generateSigner, openNote, parseNote, parseVkey, signNote } from "@/lib/tlog/note";
 import { ensureLog, latestCheckpoint, logVkey, publish } from "@/lib/tlog/store";
-import { formatAddCheckpoint } from "@/lib/tlog/witness";
+import { addCheckpoint, decodeWitnessState, encodeWitnessState, formatAddCheckpoint, parseAddCheckpoint } from "@/lib/tlog/witness";
 import { useTestDatabase } from "../helpers/db";
 import { makeUser } from "../helpers/http";
 
@@ -88,23 +88,36 @@ describe("transparency-log witnesses (C2SP tlog-witness)", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it("publishes no first checkpoint without the quorum (503), and refuses a malformed witness list", async () => {
+    process.env.COUNTERSIGN_TLOG_WITNESSES = `${w1.url}=${w1.vkey},http://127.0.0.1:9=${encodeVkey(generateSigner("witness-dead.example", ALG_COSIGNATURE_V1))}`;
+    process.env.COUNTERSIGN_TLOG_WITNESS_QUORUM = "2";
+    await decide(2, "q0");
+    await expect(publish(db())).rejects.toMatchObject({ status: 503, message: expect.stringContaining("witness quorum (2) not reached") });
+    expect(await latestCheckpoint(db())).toBeNull();
+    process.env.COUNTERSIGN_TLOG_WITNESSES = `${w1.url}`;
+    await expect(publish(db())).rejects.toMatchObject({ status: 503, message: expect.stringContaining("url=vkey") });
+    process.env.COUNTERSIGN_TLOG_WITNESSES = `${w1.url}=${w1.vkey}`;
+    process.env.COUNTERSIGN_TLOG_WITNESS_QUORUM = "2";
+    await expect(publish(db())).rejects.toMatchObject({ status: 503, message: expect.stringContaining("QUORUM") });
+  }, 60_000);
+
   it("publishes a checkpoint with both cosignatures under quorum 2, which the verifier accepts with --quorum 2", async () => {
     process.env.COUNTERSIGN_TLOG_WITNESSES = `${w1.url}=${w1.vkey},${w2.url}/=${w2.vkey}`;
     process.env.COUNTERSIGN_TLOG_WITNESS_QUORUM = "2";
     await decide(5, "q1");
     const first = await publish(db());
-    expect(first.treeSize).toBe(5);
+    expect(first.treeSize).toBe(7);
     const verifiers = [w1.vkey, w2.vkey].map((v) => parseVkey(v, [ALG_COSIGNATURE_V1]));
     expect(openNote(first.note, verifiers).verified.map((v) => v.name).sort()).toEqual(["witness-one.example", "witness-two.example"]);
     expect(parseNote(first.note).signatures).toHaveLength(3);
 
-    // The next checkpoint goes with a consistency proof from 5 (what both witnesses hold now).
+    // The next checkpoint goes with a consistency proof from 7 (what both witnesses hold now).
     await decide(7, "q2");
     const second = await publish(db());
-    expect(second.treeSize).toBe(12);
+    expect(second.treeSize).toBe(14);
     expect(openNote(second.note, verifiers).verified).toHaveLength(2);
     const state = JSON.parse(await readFile(path.join(dir, "w2", "state.json"), "utf8")) as { origins: Record<string, { size: number }> };
-    expect(Object.values(state.origins).map((o) => o.size)).toEqual([12]);
+    expect(Object.values(state.origins).map((o) => o.size)).toEqual([14]);
 
     await writeFile(path.join(dir, "cp.txt"), second.note);
     const ok = await runVerifier(["--vkey", appVkey, "--witness", w1.vkey, "--witness", w2.vkey, "--quorum", "2", "--checkpoint", path.join(dir, "cp.txt")]);
@@ -192,5 +205,37 @@ describe("transparency-log witnesses (C2SP tlog-witness)", () => {
       const stale = await post(again.url, formatAddCheckpoint(4, [], checkpoint(leaves(12).slice(0, 12))));
       expect(stale).toMatchObject({ status: 409, body: "10\n" });
     }, 60_000);
+  });
+});
+
+describe("lib/tlog/witness.ts (pure)", () => {
+  const log = generateSigner("example.com/pure-log");
+  const wit = generateSigner("witness-pure.example", ALG_COSIGNATURE_V1);
+  const logs = new Map([[log.name, [parseVkey(encodeVkey(log))]]]);
+  const cp = (n: number) => {
+    const hashes = Array.from({ length: n }, (_, i) => hashLeaf(new TextEncoder().encode(`p${i}`)));
+    return { hashes, note: signNote(formatCheckpoint({ origin: log.name, size: BigInt(n), rootHash: rootHash(memoryReader(hashes), n), extensions: [] }), log) };
+  };
+
+  it("parses and formats the request, and rejects malformed ones with 400", () => {
+    const { hashes, note } = cp(5);
+    const proof = consistencyProof(memoryReader(hashes), 3, 5);
+    expect(parseAddCheckpoint(formatAddCheckpoint(3, proof, note))).toEqual({ old: 3, proof, note });
+    for (const bad of ["", "old 01\n\n" + note, "old 3\nnot-base64\n\n" + note, "old 3\n" + note.replace("\n\n", "\n")]) {
+      expect(addCheckpoint(new Map(), logs, wit, bad, 1n).status).toBe(400);
+    }
+    // old beyond the checkpoint
+    expect(addCheckpoint(new Map(), logs, wit, formatAddCheckpoint(6, [], note), 1n).status).toBe(400);
+  });
+
+  it("cosigns with the given timestamp, returns the new state, and the state survives its JSON encoding", () => {
+    const { note } = cp(3);
+    const r = addCheckpoint(new Map(), logs, wit, formatAddCheckpoint(0, [], note), 1_700_000_000n);
+    expect(r.status).toBe(200);
+    expect(openNote(note + r.body, [parseVkey(encodeVkey(wit), [ALG_COSIGNATURE_V1])]).verified[0]!.timestamp).toBe(1_700_000_000n);
+    expect(decodeWitnessState(encodeWitnessState(r.state!))).toEqual(r.state);
+    // A non-empty proof from size 0 is refused (nothing to prove from).
+    expect(addCheckpoint(new Map(), logs, wit, formatAddCheckpoint(0, [new Uint8Array(32)], note), 1n).status).toBe(422);
+    expect(() => decodeWitnessState(JSON.stringify({ origins: { x: { size: -1, root: "AA==" } } }))).toThrow(/corrupt/);
   });
 });
