@@ -15,6 +15,7 @@ import { ErrorState } from "../ui/error-state";
 import { SkeletonBlock } from "../ui/skeleton";
 import { TBody, THead, Table, Td, Th, Tr } from "../ui/table";
 import { AuditFilters } from "./audit-filters";
+import { VerifyEvent } from "./transparency-log";
 import { auditListPath, filterFromSearch, filterToSearch, isFiltered, type AuditFilterForm } from "./audit-filter";
 import { actorLabel, describeAction, outcomeTone } from "./describe-action";
 
@@ -67,6 +68,9 @@ function EventRow({ event }: { event: AuditEvent }) {
       </Td>
       <Td label="IP" className="font-mono text-xs text-fg-muted">
         {event.ip ?? "—"}
+      </Td>
+      <Td label="Log">
+        <VerifyEvent eventId={event.id} />
       </Td>
     </Tr>
   );
@@ -142,6 +146,7 @@ function AuditEvents({ organizationId, filter, onClear }: { organizationId: stri
             <Th>Resource</Th>
             <Th>Outcome</Th>
             <Th>IP</Th>
+            <Th>Log</Th>
           </tr>
         </THead>
         <TBody>

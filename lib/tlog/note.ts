@@ -14,14 +14,19 @@ export const ALG_COSIGNATURE_V1 = 0x04;
 const enc = new TextEncoder();
 const dec = new TextDecoder("utf-8", { fatal: true });
 
+/** Standard base64 with padding; btoa/atob rather than Buffer so this file also runs in the browser. */
 export function b64(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString("base64");
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary);
 }
 
 /** Strict standard base64 with padding (no whitespace, no url alphabet); null when not. */
 export function fromB64(s: string): Uint8Array | null {
   if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(s)) return null;
-  const out = new Uint8Array(Buffer.from(s, "base64"));
+  const binary = atob(s);
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
   return b64(out) === s ? out : null;
 }
 
@@ -54,7 +59,7 @@ export type Verifier = {
 
 export type Signer = Verifier & { seed: Uint8Array };
 
-const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
+const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
 
 export function encodeVkey(v: Pick<Verifier, "name" | "alg" | "publicKey">): string {
   return `${v.name}+${hex(keyId(v.name, v.alg, v.publicKey))}+${b64(concat(new Uint8Array([v.alg]), v.publicKey))}`;

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
 import { AuditLog } from "@/components/audit/audit-log";
+import { TransparencyLogPanel } from "@/components/audit/transparency-log";
 import { requireSession } from "@/components/session/require-session";
 import { PageHeader } from "@/components/shell/page-header";
 import { SkeletonBlock } from "@/components/ui/skeleton";
@@ -15,9 +16,12 @@ export default async function AuditPage() {
         title="Audit log"
         description={`Every sign-in, key, membership, policy change and signing decision in ${session.organization.name}, newest first. Entries cannot be edited or deleted.`}
       />
-      <Suspense fallback={<SkeletonBlock lines={8} label="Loading audit log" />}>
-        <AuditLog organizationId={session.organization.id} />
-      </Suspense>
+      <div className="space-y-6">
+        <TransparencyLogPanel />
+        <Suspense fallback={<SkeletonBlock lines={8} label="Loading audit log" />}>
+          <AuditLog organizationId={session.organization.id} />
+        </Suspense>
+      </div>
     </>
   );
 }
