@@ -1,6 +1,10 @@
 /** The gateway's vocabulary and small pure helpers (seed 002). */
 import { createHash } from "node:crypto";
+import { canonicalJson } from "@/lib/signing/message-auth";
 import type { RiskLevel, TemplateName, TemplateOptions } from "./templates";
+
+/** The project's deterministic JSON (keys sorted, no whitespace): arguments digests and shapes. */
+export { canonicalJson };
 
 export const DECISIONS = ["allow", "block", "pending"] as const;
 export type Decision = (typeof DECISIONS)[number];
@@ -40,13 +44,6 @@ export type Reason = {
 export type AnomalySignal = { signal: "rate_spike" | "first_seen_tool" | "first_seen_shape" | "block_burst" | "off_hours"; weight: number; detail: string };
 
 /** Stable JSON: object keys sorted, so equal arguments always give the same digest. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  const o = value as Record<string, unknown>;
-  return `{${Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(",")}}`;
-}
-
 export function sha256Hex(text: string): string {
   return createHash("sha256").update(text).digest("hex");
 }

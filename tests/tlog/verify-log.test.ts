@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
@@ -16,22 +15,12 @@ import { checkLogIntegrity, logIntegrity } from "@/lib/tlog/monitor";
 import { GET as healthRoute } from "@/app/health/route";
 import { createRouter } from "@/tools/lib/route-table";
 import { useTestDatabase } from "../helpers/db";
+import { runVerifier } from "../helpers/verify-log";
 import { makeUser } from "../helpers/http";
 
 useTestDatabase();
 
-const VERIFY = path.resolve("tools/verify-log/verify.mjs");
 
-/** Runs the verifier as its own process with plain node (no loader, no packages). */
-function runVerifier(args: string[]): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [VERIFY, ...args], { env: { PATH: process.env.PATH ?? "" } as unknown as NodeJS.ProcessEnv });
-    let out = "";
-    p.stdout.on("data", (d) => (out += d));
-    p.stderr.on("data", (d) => (out += d));
-    p.on("close", (code) => resolve({ code: code ?? -1, out: out.trim() }));
-  });
-}
 
 describe("tools/verify-log/verify.mjs (zero-dependency verifier)", () => {
   let server: Server;

@@ -10,11 +10,11 @@ import { ALG_COSIGNATURE_V1, encodeVkey, formatCheckpoint, generateSigner, openN
 import { ensureLog, latestCheckpoint, logVkey, publish } from "@/lib/tlog/store";
 import { addCheckpoint, decodeWitnessState, encodeWitnessState, formatAddCheckpoint, parseAddCheckpoint } from "@/lib/tlog/witness";
 import { useTestDatabase } from "../helpers/db";
+import { runVerifier } from "../helpers/verify-log";
 import { makeUser } from "../helpers/http";
 
 useTestDatabase();
 
-const VERIFY = path.resolve("tools/verify-log/verify.mjs");
 
 type Running = { child: ChildProcess; url: string; vkey: string };
 
@@ -35,15 +35,6 @@ function startWitnessProcess(name: string, dataDir: string, logVkeys: string[]):
   });
 }
 
-function runVerifier(args: string[]): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [VERIFY, ...args], { env: { PATH: process.env.PATH ?? "" } as unknown as NodeJS.ProcessEnv });
-    let out = "";
-    p.stdout.on("data", (d) => (out += d));
-    p.stderr.on("data", (d) => (out += d));
-    p.on("close", (code) => resolve({ code: code ?? -1, out: out.trim() }));
-  });
-}
 
 async function post(url: string, body: string) {
   const res = await fetch(`${url}/add-checkpoint`, { method: "POST", body });
