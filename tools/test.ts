@@ -1,14 +1,18 @@
 /**
  * `npm test`: every test.
- *   1. unit + integration (vitest) with the data layer on embedded PGlite
- *   2. the data-layer suites again on a real PostgreSQL server (a throwaway cluster on 127.0.0.1),
- *      then the fault suites (tests/faults), which start and stop clusters of their own
- *   3. end-to-end in Debian's Chromium (Playwright) against `npm start`
  *   0. the type checker over the whole project (app, lib, tests, tools)
+ *   1. unit + integration (vitest) with the data layer on embedded PGlite, and at the same time
+ *      2. the data-layer suites again on a real PostgreSQL server (a throwaway cluster on 127.0.0.1);
+ *      vitest runs one worker on this 2-core machine, so the two lanes use one core each. Their
+ *      output lines are prefixed [pglite] and [postgres].
+ *   3. the fault suites (tests/faults), which start and stop clusters of their own (alone: they
+ *      measure outages and restarts and should not share the machine)
+ *   4. end-to-end in Debian's Chromium (Playwright) against `npm start`
  * Installs what the machine lacks (chromium, postgresql) with apt when run as root.
  * Ends with one line "N passed, N failed".
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { createInterface } from "node:readline";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -58,16 +62,29 @@ function ensurePrerequisites() {
 type Tally = { passed: number; failed: number; skipped: number };
 const total: Tally = { passed: 0, failed: 0, skipped: 0 };
 
-function vitest(label: string, files: string[], env: Record<string, string> = {}): number {
+/** Runs a command; with a prefix its output is piped line by line so two lanes stay readable. */
+function run(cmd: string, args: string[], env: Record<string, string>, prefix?: string): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: prefix ? ["ignore", "pipe", "pipe"] : "inherit", env: { ...process.env, ...env } });
+    if (prefix) {
+      for (const stream of [child.stdout!, child.stderr!]) createInterface({ input: stream }).on("line", (line) => process.stdout.write(`${prefix} ${line}\n`));
+    }
+    child.on("error", () => resolve(1));
+    child.on("close", (code) => resolve(code ?? 1));
+  });
+}
+
+async function vitest(label: string, files: string[], env: Record<string, string> = {}, prefix?: string): Promise<number> {
   const out = path.join(mkdtempSync(path.join(tmpdir(), "cs-vitest-")), "report.json");
   process.stdout.write(`\n[test] ${label}\n`);
-  const code = sh("npx", ["vitest", "run", ...files, "--reporter=default", "--reporter=json", `--outputFile.json=${out}`], env);
+  const code = await run("npx", ["vitest", "run", ...files, "--reporter=default", "--reporter=json", `--outputFile.json=${out}`], { ...env, ...(prefix ? { FORCE_COLOR: "0" } : {}) }, prefix);
   if (existsSync(out)) {
     const r = JSON.parse(readFileSync(out, "utf8")) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
     total.passed += r.numPassedTests;
     total.failed += r.numFailedTests;
     total.skipped += r.numPendingTests + r.numTodoTests;
   } else if (code !== 0) total.failed += 1;
+  process.stdout.write(`[test] ${label}: ${code === 0 ? "passed" : `failed (exit ${code})`}\n`);
   return code;
 }
 
@@ -93,16 +110,24 @@ async function main() {
     if (code !== 0) total.failed += 1;
     codes.push(code);
   }
-  if (want("unit")) codes.push(vitest("unit and integration (embedded PGlite)", FAULT_SUITES.flatMap((f) => ["--exclude", `${f}/**`])));
+  const unitExcludes = FAULT_SUITES.flatMap((f) => ["--exclude", `${f}/**`]);
+  const lanes: Promise<number>[] = [];
+  const both = want("unit") && want("pg");
+  if (want("unit")) lanes.push(vitest("unit and integration (embedded PGlite)", unitExcludes, {}, both ? "[pglite]" : undefined));
   if (want("pg")) {
-    const pg = await startPostgres();
-    try {
-      codes.push(vitest(`data layer on a real PostgreSQL server (${pg.url})`, DATA_LAYER_SUITES, { TEST_PG_ADMIN_URL: pg.url }));
-    } finally {
-      pg.stop();
-    }
-    codes.push(vitest("faults: database outage, a killed instance, load (own PostgreSQL clusters)", FAULT_SUITES));
+    lanes.push(
+      (async () => {
+        const pg = await startPostgres();
+        try {
+          return await vitest(`data layer on a real PostgreSQL server (${pg.url})`, DATA_LAYER_SUITES, { TEST_PG_ADMIN_URL: pg.url }, both ? "[postgres]" : undefined);
+        } finally {
+          pg.stop();
+        }
+      })(),
+    );
   }
+  codes.push(...(await Promise.all(lanes)));
+  if (want("pg")) codes.push(await vitest("faults: database outage, a killed instance, load (own PostgreSQL clusters)", FAULT_SUITES));
   if (want("e2e")) codes.push(playwright());
   const failed = codes.some((c) => c !== 0) || total.failed > 0;
   process.stdout.write(`\n${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ""}\n`);
