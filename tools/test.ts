@@ -37,6 +37,16 @@ const DATA_LAYER_SUITES = [
 // Fault tests (issue #12): each file starts a PostgreSQL cluster of its own (it stops and restarts it)
 // and app instances in child processes; run once, in the pg stage (about 2-3 minutes).
 const FAULT_SUITES = ["tests/faults"];
+/**
+ * The two lanes share two cores with ceremonies that hold the event loop for seconds (the in-process
+ * agent and server both compute), so a transaction can outlive the production default of 8 s without
+ * anything being wrong. The suites that are about timeouts set their own (tests/db/unavailable.test.ts,
+ * the fault rig); the fault stage below keeps the defaults.
+ */
+const LANE_ENV = {
+  DATABASE_STATEMENT_TIMEOUT_MS: process.env.DATABASE_STATEMENT_TIMEOUT_MS ?? "60000",
+  DATABASE_CONNECT_TIMEOUT_MS: process.env.DATABASE_CONNECT_TIMEOUT_MS ?? "30000",
+};
 const only = process.argv.slice(2); // e.g. `npm test -- unit` or `-- e2e`
 const want = (stage: string) => only.length === 0 || only.includes(stage);
 
@@ -77,7 +87,7 @@ function run(cmd: string, args: string[], env: Record<string, string>, prefix?: 
 async function vitest(label: string, files: string[], env: Record<string, string> = {}, prefix?: string): Promise<number> {
   const out = path.join(mkdtempSync(path.join(tmpdir(), "cs-vitest-")), "report.json");
   process.stdout.write(`\n[test] ${label}\n`);
-  const code = await run("npx", ["vitest", "run", ...files, "--reporter=default", "--reporter=json", `--outputFile.json=${out}`], { ...env, ...(prefix ? { FORCE_COLOR: "0" } : {}) }, prefix);
+  const code = await run("npx", ["vitest", "run", ...files, "--reporter=default", "--reporter=json", `--outputFile.json=${out}`], { ...env, ...(prefix ? { NO_COLOR: "1" } : {}) }, prefix);
   if (existsSync(out)) {
     const r = JSON.parse(readFileSync(out, "utf8")) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
     total.passed += r.numPassedTests;
@@ -113,13 +123,13 @@ async function main() {
   const unitExcludes = FAULT_SUITES.flatMap((f) => ["--exclude", `${f}/**`]);
   const lanes: Promise<number>[] = [];
   const both = want("unit") && want("pg");
-  if (want("unit")) lanes.push(vitest("unit and integration (embedded PGlite)", unitExcludes, {}, both ? "[pglite]" : undefined));
+  if (want("unit")) lanes.push(vitest("unit and integration (embedded PGlite)", unitExcludes, LANE_ENV, both ? "[pglite]" : undefined));
   if (want("pg")) {
     lanes.push(
       (async () => {
         const pg = await startPostgres();
         try {
-          return await vitest(`data layer on a real PostgreSQL server (${pg.url})`, DATA_LAYER_SUITES, { TEST_PG_ADMIN_URL: pg.url }, both ? "[postgres]" : undefined);
+          return await vitest(`data layer on a real PostgreSQL server (${pg.url})`, DATA_LAYER_SUITES, { ...LANE_ENV, TEST_PG_ADMIN_URL: pg.url }, both ? "[postgres]" : undefined);
         } finally {
           pg.stop();
         }
