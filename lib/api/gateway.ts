@@ -18,7 +18,7 @@ const classification = z.object({ category, signals: z.array(z.string()) });
 const uuidParam = z.strictObject({ id: z.string().max(100).meta({ description: "check id (UUID)" }) });
 
 export const reasonSchema = z.object({
-  code: z.enum(["agent_paused", "agent_retired", "rate_limited", "policy", "rule", "anomaly"]),
+  code: z.enum(["agent_paused", "agent_retired", "tool_not_allowed", "rate_limited", "policy", "rule", "anomaly"]),
   decision,
   policy_name: z.string(),
   message: z.string(),
@@ -314,4 +314,45 @@ export const updateGatewaySettings = defineRoute({
   permission: "gateway:admin",
   body: settings.partial().strict().refine((b) => Object.keys(b).length > 0, "Nothing to update"),
   responses: { 200: z.object({ settings }), 400: aegisError, 401: aegisError, 403: aegisError },
+});
+
+const agentToolsView = z.object({
+  agent_id: z.string().meta({ description: "The agent's seed 002 agent_id (or its registry id when it has none)" }),
+  agent: z.object({ id: z.string(), name: z.string() }),
+  allowed_tools: z
+    .array(z.string())
+    .nullable()
+    .meta({ description: "Tool names or `prefix*` patterns (`*` alone: every tool); null: no allow-list, every tool is allowed; []: no tool" }),
+});
+const agentParam = z.strictObject({ id: agentId.meta({ description: "seed 002 agent_id or the agent's registry id (UUID)" }) });
+
+export const getAgentTools = defineRoute({
+  method: "GET",
+  path: "/api/v1/gateway/agents/{id}/tools",
+  summary: "An agent's tool allow-list (an agent token reads its own; the MCP proxy filters tools/list with it)",
+  tags,
+  family,
+  auth: ["session", "apiKey", "agentToken"],
+  permission: "gateway:check",
+  params: agentParam,
+  responses: { 200: agentToolsView, 400: aegisError, 401: aegisError, 403: aegisError, 404: aegisError },
+});
+
+export const putAgentTools = defineRoute({
+  method: "PUT",
+  path: "/api/v1/gateway/agents/{id}/tools",
+  summary: "Replace an agent's tool allow-list ({ allowed_tools: [...] } or null to remove it). /check blocks any other tool (reason tool_not_allowed). Audited as gateway.agent_tools.updated",
+  tags,
+  family,
+  auth: ["session", "apiKey"],
+  permission: "gateway:admin",
+  params: agentParam,
+  body: z.strictObject({
+    allowed_tools: z
+      .array(z.string().trim().min(1).max(200))
+      .max(500)
+      .nullable()
+      .meta({ description: "Tool names or `prefix*` patterns; null removes the allow-list" }),
+  }),
+  responses: { 200: agentToolsView, 400: aegisError, 401: aegisError, 403: aegisError, 404: aegisError },
 });

@@ -74,6 +74,8 @@ export const ACCESS_TABLE: Readonly<Record<string, Access>> = {
   "POST /api/v1/check": { session: "gateway:check", orgKey: "gateway:check", agentToken: "gateway:check" },
   "PATCH /api/v1/check/{id}": { session: "gateway:review", orgKey: "gateway:review" },
   "GET /api/v1/check/{id}/decision": { session: "gateway:check", orgKey: "gateway:check", agentToken: "gateway:check" },
+  "GET /api/v1/gateway/agents/{id}/tools": { session: "gateway:check", orgKey: "gateway:check", agentToken: "gateway:check" },
+  "PUT /api/v1/gateway/agents/{id}/tools": { session: "gateway:admin", orgKey: "gateway:admin" },
   "GET /api/v1/gateway/checks": { session: "agents:read", orgKey: "agents:read" },
   "GET /api/v1/gateway/checks/{id}": { session: "gateway:review", orgKey: "gateway:review" },
   "GET /api/v1/gateway/settings": { session: "agents:read", orgKey: "agents:read" },

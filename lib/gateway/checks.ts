@@ -16,6 +16,7 @@ import { loadActiveRulesDocument } from "@/lib/policy/documents";
 import type { ActiveRulesDocument } from "@/lib/policy/engine";
 import { notifyOrganization } from "@/lib/push/notify";
 import { log } from "@/lib/log/logger";
+import { allowListOf } from "./allow-list";
 import { anomalyOf, EMPTY_STATS, updateStats, type AgentStats } from "./anomaly";
 import { evaluateToolCall, type ToolCallVerdict } from "./engine";
 import { argumentShape, argumentsDigest, canonicalJson, DEFAULT_SETTINGS, type AnomalySignal, type Decision, type GatewaySettingsView, type Reason, type ReviewDecision } from "./model";
@@ -38,7 +39,7 @@ export async function updateGatewaySettings(db: DbOrTx, organizationId: string, 
   return next;
 }
 
-type AgentRecord = { id: string; name: string; aegisAgentId: string | null; status: "active" | "paused" | "retired" };
+type AgentRecord = { id: string; name: string; aegisAgentId: string | null; status: "active" | "paused" | "retired"; toolAllowList: unknown };
 
 /**
  * The agent a check is for: its seed 002 agent_id (or registry id). With an agent token it must be
@@ -46,7 +47,7 @@ type AgentRecord = { id: string; name: string; aegisAgentId: string | null; stat
  * (name = agent_id), so seed 002 clients work without a registration step.
  */
 export async function resolveAgent(db: DbOrTx, organizationId: string, agentRef: string, tokenAgentId: string | null): Promise<AgentRecord> {
-  const select = { id: true, name: true, aegisAgentId: true, status: true } as const;
+  const select = { id: true, name: true, aegisAgentId: true, status: true, toolAllowList: true } as const;
   let agent = await db.agent.findFirst({ where: { organizationId, aegisAgentId: agentRef }, select });
   if (!agent && UUID.test(agentRef)) agent = await db.agent.findFirst({ where: { organizationId, id: agentRef }, select });
   if (tokenAgentId !== null) {
@@ -194,7 +195,7 @@ export async function runCheck(db: Db, input: CheckInput): Promise<{ view: Check
     const verdict = evaluateToolCall({
       call,
       organizationId: input.organizationId,
-      agent,
+      agent: { ...agent, toolAllowList: allowListOf(agent.toolAllowList) },
       policies: specsOf(policies),
       documents,
       anomaly,

@@ -95,6 +95,20 @@ export class GatewayClient {
     }
   }
 
+  /**
+   * GET /api/v1/gateway/agents/{id}/tools: the agent's tool allow-list (names or `prefix*` patterns),
+   * or null when it has none (or the organization has not seen the agent yet): every tool allowed.
+   */
+  async allowedTools(opts: { agentId?: string; signal?: AbortSignal } = {}): Promise<string[] | null> {
+    try {
+      const r = await this.request<{ allowed_tools: string[] | null }>("GET", `/api/v1/gateway/agents/${encodeURIComponent(opts.agentId ?? this.opts.agentId)}/tools`, undefined, opts.signal);
+      return r.allowed_tools;
+    } catch (err) {
+      if (err instanceof GatewayApiError && err.status === 404) return null;
+      throw err;
+    }
+  }
+
   /** POST /api/v1/traces: report what a tool call did (201 once stored). */
   trace(t: { tool_name: string; check_id?: string; decision?: Decision; duration_ms?: number; status?: string; input?: unknown; output?: unknown; error?: string; agent_id?: string }) {
     return this.request<{ accepted: number; ids: string[] }>("POST", "/api/v1/traces", { agent_id: t.agent_id ?? this.opts.agentId, ...t });
