@@ -5,6 +5,7 @@ import { useMemo, useState } from "react";
 import type { CheckView } from "@/lib/gateway/checks";
 import type { Decision } from "@/lib/gateway/model";
 import { api } from "../api/client";
+import { decideGatewayCheck } from "../api/approvals";
 import { describeError } from "../api/errors";
 import { formatRelative } from "../format/dates";
 import { Badge, type BadgeTone } from "../ui/badge";
@@ -110,7 +111,7 @@ export function PendingList({ items, canDecide = true }: { items: GatewayCheck[]
   const qc = useQueryClient();
   const { toast } = useToast();
   const decide = useMutation({
-    mutationFn: ({ id, decision }: { id: string; decision: "allow" | "block" }) => api.patch(`/api/v1/check/${id}`, { decision }),
+    mutationFn: ({ id, decision, risk }: { id: string; decision: "allow" | "block"; risk: string }) => decideGatewayCheck(id, decision, risk),
     onSuccess: (_d, v) => toast({ title: v.decision === "allow" ? "Tool call allowed" : "Tool call blocked", tone: "success" }),
     onError: (e) => toast({ title: "Could not decide", description: describeError(e), tone: "error" }),
     onSettled: () => void qc.invalidateQueries({ queryKey: ["gateway"] }),
@@ -127,10 +128,11 @@ export function PendingList({ items, canDecide = true }: { items: GatewayCheck[]
               </p>
               <p className="text-xs text-fg-muted">{c.reasons.map((r) => `${r.message} — ${r.hint}`).join(" · ") || c.policy_name}</p>
               {c.expires_at ? <p className="text-xs text-fg-muted">Blocked {formatRelative(c.expires_at)} if nobody decides</p> : null}
+              {canDecide && (c.risk_level === "HIGH" || c.risk_level === "CRITICAL") ? <p className="text-xs text-fg-muted">Allowing asks for your passkey.</p> : null}
             </div>
             {canDecide ? <div className="flex gap-2">
-              <Button size="sm" onClick={() => decide.mutate({ id: c.check_id, decision: "allow" })} disabled={decide.isPending} data-testid={`allow-${c.check_id}`}>Allow</Button>
-              <Button size="sm" variant="danger" onClick={() => decide.mutate({ id: c.check_id, decision: "block" })} disabled={decide.isPending} data-testid={`block-${c.check_id}`}>Block</Button>
+              <Button size="sm" onClick={() => decide.mutate({ id: c.check_id, decision: "allow", risk: c.risk_level })} disabled={decide.isPending} data-testid={`allow-${c.check_id}`}>Allow</Button>
+              <Button size="sm" variant="danger" onClick={() => decide.mutate({ id: c.check_id, decision: "block", risk: c.risk_level })} disabled={decide.isPending} data-testid={`block-${c.check_id}`}>Block</Button>
             </div> : null}
           </div>
         </li>

@@ -108,7 +108,7 @@ export const getDecision = defineRoute({
 export const reviewCheck = defineRoute({
   method: "PATCH",
   path: "/api/v1/check/{id}",
-  summary: "A human reviewer resolves a pending check. First decision wins (409 afterwards)",
+  summary: "A human reviewer resolves a pending check. First decision wins (409 afterwards). With a session, allowing a HIGH or CRITICAL check needs a passkey assertion (X-Countersign-Assertion, challenge from POST /api/v1/approvals/challenge {gatewayCheckId}); without one: 403 PASSKEY_REQUIRED. API keys need none",
   tags,
   family,
   auth: ["apiKey", "session"],

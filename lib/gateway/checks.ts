@@ -10,6 +10,7 @@ import type { Db, DbOrTx } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { recordAudit, type AuditActor, type AuditContext } from "@/lib/audit/record";
 import { appendDecision } from "@/lib/tlog/append";
+import { verifyApprovalAssertion } from "@/lib/approvals/binding";
 import { ConflictError, ForbiddenError, NotFoundError } from "@/lib/http/errors";
 import { openSecret, sealSecret, type SealedBlob } from "@/lib/keystore";
 import { loadActiveRulesDocument } from "@/lib/policy/documents";
@@ -305,13 +306,38 @@ export type DecideInput = {
   actor: AuditActor;
   context?: AuditContext;
   via: "api" | "dashboard" | "inbox";
+  /**
+   * A reviewer signed in with a session: allowing a check of risk HIGH or CRITICAL needs a fresh
+   * passkey assertion bound to the check and its arguments digest (X-Countersign-Assertion, from
+   * POST /api/v1/approvals/challenge {gatewayCheckId}), as accepting a transaction above the
+   * organization's threshold does. API keys (gateway:review) decide without one, as seed 002 says.
+   */
+  passkey?: { userId: string; assertionHeader: string | null };
 };
+
+/** Risk levels whose allow needs the reviewer's passkey (session reviewers). */
+export const PASSKEY_RISK_LEVELS: readonly RiskLevel[] = ["HIGH", "CRITICAL"];
+
+export class GatewayPasskeyRequiredError extends ForbiddenError {
+  constructor(risk: string) {
+    super(`Allowing this ${risk}-risk tool call needs your passkey: confirm with your passkey (POST /api/v1/approvals/challenge {gatewayCheckId}, then send X-Countersign-Assertion)`, undefined, { code: "PASSKEY_REQUIRED" });
+  }
+}
 
 /** A human resolves a pending check. First decision wins: later ones (and expired checks) answer 409. */
 export async function decideCheck(db: Db, input: DecideInput): Promise<CheckView> {
   const row = await findRow(db, input.organizationId, input.id, null);
   const now = new Date();
-  await expireIfDue(db, row, now);
+  const current = await expireIfDue(db, row, now);
+  let withPasskey = false;
+  if (input.passkey && input.decision === "allow" && current.decision === "pending") {
+    if (input.passkey.assertionHeader) {
+      await verifyApprovalAssertion(db, { organizationId: input.organizationId, userId: input.passkey.userId, requestId: row.id, subjectHash: row.argumentsDigest, header: input.passkey.assertionHeader });
+      withPasskey = true;
+    } else if (PASSKEY_RISK_LEVELS.includes(row.riskLevel as RiskLevel)) {
+      throw new GatewayPasskeyRequiredError(row.riskLevel);
+    }
+  }
   return db.$transaction(async (tx) => {
     const won = await tx.gatewayCheck.updateMany({
       where: { id: input.id, organizationId: input.organizationId, decision: "pending" },
@@ -327,7 +353,7 @@ export async function decideCheck(db: Db, input: DecideInput): Promise<CheckView
       action: "gateway.check.decided",
       resourceType: "gateway_check",
       resourceId: input.id,
-      details: { decision: input.decision, decidedBy: input.decidedBy, via: input.via, tool: row.toolName, agentId: row.agentId, argumentsDigest: row.argumentsDigest },
+      details: { decision: input.decision, decidedBy: input.decidedBy, via: input.via, tool: row.toolName, agentId: row.agentId, argumentsDigest: row.argumentsDigest, riskLevel: row.riskLevel, withPasskey },
       context: input.context,
     });
     return checkView(await tx.gatewayCheck.findUniqueOrThrow({ where: { id: input.id }, include: { agent: { select: { name: true } } } }));
