@@ -31,6 +31,12 @@ export const reasonSchema = z.object({
 
 const anomalySignal = z.object({ signal: z.string(), weight: z.number(), detail: z.string() });
 
+const logRef = z.object({
+  decision_id: z.string(),
+  leaf_index: z.int().nullable().meta({ description: "The verdict's leaf index in the transparency log; null until the sequencer has given it one" }),
+  proof: z.string().meta({ description: "GET this path (audit:read) for the tlog-proof" }),
+});
+
 export const checkResult = z.object({
   decision,
   policy_name: z.string(),
@@ -41,9 +47,7 @@ export const checkResult = z.object({
   reasons: z.array(reasonSchema),
   anomaly_signals: z.array(anomalySignal),
   expires_at: z.string().optional().meta({ description: "pending only: when the check is blocked if nobody decides" }),
-  log: z
-    .object({ decision_id: z.string(), proof: z.string() })
-    .meta({ description: "The verdict is a leaf of the transparency log, committed with the check; `proof` (audit:read) returns its tlog-proof once the sequencer gave it an index (within a second)" }),
+  log: logRef.meta({ description: "The verdict is a leaf of the transparency log, committed with the check. Here (answered before the sequencer runs) `leaf_index` is null; GET /api/v1/check/{id}/decision carries it once sequenced (within about a second), and `proof` (audit:read) returns the tlog-proof" }),
 });
 
 export const checkView = z.object({
@@ -90,6 +94,7 @@ export const decisionView = z.object({
   risk_level: risk,
   expires_at: z.string().nullable(),
   reasons: z.array(reasonSchema),
+  log: logRef.optional().meta({ description: "GET …/decision only: the verdict's transparency-log leaf, with its index once sequenced" }),
 });
 
 export const getDecision = defineRoute({

@@ -10,6 +10,7 @@ import type { Db, DbOrTx } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { recordAudit, type AuditActor, type AuditContext } from "@/lib/audit/record";
 import { appendDecision } from "@/lib/tlog/append";
+import { entriesForDecision } from "@/lib/tlog/store";
 import { verifyApprovalAssertion } from "@/lib/approvals/binding";
 import { ConflictError, ForbiddenError, NotFoundError } from "@/lib/http/errors";
 import { openSecret, sealSecret, type SealedBlob } from "@/lib/keystore";
@@ -276,6 +277,12 @@ export async function getCheck(db: DbOrTx, organizationId: string, id: string, t
 export async function getCheckWithArguments(db: DbOrTx, organizationId: string, id: string) {
   const row = await findRow(db, organizationId, id, null);
   return { ...checkView(await expireIfDue(db, row, new Date())), arguments: openArguments(row) };
+}
+
+/** The leaf index of the check's verdict in the transparency log (kind gateway.check); null until sequenced. */
+export async function checkLeafIndex(db: DbOrTx, checkId: string): Promise<number | null> {
+  const entry = (await entriesForDecision(db, checkId)).find((e) => e.kind === "gateway.check");
+  return entry?.leafIndex ?? null;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

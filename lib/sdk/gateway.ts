@@ -20,8 +20,11 @@ export type CheckResult = {
   check_id: string;
   reasons: Reason[];
   expires_at?: string;
+  log?: LogRef;
 };
-export type DecisionResult = { check_id: string; decision: Decision; decided_by: string | null; decided_at: string | null; policy_name: string; risk_level: RiskLevel; expires_at: string | null; reasons: Reason[] };
+/** The verdict's transparency-log leaf: `leaf_index` is null until sequenced (POST /check answers before that). */
+export type LogRef = { decision_id: string; leaf_index: number | null; proof: string };
+export type DecisionResult = { check_id: string; decision: Decision; decided_by: string | null; decided_at: string | null; policy_name: string; risk_level: RiskLevel; expires_at: string | null; reasons: Reason[]; log?: LogRef };
 
 export type GatewayOptions = {
   baseUrl: string;
