@@ -269,8 +269,8 @@ function Policies({ policies, templates }: { policies: ToolPolicy[]; templates: 
   );
 }
 
-export function GatewayDashboard() {
-  const [filters, setFilters] = useState({ agent: "", tool: "", decision: "" });
+export function GatewayDashboard({ initialAgent = "" }: { initialAgent?: string }) {
+  const [filters, setFilters] = useState({ agent: initialAgent, tool: "", decision: "" });
   const { feed, pending, stats, anomalies, policies } = useGatewayData(filters);
   if (feed.isError) return <ErrorState title="Could not load the gateway" message={describeError(feed.error)} onRetry={() => void feed.refetch()} />;
   return (

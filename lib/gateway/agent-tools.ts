@@ -41,3 +41,24 @@ export async function setAgentTools(db: DbOrTx, input: { organizationId: string;
   await recordAudit(db, { organizationId: input.organizationId, actor: input.actor, action: "gateway.agent_tools.updated", resourceType: "agent", resourceId: agent.id, details: { before, after: next }, context: input.context });
   return viewOf(row);
 }
+
+export type AgentToolCalls = {
+  allowedTools: string[] | null;
+  recent: { checkId: string; toolName: string; decision: "allow" | "block" | "pending"; riskLevel: "LOW" | "MEDIUM" | "HIGH" | "CRITICAL"; policyName: string; decidedBy: string | null; createdAt: string }[];
+};
+
+/** The agent page's gateway section: its allow-list and latest checks (a pending check past its expiry shows as block). */
+export async function agentToolCalls(db: DbOrTx, organizationId: string, agentId: string, limit = 10): Promise<AgentToolCalls> {
+  const [agent, rows] = await Promise.all([
+    db.agent.findFirst({ where: { organizationId, id: agentId }, select: { toolAllowList: true } }),
+    db.gatewayCheck.findMany({ where: { organizationId, agentId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: limit, select: { id: true, toolName: true, decision: true, riskLevel: true, policyName: true, decidedBy: true, expiresAt: true, createdAt: true } }),
+  ]);
+  const now = new Date();
+  return {
+    allowedTools: allowListOf(agent?.toolAllowList),
+    recent: rows.map((r) => {
+      const expired = r.decision === "pending" && r.expiresAt !== null && r.expiresAt <= now;
+      return { checkId: r.id, toolName: r.toolName, decision: (expired ? "block" : r.decision) as "allow" | "block" | "pending", riskLevel: r.riskLevel as "LOW", policyName: r.policyName, decidedBy: expired ? "expired" : r.decidedBy, createdAt: r.createdAt.toISOString() };
+    }),
+  };
+}

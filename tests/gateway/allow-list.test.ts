@@ -19,6 +19,7 @@ import { POST as check } from "@/app/api/v1/check/route";
 import { GET as decisionRoute } from "@/app/api/v1/check/[id]/decision/route";
 import { GET as getTools, PUT as putTools } from "@/app/api/v1/gateway/agents/[id]/tools/route";
 import { GET as auditLog } from "@/app/api/v1/audit-log/route";
+import { GET as getAgent } from "@/app/api/v1/agents/[id]/route";
 import { normalizeAllowList, toolAllowed } from "@/lib/gateway/allow-list";
 import { ERROR_META_KEY, type GatewayErrorData } from "@/lib/gateway/mcp/errors";
 import { createProxyServer } from "@/lib/gateway/mcp/proxy";
@@ -105,6 +106,21 @@ describe("GET/PUT /api/v1/gateway/agents/{id}/tools and /check", () => {
     expect(audit.status).toBe(200);
     const events = await db().auditEvent.findMany({ where: { organizationId, action: "gateway.agent_tools.updated" }, orderBy: { createdAt: "asc" } });
     expect(events.map((e) => (e.details as { after: unknown }).after)).toEqual([["search_docs", "fs_*"], null, []]);
+  });
+
+  it("the agent page's data (GET /api/v1/agents/{id}): its allow-list and latest checks, newest first", async () => {
+    const u = await makeUser({ organizationId, role: "viewer" });
+    await put("page-bot", { allowed_tools: ["search_docs"] });
+    await gate({ agent_id: "page-bot", tool_name: "search_docs", arguments: { q: "a" } });
+    await gate({ agent_id: "page-bot", tool_name: "db_query", arguments: { sql: "SELECT 1" } });
+    const agent = await db().agent.findFirstOrThrow({ where: { organizationId, aegisAgentId: "page-bot" } });
+    const r = await call(getAgent, "GET", `/api/v1/agents/${agent.id}`, { cookie: u.cookie, params: { id: agent.id } });
+    expect(r.status).toBe(200);
+    expect(r.json.toolCalls.allowedTools).toEqual(["search_docs"]);
+    expect(r.json.toolCalls.recent.map((c: { toolName: string; decision: string; policyName: string }) => [c.toolName, c.decision, c.policyName])).toEqual([
+      ["db_query", "block", "tool-allow-list"],
+      ["search_docs", "allow", "exfiltration"],
+    ]);
   });
 
   it("a kill switch still wins over the allow-list; rate limits come after it", async () => {
