@@ -361,3 +361,51 @@ export const putAgentTools = defineRoute({
   }),
   responses: { 200: agentToolsView, 400: aegisError, 401: aegisError, 403: aegisError, 404: aegisError },
 });
+
+export const backtestToolPolicy = defineRoute({
+  method: "POST",
+  path: "/api/v1/gateway/policies/backtest",
+  summary:
+    "Replay a draft tool policy over the organization's recorded tool calls (newest first, up to 1000): today's policies plus the draft (replacing the policy of the same id), each agent's allow-list and rules, the anomaly score recorded then. Rate-limited and kill-switch checks are skipped",
+  tags,
+  family,
+  auth: ["session", "apiKey"],
+  permission: "policies:read",
+  body: z.strictObject({
+    policy: z.strictObject({
+      id: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, "a slug: [a-z0-9][a-z0-9._-]{0,63}").optional().meta({ description: "An existing policy's id to try a new version of it; omitted: a new policy (\"draft\")" }),
+      name: toolPolicyBody.name.optional(),
+      description: toolPolicyBody.description,
+      policy_schema: toolPolicyBody.policy_schema.refine((v) => v !== undefined, "is required"),
+      risk_level: risk,
+      on_match: z.enum(["block", "pending"]).optional(),
+    }),
+    agent_id: agentId.optional(),
+    from: z.iso.datetime({ offset: true }).optional(),
+    to: z.iso.datetime({ offset: true }).optional(),
+    limit: z.int().min(1).max(1000).default(200),
+  }),
+  responses: {
+    200: z.object({
+      policy: z.object({ id: z.string(), replaces: z.boolean().meta({ description: "The draft replaces the organization's (or the platform's) policy of this id" }) }),
+      items: z.array(
+        z.object({
+          check_id: z.string(),
+          agent_id: z.string(),
+          tool_name: z.string(),
+          at: z.string(),
+          then: decision,
+          now: decision,
+          changed: z.boolean(),
+          policy_name: z.string(),
+          draft_matched: z.boolean(),
+          reasons: z.array(z.string()),
+        }),
+      ),
+      summary: z.object({ total: z.int(), changed: z.int(), allowToBlock: z.int(), blockToAllow: z.int(), toPending: z.int(), fromPending: z.int(), draftMatched: z.int(), skipped: z.int() }),
+    }),
+    400: aegisError,
+    401: aegisError,
+    403: aegisError,
+  },
+});

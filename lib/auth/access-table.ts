@@ -77,6 +77,7 @@ export const ACCESS_TABLE: Readonly<Record<string, Access>> = {
   "GET /api/v1/gateway/agents/{id}/tools": { session: "gateway:check", orgKey: "gateway:check", agentToken: "gateway:check" },
   "PUT /api/v1/gateway/agents/{id}/tools": { session: "gateway:admin", orgKey: "gateway:admin" },
   "GET /api/v1/gateway/checks": { session: "agents:read", orgKey: "agents:read" },
+  "POST /api/v1/gateway/policies/backtest": { session: "policies:read", orgKey: "policies:read" },
   "GET /api/v1/gateway/checks/{id}": { session: "gateway:review", orgKey: "gateway:review" },
   "GET /api/v1/gateway/settings": { session: "agents:read", orgKey: "agents:read" },
   "PATCH /api/v1/gateway/settings": { session: "gateway:admin", orgKey: "gateway:admin" },

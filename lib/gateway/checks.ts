@@ -67,7 +67,7 @@ export async function resolveAgent(db: DbOrTx, organizationId: string, agentRef:
   }
 }
 
-async function documentsOf(db: DbOrTx, agentId: string): Promise<ActiveRulesDocument[]> {
+export async function documentsOf(db: DbOrTx, agentId: string): Promise<ActiveRulesDocument[]> {
   const signers = await db.signer.findMany({ where: { agentId, deletedAt: null }, select: { id: true } });
   const docs = await Promise.all(signers.map((s) => loadActiveRulesDocument(db, s.id)));
   return docs.filter((d): d is ActiveRulesDocument => d !== undefined);
