@@ -167,6 +167,38 @@ function Feed({ items }: { items: GatewayCheck[] }) {
 
 const DEFAULT_SCHEMA = JSON.stringify({ if: { properties: { tool_name: { const: "refund" } } }, then: { properties: { arguments: { properties: { amount: { type: "number", maximum: 100 } } } } } }, null, 2);
 
+type Backtest = {
+  policy: { id: string; replaces: boolean };
+  items: { check_id: string; agent_id: string; tool_name: string; at: string; then: Decision; now: Decision; changed: boolean; policy_name: string; draft_matched: boolean; reasons: string[] }[];
+  summary: { total: number; changed: number; allowToBlock: number; blockToAllow: number; toPending: number; fromPending: number; draftMatched: number; skipped: number };
+};
+
+/** What the draft would have decided on the recorded calls: the counts, then each call it changes. */
+function BacktestResult({ result }: { result: Backtest }) {
+  const { summary } = result;
+  const changed = result.items.filter((i) => i.changed);
+  return (
+    <div className="space-y-2 rounded-lg border border-border p-3 text-sm" data-testid="backtest-result">
+      <p className="text-fg" data-testid="backtest-summary" role="status">
+        Over {summary.total} past call{summary.total === 1 ? "" : "s"}{result.policy.replaces ? ` (replacing ${result.policy.id})` : ""}: the draft matches {summary.draftMatched}, changes {summary.changed} — {summary.allowToBlock} allowed → blocked, {summary.blockToAllow} blocked → allowed, {summary.toPending} now held for review.
+        {summary.skipped ? ` ${summary.skipped} rate-limited or kill-switch call(s) skipped.` : ""}
+      </p>
+      {changed.length ? (
+        <ul className="divide-y divide-border">
+          {changed.slice(0, 20).map((i) => (
+            <li key={i.check_id} className="flex flex-wrap items-center gap-2 py-1.5" data-testid={`backtest-item-${i.check_id}`}>
+              <code className="font-mono text-xs">{i.tool_name}</code>
+              <span className="text-xs text-fg-muted">by {i.agent_id}, {formatRelative(i.at)}</span>
+              <DecisionBadge decision={i.then} /> → <DecisionBadge decision={i.now} />
+              {i.reasons[0] ? <span className="w-full text-xs text-fg-muted">{i.reasons[0]}</span> : null}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
 function NewPolicy({ templates }: { templates: Template[] }) {
   const qc = useQueryClient();
   const { toast } = useToast();
@@ -193,6 +225,20 @@ function NewPolicy({ templates }: { templates: Template[] }) {
       void qc.invalidateQueries({ queryKey: ["gateway", "policies"] });
     },
     onError: (e) => toast({ title: "Could not create the policy", description: describeError(e), tone: "error" }),
+  });
+  const trial = useMutation({
+    mutationFn: () =>
+      api.post<Backtest>("/api/v1/gateway/policies/backtest", {
+        policy: {
+          ...(id ? { id } : {}),
+          ...(name ? { name } : {}),
+          risk_level: risk,
+          on_match: onMatch,
+          policy_schema: kind === "schema" ? (validity && validity.ok ? validity.schema : {}) : { template: kind, options: {} },
+        },
+        limit: 500,
+      }),
+    onError: (e) => toast({ title: "Could not backtest the policy", description: describeError(e), tone: "error" }),
   });
   const invalid = validity !== null && !validity.ok;
   return (
@@ -233,7 +279,11 @@ function NewPolicy({ templates }: { templates: Template[] }) {
       ) : (
         <p className="text-xs text-fg-muted">{templates.find((t) => t.name === kind)?.description}</p>
       )}
-      <Button type="submit" disabled={invalid || create.isPending} data-testid="create-policy">Create policy</Button>
+      <div className="flex flex-wrap gap-2">
+        <Button type="submit" disabled={invalid || create.isPending} data-testid="create-policy">Create policy</Button>
+        <Button type="button" variant="secondary" disabled={invalid || trial.isPending} loading={trial.isPending} onClick={() => trial.mutate()} data-testid="backtest-policy">Backtest on past calls</Button>
+      </div>
+      {trial.data ? <BacktestResult result={trial.data} /> : null}
     </form>
   );
 }
