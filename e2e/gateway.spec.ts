@@ -44,11 +44,42 @@ test("gateway: a pending tool call shows in the approvals inbox, is allowed in t
   expect(d.decision).toBe("allow");
   expect(d.decided_by).toMatch(/@/);
 
+  // The agent's page: its latest tool calls, a link to the gateway filtered by it, and its allowed tools.
+  const agents = await client.request<{ items: { id: string; identifiers: { aegisAgentId: string | null } }[] }>("agents", "GET", "/api/v1/agents?limit=100");
+  const agentId = agents.items.find((a) => a.identifiers.aegisAgentId === "support-bot")!.id;
+  await page.goto(`/agents/${agentId}`);
+  const toolCalls = page.getByTestId("agent-tool-calls");
+  await expect(toolCalls.getByTestId(`agent-tool-call-${checkId}`)).toContainText("refund");
+  await expect(toolCalls.getByTestId(`agent-tool-call-${checkId}`)).toContainText("allow");
+  await expect(toolCalls.getByTestId("agent-allow-list")).toHaveText("Every tool (no allow-list).");
+  await toolCalls.getByTestId("edit-allow-list").click();
+  await toolCalls.getByTestId("allow-list-restrict").check();
+  await toolCalls.getByTestId("allow-list-text").fill("refund\nsearch_*");
+  await toolCalls.getByTestId("save-allow-list").click();
+  await expect(toolCalls.getByTestId("agent-allow-list")).toContainText("search_*");
+  const outside = await gw.check("db_query", { sql: "SELECT 1" });
+  expect(outside).toMatchObject({ decision: "block", policy_name: "tool-allow-list" });
+  const search = await gw.check("search_kb", { q: "refunds" });
+  expect(search.decision).toBe("allow");
+  await page.reload();
+  await expect(toolCalls.getByTestId(`agent-tool-call-${outside.check_id}`)).toContainText("block");
+  await toolCalls.getByTestId("agent-gateway-link").click();
+  await expect(page).toHaveURL(/\/gateway\?agent=support-bot$/);
+  await expect(page.getByLabel("Filter by agent")).toHaveValue("support-bot");
+  await expect(page.getByTestId(`check-row-${outside.check_id}`)).toBeVisible();
+
   // The JSON Schema editor validates as you type.
+  await page.goto("/gateway");
   const schema = page.getByTestId("policy-schema");
   await schema.fill('{"type": "nonsense"}');
   await expect(page.getByTestId("schema-status")).toContainText("Not a valid JSON Schema");
   await expect(page.getByTestId("create-policy")).toBeDisabled();
+  // Backtest a draft over the recorded calls: it would have blocked the search.
+  await schema.fill('{"properties": {"tool_name": {"not": {"const": "search_kb"}}}}');
+  await expect(page.getByTestId("schema-status")).toHaveText("Valid JSON Schema (draft 2020-12)");
+  await page.getByTestId("backtest-policy").click();
+  await expect(page.getByTestId("backtest-summary")).toContainText("the draft matches 1");
+  await expect(page.getByTestId(`backtest-item-${search.check_id}`)).toContainText("search_kb");
   await schema.fill('{"properties": {"arguments": {"maxProperties": 5}}}');
   await expect(page.getByTestId("schema-status")).toHaveText("Valid JSON Schema (draft 2020-12)");
   await page.getByTestId("policy-id").fill("few-args");

@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useState } from "react";
-import { useAgent, useAgentKillSwitch, useAttachSigner, useMintAgentToken, type AgentDetail, type MintedAgentToken } from "../api/agents";
+import { useAgent, useAgentKillSwitch, useAttachSigner, useMintAgentToken, useSetAgentAllowList, type AgentDetail, type MintedAgentToken } from "../api/agents";
 import { ApiError, describeError } from "../api/errors";
 import { useSigners } from "../api/signers";
 import type { OrganizationRole } from "../api/types";
@@ -22,7 +22,7 @@ import { Select } from "../ui/select";
 import { SkeletonBlock } from "../ui/skeleton";
 import { TBody, THead, Table, Td, Th, Tr } from "../ui/table";
 import { useToast } from "../ui/toast";
-import { canManageAgents, identifierRows } from "./agent-format";
+import { canManageAgents, identifierRows, parseAllowList } from "./agent-format";
 import { AgentStatusBadge } from "./agent-status-badge";
 
 function KillSwitch({ detail }: { detail: AgentDetail }) {
@@ -288,6 +288,106 @@ function DecisionsCard({ detail }: { detail: AgentDetail }) {
   );
 }
 
+const checkTone = { allow: "success", block: "danger", pending: "warning" } as const;
+
+function ToolCallsCard({ detail, canManage }: { detail: AgentDetail; canManage: boolean }) {
+  const { agent, toolCalls } = detail;
+  const setList = useSetAgentAllowList(agent.id);
+  const { toast } = useToast();
+  const [editing, setEditing] = useState(false);
+  const [restrict, setRestrict] = useState(toolCalls.allowedTools !== null);
+  const [text, setText] = useState((toolCalls.allowedTools ?? []).join("\n"));
+  const gatewayHref = `/gateway?agent=${encodeURIComponent(agent.identifiers.aegisAgentId ?? agent.id)}`;
+  return (
+    <Card data-testid="agent-tool-calls">
+      <CardHeader>
+        <div>
+          <CardTitle>Tool calls</CardTitle>
+          <CardDescription>What the gateway decided on its latest tool calls, and which tools it may call.</CardDescription>
+        </div>
+      </CardHeader>
+      <CardBody className="space-y-4">
+        {toolCalls.recent.length ? (
+          <ul className="divide-y divide-border text-sm" data-testid="agent-tool-call-list">
+            {toolCalls.recent.map((c) => (
+              <li key={c.checkId} className="flex flex-wrap items-center gap-2 py-2" data-testid={`agent-tool-call-${c.checkId}`}>
+                <Badge tone={checkTone[c.decision]}>{c.decision}</Badge>
+                <code className="font-mono text-xs text-fg">{c.toolName}</code>
+                <span className="text-xs text-fg-muted">risk {c.riskLevel} · {c.policyName}{c.decidedBy ? ` · by ${c.decidedBy}` : ""}</span>
+                <span className="ml-auto text-xs text-fg-muted">{formatDateTime(c.createdAt)}</span>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="text-sm text-fg-muted">No tool calls checked yet.</p>
+        )}
+        <Link href={gatewayHref} className="inline-block text-sm text-accent-soft-fg underline-offset-4 hover:underline" data-testid="agent-gateway-link">
+          All its tool calls in the gateway →
+        </Link>
+        <div className="space-y-2 border-t border-border pt-3">
+          <p className="text-sm font-medium text-fg">Allowed tools</p>
+          {toolCalls.allowedTools === null ? (
+            <p className="text-sm text-fg-muted" data-testid="agent-allow-list">Every tool (no allow-list).</p>
+          ) : toolCalls.allowedTools.length === 0 ? (
+            <p className="text-sm text-fg-muted" data-testid="agent-allow-list">No tool: every call is blocked.</p>
+          ) : (
+            <p className="flex flex-wrap gap-1" data-testid="agent-allow-list">
+              {toolCalls.allowedTools.map((t) => (
+                <code key={t} className="rounded bg-surface-muted px-1.5 py-0.5 font-mono text-xs text-fg">{t}</code>
+              ))}
+            </p>
+          )}
+          {canManage && !editing ? (
+            <Button variant="secondary" size="sm" data-testid="edit-allow-list" onClick={() => { setRestrict(toolCalls.allowedTools !== null); setText((toolCalls.allowedTools ?? []).join("\n")); setEditing(true); }}>
+              Edit allowed tools
+            </Button>
+          ) : null}
+          {canManage && editing ? (
+            <form
+              className="space-y-2"
+              onSubmit={(e) => {
+                e.preventDefault();
+                setList.mutate(restrict ? parseAllowList(text) : null, {
+                  onSuccess: () => {
+                    setEditing(false);
+                    toast({ title: "Allowed tools saved", tone: "success" });
+                  },
+                });
+              }}
+            >
+              <label className="flex items-center gap-2 text-sm text-fg">
+                <input type="checkbox" checked={restrict} onChange={(e) => setRestrict(e.target.checked)} data-testid="allow-list-restrict" />
+                Only allow the tools listed here
+              </label>
+              <label className="block space-y-1 text-sm text-fg-muted">
+                One tool name per line; <code className="font-mono">prefix*</code> allows every tool starting with it. The gateway blocks any other tool, and the MCP proxy hides it.
+                <textarea
+                  className="h-28 w-full rounded-md border border-border bg-surface p-2 font-mono text-xs text-fg disabled:opacity-60"
+                  value={text}
+                  disabled={!restrict}
+                  onChange={(e) => setText(e.target.value)}
+                  aria-label="Allowed tools"
+                  data-testid="allow-list-text"
+                  spellCheck={false}
+                />
+              </label>
+              <div className="flex gap-2">
+                <Button type="submit" size="sm" loading={setList.isPending} data-testid="save-allow-list">Save</Button>
+                <Button type="button" size="sm" variant="secondary" onClick={() => setEditing(false)}>Cancel</Button>
+              </div>
+              {setList.isError ? (
+                <p role="alert" className="text-sm font-medium text-danger-soft-fg">
+                  {describeError(setList.error)}
+                </p>
+              ) : null}
+            </form>
+          ) : null}
+        </div>
+      </CardBody>
+    </Card>
+  );
+}
+
 /** A slot for what later issues add; says so instead of showing invented numbers. */
 function NotYetAvailable({ title, text, testId }: { title: string; text: string; testId: string }) {
   return (
@@ -344,7 +444,7 @@ export function AgentDetailView({ organizationId, agentId, role }: { organizatio
       <SignersCard organizationId={organizationId} detail={detail} canManage={canManage} />
       <DecisionsCard detail={detail} />
       <div className="grid gap-6 lg:grid-cols-2">
-        <NotYetAvailable title="Tool calls" testId="agent-tool-calls" text="Gateway checks of this agent's tool calls appear here once the AEGIS gateway (seed 002) is built." />
+        <ToolCallsCard detail={detail} canManage={canManage} />
         <NotYetAvailable title="Trust score" testId="agent-trust-score" text="The agent's Signet trust score (seed 001) appears here once trust scoring is built." />
       </div>
     </div>

@@ -1,3 +1,4 @@
+import { normalizeAllowList } from "@/lib/gateway/allow-list";
 import type { AgentIdentifiers, AgentStatus } from "../api/agents";
 import type { OrganizationRole } from "../api/types";
 import type { BadgeTone } from "../ui/badge";
@@ -31,4 +32,9 @@ export function validateAgentForm(form: { name: string; signetSid: string; aegis
   if (form.signetSid && !SIGNET_SID_PATTERN.test(form.signetSid)) errors.signetSid = "SID-0x followed by 16 lowercase hex digits";
   if (form.aegisAgentId.length > 128) errors.aegisAgentId = "At most 128 characters";
   return errors;
+}
+
+/** The allow-list editor's text: one tool name or `prefix*` pattern per line (commas also separate). */
+export function parseAllowList(text: string): string[] {
+  return normalizeAllowList(text.split(/[\n,]/)) ?? [];
 }

@@ -63,14 +63,30 @@ export interface AgentDecision {
   createdAt: string;
 }
 
+export interface AgentToolCall {
+  checkId: string;
+  toolName: string;
+  decision: "allow" | "block" | "pending";
+  riskLevel: "LOW" | "MEDIUM" | "HIGH" | "CRITICAL";
+  policyName: string;
+  decidedBy: string | null;
+  createdAt: string;
+}
+
+export interface AgentToolCalls {
+  allowedTools: string[] | null;
+  recent: AgentToolCall[];
+}
+
 export interface AgentDetail {
   agent: Agent;
   signers: (Signer & { agentId: string | null })[];
   credentials: AgentCredential[];
   pairings: AgentPairing[];
   recentDecisions: AgentDecision[];
-  /** Typed slots: null until the gateway (seed 002) and trust scores (seed 001) land. */
-  toolCalls: null;
+  /** The gateway (seed 002): the tool allow-list (null: every tool) and the latest checks. */
+  toolCalls: AgentToolCalls;
+  /** Typed slot: null until trust scores (seed 001) land. */
   trustScore: null;
 }
 
@@ -144,4 +160,13 @@ export function useAttachSigner(agentId: string) {
 
 export function useMintAgentToken(agentId: string) {
   return useMutation({ mutationFn: () => api.post<MintedAgentToken>(agentPath(agentId, "/tokens"), {}) });
+}
+
+/** PUT /api/v1/gateway/agents/{id}/tools: replaces the agent's tool allow-list (null removes it). */
+export function useSetAgentAllowList(agentId: string) {
+  const refresh = useRefreshAgents();
+  return useMutation({
+    mutationFn: (allowedTools: string[] | null) => api.put<{ allowed_tools: string[] | null }>(`/api/v1/gateway/agents/${encodeURIComponent(agentId)}/tools`, { allowed_tools: allowedTools }),
+    onSuccess: () => refresh(),
+  });
 }

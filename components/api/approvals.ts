@@ -117,6 +117,29 @@ export function signingRequestPath(id: string, action: "approve" | "reject"): st
   return `/api/v1/signing-requests/${encodeURIComponent(id)}/${action}`;
 }
 
+/** Risk levels whose Allow asks for the reviewer's passkey (lib/gateway/checks.ts PASSKEY_RISK_LEVELS). */
+const GATEWAY_PASSKEY_RISKS = new Set(["HIGH", "CRITICAL"]);
+
+/**
+ * Decides a pending gateway check (PATCH /api/v1/check/{id}). Allowing a HIGH or CRITICAL check is
+ * bound to the reviewer's passkey like accepting a transaction: a challenge committing to the check
+ * and its arguments digest, answered by the authenticator, sent as X-Countersign-Assertion.
+ */
+export async function decideGatewayCheck(id: string, decision: "allow" | "block", riskLevel: string): Promise<unknown> {
+  const headers: Record<string, string> = {};
+  if (decision === "allow" && GATEWAY_PASSKEY_RISKS.has(riskLevel)) {
+    const ch = await api.post<{ challengeId: string; options: PublicKeyCredentialRequestOptionsJSON }>("/api/v1/approvals/challenge", { gatewayCheckId: id });
+    let assertion;
+    try {
+      assertion = await startAuthentication({ optionsJSON: ch.options });
+    } catch (err) {
+      throw new Error(err instanceof Error && err.name === "NotAllowedError" ? "The passkey prompt was cancelled or timed out. Allow again to retry." : `Passkey check failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    headers["X-Countersign-Assertion"] = assertionHeader(ch.challengeId, assertion);
+  }
+  return apiRequest(`/api/v1/check/${encodeURIComponent(id)}`, { method: "PATCH", body: { decision }, headers });
+}
+
 /**
  * Reject is a plain POST. Approve is bound to the approver's passkey like accepting on the approval
  * page: a challenge committing to this request and its hash, answered by the authenticator, sent as

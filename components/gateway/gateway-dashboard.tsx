@@ -5,6 +5,7 @@ import { useMemo, useState } from "react";
 import type { CheckView } from "@/lib/gateway/checks";
 import type { Decision } from "@/lib/gateway/model";
 import { api } from "../api/client";
+import { decideGatewayCheck } from "../api/approvals";
 import { describeError } from "../api/errors";
 import { formatRelative } from "../format/dates";
 import { Badge, type BadgeTone } from "../ui/badge";
@@ -110,7 +111,7 @@ export function PendingList({ items, canDecide = true }: { items: GatewayCheck[]
   const qc = useQueryClient();
   const { toast } = useToast();
   const decide = useMutation({
-    mutationFn: ({ id, decision }: { id: string; decision: "allow" | "block" }) => api.patch(`/api/v1/check/${id}`, { decision }),
+    mutationFn: ({ id, decision, risk }: { id: string; decision: "allow" | "block"; risk: string }) => decideGatewayCheck(id, decision, risk),
     onSuccess: (_d, v) => toast({ title: v.decision === "allow" ? "Tool call allowed" : "Tool call blocked", tone: "success" }),
     onError: (e) => toast({ title: "Could not decide", description: describeError(e), tone: "error" }),
     onSettled: () => void qc.invalidateQueries({ queryKey: ["gateway"] }),
@@ -127,10 +128,11 @@ export function PendingList({ items, canDecide = true }: { items: GatewayCheck[]
               </p>
               <p className="text-xs text-fg-muted">{c.reasons.map((r) => `${r.message} — ${r.hint}`).join(" · ") || c.policy_name}</p>
               {c.expires_at ? <p className="text-xs text-fg-muted">Blocked {formatRelative(c.expires_at)} if nobody decides</p> : null}
+              {canDecide && (c.risk_level === "HIGH" || c.risk_level === "CRITICAL") ? <p className="text-xs text-fg-muted">Allowing asks for your passkey.</p> : null}
             </div>
             {canDecide ? <div className="flex gap-2">
-              <Button size="sm" onClick={() => decide.mutate({ id: c.check_id, decision: "allow" })} disabled={decide.isPending} data-testid={`allow-${c.check_id}`}>Allow</Button>
-              <Button size="sm" variant="danger" onClick={() => decide.mutate({ id: c.check_id, decision: "block" })} disabled={decide.isPending} data-testid={`block-${c.check_id}`}>Block</Button>
+              <Button size="sm" onClick={() => decide.mutate({ id: c.check_id, decision: "allow", risk: c.risk_level })} disabled={decide.isPending} data-testid={`allow-${c.check_id}`}>Allow</Button>
+              <Button size="sm" variant="danger" onClick={() => decide.mutate({ id: c.check_id, decision: "block", risk: c.risk_level })} disabled={decide.isPending} data-testid={`block-${c.check_id}`}>Block</Button>
             </div> : null}
           </div>
         </li>
@@ -165,6 +167,38 @@ function Feed({ items }: { items: GatewayCheck[] }) {
 
 const DEFAULT_SCHEMA = JSON.stringify({ if: { properties: { tool_name: { const: "refund" } } }, then: { properties: { arguments: { properties: { amount: { type: "number", maximum: 100 } } } } } }, null, 2);
 
+type Backtest = {
+  policy: { id: string; replaces: boolean };
+  items: { check_id: string; agent_id: string; tool_name: string; at: string; then: Decision; now: Decision; changed: boolean; policy_name: string; draft_matched: boolean; reasons: string[] }[];
+  summary: { total: number; changed: number; allowToBlock: number; blockToAllow: number; toPending: number; fromPending: number; draftMatched: number; skipped: number };
+};
+
+/** What the draft would have decided on the recorded calls: the counts, then each call it changes. */
+function BacktestResult({ result }: { result: Backtest }) {
+  const { summary } = result;
+  const changed = result.items.filter((i) => i.changed);
+  return (
+    <div className="space-y-2 rounded-lg border border-border p-3 text-sm" data-testid="backtest-result">
+      <p className="text-fg" data-testid="backtest-summary" role="status">
+        Over {summary.total} past call{summary.total === 1 ? "" : "s"}{result.policy.replaces ? ` (replacing ${result.policy.id})` : ""}: the draft matches {summary.draftMatched}, changes {summary.changed} — {summary.allowToBlock} allowed → blocked, {summary.blockToAllow} blocked → allowed, {summary.toPending} now held for review.
+        {summary.skipped ? ` ${summary.skipped} rate-limited or kill-switch call(s) skipped.` : ""}
+      </p>
+      {changed.length ? (
+        <ul className="divide-y divide-border">
+          {changed.slice(0, 20).map((i) => (
+            <li key={i.check_id} className="flex flex-wrap items-center gap-2 py-1.5" data-testid={`backtest-item-${i.check_id}`}>
+              <code className="font-mono text-xs">{i.tool_name}</code>
+              <span className="text-xs text-fg-muted">by {i.agent_id}, {formatRelative(i.at)}</span>
+              <DecisionBadge decision={i.then} /> → <DecisionBadge decision={i.now} />
+              {i.reasons[0] ? <span className="w-full text-xs text-fg-muted">{i.reasons[0]}</span> : null}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
 function NewPolicy({ templates }: { templates: Template[] }) {
   const qc = useQueryClient();
   const { toast } = useToast();
@@ -191,6 +225,20 @@ function NewPolicy({ templates }: { templates: Template[] }) {
       void qc.invalidateQueries({ queryKey: ["gateway", "policies"] });
     },
     onError: (e) => toast({ title: "Could not create the policy", description: describeError(e), tone: "error" }),
+  });
+  const trial = useMutation({
+    mutationFn: () =>
+      api.post<Backtest>("/api/v1/gateway/policies/backtest", {
+        policy: {
+          ...(id ? { id } : {}),
+          ...(name ? { name } : {}),
+          risk_level: risk,
+          on_match: onMatch,
+          policy_schema: kind === "schema" ? (validity && validity.ok ? validity.schema : {}) : { template: kind, options: {} },
+        },
+        limit: 500,
+      }),
+    onError: (e) => toast({ title: "Could not backtest the policy", description: describeError(e), tone: "error" }),
   });
   const invalid = validity !== null && !validity.ok;
   return (
@@ -231,7 +279,11 @@ function NewPolicy({ templates }: { templates: Template[] }) {
       ) : (
         <p className="text-xs text-fg-muted">{templates.find((t) => t.name === kind)?.description}</p>
       )}
-      <Button type="submit" disabled={invalid || create.isPending} data-testid="create-policy">Create policy</Button>
+      <div className="flex flex-wrap gap-2">
+        <Button type="submit" disabled={invalid || create.isPending} data-testid="create-policy">Create policy</Button>
+        <Button type="button" variant="secondary" disabled={invalid || trial.isPending} loading={trial.isPending} onClick={() => trial.mutate()} data-testid="backtest-policy">Backtest on past calls</Button>
+      </div>
+      {trial.data ? <BacktestResult result={trial.data} /> : null}
     </form>
   );
 }
@@ -267,8 +319,8 @@ function Policies({ policies, templates }: { policies: ToolPolicy[]; templates: 
   );
 }
 
-export function GatewayDashboard() {
-  const [filters, setFilters] = useState({ agent: "", tool: "", decision: "" });
+export function GatewayDashboard({ initialAgent = "" }: { initialAgent?: string }) {
+  const [filters, setFilters] = useState({ agent: initialAgent, tool: "", decision: "" });
   const { feed, pending, stats, anomalies, policies } = useGatewayData(filters);
   if (feed.isError) return <ErrorState title="Could not load the gateway" message={describeError(feed.error)} onRetry={() => void feed.refetch()} />;
   return (

@@ -99,8 +99,22 @@ export const getAgent = defineRoute({
       pairings: z.array(pairingView),
       /** Signing requests of its signers, newest first (at most 20). */
       recentDecisions: z.array(signingRequestView),
-      /** Slots for what later issues add: null until the gateway (seed 002) and trust scores (seed 001) land. */
-      toolCalls: z.null(),
+      /** The gateway (seed 002): the agent's tool allow-list and its latest checks, newest first. */
+      toolCalls: z.object({
+        allowedTools: z.array(z.string()).nullable().meta({ description: "Tool names or `prefix*` patterns; null: every tool (PUT /api/v1/gateway/agents/{id}/tools)" }),
+        recent: z.array(
+          z.object({
+            checkId: z.string(),
+            toolName: z.string(),
+            decision: z.enum(["allow", "block", "pending"]),
+            riskLevel: z.enum(["LOW", "MEDIUM", "HIGH", "CRITICAL"]),
+            policyName: z.string(),
+            decidedBy: z.string().nullable(),
+            createdAt: z.string(),
+          }),
+        ),
+      }),
+      /** Slot for what a later issue adds: null until trust scores (seed 001) land. */
       trustScore: z.null(),
     }),
     400: v1Error,

@@ -243,11 +243,11 @@ export const createApprovalChallenge = defineRoute({
   method: "POST",
   path: "/api/v1/approvals/challenge",
   summary:
-    "WebAuthn request options whose challenge commits to a notification's request and its safeTxHash (or signing-session hash), or to a parked signing request and its hash; single use, 5 minutes",
+    "WebAuthn request options whose challenge commits to a notification's request and its safeTxHash (or signing-session hash), to a parked signing request and its hash, or to a pending gateway check and its arguments digest; single use, 5 minutes",
   tags,
   auth: ["session"],
   permission: "approvals:decide",
-  body: z.union([z.strictObject({ notificationId: z.string().min(1).max(100) }), z.strictObject({ signingRequestId: z.uuid() })]),
+  body: z.union([z.strictObject({ notificationId: z.string().min(1).max(100) }), z.strictObject({ signingRequestId: z.uuid() }), z.strictObject({ gatewayCheckId: z.uuid() })]),
   responses: { 200: z.object({ challengeId: z.string(), options: webauthnOptions, requestId: z.string(), subjectHash: z.string() }), 400: v1Error, 404: v1Error },
 });
 

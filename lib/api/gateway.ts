@@ -18,7 +18,7 @@ const classification = z.object({ category, signals: z.array(z.string()) });
 const uuidParam = z.strictObject({ id: z.string().max(100).meta({ description: "check id (UUID)" }) });
 
 export const reasonSchema = z.object({
-  code: z.enum(["agent_paused", "agent_retired", "rate_limited", "policy", "rule", "anomaly"]),
+  code: z.enum(["agent_paused", "agent_retired", "tool_not_allowed", "rate_limited", "policy", "rule", "anomaly"]),
   decision,
   policy_name: z.string(),
   message: z.string(),
@@ -31,6 +31,12 @@ export const reasonSchema = z.object({
 
 const anomalySignal = z.object({ signal: z.string(), weight: z.number(), detail: z.string() });
 
+const logRef = z.object({
+  decision_id: z.string(),
+  leaf_index: z.int().nullable().meta({ description: "The verdict's leaf index in the transparency log; null until the sequencer has given it one" }),
+  proof: z.string().meta({ description: "GET this path (audit:read) for the tlog-proof" }),
+});
+
 export const checkResult = z.object({
   decision,
   policy_name: z.string(),
@@ -41,9 +47,7 @@ export const checkResult = z.object({
   reasons: z.array(reasonSchema),
   anomaly_signals: z.array(anomalySignal),
   expires_at: z.string().optional().meta({ description: "pending only: when the check is blocked if nobody decides" }),
-  log: z
-    .object({ decision_id: z.string(), proof: z.string() })
-    .meta({ description: "The verdict is a leaf of the transparency log, committed with the check; `proof` (audit:read) returns its tlog-proof once the sequencer gave it an index (within a second)" }),
+  log: logRef.meta({ description: "The verdict is a leaf of the transparency log, committed with the check. Here (answered before the sequencer runs) `leaf_index` is null; GET /api/v1/check/{id}/decision carries it once sequenced (within about a second), and `proof` (audit:read) returns the tlog-proof" }),
 });
 
 export const checkView = z.object({
@@ -90,6 +94,7 @@ export const decisionView = z.object({
   risk_level: risk,
   expires_at: z.string().nullable(),
   reasons: z.array(reasonSchema),
+  log: logRef.optional().meta({ description: "GET …/decision only: the verdict's transparency-log leaf, with its index once sequenced" }),
 });
 
 export const getDecision = defineRoute({
@@ -108,7 +113,7 @@ export const getDecision = defineRoute({
 export const reviewCheck = defineRoute({
   method: "PATCH",
   path: "/api/v1/check/{id}",
-  summary: "A human reviewer resolves a pending check. First decision wins (409 afterwards)",
+  summary: "A human reviewer resolves a pending check. First decision wins (409 afterwards). With a session, allowing a HIGH or CRITICAL check needs a passkey assertion (X-Countersign-Assertion, challenge from POST /api/v1/approvals/challenge {gatewayCheckId}); without one: 403 PASSKEY_REQUIRED. API keys need none",
   tags,
   family,
   auth: ["apiKey", "session"],
@@ -314,4 +319,93 @@ export const updateGatewaySettings = defineRoute({
   permission: "gateway:admin",
   body: settings.partial().strict().refine((b) => Object.keys(b).length > 0, "Nothing to update"),
   responses: { 200: z.object({ settings }), 400: aegisError, 401: aegisError, 403: aegisError },
+});
+
+const agentToolsView = z.object({
+  agent_id: z.string().meta({ description: "The agent's seed 002 agent_id (or its registry id when it has none)" }),
+  agent: z.object({ id: z.string(), name: z.string() }),
+  allowed_tools: z
+    .array(z.string())
+    .nullable()
+    .meta({ description: "Tool names or `prefix*` patterns (`*` alone: every tool); null: no allow-list, every tool is allowed; []: no tool" }),
+});
+const agentParam = z.strictObject({ id: agentId.meta({ description: "seed 002 agent_id or the agent's registry id (UUID)" }) });
+
+export const getAgentTools = defineRoute({
+  method: "GET",
+  path: "/api/v1/gateway/agents/{id}/tools",
+  summary: "An agent's tool allow-list (an agent token reads its own; the MCP proxy filters tools/list with it)",
+  tags,
+  family,
+  auth: ["session", "apiKey", "agentToken"],
+  permission: "gateway:check",
+  params: agentParam,
+  responses: { 200: agentToolsView, 400: aegisError, 401: aegisError, 403: aegisError, 404: aegisError },
+});
+
+export const putAgentTools = defineRoute({
+  method: "PUT",
+  path: "/api/v1/gateway/agents/{id}/tools",
+  summary: "Replace an agent's tool allow-list ({ allowed_tools: [...] } or null to remove it). /check blocks any other tool (reason tool_not_allowed). Audited as gateway.agent_tools.updated",
+  tags,
+  family,
+  auth: ["session", "apiKey"],
+  permission: "gateway:admin",
+  params: agentParam,
+  body: z.strictObject({
+    allowed_tools: z
+      .array(z.string().trim().min(1).max(200))
+      .max(500)
+      .nullable()
+      .meta({ description: "Tool names or `prefix*` patterns; null removes the allow-list" }),
+  }),
+  responses: { 200: agentToolsView, 400: aegisError, 401: aegisError, 403: aegisError, 404: aegisError },
+});
+
+export const backtestToolPolicy = defineRoute({
+  method: "POST",
+  path: "/api/v1/gateway/policies/backtest",
+  summary:
+    "Replay a draft tool policy over the organization's recorded tool calls (newest first, up to 1000): today's policies plus the draft (replacing the policy of the same id), each agent's allow-list and rules, the anomaly score recorded then. Rate-limited and kill-switch checks are skipped",
+  tags,
+  family,
+  auth: ["session", "apiKey"],
+  permission: "policies:read",
+  body: z.strictObject({
+    policy: z.strictObject({
+      id: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, "a slug: [a-z0-9][a-z0-9._-]{0,63}").optional().meta({ description: "An existing policy's id to try a new version of it; omitted: a new policy (\"draft\")" }),
+      name: toolPolicyBody.name.optional(),
+      description: toolPolicyBody.description,
+      policy_schema: toolPolicyBody.policy_schema.refine((v) => v !== undefined, "is required"),
+      risk_level: risk,
+      on_match: z.enum(["block", "pending"]).optional(),
+    }),
+    agent_id: agentId.optional(),
+    from: z.iso.datetime({ offset: true }).optional(),
+    to: z.iso.datetime({ offset: true }).optional(),
+    limit: z.int().min(1).max(1000).default(200),
+  }),
+  responses: {
+    200: z.object({
+      policy: z.object({ id: z.string(), replaces: z.boolean().meta({ description: "The draft replaces the organization's (or the platform's) policy of this id" }) }),
+      items: z.array(
+        z.object({
+          check_id: z.string(),
+          agent_id: z.string(),
+          tool_name: z.string(),
+          at: z.string(),
+          then: decision,
+          now: decision,
+          changed: z.boolean(),
+          policy_name: z.string(),
+          draft_matched: z.boolean(),
+          reasons: z.array(z.string()),
+        }),
+      ),
+      summary: z.object({ total: z.int(), changed: z.int(), allowToBlock: z.int(), blockToAllow: z.int(), toPending: z.int(), fromPending: z.int(), draftMatched: z.int(), skipped: z.int() }),
+    }),
+    400: aegisError,
+    401: aegisError,
+    403: aegisError,
+  },
 });

@@ -33,14 +33,22 @@ export function approvalChallengeBytes(requestId: string, subjectHash: string, n
   return new Uint8Array(h.digest());
 }
 
-/** What a passkey approval commits to: a seed 004 request (by notification) or a parked signing request. */
-export type ApprovalSubject = { notificationId: string } | { signingRequestId: string };
+/**
+ * What a passkey approval commits to: a seed 004 request (by notification), a parked signing
+ * request, or a pending gateway check (its id and arguments digest).
+ */
+export type ApprovalSubject = { notificationId: string } | { signingRequestId: string } | { gatewayCheckId: string };
 
 async function resolveSubject(db: DbOrTx, organizationId: string, subject: ApprovalSubject): Promise<{ requestId: string; subjectHash: string }> {
   if ("notificationId" in subject) {
     const n = await db.approvalNotification.findFirst({ where: { id: subject.notificationId, organizationId }, include: { request: true } });
     if (!n) throw new NotFoundError("Notification not found");
     return { requestId: n.request.id, subjectHash: n.request.subjectHash };
+  }
+  if ("gatewayCheckId" in subject) {
+    const c = await db.gatewayCheck.findFirst({ where: { id: subject.gatewayCheckId, organizationId }, select: { id: true, argumentsDigest: true } });
+    if (!c) throw new NotFoundError("Check not found");
+    return { requestId: c.id, subjectHash: c.argumentsDigest };
   }
   const sr = await db.signingRequest.findFirst({ where: { id: subject.signingRequestId, organizationId } });
   if (!sr) throw new NotFoundError("Signing request not found");

@@ -10,12 +10,15 @@ import type { Db, DbOrTx } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { recordAudit, type AuditActor, type AuditContext } from "@/lib/audit/record";
 import { appendDecision } from "@/lib/tlog/append";
+import { entriesForDecision } from "@/lib/tlog/store";
+import { verifyApprovalAssertion } from "@/lib/approvals/binding";
 import { ConflictError, ForbiddenError, NotFoundError } from "@/lib/http/errors";
 import { openSecret, sealSecret, type SealedBlob } from "@/lib/keystore";
 import { loadActiveRulesDocument } from "@/lib/policy/documents";
 import type { ActiveRulesDocument } from "@/lib/policy/engine";
 import { notifyOrganization } from "@/lib/push/notify";
 import { log } from "@/lib/log/logger";
+import { allowListOf } from "./allow-list";
 import { anomalyOf, EMPTY_STATS, updateStats, type AgentStats } from "./anomaly";
 import { evaluateToolCall, type ToolCallVerdict } from "./engine";
 import { argumentShape, argumentsDigest, canonicalJson, DEFAULT_SETTINGS, type AnomalySignal, type Decision, type GatewaySettingsView, type Reason, type ReviewDecision } from "./model";
@@ -38,7 +41,7 @@ export async function updateGatewaySettings(db: DbOrTx, organizationId: string, 
   return next;
 }
 
-type AgentRecord = { id: string; name: string; aegisAgentId: string | null; status: "active" | "paused" | "retired" };
+type AgentRecord = { id: string; name: string; aegisAgentId: string | null; status: "active" | "paused" | "retired"; toolAllowList: unknown };
 
 /**
  * The agent a check is for: its seed 002 agent_id (or registry id). With an agent token it must be
@@ -46,7 +49,7 @@ type AgentRecord = { id: string; name: string; aegisAgentId: string | null; stat
  * (name = agent_id), so seed 002 clients work without a registration step.
  */
 export async function resolveAgent(db: DbOrTx, organizationId: string, agentRef: string, tokenAgentId: string | null): Promise<AgentRecord> {
-  const select = { id: true, name: true, aegisAgentId: true, status: true } as const;
+  const select = { id: true, name: true, aegisAgentId: true, status: true, toolAllowList: true } as const;
   let agent = await db.agent.findFirst({ where: { organizationId, aegisAgentId: agentRef }, select });
   if (!agent && UUID.test(agentRef)) agent = await db.agent.findFirst({ where: { organizationId, id: agentRef }, select });
   if (tokenAgentId !== null) {
@@ -64,7 +67,7 @@ export async function resolveAgent(db: DbOrTx, organizationId: string, agentRef:
   }
 }
 
-async function documentsOf(db: DbOrTx, agentId: string): Promise<ActiveRulesDocument[]> {
+export async function documentsOf(db: DbOrTx, agentId: string): Promise<ActiveRulesDocument[]> {
   const signers = await db.signer.findMany({ where: { agentId, deletedAt: null }, select: { id: true } });
   const docs = await Promise.all(signers.map((s) => loadActiveRulesDocument(db, s.id)));
   return docs.filter((d): d is ActiveRulesDocument => d !== undefined);
@@ -194,7 +197,7 @@ export async function runCheck(db: Db, input: CheckInput): Promise<{ view: Check
     const verdict = evaluateToolCall({
       call,
       organizationId: input.organizationId,
-      agent,
+      agent: { ...agent, toolAllowList: allowListOf(agent.toolAllowList) },
       policies: specsOf(policies),
       documents,
       anomaly,
@@ -276,6 +279,12 @@ export async function getCheckWithArguments(db: DbOrTx, organizationId: string, 
   return { ...checkView(await expireIfDue(db, row, new Date())), arguments: openArguments(row) };
 }
 
+/** The leaf index of the check's verdict in the transparency log (kind gateway.check); null until sequenced. */
+export async function checkLeafIndex(db: DbOrTx, checkId: string): Promise<number | null> {
+  const entry = (await entriesForDecision(db, checkId)).find((e) => e.kind === "gateway.check");
+  return entry?.leafIndex ?? null;
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -304,13 +313,38 @@ export type DecideInput = {
   actor: AuditActor;
   context?: AuditContext;
   via: "api" | "dashboard" | "inbox";
+  /**
+   * A reviewer signed in with a session: allowing a check of risk HIGH or CRITICAL needs a fresh
+   * passkey assertion bound to the check and its arguments digest (X-Countersign-Assertion, from
+   * POST /api/v1/approvals/challenge {gatewayCheckId}), as accepting a transaction above the
+   * organization's threshold does. API keys (gateway:review) decide without one, as seed 002 says.
+   */
+  passkey?: { userId: string; assertionHeader: string | null };
 };
+
+/** Risk levels whose allow needs the reviewer's passkey (session reviewers). */
+export const PASSKEY_RISK_LEVELS: readonly RiskLevel[] = ["HIGH", "CRITICAL"];
+
+export class GatewayPasskeyRequiredError extends ForbiddenError {
+  constructor(risk: string) {
+    super(`Allowing this ${risk}-risk tool call needs your passkey: confirm with your passkey (POST /api/v1/approvals/challenge {gatewayCheckId}, then send X-Countersign-Assertion)`, undefined, { code: "PASSKEY_REQUIRED" });
+  }
+}
 
 /** A human resolves a pending check. First decision wins: later ones (and expired checks) answer 409. */
 export async function decideCheck(db: Db, input: DecideInput): Promise<CheckView> {
   const row = await findRow(db, input.organizationId, input.id, null);
   const now = new Date();
-  await expireIfDue(db, row, now);
+  const current = await expireIfDue(db, row, now);
+  let withPasskey = false;
+  if (input.passkey && input.decision === "allow" && current.decision === "pending") {
+    if (input.passkey.assertionHeader) {
+      await verifyApprovalAssertion(db, { organizationId: input.organizationId, userId: input.passkey.userId, requestId: row.id, subjectHash: row.argumentsDigest, header: input.passkey.assertionHeader });
+      withPasskey = true;
+    } else if (PASSKEY_RISK_LEVELS.includes(row.riskLevel as RiskLevel)) {
+      throw new GatewayPasskeyRequiredError(row.riskLevel);
+    }
+  }
   return db.$transaction(async (tx) => {
     const won = await tx.gatewayCheck.updateMany({
       where: { id: input.id, organizationId: input.organizationId, decision: "pending" },
@@ -326,7 +360,7 @@ export async function decideCheck(db: Db, input: DecideInput): Promise<CheckView
       action: "gateway.check.decided",
       resourceType: "gateway_check",
       resourceId: input.id,
-      details: { decision: input.decision, decidedBy: input.decidedBy, via: input.via, tool: row.toolName, agentId: row.agentId, argumentsDigest: row.argumentsDigest },
+      details: { decision: input.decision, decidedBy: input.decidedBy, via: input.via, tool: row.toolName, agentId: row.agentId, argumentsDigest: row.argumentsDigest, riskLevel: row.riskLevel, withPasskey },
       context: input.context,
     });
     return checkView(await tx.gatewayCheck.findUniqueOrThrow({ where: { id: input.id }, include: { agent: { select: { name: true } } } }));

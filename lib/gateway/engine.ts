@@ -1,11 +1,12 @@
 /**
  * The gateway's decision for one tool call (seed 002): pure, with everything it needs passed in.
- * Order: kill switch, rate limits, tool policies (templates and JSON Schemas), the rules documents of
+ * Order: kill switch, the agent's tool allow-list, rate limits, tool policies (templates and JSON Schemas), the rules documents of
  * lib/policy (tool rules: `tool`, `arguments.<path>`, `category`, `risk`, `anomaly_score`, `agent`),
  * then the anomaly threshold. Any block wins over pending, pending over allow; every matched policy
  * and rule is listed in `reasons` with a counterfactual hint.
  */
 import { counterfactual, describeRule, evaluateToolRules, type ActiveRulesDocument } from "@/lib/policy";
+import { describeAllowList, toolAllowed, type ToolAllowList } from "./allow-list";
 import { classifyToolCall, type ToolCategory } from "./classify";
 import { CATEGORY_POLICY, maxRisk, type AnomalySignal, type Decision, type PolicySpec, type Reason } from "./model";
 import { asCondition, compiledSchema, dottedPath, violations } from "./schema-policy";
@@ -16,7 +17,7 @@ export type RateState = { agentCalls: number; agentLimit: number; toolCalls: num
 export type EvaluateToolCallInput = {
   call: ToolCall;
   organizationId: string;
-  agent: { id: string; aegisAgentId: string | null; status: "active" | "paused" | "retired" };
+  agent: { id: string; aegisAgentId: string | null; status: "active" | "paused" | "retired"; toolAllowList?: ToolAllowList };
   policies: readonly PolicySpec[];
   documents: readonly ActiveRulesDocument[];
   anomaly: { score: number; signals: AnomalySignal[] };
@@ -93,6 +94,23 @@ export function evaluateToolCall(input: EvaluateToolCallInput): ToolCallVerdict 
       policy_name: "kill-switch",
       risk_level: "CRITICAL",
       reasons: [{ code, decision: "block", policy_name: "kill-switch", message: `agent ${agent.status}`, hint: agent.status === "paused" ? "would be allowed once the agent is resumed" : "a retired agent is never allowed" }],
+    };
+  }
+
+  if (!toolAllowed(agent.toolAllowList, call.tool_name)) {
+    const list = agent.toolAllowList ?? [];
+    return {
+      ...base,
+      decision: "block",
+      policy_name: "tool-allow-list",
+      risk_level: "HIGH",
+      reasons: [{
+        code: "tool_not_allowed",
+        decision: "block",
+        policy_name: "tool-allow-list",
+        message: `tool_not_allowed: "${call.tool_name}" is not on this agent's tool allow-list`,
+        hint: `would be allowed if "${call.tool_name}" were on the agent's allow-list (${describeAllowList(list)})`,
+      }],
     };
   }
 

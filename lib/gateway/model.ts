@@ -26,7 +26,7 @@ export function maxRisk(...levels: RiskLevel[]): RiskLevel {
 /** One explanation of the verdict: which policy or rule, what it decided, and what would change it. */
 export type Reason = {
   /** kill_switch, rate_limited, policy, rule, anomaly, unknown_tool… */
-  code: "agent_paused" | "agent_retired" | "rate_limited" | "policy" | "rule" | "anomaly";
+  code: "agent_paused" | "agent_retired" | "tool_not_allowed" | "rate_limited" | "policy" | "rule" | "anomaly";
   decision: Decision;
   /** The tool policy, the rules document rule ("<documentId>#<ruleId>"), or the built-in check. */
   policy_name: string;

@@ -1,7 +1,16 @@
 /** Response shapes of the seed 002 routes (pure). */
 import type { CheckView } from "./checks";
 
-export function checkResponse(v: CheckView) {
+/**
+ * Where the verdict is in the transparency log: its leaf (kind gateway.check) commits with the check;
+ * the sequencer gives it `leaf_index` shortly after (null until then), `proof` returns its tlog-proof.
+ */
+export function logRef(checkId: string, leafIndex: number | null) {
+  return { decision_id: checkId, leaf_index: leafIndex, proof: `/api/v1/transparency-log/decisions/${checkId}` };
+}
+
+/** POST /check answers before the sequencer runs: `log.leaf_index` is null there (read it from GET /check/{id}/decision). */
+export function checkResponse(v: CheckView, leafIndex: number | null = null) {
   return {
     decision: v.decision,
     policy_name: v.policy_name,
@@ -12,10 +21,10 @@ export function checkResponse(v: CheckView) {
     reasons: v.reasons,
     anomaly_signals: v.anomaly_signals,
     ...(v.decision === "pending" && v.expires_at ? { expires_at: v.expires_at } : {}),
-    log: { decision_id: v.check_id, proof: `/api/v1/transparency-log/decisions/${v.check_id}` },
+    log: logRef(v.check_id, leafIndex),
   };
 }
 
-export function decisionResponse(v: CheckView) {
-  return { check_id: v.check_id, decision: v.decision, decided_by: v.decided_by, decided_at: v.decided_at, policy_name: v.policy_name, risk_level: v.risk_level, expires_at: v.expires_at, reasons: v.reasons };
+export function decisionResponse(v: CheckView, leafIndex?: number | null) {
+  return { check_id: v.check_id, decision: v.decision, decided_by: v.decided_by, decided_at: v.decided_at, policy_name: v.policy_name, risk_level: v.risk_level, expires_at: v.expires_at, reasons: v.reasons, ...(leafIndex !== undefined ? { log: logRef(v.check_id, leafIndex) } : {}) };
 }

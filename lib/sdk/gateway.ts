@@ -20,8 +20,11 @@ export type CheckResult = {
   check_id: string;
   reasons: Reason[];
   expires_at?: string;
+  log?: LogRef;
 };
-export type DecisionResult = { check_id: string; decision: Decision; decided_by: string | null; decided_at: string | null; policy_name: string; risk_level: RiskLevel; expires_at: string | null; reasons: Reason[] };
+/** The verdict's transparency-log leaf: `leaf_index` is null until sequenced (POST /check answers before that). */
+export type LogRef = { decision_id: string; leaf_index: number | null; proof: string };
+export type DecisionResult = { check_id: string; decision: Decision; decided_by: string | null; decided_at: string | null; policy_name: string; risk_level: RiskLevel; expires_at: string | null; reasons: Reason[]; log?: LogRef };
 
 export type GatewayOptions = {
   baseUrl: string;
@@ -92,6 +95,20 @@ export class GatewayClient {
       const left = (deadline - Date.now()) / 1000;
       const d = await this.decision(checkId, Math.max(0, Math.min(30, left)), opts.signal);
       if (d.decision !== "pending" || Date.now() >= deadline || opts.signal?.aborted) return d;
+    }
+  }
+
+  /**
+   * GET /api/v1/gateway/agents/{id}/tools: the agent's tool allow-list (names or `prefix*` patterns),
+   * or null when it has none (or the organization has not seen the agent yet): every tool allowed.
+   */
+  async allowedTools(opts: { agentId?: string; signal?: AbortSignal } = {}): Promise<string[] | null> {
+    try {
+      const r = await this.request<{ allowed_tools: string[] | null }>("GET", `/api/v1/gateway/agents/${encodeURIComponent(opts.agentId ?? this.opts.agentId)}/tools`, undefined, opts.signal);
+      return r.allowed_tools;
+    } catch (err) {
+      if (err instanceof GatewayApiError && err.status === 404) return null;
+      throw err;
     }
   }
 

@@ -29,6 +29,7 @@ export function gatewayChecker(gw: GatewayClient): ToolCallChecker {
   return {
     check: (i) => wrap(() => gw.check(i.tool_name, i.arguments, { agentId: i.agent_id })),
     waitForDecision: (id, { timeoutMs, signal }) => wrap(() => gw.waitForDecision(id, { timeoutMs, signal })),
+    allowedTools: (agentId) => wrap(() => gw.allowedTools({ agentId })),
   };
 }
 

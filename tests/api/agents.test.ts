@@ -53,7 +53,7 @@ describe("the Agent registry API", () => {
     expect(list.json.items.map((a: { id: string }) => a.id)).toContain(r.json.agent.id);
     const one = await call(getAgent, "GET", "/x", { cookie: viewer.cookie, params: { id: r.json.agent.id } });
     expect(one.status).toBe(200);
-    expect(one.json).toMatchObject({ signers: [], toolCalls: null, trustScore: null });
+    expect(one.json).toMatchObject({ signers: [], toolCalls: { allowedTools: null, recent: [] }, trustScore: null });
     const audit = await db().auditEvent.findFirst({ where: { action: "agent.created", resourceId: r.json.agent.id } });
     expect(audit?.organizationId).toBe(owner.organizationId);
   });

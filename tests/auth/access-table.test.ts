@@ -67,8 +67,9 @@ describe("access table", () => {
       "POST /api/v1/sign/session",
     ]);
     expect(who("agentKey")).toEqual(["GET /api/pairing-info", "GET /api/requests", "GET /api/requests/{id}", "POST /api/drafts", "POST /api/requests"]);
-    // its own agent record, and seed 002's gateway as its own agent (never a review), also over MCP
-    expect(who("agentToken")).toEqual(["GET /api/v1/agents/{id}", "GET /api/v1/check/{id}/decision", "GET /api/v1/traces", "POST /api/v1/check", "POST /api/v1/traces", "POST /mcp"]);
+    // its own agent record, and seed 002's gateway as its own agent (never a review), also over MCP;
+    // its own tool allow-list (read by the MCP proxy)
+    expect(who("agentToken")).toEqual(["GET /api/v1/agents/{id}", "GET /api/v1/check/{id}/decision", "GET /api/v1/gateway/agents/{id}/tools", "GET /api/v1/traces", "POST /api/v1/check", "POST /api/v1/traces", "POST /mcp"]);
   });
 
   it("only owners and admins manage members, keys and policies; approvers decide; viewers only read", () => {

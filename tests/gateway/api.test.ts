@@ -109,8 +109,13 @@ describe("POST /api/v1/check", () => {
   it("the verdict is a leaf of the transparency log, committed with the check; its proof verifies and names nothing of the call", async () => {
     const r = await gate({ agent_id: "my-agent", tool_name: "db_query", arguments: { sql: "SELECT 1; DROP TABLE users" } });
     expect(r.status).toBe(200);
-    expect(r.json.log).toEqual({ decision_id: r.json.check_id, proof: `/api/v1/transparency-log/decisions/${r.json.check_id}` });
+    // Answered before the sequencer runs: no index yet; GET …/decision carries it once sequenced.
+    expect(r.json.log).toEqual({ decision_id: r.json.check_id, leaf_index: null, proof: `/api/v1/transparency-log/decisions/${r.json.check_id}` });
+    expect((await poll(r.json.check_id)).json.log).toEqual(r.json.log);
     await publish(db());
+    const sequenced = (await poll(r.json.check_id)).json.log;
+    expect(sequenced).toMatchObject({ decision_id: r.json.check_id, proof: r.json.log.proof });
+    expect(sequenced.leaf_index).toBeTypeOf("number");
     const p = await call(decisionProof, "GET", r.json.log.proof, { params: { id: r.json.check_id }, headers: H() });
     expect(p.status).toBe(200);
     expect(p.json.entries).toHaveLength(1);
@@ -127,6 +132,7 @@ describe("POST /api/v1/check", () => {
     const { text } = openNote(rest.slice(blank + 1).join("\n"), [parseVkey(p.json.vkey)]);
     const cp = parseCheckpoint(text);
     expect(Number(index!.slice("index ".length))).toBe(e.leaf_index);
+    expect(sequenced.leaf_index).toBe(e.leaf_index);
     expect(verifyInclusion(e.leaf_index, Number(cp.size), hashLeaf(leaf), path, cp.rootHash)).toBe(true);
     expect(verifyInclusion(e.leaf_index, Number(cp.size), hashLeaf(new TextEncoder().encode(e.leaf.replace(r.json.decision, "allow-ish"))), path, cp.rootHash)).toBe(false);
   });

@@ -17,6 +17,7 @@ import { db } from "@/lib/db/client";
 import { POST as checkRoute } from "@/app/api/v1/check/route";
 import { PATCH as reviewRoute } from "@/app/api/v1/check/[id]/route";
 import { GET as decisionRoute } from "@/app/api/v1/check/[id]/decision/route";
+import { GET as agentToolsRoute } from "@/app/api/v1/gateway/agents/[id]/tools/route";
 import { GatewayClient } from "@/lib/sdk/gateway";
 import { gatewayChecker } from "@/lib/sdk/mcp";
 import { ERROR_META_KEY, type GatewayErrorData } from "@/lib/gateway/mcp/errors";
@@ -42,6 +43,8 @@ const routesFetch = (async (input: string | URL | Request, init?: RequestInit) =
   if (req.method === "POST" && path === "/api/v1/check") return checkRoute(req, { params: Promise.resolve({}) });
   const m = /^\/api\/v1\/check\/([^/]+)\/decision$/.exec(path);
   if (req.method === "GET" && m) return decisionRoute(req, { params: Promise.resolve({ id: m[1] }) });
+  const t = /^\/api\/v1\/gateway\/agents\/([^/]+)\/tools$/.exec(path);
+  if (req.method === "GET" && t) return agentToolsRoute(req, { params: Promise.resolve({ id: decodeURIComponent(t[1]!) }) });
   return new Response("not found", { status: 404 });
 }) as typeof fetch;
 

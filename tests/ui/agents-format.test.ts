@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { agentStatusLabel, canManageAgents, identifierRows, validateAgentForm } from "@/components/agents/agent-format";
+import { agentStatusLabel, canManageAgents, identifierRows, parseAllowList, validateAgentForm } from "@/components/agents/agent-format";
 
 describe("agent dashboard helpers", () => {
   it("lists only the identifiers an agent has, labelled by system", () => {
@@ -9,6 +9,11 @@ describe("agent dashboard helpers", () => {
       { label: "AEGIS agent_id", value: "bot" },
       { label: "On-chain identity", value: "#7 on chain 42220" },
     ]);
+  });
+
+  it("reads the allowed-tools editor: one entry per line or comma, trimmed, blanks and duplicates dropped", () => {
+    expect(parseAllowList("read_file\n  fs_* \n\nsearch, read_file,")).toEqual(["read_file", "fs_*", "search"]);
+    expect(parseAllowList("  \n ")).toEqual([]);
   });
 
   it("validates the create form like the server does", () => {

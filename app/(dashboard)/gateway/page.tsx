@@ -5,15 +5,16 @@ import { PageHeader } from "@/components/shell/page-header";
 
 export const metadata: Metadata = { title: "Gateway" };
 
-export default async function GatewayPage() {
+export default async function GatewayPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requireSession("/gateway");
+  const { agent } = await searchParams;
   return (
     <>
       <PageHeader
         title="Gateway"
         description="Every tool call your agents make, checked against tool policies, rules and each agent's own history: allowed, blocked, or held for you."
       />
-      <GatewayDashboard />
+      <GatewayDashboard initialAgent={typeof agent === "string" ? agent.slice(0, 128) : ""} />
     </>
   );
 }

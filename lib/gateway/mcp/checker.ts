@@ -25,6 +25,8 @@ export type ToolCallChecker = {
   check(input: ToolCallInput): Promise<ToolCheckResult>;
   /** The latest verdict once it is no longer pending, or the pending one after `timeoutMs`. */
   waitForDecision(checkId: string, opts: { timeoutMs: number; signal?: AbortSignal }): Promise<ToolCheckResult>;
+  /** The agent's tool allow-list stored in Countersign (names or `prefix*` patterns); null: none. */
+  allowedTools?(agentId: string): Promise<readonly string[] | null>;
 };
 
 /** /check answered something else than a verdict (401, 403, 5xx, unreachable). */

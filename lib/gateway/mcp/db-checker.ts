@@ -1,7 +1,8 @@
 /** The server's ToolCallChecker: the gateway engine in-process (used by the /mcp route and tests). */
 import type { Db } from "@/lib/db/client";
 import { runCheck, waitForDecision, type CheckView } from "@/lib/gateway/checks";
-import { ApiError } from "@/lib/http/errors";
+import { getAgentTools } from "@/lib/gateway/agent-tools";
+import { ApiError, NotFoundError } from "@/lib/http/errors";
 import { CheckFailedError, type ToolCallChecker, type ToolCheckResult } from "./checker";
 
 function result(v: CheckView): ToolCheckResult {
@@ -23,6 +24,14 @@ export function dbChecker(db: Db, scope: { organizationId: string; tokenAgentId:
         if (v.decision !== "pending" || Date.now() >= deadline || signal?.aborted) return result(v);
       }
     },
+    async allowedTools(agentId) {
+      try {
+        return (await getAgentTools(db, scope.organizationId, agentId, scope.tokenAgentId)).allowed_tools;
+      } catch (err) {
+        if (err instanceof NotFoundError) return null;
+        throw err;
+      }
+    },
   };
   // The engine's refusals (403 another agent's token, 404 unknown check, …) are check failures, as over HTTP.
   const typed = <A extends unknown[], R>(f: (...a: A) => Promise<R>) => async (...a: A): Promise<R> => {
@@ -33,5 +42,5 @@ export function dbChecker(db: Db, scope: { organizationId: string; tokenAgentId:
       throw err;
     }
   };
-  return { check: typed(checker.check), waitForDecision: typed(checker.waitForDecision) };
+  return { check: typed(checker.check), waitForDecision: typed(checker.waitForDecision), allowedTools: typed(checker.allowedTools!) };
 }

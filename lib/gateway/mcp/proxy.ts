@@ -1,6 +1,7 @@
 /**
  * The MCP proxy: an MCP server in front of another one (the upstream, reached through an SDK Client
- * over stdio or Streamable HTTP). tools/list is the upstream's, filtered by the agent's allow-list;
+ * over stdio or Streamable HTTP). tools/list is the upstream's, filtered by the local allow-list and
+ * the agent's allow-list stored in Countersign;
  * every tools/call is decided by Countersign's /check first: allow → forwarded; block → a refusal
  * naming the reasons; pending → waits (bounded) for a reviewer, then forwards or refuses. A call
  * the upstream does not answer in time is PROXY_UPSTREAM_TIMEOUT; a crashed, closed or unreachable
@@ -9,6 +10,7 @@
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult, type Tool } from "@modelcontextprotocol/sdk/types.js";
+import { toolAllowed } from "../allow-list";
 import { CheckFailedError, type ToolCallChecker } from "./checker";
 import { errorResult, PROXY_UPSTREAM_FAILED, PROXY_UPSTREAM_TIMEOUT, refusalFor } from "./errors";
 
@@ -16,8 +18,14 @@ export type ProxyOptions = {
   checker: ToolCallChecker;
   /** The agent every call is checked for (seed 002's agent_id, or the registry id). */
   agentId: string;
-  /** Tools this agent may see and call; null or absent: every tool of the upstream. */
+  /** Tools this agent may see and call (names or `prefix*` patterns); null or absent: every tool of the upstream. */
   allowTools?: readonly string[] | null;
+  /**
+   * Also filter tools/list by the agent's allow-list stored in Countersign (`checker.allowedTools`,
+   * read at each tools/list). A call outside it is still sent to /check, which blocks it with the
+   * reason tool_not_allowed (recorded, and explained to the model). Default true.
+   */
+  serverAllowList?: boolean;
   /** How long a pending call waits for a reviewer before it is refused (default 5 minutes). */
   pendingWaitMs?: number;
   /** How long the upstream has to answer one call (default 60 s). */
@@ -39,8 +47,8 @@ function upstreamFailure(err: unknown, upstreamName: string): CallToolResult | n
 }
 
 export function createProxyServer(upstream: Client, opts: ProxyOptions): Server {
-  const allow = opts.allowTools ? new Set(opts.allowTools) : null;
-  const allowed = (name: string) => allow === null || allow.has(name);
+  const local = opts.allowTools ?? null;
+  const allowed = (name: string) => toolAllowed(local, name);
   const upstreamInfo = upstream.getServerVersion();
   const upstreamName = upstreamInfo?.name ?? "upstream";
   const server = new Server(
@@ -57,7 +65,17 @@ export function createProxyServer(upstream: Client, opts: ProxyOptions): Server 
       if (failure === null) throw err;
       throw new McpError(ErrorCode.InternalError, (failure.content[0] as { text: string }).text, failure._meta);
     }
-    return { ...listed, tools: listed.tools.filter((t) => allowed(t.name)) };
+    let stored: readonly string[] | null = null;
+    if (opts.serverAllowList !== false && opts.checker.allowedTools) {
+      try {
+        stored = await opts.checker.allowedTools(opts.agentId);
+      } catch (err) {
+        if (!(err instanceof CheckFailedError)) throw err;
+        // Fail closed: without the agent's allow-list, no tool is listed.
+        throw new McpError(ErrorCode.InternalError, `GATEWAY_CHECK_FAILED: the agent's tool allow-list could not be read: ${err.message}`);
+      }
+    }
+    return { ...listed, tools: listed.tools.filter((t) => allowed(t.name) && toolAllowed(stored, t.name)) };
   });
 
   server.setRequestHandler(CallToolRequestSchema, async (req, extra) => {

@@ -29,15 +29,16 @@ export const mcpProxyCommand: Command = {
        countersign mcp-proxy [options] --upstream-url <url>
 
 An MCP server on stdin/stdout that forwards to another MCP server (a command it spawns over stdio,
-or a Streamable HTTP URL). tools/list is the upstream's, filtered by --allow-tool; every tools/call
-goes to Countersign's /check first: allow → forwarded; block → an error result naming the reasons;
+or a Streamable HTTP URL). tools/list is the upstream's, filtered by --allow-tool and by the agent's
+tool allow-list stored in Countersign (PUT /api/v1/gateway/agents/{id}/tools, the agent's page);
+every tools/call goes to Countersign's /check first (a tool outside the stored list is blocked): allow → forwarded; block → an error result naming the reasons;
 pending → waits for a human (bounded by --pending-wait), then forwards or refuses. An upstream that
 fails answers PROXY_UPSTREAM_FAILED, one that does not answer in time PROXY_UPSTREAM_TIMEOUT.
 
   --base-url <url>          Countersign server (default: $COUNTERSIGN_BASE_URL)
   --agent-id <id>           The agent the calls are checked for (default: $COUNTERSIGN_AGENT_ID)
   --upstream-url <url>      Upstream over Streamable HTTP instead of a command
-  --allow-tool <name>       Only this tool is listed and callable (repeat for more; default: all)
+  --allow-tool <name>       Only this tool (or \`prefix*\`) is listed and callable (repeat; default: all)
   --pending-wait <s>        Seconds a pending call waits for a reviewer (default ${DEFAULT_PENDING_WAIT_MS / 1000})
   --upstream-timeout <s>    Seconds the upstream has to answer a call (default ${DEFAULT_UPSTREAM_TIMEOUT_MS / 1000})
 

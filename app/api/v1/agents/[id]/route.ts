@@ -3,6 +3,7 @@ import { agentDetail, updateAgent, viewOf } from "@/lib/agents/registry";
 import { retireAgent } from "@/lib/agents/kill-switch";
 import { assertActsAs } from "@/lib/agents/tokens/tokens";
 import { recordAudit } from "@/lib/audit/record";
+import { agentToolCalls } from "@/lib/gateway/agent-tools";
 import { db } from "@/lib/db/client";
 import { handle } from "@/lib/http/handle";
 import { actorOf } from "@/lib/http/principal";
@@ -24,7 +25,7 @@ export const GET = handle(getContract, async ({ params, principal }) => {
       credentials: d.credentials.map((c) => ({ id: c.id, signerId: c.subjectId!, name: c.name, prefix: c.prefix, createdAt: c.createdAt.toISOString(), lastUsedAt: c.lastUsedAt?.toISOString() ?? null, expiresAt: c.expiresAt?.toISOString() ?? null })),
       pairings: d.pairings.map((p) => ({ id: p.id, agentAddress: p.address, executionMode: p.mode, chainId: p.chainId, safeAddress: p.safeAddress, signerId: p.signerId, createdAt: p.createdAt.toISOString() })),
       recentDecisions: decisions.items,
-      toolCalls: null,
+      toolCalls: await agentToolCalls(db(), organizationId, d.view.id),
       trustScore: null,
     },
   };

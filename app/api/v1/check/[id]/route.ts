@@ -1,4 +1,5 @@
 import { reviewCheck } from "@/lib/api/gateway";
+import { ASSERTION_HEADER } from "@/lib/approvals/binding";
 import { db } from "@/lib/db/client";
 import { decideCheck } from "@/lib/gateway/checks";
 import { decisionResponse } from "@/lib/gateway/present";
@@ -7,7 +8,7 @@ import { handle } from "@/lib/http/handle";
 import { actorOf } from "@/lib/http/principal";
 import { orgOf } from "@/lib/http/scope";
 
-export const PATCH = handle(reviewCheck, async ({ params, body, principal, ctx }) => {
+export const PATCH = handle(reviewCheck, async ({ req, params, body, principal, ctx }) => {
   const organizationId = orgOf(principal);
   let decidedBy: string;
   if (principal.type === "user") {
@@ -26,6 +27,8 @@ export const PATCH = handle(reviewCheck, async ({ params, body, principal, ctx }
     actor: actorOf(principal),
     context: ctx,
     via: principal.type === "user" ? "dashboard" : "api",
+    // A session reviewer allowing a HIGH/CRITICAL check confirms with a passkey; API keys do not.
+    passkey: principal.type === "user" ? { userId: principal.userId, assertionHeader: req.headers.get(ASSERTION_HEADER) } : undefined,
   });
   return { status: 200, body: decisionResponse(view) };
 });
