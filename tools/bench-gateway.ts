@@ -198,7 +198,8 @@ async function cannon(base: string, headers: Record<string, string>, bodies: str
     // On a loaded shared machine an answer can take seconds: count it late rather than as a timeout.
     timeout: 60,
     headers: { "content-type": "application/json", ...headers },
-    requests: bodies.map((body) => ({ method: "POST" as const, path: "/api/v1/check", body })),
+    // Each request draws a body at random, so every connection spreads over agents, tools and attacks from its first request.
+    requests: [{ method: "POST" as const, path: "/api/v1/check", setupRequest: (req: object) => ({ ...req, body: bodies[Math.floor(Math.random() * bodies.length)] }) }],
   });
   return { perSecond: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, total: r.requests.total, ok: r["2xx"], non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts };
 }
