@@ -11,12 +11,16 @@
  *      from `countersign join` (tools/bench-browser-keygen.ts; `--no-browser` skips it, `--only-browser`
  *      runs it alone). It builds
  *      the app into .next when the sources changed: on a shared machine run the bench under the e2e lock.
+ *   5. the tool-call gateway (tools/bench-gateway.ts): engine evaluation in-process, then `npm start`
+ *      loaded with autocannon on the embedded database and on a real PostgreSQL server, beside a
+ *      no-op baseline (`--no-gateway` skips it; `npm run bench:gateway` runs it alone).
  * `npm run bench:mpc` has the CGGMP24 protocol figures (modexp, primes, keygen, aux, signing).
  */
 import os from "node:os";
 import { randomUUID } from "node:crypto";
 import { benchPolicy } from "./bench-policy";
 import { benchBrowserKeygen, printBrowserKeygen } from "./bench-browser-keygen";
+import { benchGateway } from "./bench-gateway";
 import { benchSigningLoad, LOAD_P99_GOAL_MS } from "./bench-load";
 import { startBenchDatabase } from "./lib/bench-db";
 
@@ -74,6 +78,7 @@ console.log(`Countersign benchmarks — ${machine}`);
 
 const onlyBrowser = process.argv.includes("--only-browser");
 if (!onlyBrowser) await productBenches();
+if (!onlyBrowser && !process.argv.includes("--no-gateway")) await benchGateway(process.argv.slice(2));
 if (!process.argv.includes("--no-browser")) printBrowserKeygen(await benchBrowserKeygen(), table);
 // The embedded database and the devnet clients keep handles open; the figures are printed.
 process.exit(0);

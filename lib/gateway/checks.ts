@@ -9,20 +9,21 @@ import { randomUUID } from "node:crypto";
 import type { Db, DbOrTx } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { recordAudit, type AuditActor, type AuditContext } from "@/lib/audit/record";
-import { appendDecision } from "@/lib/tlog/append";
+import { appendLeaves, decisionEvent } from "@/lib/tlog/append";
 import { entriesForDecision } from "@/lib/tlog/store";
 import { verifyApprovalAssertion } from "@/lib/approvals/binding";
-import { ConflictError, ForbiddenError, NotFoundError } from "@/lib/http/errors";
-import { openSecret, sealSecret, type SealedBlob } from "@/lib/keystore";
 import { loadActiveRulesDocument } from "@/lib/policy/documents";
 import type { ActiveRulesDocument } from "@/lib/policy/engine";
+import { ConflictError, ForbiddenError, NotFoundError } from "@/lib/http/errors";
+import { openSecret, sealSecret, type SealedBlob } from "@/lib/keystore";
 import { notifyOrganization } from "@/lib/push/notify";
 import { log } from "@/lib/log/logger";
 import { allowListOf } from "./allow-list";
 import { anomalyOf, EMPTY_STATS, updateStats, type AgentStats } from "./anomaly";
+import { loadConfigs, type AgentRecord, type ConfigView } from "./config-cache";
 import { evaluateToolCall, type ToolCallVerdict } from "./engine";
-import { argumentShape, argumentsDigest, canonicalJson, DEFAULT_SETTINGS, type AnomalySignal, type Decision, type GatewaySettingsView, type Reason, type ReviewDecision } from "./model";
-import { listToolPolicies, specsOf } from "./policies";
+import { argumentShape, canonicalJson, DEFAULT_SETTINGS, sha256Hex, type AnomalySignal, type Decision, type GatewaySettingsView, type Reason, type ReviewDecision } from "./model";
+import { countCall, parseRateWindow, rateCounts } from "./rate-window";
 import type { RiskLevel } from "./templates";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -41,7 +42,6 @@ export async function updateGatewaySettings(db: DbOrTx, organizationId: string, 
   return next;
 }
 
-type AgentRecord = { id: string; name: string; aegisAgentId: string | null; status: "active" | "paused" | "retired"; toolAllowList: unknown };
 
 /**
  * The agent a check is for: its seed 002 agent_id (or registry id). With an agent token it must be
@@ -71,16 +71,6 @@ export async function documentsOf(db: DbOrTx, agentId: string): Promise<ActiveRu
   const signers = await db.signer.findMany({ where: { agentId, deletedAt: null }, select: { id: true } });
   const docs = await Promise.all(signers.map((s) => loadActiveRulesDocument(db, s.id)));
   return docs.filter((d): d is ActiveRulesDocument => d !== undefined);
-}
-
-type RateRow = { agent_calls: bigint; tool_calls: bigint; agent_oldest: Date | null; tool_oldest: Date | null };
-
-async function rateOf(db: DbOrTx, agentId: string, tool: string, now: Date) {
-  const since = new Date(now.getTime() - RATE_WINDOW_SECONDS * 1000);
-  const [r] = await db.$queryRaw<RateRow[]>`SELECT count(*) AS agent_calls, count(*) FILTER (WHERE "tool_name" = ${tool}) AS tool_calls,
-      min("created_at") AS agent_oldest, min("created_at") FILTER (WHERE "tool_name" = ${tool}) AS tool_oldest
-    FROM "gateway_checks" WHERE "agent_id" = ${agentId}::uuid AND "created_at" > ${since}::timestamptz AND "policy_name" <> 'rate_limited'`;
-  return { agentCalls: Number(r?.agent_calls ?? 0), toolCalls: Number(r?.tool_calls ?? 0), oldestInWindow: { agent: r?.agent_oldest ?? undefined, tool: r?.tool_oldest ?? undefined } };
 }
 
 type StatsRow = { calls: number; ewma_interval: number | null; ewma_blocks: number; last_call_at: Date | null; tools: unknown; shapes: unknown; hours: unknown };
@@ -171,50 +161,164 @@ export function openArguments(row: { id: string; argumentsSealed: unknown }): un
 
 export type CheckInput = { organizationId: string; agentRef: string; toolName: string; arguments: unknown; tokenAgentId: string | null; now?: Date };
 
-export async function runCheck(db: Db, input: CheckInput): Promise<{ view: CheckView; verdict: ToolCallVerdict }> {
-  const now = input.now ?? new Date();
-  const agent = await resolveAgent(db, input.organizationId, input.agentRef, input.tokenAgentId);
-  const call = { tool_name: input.toolName, arguments: input.arguments };
-  const [settings, policies, documents, rate] = await Promise.all([
-    gatewaySettings(db, input.organizationId),
-    listToolPolicies(db, input.organizationId),
-    documentsOf(db, agent.id),
-    rateOf(db, agent.id, input.toolName, now),
-  ]);
-  const id = randomUUID();
-  const shape = argumentShape(input.arguments);
-  const plain = canonicalJson(input.arguments);
-  const sealed = sealSecret(new TextEncoder().encode(plain), argumentsContext(id)) as unknown as Prisma.InputJsonValue;
-  const digest = argumentsDigest(input.arguments);
+/** A check waiting for its batch: what could be computed before the database (seal, digest, shape). */
+type Queued = {
+  input: CheckInput;
+  id: string;
+  traceId: string;
+  shape: string;
+  sealed: Prisma.InputJsonValue;
+  digest: string;
+  resolve(r: { view: CheckView; verdict: ToolCallVerdict }): void;
+  reject(err: unknown): void;
+};
 
-  const { row, verdict } = await db.$transaction(async (tx) => {
-    // One statement creates the row if needed and locks it (an upsert locks the row it touches) until commit.
-    const [statsRow] = await tx.$queryRaw<StatsRow[]>`INSERT INTO "gateway_agent_stats" ("agent_id", "organization_id", "updated_at") VALUES (${agent.id}::uuid, ${input.organizationId}::uuid, ${now}::timestamptz)
+/** Checks one transaction records at most. */
+const MAX_BATCH = 256;
+
+/**
+ * Group commit: while one batch's transaction runs, the checks that arrive queue, and the next
+ * transaction records all of them. Each check is answered only after the transaction holding its
+ * row, trace, log leaf and statistics committed. One batch in flight per database client.
+ */
+class CheckBatcher {
+  private queue: Queued[] = [];
+  private running = false;
+  constructor(private readonly db: Db) {}
+
+  push(q: Queued) {
+    this.queue.push(q);
+    if (!this.running) void this.drain();
+  }
+
+  private async drain() {
+    this.running = true;
+    try {
+      while (this.queue.length) await this.run(this.queue.splice(0, MAX_BATCH));
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** A batch that fails as a whole is retried one check at a time, so one bad check fails alone. */
+  private async run(batch: Queued[]) {
+    try {
+      await recordBatch(this.db, batch);
+    } catch (err) {
+      if (batch.length === 1) batch[0]!.reject(err);
+      else for (const q of batch) await this.run([q]);
+    }
+  }
+}
+
+const batchers = new WeakMap<Db, CheckBatcher>();
+
+/** Decides one tool call and records it durably (group-committed with concurrent checks) before answering. */
+export async function runCheck(db: Db, input: CheckInput): Promise<{ view: CheckView; verdict: ToolCallVerdict }> {
+  const id = randomUUID();
+  const plain = canonicalJson(input.arguments);
+  let batcher = batchers.get(db);
+  if (!batcher) batchers.set(db, (batcher = new CheckBatcher(db)));
+  const result = await new Promise<{ view: CheckView; verdict: ToolCallVerdict }>((resolve, reject) =>
+    batcher.push({
+      input,
+      id,
+      traceId: randomUUID(),
+      shape: argumentShape(input.arguments),
+      sealed: sealSecret(new TextEncoder().encode(plain), argumentsContext(id)) as unknown as Prisma.InputJsonValue,
+      digest: sha256Hex(plain),
+      resolve,
+      reject,
+    }),
+  );
+  const { view, verdict } = result;
+  if (verdict.decision === "pending") {
+    try {
+      await notifyOrganization(db, { organizationId: input.organizationId, notificationId: id, title: "Tool call needs review", body: `${view.agent.name}: ${input.toolName} (${verdict.risk_level})`, url: `/gateway?check=${id}` });
+    } catch (err) {
+      log.warn("push notification could not be queued", { organizationId: input.organizationId, checkId: id, error: (err as Error).message });
+    }
+  }
+  return result;
+}
+
+type StatsLockRow = StatsRow & { agent_id: string; rate_window: unknown };
+
+/**
+ * One transaction for a batch: revalidate the organizations' configuration (one read), resolve the
+ * agents, lock their statistics rows (one upsert, in agent order so instances never deadlock), decide
+ * each check in arrival order against the statistics as the previous checks left them, then insert
+ * all check rows, log leaves and traces (one multi-row insert each) and write the statistics back
+ * (one update). Nine statements for any number of checks when the configuration is cached.
+ */
+async function recordBatch(db: Db, batch: Queued[]) {
+  const failed = new Map<Queued, unknown>();
+  const decided: { q: Queued; agent: AgentRecord; verdict: ToolCallVerdict; now: Date; expiresAt: Date | null }[] = [];
+  let configs: ConfigView | undefined;
+
+  await db.$transaction(async (tx) => {
+    failed.clear();
+    decided.length = 0;
+    const orgs = [...new Set(batch.map((q) => q.input.organizationId))];
+    configs = await loadConfigs(db, tx, orgs);
+    for (const org of orgs) {
+      const mine = batch.filter((q) => q.input.organizationId === org);
+      await configs.agents(org, mine.map((q) => ({ ref: q.input.agentRef, register: q.input.tokenAgentId === null })));
+    }
+    const agentOf = new Map<Queued, AgentRecord>();
+    for (const q of batch) {
+      const agent = configs.get(q.input.organizationId).agents.get(q.input.agentRef);
+      if (q.input.tokenAgentId !== null && (!agent || agent.id !== q.input.tokenAgentId)) failed.set(q, new ForbiddenError("This agent token is for another agent"));
+      else if (!agent) failed.set(q, new Error(`agent ${q.input.agentRef} could not be registered`));
+      else agentOf.set(q, agent);
+    }
+    const live = batch.filter((q) => agentOf.has(q));
+    if (!live.length) return;
+
+    const lockRows = [...new Map(live.map((q) => [agentOf.get(q)!.id, q.input.organizationId])).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([a, o]) => ({ a, o }));
+    const lockedAt = new Date();
+    // One statement creates the rows if needed and locks them (an upsert locks the rows it touches) until commit.
+    const statsRows = await tx.$queryRaw<StatsLockRow[]>`INSERT INTO "gateway_agent_stats" ("agent_id", "organization_id", "updated_at")
+      SELECT (x->>'a')::uuid, (x->>'o')::uuid, ${lockedAt}::timestamptz FROM jsonb_array_elements(${JSON.stringify(lockRows)}::jsonb) WITH ORDINALITY AS t(x, n) ORDER BY n
       ON CONFLICT ("agent_id") DO UPDATE SET "agent_id" = EXCLUDED."agent_id"
-      RETURNING "calls", "ewma_interval", "ewma_blocks", "last_call_at", "tools", "shapes", "hours"`;
-    const stats = statsOf(statsRow);
-    const anomaly = anomalyOf(stats, { tool: input.toolName, shape, now });
-    const verdict = evaluateToolCall({
-      call,
-      organizationId: input.organizationId,
-      agent: { ...agent, toolAllowList: allowListOf(agent.toolAllowList) },
-      policies: specsOf(policies),
-      documents,
-      anomaly,
-      anomalyThreshold: settings.anomalyThreshold,
-      rate: { ...rate, agentLimit: settings.agentRatePerMinute, toolLimit: settings.toolRatePerMinute, windowSeconds: RATE_WINDOW_SECONDS },
-      now,
-    });
-    const traceId = randomUUID();
-    const row = await tx.gatewayCheck.create({
-      data: {
-        id,
-        organizationId: input.organizationId,
+      RETURNING "agent_id"::text AS agent_id, "calls", "ewma_interval", "ewma_blocks", "last_call_at", "tools", "shapes", "hours", "rate_window"`;
+    const batchNow = new Date();
+    const stats = new Map(statsRows.map((r) => [r.agent_id, { stats: statsOf(r), rate: parseRateWindow(r.rate_window), dirty: false }]));
+
+    for (const q of live) {
+      const agent = agentOf.get(q)!;
+      const cfg = configs.get(q.input.organizationId);
+      const st = stats.get(agent.id)!;
+      const now = q.input.now ?? batchNow;
+      const anomaly = anomalyOf(st.stats, { tool: q.input.toolName, shape: q.shape, now });
+      const verdict = evaluateToolCall({
+        call: { tool_name: q.input.toolName, arguments: q.input.arguments },
+        organizationId: q.input.organizationId,
+        agent: { ...agent, toolAllowList: allowListOf(agent.toolAllowList) },
+        policies: cfg.policies,
+        documents: cfg.documents.get(agent.id) ?? [],
+        anomaly,
+        anomalyThreshold: cfg.settings.anomalyThreshold,
+        rate: { ...rateCounts(st.rate, q.input.toolName, now, RATE_WINDOW_SECONDS), agentLimit: cfg.settings.agentRatePerMinute, toolLimit: cfg.settings.toolRatePerMinute, windowSeconds: RATE_WINDOW_SECONDS },
+        now,
+      });
+      if (verdict.policy_name !== "rate_limited") {
+        st.stats = updateStats(st.stats, { tool: q.input.toolName, shape: q.shape, now, blocked: verdict.decision === "block" });
+        st.rate = countCall(st.rate, q.input.toolName, now, RATE_WINDOW_SECONDS);
+        st.dirty = true;
+      }
+      decided.push({ q, agent, verdict, now, expiresAt: verdict.decision === "pending" ? new Date(now.getTime() + cfg.settings.pendingTtlSeconds * 1000) : null });
+    }
+
+    await tx.gatewayCheck.createMany({
+      data: decided.map(({ q, agent, verdict, now, expiresAt }) => ({
+        id: q.id,
+        organizationId: q.input.organizationId,
         agentId: agent.id,
-        agentRef: input.agentRef,
-        toolName: input.toolName,
-        argumentsSealed: sealed,
-        argumentsDigest: digest,
+        agentRef: q.input.agentRef,
+        toolName: q.input.toolName,
+        argumentsSealed: q.sealed,
+        argumentsDigest: q.digest,
         decision: verdict.decision,
         initialDecision: verdict.decision,
         policyName: verdict.policy_name,
@@ -224,36 +328,55 @@ export async function runCheck(db: Db, input: CheckInput): Promise<{ view: Check
         anomalyScore: verdict.anomaly_score,
         anomalySignals: verdict.anomaly_signals as unknown as Prisma.InputJsonValue,
         reasons: verdict.reasons as unknown as Prisma.InputJsonValue,
-        expiresAt: verdict.decision === "pending" ? new Date(now.getTime() + settings.pendingTtlSeconds * 1000) : null,
-        traceId,
+        expiresAt,
+        traceId: q.traceId,
         createdAt: now,
-      },
+      })),
     });
-    // The verdict's leaf commits with it. Public, so it names the check, the agent and the verdict
+    // Each verdict's leaf commits with it. Public, so it names the check, the agent and the verdict
     // only: tool names and an arguments digest (guessable for short arguments) stay in the row.
-    await appendDecision(tx, { kind: "gateway.check", organizationId: input.organizationId, decisionId: id, decision: verdict.decision, actor: { type: "agent", id: agent.id }, time: now });
-    await tx.gatewayTrace.create({
-      data: { id: traceId, organizationId: input.organizationId, agentRef: input.agentRef, checkId: id, toolName: input.toolName, decision: verdict.decision, blocked: verdict.decision === "block", payloadDigest: digest, source: "check", occurredAt: now },
+    await appendLeaves(tx, decided.map(({ q, agent, verdict, now }) => decisionEvent({ kind: "gateway.check", organizationId: q.input.organizationId, decisionId: q.id, decision: verdict.decision, actor: { type: "agent", id: agent.id }, time: now })));
+    await tx.gatewayTrace.createMany({
+      data: decided.map(({ q, verdict, now }) => ({ id: q.traceId, organizationId: q.input.organizationId, agentRef: q.input.agentRef, checkId: q.id, toolName: q.input.toolName, decision: verdict.decision, blocked: verdict.decision === "block", payloadDigest: q.digest, source: "check", occurredAt: now })),
     });
-    if (verdict.policy_name !== "rate_limited") {
-      const next = updateStats(stats, { tool: input.toolName, shape, now, blocked: verdict.decision === "block" });
-      await tx.gatewayAgentStats.update({
-        where: { agentId: agent.id },
-        data: { calls: next.calls, ewmaInterval: next.ewmaInterval, ewmaBlocks: next.ewmaBlocks, lastCallAt: next.lastCallAt, tools: next.tools, shapes: next.shapes, hours: next.hours },
-      });
+    const updates = [...stats.entries()].filter(([, s]) => s.dirty).map(([agentId, { stats: s, rate }]) => ({
+      agent_id: agentId, calls: s.calls, ewma_interval: s.ewmaInterval, ewma_blocks: s.ewmaBlocks, last_call_at: s.lastCallAt?.toISOString() ?? null, tools: s.tools, shapes: s.shapes, hours: s.hours, rate_window: rate,
+    }));
+    if (updates.length) {
+      await tx.$executeRaw`UPDATE "gateway_agent_stats" AS s SET "calls" = v.calls, "ewma_interval" = v.ewma_interval, "ewma_blocks" = v.ewma_blocks, "last_call_at" = v.last_call_at,
+          "tools" = v.tools, "shapes" = v.shapes, "hours" = v.hours, "rate_window" = v.rate_window, "updated_at" = ${batchNow}::timestamptz
+        FROM jsonb_to_recordset(${JSON.stringify(updates)}::jsonb) AS v("agent_id" uuid, "calls" int, "ewma_interval" float8, "ewma_blocks" float8, "last_call_at" timestamptz, "tools" jsonb, "shapes" jsonb, "hours" jsonb, "rate_window" jsonb)
+        WHERE s."agent_id" = v.agent_id`;
     }
-    return { row, verdict };
-    // Under load every check queues for a connection (the embedded database has one): wait rather than fail.
+    // Under load every batch queues for a connection (the embedded database has one): wait rather than fail.
   }, { maxWait: 15_000, timeout: 15_000 });
 
-  if (verdict.decision === "pending") {
-    try {
-      await notifyOrganization(db, { organizationId: input.organizationId, notificationId: id, title: "Tool call needs review", body: `${agent.name}: ${input.toolName} (${verdict.risk_level})`, url: `/gateway?check=${id}` });
-    } catch (err) {
-      log.warn("push notification could not be queued", { organizationId: input.organizationId, checkId: id, error: (err as Error).message });
-    }
+  configs?.commit();
+  for (const [q, err] of failed) q.reject(err);
+  for (const { q, agent, verdict, now, expiresAt } of decided) {
+    const view = checkView({
+      id: q.id,
+      agentId: agent.id,
+      agentRef: q.input.agentRef,
+      toolName: q.input.toolName,
+      decision: verdict.decision,
+      initialDecision: verdict.decision,
+      policyName: verdict.policy_name,
+      riskLevel: verdict.risk_level,
+      category: verdict.classification.category,
+      signals: verdict.classification.signals,
+      anomalyScore: verdict.anomaly_score,
+      anomalySignals: verdict.anomaly_signals,
+      reasons: verdict.reasons,
+      argumentsDigest: q.digest,
+      expiresAt,
+      decidedBy: null,
+      decidedAt: null,
+      createdAt: now,
+      agent: { name: agent.name },
+    });
+    q.resolve({ view, verdict });
   }
-  return { view: checkView({ ...row, agent: { name: agent.name } }), verdict };
 }
 
 async function findRow(db: DbOrTx, organizationId: string, id: string, tokenAgentId: string | null) {

@@ -27,7 +27,20 @@ export function nameTokens(name: string): string[] {
     .filter(Boolean);
 }
 
+/** Tool names repeat from call to call: their verdict is kept (bounded). */
+const byNameMemo = new Map<string, { category: ToolCategory; token: string } | null>();
+
 function byName(name: string): { category: ToolCategory; token: string } | null {
+  let hit = byNameMemo.get(name);
+  if (hit === undefined) {
+    hit = byNameUncached(name);
+    if (byNameMemo.size >= 10_000) byNameMemo.clear();
+    byNameMemo.set(name, hit);
+  }
+  return hit;
+}
+
+function byNameUncached(name: string): { category: ToolCategory; token: string } | null {
   const tokens = nameTokens(name);
   const joined = tokens.join("_");
   for (const [category, words] of NAME_TOKENS) {
@@ -71,7 +84,18 @@ function members(args: unknown): [string, string, unknown][] {
   return out;
 }
 
+/** Per call object (the engine and the templates classify the same call): treat a call as immutable. */
+const classified = new WeakMap<object, { toolName: unknown; args: unknown; result: { category: ToolCategory; signals: string[] } }>();
+
 export function classifyToolCall(call: ToolCall): { category: ToolCategory; signals: string[] } {
+  const memo = call && typeof call === "object" ? classified.get(call) : undefined;
+  if (memo && memo.toolName === call.tool_name && memo.args === call.arguments) return memo.result;
+  const result = classifyUncached(call);
+  if (call && typeof call === "object") classified.set(call, { toolName: call.tool_name, args: call.arguments, result });
+  return result;
+}
+
+function classifyUncached(call: ToolCall): { category: ToolCategory; signals: string[] } {
   const signals: string[] = [];
   const name = typeof call.tool_name === "string" ? call.tool_name : "";
   const hit = byName(name);

@@ -25,7 +25,8 @@ async function freePort(): Promise<number> {
 /** `halt()` stops the server (connections dropped, port closed) and `resume()` starts it again on the same port and data: a database outage, for the fault tests. */
 export type PostgresServer = { url: string; stop(): void; halt(): void; resume(): void };
 
-export async function startPostgres(): Promise<PostgresServer> {
+/** `fsync: true` keeps the server durable (the default here is fsync=off: throwaway clusters for tests). */
+export async function startPostgres(opts: { fsync?: boolean } = {}): Promise<PostgresServer> {
   const bin = findPostgresBin();
   if (!bin) throw new Error("PostgreSQL server binaries not found under /usr/lib/postgresql (apt-get install postgresql)");
   const dir = mkdtempSync(path.join(tmpdir(), "countersign-pg-"));
@@ -40,7 +41,7 @@ export async function startPostgres(): Promise<PostgresServer> {
     if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr || r.stdout}`);
   };
   run("initdb", ["-D", data, "--auth=trust", "-U", "postgres", "--no-sync", "-E", "UTF8"]);
-  const start = () => run("pg_ctl", ["-D", data, "-o", `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off`, "-l", path.join(dir, "log"), "-w", "start"]);
+  const start = () => run("pg_ctl", ["-D", data, "-o", `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=${opts.fsync ? "on" : "off"}`, "-l", path.join(dir, "log"), "-w", "start"]);
   start();
   return {
     url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
