@@ -41,7 +41,9 @@ describe("transparency log storage", () => {
     const { text } = openNote(cp.note, [parseVkey(logVkey(state))]);
     const c = parseCheckpoint(text);
     expect([c.origin, c.size]).toEqual([state.origin, 2n]);
-    const leaf = leafBytes(ev(99, 3));
+    const stored = await db().tlogEntry.findUniqueOrThrow({ where: { leafIndex: 1n } });
+    const leaf = leafBytes(ev(99, 3), new Uint8Array(stored.salt!));
+    expect(Buffer.from(leaf).equals(Buffer.from(stored.leaf))).toBe(true);
     expect(verifyInclusion(1, 2, hashLeaf(leaf), await proveInclusion(db(), 1, 2), c.rootHash)).toBe(true);
     // Publishing again without new leaves signs nothing new.
     expect((await publish(db())).treeSize).toBe(2);
