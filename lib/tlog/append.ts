@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { COMMITTED_LEAF_VERSION, committedLeaf, SALT_SIZE } from "./commitment";
+import { COMMITMENT_DOMAIN, COMMITTED_LEAF_VERSION, committedLeaf, leafText, SALT_SIZE } from "./commitment";
 import type { DbOrTx } from "@/lib/db/client";
-import { canonicalBytes } from "./jcs";
+import { canonicalBytes, JcsError } from "./jcs";
 
 /**
  * Writing to the log. A decision's own transaction inserts its entry — the event (RFC 8785
@@ -48,7 +48,14 @@ function wellFormed(v: unknown): unknown {
 
 /** The event's canonical JSON (private: given to the organization's readers with its salt). */
 export function eventBytes(e: LogEvent): Uint8Array {
-  return canonicalBytes(wellFormed(leafObject(e)));
+  const obj = leafObject(e);
+  try {
+    return canonicalBytes(obj);
+  } catch (err) {
+    // Rare: a lone surrogate somewhere; replace them and try again (anything else still throws).
+    if (err instanceof JcsError) return canonicalBytes(wellFormed(obj));
+    throw err;
+  }
 }
 
 /** The public leaf of an event under `salt`. */
@@ -79,10 +86,13 @@ export async function appendLeaves(tx: DbOrTx, events: readonly LogEvent[]): Pro
   const bodies: string[] = [];
   const salts: string[] = [];
   const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
-  for (const e of events) {
-    const salt = randomBytes(SALT_SIZE);
+  const random = randomBytes(SALT_SIZE * events.length);
+  for (const [i, e] of events.entries()) {
+    const salt = random.subarray(i * SALT_SIZE, (i + 1) * SALT_SIZE);
     const event = eventBytes(e);
-    const leaf = new TextEncoder().encode(committedLeaf(event, e.kind, salt));
+    // commitment.ts's commitment, with Node's SHA-256 (tests/tlog/decisions.test.ts checks they agree).
+    const commitment = createHash("sha256").update(COMMITMENT_DOMAIN).update(salt).update(event).digest();
+    const leaf = Buffer.from(leafText(commitment, e.kind), "utf8");
     bodies.push(hex(event));
     salts.push(salt.toString("hex"));
     ids.push(randomUUID());

@@ -14,7 +14,9 @@ import { b64 } from "./note";
  */
 export const COMMITTED_LEAF_VERSION = 2;
 export const SALT_SIZE = 32;
-const DOMAIN = new TextEncoder().encode("countersign/tlog-leaf-commitment/v1\n");
+/** The commitment's domain separator (the hash input starts with it, then the salt, then the event). */
+export const COMMITMENT_DOMAIN = new TextEncoder().encode("countersign/tlog-leaf-commitment/v1\n");
+const DOMAIN = COMMITMENT_DOMAIN;
 
 export class CommitmentError extends Error {}
 
@@ -29,7 +31,12 @@ export function eventCommitment(canonicalEvent: Uint8Array, salt: Uint8Array): U
 
 /** The public leaf (canonical JSON text) committing to `canonicalEvent` (whose `kind` it shows). */
 export function committedLeaf(canonicalEvent: Uint8Array, kind: string, salt: Uint8Array): string {
-  return canonicalize({ c: b64(eventCommitment(canonicalEvent, salt)), kind, v: COMMITTED_LEAF_VERSION });
+  return leafText(eventCommitment(canonicalEvent, salt), kind);
+}
+
+/** The public leaf's text for a commitment already computed (the server hashes with Node's SHA-256). */
+export function leafText(commitment: Uint8Array, kind: string): string {
+  return canonicalize({ c: b64(commitment), kind, v: COMMITTED_LEAF_VERSION });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash as nodeHash } from "node:crypto";
 import type { Db, DbOrTx, Tx } from "@/lib/db/client";
 import { openSecret, sealSecret, type SealedBlob } from "@/lib/keystore";
 import { consistencyProof, EMPTY_ROOT, hashChildren, HASH_SIZE, inclusionProof, rootHash, type Hash, type NodeReader } from "./merkle";
@@ -44,27 +44,41 @@ function hashAt(tile: Uint8Array, i: number): Hash {
  * checks it against merkle.ts.
  */
 export function hashChildrenNative(left: Hash, right: Hash): Hash {
-  return new Uint8Array(createHash("sha256").update(NODE_PREFIX).update(left).update(right).digest());
-}
-const NODE_PREFIX = Uint8Array.of(0x01);
-
-/** The root of a full tile's 256 hashes (the hash the tile contributes to the next tile level). */
-function foldTile(tile: Uint8Array): Hash {
-  let layer: Hash[] = Array.from({ length: tile.length / HASH_SIZE }, (_, i) => hashAt(tile, i));
-  while (layer.length > 1) {
-    const next: Hash[] = new Array(layer.length / 2);
-    for (let i = 0; i < next.length; i++) next[i] = hashChildrenNative(layer[2 * i]!, layer[2 * i + 1]!);
-    layer = next;
-  }
-  return layer[0]!;
+  const buf = new Uint8Array(1 + 2 * HASH_SIZE);
+  buf[0] = 0x01;
+  buf.set(left, 1);
+  buf.set(right, 1 + HASH_SIZE);
+  return new Uint8Array(nodeHash("sha256", buf, "buffer"));
 }
 
 const FULL_TILE_BYTES = TILE_WIDTH * HASH_SIZE;
+/** Hashes of a full tile's interior levels 1..7 (128 + 64 + … + 2), stored in its `nodes`. */
+const INTERIOR_HASHES = TILE_WIDTH - 2;
+/** Where level r (1..7) of a tile's subtree starts in `nodes`, in hashes. */
+const levelStart = (r: number) => TILE_WIDTH - (TILE_WIDTH >> (r - 1));
 
 /**
- * Interior nodes folded from full tiles, per tile bytes object (a full tile never changes, so its
- * folded nodes are reusable for as long as the bytes are cached).
+ * Folds a full tile's 256 hashes: its root (the hash it contributes to the next tile level) and
+ * its interior nodes (levels 1..7, concatenated level by level).
  */
+function foldTile(tile: Uint8Array): { root: Hash; nodes: Uint8Array } {
+  const nodes = new Uint8Array(INTERIOR_HASHES * HASH_SIZE);
+  let layer: Hash[] = Array.from({ length: tile.length / HASH_SIZE }, (_, i) => hashAt(tile, i));
+  for (let r = 1; layer.length > 1; r++) {
+    const next: Hash[] = new Array(layer.length / 2);
+    for (let i = 0; i < next.length; i++) next[i] = hashChildrenNative(layer[2 * i]!, layer[2 * i + 1]!);
+    if (next.length > 1) next.forEach((h, i) => nodes.set(h, (levelStart(r) + i) * HASH_SIZE));
+    layer = next;
+  }
+  return { root: layer[0]!, nodes };
+}
+
+/**
+ * Interior nodes of full tiles, per tile bytes object: the stored `nodes` when the row has them,
+ * else folded on demand and memoised (a full tile never changes, so both are reusable for as long
+ * as the tile is cached).
+ */
+const storedNodes = new WeakMap<Uint8Array, Uint8Array>();
 const foldedNodes = new WeakMap<Uint8Array, Map<number, Hash>>();
 
 /**
@@ -80,10 +94,13 @@ export function tileReader(tiles: Map<TileKey, Uint8Array>, opts: { shareFull?: 
     if (count === 1) return hashAt(tile, offset);
     let nodes: Map<number, Hash> | undefined;
     let key: number | string;
+    const r = level - tileLevel * TILE_HEIGHT;
+    const stored = opts.shareFull ? storedNodes.get(tile) : undefined;
+    if (stored && r < TILE_HEIGHT) return hashAt(stored, levelStart(r) + (offset >> r));
     if (opts.shareFull && tile.length === FULL_TILE_BYTES) {
       nodes = foldedNodes.get(tile);
       if (!nodes) foldedNodes.set(tile, (nodes = new Map()));
-      key = (level - tileLevel * TILE_HEIGHT) * TILE_WIDTH + offset;
+      key = r * TILE_WIDTH + offset;
     } else {
       key = `${level}/${index}`;
     }
@@ -98,15 +115,22 @@ export function tileReader(tiles: Map<TileKey, Uint8Array>, opts: { shareFull?: 
   return read;
 }
 
-/** Reads tiles by key in one query (raw SQL: a proof's few rows, without an ORM round of mapping). */
-async function loadTiles(db: DbOrTx, keys: Iterable<TileKey>, into = new Map<TileKey, Uint8Array>()): Promise<Map<TileKey, Uint8Array>> {
+/**
+ * Reads tiles by key in one query (raw SQL: a proof's few rows, without an ORM round of mapping);
+ * with `nodes`, a full tile's stored interior nodes come along (kept beside its bytes).
+ */
+async function loadTiles(db: DbOrTx, keys: Iterable<TileKey>, into = new Map<TileKey, Uint8Array>(), opts: { nodes?: boolean } = {}): Promise<Map<TileKey, Uint8Array>> {
   const wanted = [...new Set(keys)].filter((k) => !into.has(k));
   if (!wanted.length) return into;
   const pairs = wanted.map((k) => `(${k.split("/").map((n) => String(Number(n))).join(",")})`).join(",");
-  const rows = await db.$queryRawUnsafe<{ level: number; tile_index: bigint | number | string; hashes: string }[]>(
-    `SELECT "level", "tile_index", encode("hashes", 'hex') AS "hashes" FROM "tlog_tiles" WHERE ("level", "tile_index") IN (${pairs})`,
+  const rows = await db.$queryRawUnsafe<{ level: number; tile_index: bigint | number | string; hashes: string; nodes: string | null }[]>(
+    `SELECT "level", "tile_index", encode("hashes", 'hex') AS "hashes", ${opts.nodes ? `encode("nodes", 'hex')` : "NULL"} AS "nodes" FROM "tlog_tiles" WHERE ("level", "tile_index") IN (${pairs})`,
   );
-  for (const r of rows) into.set(tileKey(Number(r.level), Number(r.tile_index)), new Uint8Array(Buffer.from(r.hashes, "hex")));
+  for (const r of rows) {
+    const bytes = new Uint8Array(Buffer.from(r.hashes, "hex"));
+    if (r.nodes && bytes.length === FULL_TILE_BYTES && r.nodes.length === INTERIOR_HASHES * HASH_SIZE * 2) storedNodes.set(bytes, new Uint8Array(Buffer.from(r.nodes, "hex")));
+    into.set(tileKey(Number(r.level), Number(r.tile_index)), bytes);
+  }
   return into;
 }
 
@@ -160,7 +184,7 @@ export async function withTree<T>(db: DbOrTx, fn: (read: NodeReader) => T, cache
     else missing.push(k);
   }
   if (missing.length) {
-    const fetched = await loadTiles(db, missing);
+    const fetched = await loadTiles(db, missing, new Map(), { nodes: true });
     for (const [k, t] of fetched) {
       cachePut(k, t);
       tiles.set(k, tileCache.get(k)!);
@@ -229,8 +253,9 @@ export function rightEdge(size: number): TileKey[] {
  * (`edge`), fills and folds tiles level by level (a full tile's root goes up one tile level). Returns
  * every tile written (new or grown).
  */
-export function growTiles(size: number, leafHashes: Hash[], edge: Map<TileKey, Uint8Array>): Map<TileKey, Uint8Array> {
+export function growTiles(size: number, leafHashes: Hash[], edge: Map<TileKey, Uint8Array>): { tiles: Map<TileKey, Uint8Array>; nodes: Map<TileKey, Uint8Array> } {
   const touched = new Map<TileKey, Uint8Array>();
+  const interior = new Map<TileKey, Uint8Array>();
   let incoming = leafHashes;
   for (let level = 0; incoming.length > 0; level++) {
     const existing = Math.floor(size / TILE_WIDTH ** level);
@@ -248,34 +273,46 @@ export function growTiles(size: number, leafHashes: Hash[], edge: Map<TileKey, U
       if (fill > 0) bytes.set(prefix!.subarray(0, fill * HASH_SIZE));
       for (let k = 0; k < take; k++) bytes.set(incoming[pos + k]!, (fill + k) * HASH_SIZE);
       touched.set(tileKey(level, tileIndex), bytes);
-      if (fill + take === TILE_WIDTH) completed.push(foldTile(bytes));
+      if (fill + take === TILE_WIDTH) {
+        const folded = foldTile(bytes);
+        completed.push(folded.root);
+        interior.set(tileKey(level, tileIndex), folded.nodes);
+      }
       pos += take;
       fill = 0;
     }
     incoming = completed;
   }
-  return touched;
+  return { tiles: touched, nodes: interior };
 }
 
-/** Writes tiles (insert, or grow in place: the trigger refuses anything but growth) in one statement. */
-async function writeTiles(tx: Tx, tiles: Map<TileKey, Uint8Array>) {
+/**
+ * Writes tiles (insert, or grow in place: the trigger refuses anything but growth) and the interior
+ * nodes of those that filled, in one statement.
+ */
+async function writeTiles(tx: Tx, tiles: Map<TileKey, Uint8Array>, nodes: Map<TileKey, Uint8Array>) {
   if (!tiles.size) return;
+  const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
   const levels: number[] = [];
   const indexes: string[] = [];
   const hashes: string[] = [];
+  const interior: (string | null)[] = [];
   for (const [k, bytes] of tiles) {
     const [level, index] = k.split("/");
     levels.push(Number(level));
     indexes.push(index!);
-    hashes.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex"));
+    hashes.push(hex(bytes));
+    const n = nodes.get(k);
+    interior.push(n ? hex(n) : null);
   }
   await tx.$executeRawUnsafe(
-    `INSERT INTO "tlog_tiles" ("level", "tile_index", "hashes")
-       SELECT l, i, decode(h, 'hex') FROM unnest($1::int[], $2::bigint[], $3::text[]) AS t(l, i, h)
-     ON CONFLICT ("level", "tile_index") DO UPDATE SET "hashes" = EXCLUDED."hashes"`,
+    `INSERT INTO "tlog_tiles" ("level", "tile_index", "hashes", "nodes")
+       SELECT l, i, decode(h, 'hex'), decode(n, 'hex') FROM unnest($1::int[], $2::bigint[], $3::text[], $4::text[]) AS t(l, i, h, n)
+     ON CONFLICT ("level", "tile_index") DO UPDATE SET "hashes" = EXCLUDED."hashes", "nodes" = COALESCE("tlog_tiles"."nodes", EXCLUDED."nodes")`,
     levels,
     indexes,
     hashes,
+    interior,
   );
 }
 
@@ -314,8 +351,8 @@ async function sequenceIn(tx: Tx, maxBatch: number): Promise<number> {
   for (const r of numbered) leafHashes[Number(r.leaf_index) - size] = new Uint8Array(Buffer.from(r.leaf_hash, "hex"));
   const newSize = size + numbered.length;
   const edge = await loadTiles(tx, rightEdge(size));
-  const touched = growTiles(size, leafHashes, edge);
-  await writeTiles(tx, touched);
+  const { tiles: touched, nodes } = growTiles(size, leafHashes, edge);
+  await writeTiles(tx, touched, nodes);
   const tiles = new Map([...edge, ...touched]);
   const root = rootHash(tileReader(tiles), newSize);
   await tx.tlogState.update({ where: { id: STATE_ID }, data: { treeSize: BigInt(newSize), rootHash: Buffer.from(root), updatedAt: new Date() } });

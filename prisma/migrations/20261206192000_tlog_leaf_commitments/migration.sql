@@ -3,14 +3,21 @@
 -- Entries written before have neither (their leaf is the event itself).
 ALTER TABLE "tlog_entries" ADD COLUMN "event" BYTEA, ADD COLUMN "salt" BYTEA;
 
--- The append-only guard now also keeps the event and the salt as written.
+-- The append-only guard also keeps the event and the salt as written. Its condition moves into the
+-- triggers' WHEN (evaluated without calling PL/pgSQL), so the sequencer's one-time index assignment
+-- of thousands of rows per batch does not run a function per row; the function runs only to refuse.
 CREATE OR REPLACE FUNCTION "tlog_entries_guard"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF TG_OP = 'DELETE' THEN RAISE EXCEPTION 'tlog_entries is append-only'; END IF;
-  IF OLD.leaf_index IS NOT NULL OR NEW.leaf IS DISTINCT FROM OLD.leaf OR NEW.leaf_hash IS DISTINCT FROM OLD.leaf_hash OR NEW.id IS DISTINCT FROM OLD.id
-     OR NEW.event IS DISTINCT FROM OLD.event OR NEW.salt IS DISTINCT FROM OLD.salt THEN
-    RAISE EXCEPTION 'tlog_entries is append-only';
-  END IF;
-  RETURN NEW;
+  RAISE EXCEPTION 'tlog_entries is append-only';
 END;
 $$;
+
+DROP TRIGGER "tlog_entries_append_only" ON "tlog_entries";
+
+CREATE TRIGGER "tlog_entries_append_only" BEFORE UPDATE ON "tlog_entries" FOR EACH ROW
+  WHEN (OLD.leaf_index IS NOT NULL OR NEW.leaf IS DISTINCT FROM OLD.leaf OR NEW.leaf_hash IS DISTINCT FROM OLD.leaf_hash
+        OR NEW.id IS DISTINCT FROM OLD.id OR NEW.event IS DISTINCT FROM OLD.event OR NEW.salt IS DISTINCT FROM OLD.salt)
+  EXECUTE FUNCTION "tlog_entries_guard"();
+
+CREATE TRIGGER "tlog_entries_no_delete" BEFORE DELETE ON "tlog_entries" FOR EACH ROW
+  EXECUTE FUNCTION "tlog_entries_guard"();
