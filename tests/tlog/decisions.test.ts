@@ -5,6 +5,8 @@ import { appendDecision } from "@/lib/tlog/append";
 import { committedLeaf, leafForEvent } from "@/lib/tlog/commitment";
 import { canonicalize } from "@/lib/tlog/jcs";
 import { hashLeaf } from "@/lib/tlog/merkle";
+import { checkLogIntegrity } from "@/lib/tlog/monitor";
+import { publish } from "@/lib/tlog/store";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { useTestDatabase } from "../helpers/db";
 
@@ -75,5 +77,15 @@ describe("decisions into the transparency log (issue #14)", () => {
     );
     const [e] = await db().tlogEntry.findMany({ where: { decisionId: "chk-1" } });
     expect(eventOf(e!)).toMatchObject({ kind: "gateway.check", decision: "block", actor: { type: "agent", id: "a\ufffd" }, policy_version: 3, tool: "db_query", id: "chk-1" });
+  });
+
+  it("the log's self-check notices an event rewritten behind its leaf's commitment", async () => {
+    await publish(db());
+    expect(await checkLogIntegrity(db())).toEqual({ ok: true });
+    const [e] = await db().tlogEntry.findMany({ where: { decisionId: "chk-1" } });
+    await db().$executeRawUnsafe(`ALTER TABLE "tlog_entries" DISABLE TRIGGER "tlog_entries_append_only"`);
+    await db().$executeRawUnsafe(`UPDATE "tlog_entries" SET "event" = convert_to(replace(convert_from("event", 'UTF8'), '"block"', '"allow"'), 'UTF8') WHERE "id" = $1::uuid`, e!.id);
+    await db().$executeRawUnsafe(`ALTER TABLE "tlog_entries" ENABLE TRIGGER "tlog_entries_append_only"`);
+    expect(await checkLogIntegrity(db())).toEqual({ ok: false, detail: `entry ${Number(e!.leafIndex)}'s event is not the one its leaf commits to: it was rewritten` });
   });
 });
