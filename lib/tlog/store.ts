@@ -74,16 +74,16 @@ function foldTile(tile: Uint8Array): { root: Hash; nodes: Uint8Array } {
 }
 
 /**
- * Interior nodes of full tiles, per tile bytes object: the stored `nodes` when the row has them,
- * else folded on demand and memoised (a full tile never changes, so both are reusable for as long
- * as the tile is cached).
+ * Interior nodes per tile bytes object: a full tile's stored `nodes` when the row has them, else
+ * folded on demand and memoised (the nodes within a tile's width never change, so both are
+ * reusable for as long as that tile object is cached).
  */
 const storedNodes = new WeakMap<Uint8Array, Uint8Array>();
 const foldedNodes = new WeakMap<Uint8Array, Map<number, Hash>>();
 
 /**
  * A NodeReader over loaded tiles; nodes between stored levels are folded from their tile (memoised:
- * per call, and across calls for full tiles when `shareFull`).
+ * per call, and across calls per tile object when `shareFull`).
  */
 export function tileReader(tiles: Map<TileKey, Uint8Array>, opts: { shareFull?: boolean } = {}): NodeReader {
   const memo = new Map<string, Hash>();
@@ -97,7 +97,8 @@ export function tileReader(tiles: Map<TileKey, Uint8Array>, opts: { shareFull?: 
     const r = level - tileLevel * TILE_HEIGHT;
     const stored = opts.shareFull ? storedNodes.get(tile) : undefined;
     if (stored && r < TILE_HEIGHT) return hashAt(stored, levelStart(r) + (offset >> r));
-    if (opts.shareFull && tile.length === FULL_TILE_BYTES) {
+    // A node inside the tile's width never changes (a tile only grows), so memoising per bytes object is safe, full or partial.
+    if (opts.shareFull) {
       nodes = foldedNodes.get(tile);
       if (!nodes) foldedNodes.set(tile, (nodes = new Map()));
       key = r * TILE_WIDTH + offset;
@@ -161,36 +162,71 @@ function cachePut(k: TileKey, t: Uint8Array) {
 }
 
 /**
- * Runs a pure computation over the tree: first with a recording reader to learn which tiles (and how
- * wide) it needs — the algorithms' control flow does not depend on hash values — then over those
- * tiles, from `cache` when given (read from the database otherwise, nothing shared with other
- * calls: the monitor's view), else from this process's tile cache and the database.
+ * Runs a pure computation over the tree: first with a recording reader to learn which nodes it
+ * needs — the algorithms' control flow does not depend on hash values — then over those nodes.
+ * With `cache` (the monitor's and the sequencer's view): whole tiles, from `cache` or the database,
+ * folded here, nothing shared with other calls. Without: each node is one 32-byte slice of a tile
+ * row — a leaf-level hash from `hashes`, an interior node of a full tile from its stored `nodes` —
+ * all fetched in one query, so a proof moves a few hundred bytes and hashes nothing; a tile without
+ * stored nodes (written before they existed) is read whole, folded and cached.
  */
 export async function withTree<T>(db: DbOrTx, fn: (read: NodeReader) => T, cache?: Map<TileKey, Uint8Array>): Promise<T> {
   const need = new Map<TileKey, number>();
+  const slices = new Map<string, { tileLevel: number; tileIndex: number; src: 0 | 1; pos: number }>();
   const zero = new Uint8Array(HASH_SIZE);
   fn((level, index) => {
     const { tileLevel, tileIndex, offset, count } = locate(level, index);
     const k = tileKey(tileLevel, tileIndex);
     need.set(k, Math.max(need.get(k) ?? 0, offset + count));
+    const r = level - tileLevel * TILE_HEIGHT;
+    slices.set(`${level}/${index}`, count === 1 ? { tileLevel, tileIndex, src: 0, pos: offset } : { tileLevel, tileIndex, src: 1, pos: levelStart(r) + (offset >> r) });
     return zero;
   });
   if (cache) return fn(tileReader(await loadTiles(db, need.keys(), cache)));
-  const tiles = new Map<TileKey, Uint8Array>();
-  const missing: TileKey[] = [];
-  for (const [k, width] of need) {
-    const t = cacheGet(k, width);
-    if (t) tiles.set(k, t);
-    else missing.push(k);
+  const got = new Map<string, Hash>();
+  const keys = [...slices.keys()];
+  if (keys.length) {
+    const values = keys.map((k, i) => {
+      const v = slices.get(k)!;
+      return `(${i},${v.tileLevel},${v.tileIndex},${v.src},${v.pos * HASH_SIZE + 1})`;
+    });
+    const rows = await db.$queryRawUnsafe<{ k: number; h: Uint8Array | null }[]>(
+      `SELECT v.k, CASE WHEN v.src = 0 THEN substring(t."hashes" FROM v.pos FOR ${HASH_SIZE}) ELSE substring(t."nodes" FROM v.pos FOR ${HASH_SIZE}) END AS h
+         FROM (VALUES ${values.join(",")}) AS v(k, level, idx, src, pos) JOIN "tlog_tiles" t ON t."level" = v.level AND t."tile_index" = v.idx`,
+    );
+    for (const r of rows) if (r.h && r.h.length === HASH_SIZE) got.set(keys[Number(r.k)]!, new Uint8Array(r.h));
   }
-  if (missing.length) {
-    const fetched = await loadTiles(db, missing, new Map(), { nodes: true });
-    for (const [k, t] of fetched) {
-      cachePut(k, t);
-      tiles.set(k, tileCache.get(k)!);
+  // Nodes inside a partial tile (the right edge) or a tile without stored nodes: fold its hashes.
+  const folding = new Set<TileKey>();
+  for (const k of keys) {
+    if (got.has(k)) continue;
+    const v = slices.get(k)!;
+    folding.add(tileKey(v.tileLevel, v.tileIndex));
+  }
+  let fold: NodeReader | null = null;
+  if (folding.size) {
+    const tiles = new Map<TileKey, Uint8Array>();
+    const missing: TileKey[] = [];
+    for (const k of folding) {
+      const t = cacheGet(k, need.get(k)!);
+      if (t) tiles.set(k, t);
+      else missing.push(k);
     }
+    if (missing.length) {
+      const fetched = await loadTiles(db, missing, new Map(), { nodes: true });
+      for (const [k, t] of fetched) {
+        cachePut(k, t);
+        tiles.set(k, tileCache.get(k)!);
+      }
+    }
+    fold = tileReader(tiles, { shareFull: true });
   }
-  return fn(tileReader(tiles, { shareFull: true }));
+  return fn((level, index) => {
+    const h = got.get(`${level}/${index}`);
+    if (h) return h;
+    if (!fold) throw new TlogError(`node ${level}/${index} was not read`);
+    return fold(level, index);
+  });
 }
 
 // --- state and key ---
