@@ -29,6 +29,8 @@ async function main() {
     const e = await startEmbeddedDatabase();
     process.env.DATABASE_URL = e.url;
     process.env.DATABASE_POOL_MAX = "1";
+    // One connection for 8 writers and the checkpointer: a writer may queue behind a whole sequencer batch.
+    process.env.DATABASE_CONNECT_TIMEOUT_MS ??= "120000";
     stopDb = () => e.stop();
     kind = "embedded PGlite";
   }
