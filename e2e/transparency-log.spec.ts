@@ -1,4 +1,6 @@
 import { expect, test, type Locator } from "@playwright/test";
+import { committedLeaf } from "../lib/tlog/commitment";
+import { canonicalize } from "../lib/tlog/jcs";
 import { signUp, uniqueUser } from "./helpers/auth";
 import { addVirtualAuthenticator } from "./helpers/webauthn";
 
@@ -37,10 +39,11 @@ test("the audit view shows the transparency log and verifies an event in the bro
   // A tampered bundle is refused by the browser's own check.
   await page.route("**/api/v1/transparency-log/decisions/*", async (route) => {
     const response = await route.fetch();
-    const body = (await response.json()) as { entries: Array<{ leaf: string; event: Record<string, unknown>; tlog_proof: string }> };
+    const body = (await response.json()) as { entries: Array<{ leaf: string; salt: string; event: Record<string, unknown>; tlog_proof: string }> };
     const e = body.entries[0]!;
-    e.leaf = e.leaf.replace("api_key.created", "api_key.revoked");
-    e.event = JSON.parse(e.leaf) as Record<string, unknown>;
+    // A consistent forgery: another event, its own commitment under the same salt as the leaf, the proof's copy too.
+    e.event = { ...e.event, action: "api_key.revoked" };
+    e.leaf = committedLeaf(new TextEncoder().encode(canonicalize(e.event)), e.event.kind as string, new Uint8Array(Buffer.from(e.salt, "base64")));
     e.tlog_proof = e.tlog_proof.replace(/^extra .*$/m, `extra ${Buffer.from(e.leaf).toString("base64")}`);
     await route.fulfill({ response, json: body });
   });

@@ -75,7 +75,7 @@ export const tlogProof = defineRoute({
       leaf_index: z.int(),
       tree_size: z.int(),
       leaf_hash: b64Hash,
-      leaf: z.string().meta({ description: "The leaf: RFC 8785 canonical JSON of the event" }),
+      leaf: z.string().meta({ description: "The public leaf: RFC 8785 canonical JSON of {c: salted commitment to the event, kind, v: 2} (entries written before commitments: of the event itself)" }),
       inclusion_path: z.array(b64Hash),
       root_hash: b64Hash,
       checkpoint: z.string(),
@@ -115,8 +115,9 @@ export const tlogTile = defineRoute({
 const bundleEntry = z.object({
   leaf_index: z.int(),
   kind: z.string(),
-  event: z.record(z.string(), z.unknown()),
-  leaf: z.string(),
+  event: z.record(z.string(), z.unknown()).meta({ description: "The event the leaf commits to (private to the organization)" }),
+  salt: z.string().optional().meta({ description: "Base64 32-byte salt of the leaf's commitment (v2 leaves): leaf = JCS({c: b64(SHA-256(\"countersign/tlog-leaf-commitment/v1\\n\" || salt || JCS(event))), kind, v: 2})" }),
+  leaf: z.string().meta({ description: "The public leaf" }),
   tlog_proof: z.string().meta({ description: "C2SP tlog-proof@v1 (extra = the leaf), verifiable offline with tools/verify-log/verify.mjs" }),
 });
 

@@ -1,14 +1,15 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { COMMITMENT_DOMAIN, COMMITTED_LEAF_VERSION, committedLeaf, leafText, SALT_SIZE } from "./commitment";
 import type { DbOrTx } from "@/lib/db/client";
-import { canonicalBytes } from "./jcs";
-import { hashLeaf } from "./merkle";
+import { canonicalBytes, JcsError } from "./jcs";
 
 /**
- * Writing to the log. A decision's own transaction inserts its entry — the RFC 8785 canonical JSON
- * of the event and its RFC 6962 leaf hash — so no decision commits without its leaf (and a rolled
- * back decision leaves none). The sequencer (store.ts) gives committed entries their index.
+ * Writing to the log. A decision's own transaction inserts its entry — the event (RFC 8785
+ * canonical JSON, kept private), a random salt, the public leaf committing to both
+ * (commitment.ts) and its RFC 6962 leaf hash — so no decision commits without its leaf (and a
+ * rolled back decision leaves none). The sequencer (store.ts) gives committed entries their index.
  */
-export const LEAF_VERSION = 1;
+export const LEAF_VERSION = COMMITTED_LEAF_VERSION;
 
 /** Scalars and nested objects/arrays of them: what a leaf may carry (JSON, no undefined inside arrays). */
 export type LeafValue = string | number | boolean | null | LeafValue[] | { [k: string]: LeafValue | undefined };
@@ -20,7 +21,7 @@ export type LogEvent = {
   /** The id of what was decided (its record's id): finds the entry and its proof again. */
   decisionId: string;
   time: Date;
-  /** The event body: decision, actor, ids, versions, digests. No secrets (the leaf is public). */
+  /** The event body: decision, actor, ids, versions, digests. No secrets (the organization's readers see it). */
   body: Record<string, LeafValue | undefined>;
 };
 
@@ -29,7 +30,7 @@ export function toLeafJson(v: unknown): LeafValue {
   return JSON.parse(JSON.stringify(v ?? null, (_k, x) => (typeof x === "bigint" ? x.toString() : x))) as LeafValue;
 }
 
-/** The leaf's JSON object (before canonicalization). */
+/** The event's JSON object (before canonicalization): what the leaf commits to. */
 export function leafObject(e: LogEvent): Record<string, LeafValue | undefined> {
   return { ...e.body, v: LEAF_VERSION, kind: e.kind, org: e.organizationId, id: e.decisionId, time: e.time.toISOString() };
 }
@@ -45,27 +46,80 @@ function wellFormed(v: unknown): unknown {
   return v;
 }
 
-export function leafBytes(e: LogEvent): Uint8Array {
-  return canonicalBytes(wellFormed(leafObject(e)));
+/** The event's canonical JSON (private: given to the organization's readers with its salt). */
+export function eventBytes(e: LogEvent): Uint8Array {
+  const obj = leafObject(e);
+  try {
+    return canonicalBytes(obj);
+  } catch (err) {
+    // Rare: a lone surrogate somewhere; replace them and try again (anything else still throws).
+    if (err instanceof JcsError) return canonicalBytes(wellFormed(obj));
+    throw err;
+  }
 }
 
-/** Inserts entries for the events inside the caller's transaction; returns their entry ids in order. */
+/** The public leaf of an event under `salt`. */
+export function leafBytes(e: LogEvent, salt: Uint8Array): Uint8Array {
+  return new TextEncoder().encode(committedLeaf(eventBytes(e), e.kind, salt));
+}
+
+const LEAF_PREFIX = Uint8Array.of(0x00);
+
+/** RFC 6962 leaf hash with Node's SHA-256 (the same bytes as merkle.ts hashLeaf, faster on the write path). */
+function leafHashNative(leaf: Uint8Array): Buffer {
+  return createHash("sha256").update(LEAF_PREFIX).update(leaf).digest();
+}
+
+/**
+ * Inserts entries for the events inside the caller's transaction, in one statement whatever their
+ * number; returns their entry ids in order.
+ */
 export async function appendLeaves(tx: DbOrTx, events: readonly LogEvent[]): Promise<string[]> {
   if (!events.length) return [];
-  const rows = events.map((e) => {
-    const leaf = leafBytes(e);
-    return {
-      id: randomUUID(),
-      kind: e.kind,
-      organizationId: e.organizationId,
-      decisionId: e.decisionId,
-      leaf: Buffer.from(leaf),
-      leafHash: Buffer.from(hashLeaf(leaf)),
-      createdAt: e.time,
-    };
-  });
-  await tx.tlogEntry.createMany({ data: rows });
-  return rows.map((r) => r.id);
+  const ids: string[] = [];
+  const kinds: string[] = [];
+  const orgs: (string | null)[] = [];
+  const decisions: (string | null)[] = [];
+  const leaves: string[] = [];
+  const hashes: string[] = [];
+  const times: string[] = [];
+  const bodies: string[] = [];
+  const salts: string[] = [];
+  const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
+  const random = randomBytes(SALT_SIZE * events.length);
+  for (const [i, e] of events.entries()) {
+    const salt = random.subarray(i * SALT_SIZE, (i + 1) * SALT_SIZE);
+    const event = eventBytes(e);
+    // commitment.ts's commitment, with Node's SHA-256 (tests/tlog/decisions.test.ts checks they agree).
+    const commitment = createHash("sha256").update(COMMITMENT_DOMAIN).update(salt).update(event).digest();
+    const leaf = Buffer.from(leafText(commitment, e.kind), "utf8");
+    bodies.push(hex(event));
+    salts.push(salt.toString("hex"));
+    ids.push(randomUUID());
+    kinds.push(e.kind);
+    orgs.push(e.organizationId);
+    decisions.push(e.decisionId);
+    leaves.push(hex(leaf));
+    hashes.push(leafHashNative(leaf).toString("hex"));
+    times.push(e.time.toISOString());
+  }
+  await tx.$executeRawUnsafe(
+    `INSERT INTO "tlog_entries" ("id", "kind", "organization_id", "decision_id", "leaf", "leaf_hash", "created_at", "event", "salt")
+       SELECT id, kind, org, decision, decode(leaf, 'hex'), decode(hash, 'hex'), at, decode(event, 'hex'), decode(salt, 'hex')
+         FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[], $9::text[])
+              WITH ORDINALITY AS t(id, kind, org, decision, leaf, hash, at, event, salt, n)
+        ORDER BY n`,
+    ids,
+    kinds,
+    orgs,
+    decisions,
+    leaves,
+    hashes,
+    times,
+    bodies,
+    salts,
+  );
+  return ids;
 }
 
 export type DecisionInput = {

@@ -1,15 +1,16 @@
-import { canonicalize } from "./jcs";
+import { CommitmentError, leafForEvent } from "./commitment";
 import { HASH_SIZE, hashLeaf, verifyInclusion } from "./merkle";
 import { NoteError, b64, fromB64, openNote, parseCheckpoint, parseVkey } from "./note";
 
 /**
  * Verifies one entry of a decision's proof bundle (GET /api/v1/transparency-log/decisions/{id})
- * with nothing but the bundle and a verifier key: the leaf hash `SHA-256(0x00 || leaf)`, the
+ * with nothing but the bundle and a verifier key: the leaf recomputed from the event JSON (and, for
+ * a committed leaf, its salt: commitment.ts), the leaf hash `SHA-256(0x00 || leaf)`, the
  * RFC 9162 inclusion proof of its tlog-proof@v1 against the checkpoint's root, and the
  * checkpoint's Ed25519 signature. Pure and isomorphic (imports only @noble/* through merkle.ts and
  * note.ts): the dashboard runs it in the browser.
  */
-export type BundleEntry = { leaf_index: number; kind: string; event: unknown; leaf: string; tlog_proof: string };
+export type BundleEntry = { leaf_index: number; kind: string; event: unknown; salt?: string; leaf: string; tlog_proof: string };
 
 export type ParsedTlogProof = { extra: Uint8Array | null; index: number; path: Uint8Array[]; checkpoint: string };
 
@@ -55,13 +56,19 @@ export function verifyBundleEntry(entry: BundleEntry, vkey: string): EntryVerifi
   const leaf = new TextEncoder().encode(entry.leaf);
   if (proof.index !== entry.leaf_index) return { ok: false, failure: "malformed", message: `The proof is for leaf ${proof.index}, not leaf ${entry.leaf_index}.` };
   if (proof.extra && !same(proof.extra, leaf)) return { ok: false, failure: "leaf", message: `The leaf shown differs from the leaf the proof carries (leaf ${entry.leaf_index}).` };
-  let canonical: string | null = null;
-  try {
-    canonical = canonicalize(entry.event);
-  } catch {
-    canonical = null;
+  let salt: Uint8Array | null = null;
+  if (entry.salt !== undefined) {
+    salt = typeof entry.salt === "string" ? fromB64(entry.salt) : null;
+    if (!salt) return { ok: false, failure: "malformed", message: `The salt of leaf ${entry.leaf_index} is not base64.` };
   }
-  if (canonical !== entry.leaf) return { ok: false, failure: "leaf", message: `The event shown is not the leaf's content (leaf ${entry.leaf_index}).` };
+  let recomputed: string | null = null;
+  try {
+    recomputed = leafForEvent(entry.event, salt);
+  } catch (e) {
+    if (e instanceof CommitmentError) return { ok: false, failure: "leaf", message: `The event shown cannot be checked against leaf ${entry.leaf_index}: ${e.message}.` };
+    recomputed = null;
+  }
+  if (recomputed !== entry.leaf) return { ok: false, failure: "leaf", message: `The event shown is not the one leaf ${entry.leaf_index} commits to.` };
 
   let verifier;
   try {

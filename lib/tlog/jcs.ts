@@ -6,9 +6,11 @@
 export class JcsError extends Error {}
 
 const LONE_SURROGATE = /(?:[\ud800-\udbff](?![\udc00-\udfff]))|(?:(?<![\ud800-\udbff])[\udc00-\udfff])/;
+const ANY_SURROGATE = /[\ud800-\udfff]/;
 
 function str(s: string): string {
-  if (LONE_SURROGATE.test(s)) throw new JcsError("string contains a lone surrogate");
+  // The cheap test first: most strings have no surrogate at all.
+  if (ANY_SURROGATE.test(s) && LONE_SURROGATE.test(s)) throw new JcsError("string contains a lone surrogate");
   return JSON.stringify(s);
 }
 

@@ -1,4 +1,5 @@
 import type { Db } from "@/lib/db/client";
+import { leafForEvent } from "./commitment";
 import { equalBytes, hashLeaf, rootHash } from "./merkle";
 import { ALG_ED25519, encodeVkey, NoteError, openNote, parseCheckpoint, parseVkey } from "./note";
 import { logState, withTree } from "./store";
@@ -6,12 +7,21 @@ import { logState, withTree } from "./store";
 /**
  * The log checks itself (issue #14, monitoring): the checkpoints it signed must still be the roots of
  * the stored tree (a rewritten leaf, tile or checkpoint shows), their signatures must verify with the
- * log key, the state's root must be the tree's, and recent and early entries must hash to the tiles.
+ * log key, the state's root must be the tree's, and recent and early entries must hash to the tiles
+ * (and their events, with their salts, to their leaves).
  * Run at start-up; /health turns 503 with the reason when it fails.
  */
 export type Integrity = { ok: true } | { ok: false; detail: string };
 
 const SAMPLE = 256;
+
+function commitsTo(leaf: Uint8Array, event: Uint8Array, salt: Uint8Array): boolean {
+  try {
+    return leafForEvent(JSON.parse(new TextDecoder().decode(event)), new Uint8Array(salt)) === new TextDecoder().decode(leaf);
+  } catch {
+    return false;
+  }
+}
 
 export async function checkLogIntegrity(db: Db): Promise<Integrity> {
   const state = await logState(db);
@@ -50,6 +60,7 @@ export async function checkLogIntegrity(db: Db): Promise<Integrity> {
     for (const [i, e] of byIndex) {
       const h = new Uint8Array(e.leafHash);
       if (!equalBytes(hashLeaf(new Uint8Array(e.leaf)), h) || !equalBytes(h, tileHashes[k++]!)) return { ok: false, detail: `entry ${i} does not hash to the log's leaf ${i}: it was rewritten` };
+      if (e.event && e.salt && !commitsTo(e.leaf, e.event, e.salt)) return { ok: false, detail: `entry ${i}'s event is not the one its leaf commits to: it was rewritten` };
     }
   }
   return { ok: true };

@@ -124,7 +124,9 @@ export async function decisionProofs(db: Db, organizationId: string, decisionId:
     out.push({
       leaf_index: e.leafIndex,
       kind: e.kind,
-      event: JSON.parse(leaf) as Record<string, unknown>,
+      // The event (private) and the salt its public leaf commits with; entries written before commitments are their own leaf.
+      event: JSON.parse(e.event ? new TextDecoder().decode(e.event) : leaf) as Record<string, unknown>,
+      ...(e.salt ? { salt: b64(e.salt) } : {}),
       leaf,
       tlog_proof: formatTlogProof(e.leafIndex, path, cp.note, e.leaf),
     });

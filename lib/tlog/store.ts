@@ -1,10 +1,10 @@
-import { createHash } from "node:crypto";
+import { hash as nodeHash } from "node:crypto";
 import type { Db, DbOrTx, Tx } from "@/lib/db/client";
 import { openSecret, sealSecret, type SealedBlob } from "@/lib/keystore";
 import { consistencyProof, EMPTY_ROOT, hashChildren, HASH_SIZE, inclusionProof, rootHash, type Hash, type NodeReader } from "./merkle";
 import { ALG_ED25519, encodeVkey, formatCheckpoint, generateSigner, parseNote, signerFromSeed, signNote, type Signer } from "./note";
 import { TILE_HEIGHT, TILE_WIDTH } from "./tiles";
-import { WitnessConfigError, witnessConfig, witnessNote } from "./witnesses";
+import { knownWitnessSizes, saveWitnessSizes, WitnessConfigError, witnessConfig, witnessNote } from "./witnesses";
 import { ServiceUnavailableError } from "@/lib/http/errors";
 import { log } from "@/lib/log/logger";
 
@@ -34,59 +34,112 @@ function locate(level: number, index: number) {
   return { tileLevel, tileIndex: Math.floor(first / TILE_WIDTH), offset: first % TILE_WIDTH, count: 2 ** r };
 }
 
-function foldHashes(hashes: Hash[]): Hash {
-  let layer = hashes;
-  while (layer.length > 1) {
-    const next: Hash[] = [];
-    for (let i = 0; i < layer.length; i += 2) next.push(hashChildren(layer[i]!, layer[i + 1]!));
-    layer = next;
-  }
-  return layer[0]!;
-}
-
 function hashAt(tile: Uint8Array, i: number): Hash {
   return tile.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE);
 }
 
 /**
  * RFC 6962 interior hash with Node's (OpenSSL) SHA-256: folding a tile's hashes is the hot loop of a
- * proof, several times faster than the pure-JS hash. tests/tlog/store.test.ts checks it against merkle.ts.
+ * proof and of the sequencer, several times faster than the pure-JS hash. tests/tlog/store.test.ts
+ * checks it against merkle.ts.
  */
 export function hashChildrenNative(left: Hash, right: Hash): Hash {
-  return new Uint8Array(createHash("sha256").update(NODE_PREFIX).update(left).update(right).digest());
+  const buf = new Uint8Array(1 + 2 * HASH_SIZE);
+  buf[0] = 0x01;
+  buf.set(left, 1);
+  buf.set(right, 1 + HASH_SIZE);
+  return new Uint8Array(nodeHash("sha256", buf, "buffer"));
 }
-const NODE_PREFIX = Uint8Array.of(0x01);
 
-/** A NodeReader over loaded tiles; nodes between stored levels are folded from their tile (memoised). */
-export function tileReader(tiles: Map<TileKey, Uint8Array>): NodeReader {
+const FULL_TILE_BYTES = TILE_WIDTH * HASH_SIZE;
+/** Hashes of a full tile's interior levels 1..7 (128 + 64 + … + 2), stored in its `nodes`. */
+const INTERIOR_HASHES = TILE_WIDTH - 2;
+/** Where level r (1..7) of a tile's subtree starts in `nodes`, in hashes. */
+const levelStart = (r: number) => TILE_WIDTH - (TILE_WIDTH >> (r - 1));
+
+/**
+ * Folds a full tile's 256 hashes: its root (the hash it contributes to the next tile level) and
+ * its interior nodes (levels 1..7, concatenated level by level).
+ */
+function foldTile(tile: Uint8Array): { root: Hash; nodes: Uint8Array } {
+  const nodes = new Uint8Array(INTERIOR_HASHES * HASH_SIZE);
+  let layer: Hash[] = Array.from({ length: tile.length / HASH_SIZE }, (_, i) => hashAt(tile, i));
+  for (let r = 1; layer.length > 1; r++) {
+    const next: Hash[] = new Array(layer.length / 2);
+    for (let i = 0; i < next.length; i++) next[i] = hashChildrenNative(layer[2 * i]!, layer[2 * i + 1]!);
+    if (next.length > 1) next.forEach((h, i) => nodes.set(h, (levelStart(r) + i) * HASH_SIZE));
+    layer = next;
+  }
+  return { root: layer[0]!, nodes };
+}
+
+/**
+ * Interior nodes per tile bytes object: a full tile's stored `nodes` when the row has them, else
+ * folded on demand and memoised (the nodes within a tile's width never change, so both are
+ * reusable for as long as that tile object is cached).
+ */
+const storedNodes = new WeakMap<Uint8Array, Uint8Array>();
+const foldedNodes = new WeakMap<Uint8Array, Map<number, Hash>>();
+
+/**
+ * A NodeReader over loaded tiles; nodes between stored levels are folded from their tile (memoised:
+ * per call, and across calls per tile object when `shareFull`).
+ */
+export function tileReader(tiles: Map<TileKey, Uint8Array>, opts: { shareFull?: boolean } = {}): NodeReader {
   const memo = new Map<string, Hash>();
   const read: NodeReader = (level, index) => {
     const { tileLevel, tileIndex, offset, count } = locate(level, index);
     const tile = tiles.get(tileKey(tileLevel, tileIndex));
     if (!tile || tile.length < (offset + count) * HASH_SIZE) throw new TlogError(`tile ${tileLevel}/${tileIndex} is missing hashes`);
     if (count === 1) return hashAt(tile, offset);
-    const key = `${level}/${index}`;
-    let h = memo.get(key);
-    if (!h) memo.set(key, (h = hashChildrenNative(read(level - 1, 2 * index), read(level - 1, 2 * index + 1))));
+    let nodes: Map<number, Hash> | undefined;
+    let key: number | string;
+    const r = level - tileLevel * TILE_HEIGHT;
+    const stored = opts.shareFull ? storedNodes.get(tile) : undefined;
+    if (stored && r < TILE_HEIGHT) return hashAt(stored, levelStart(r) + (offset >> r));
+    // A node inside the tile's width never changes (a tile only grows), so memoising per bytes object is safe, full or partial.
+    if (opts.shareFull) {
+      nodes = foldedNodes.get(tile);
+      if (!nodes) foldedNodes.set(tile, (nodes = new Map()));
+      key = r * TILE_WIDTH + offset;
+    } else {
+      key = `${level}/${index}`;
+    }
+    let h = nodes ? nodes.get(key as number) : memo.get(key as string);
+    if (!h) {
+      h = hashChildrenNative(read(level - 1, 2 * index), read(level - 1, 2 * index + 1));
+      if (nodes) nodes.set(key as number, h);
+      else memo.set(key as string, h);
+    }
     return h;
   };
   return read;
 }
 
-async function loadTiles(db: DbOrTx, keys: Iterable<TileKey>, into = new Map<TileKey, Uint8Array>()): Promise<Map<TileKey, Uint8Array>> {
+/**
+ * Reads tiles by key in one query (raw SQL: a proof's few rows, without an ORM round of mapping);
+ * with `nodes`, a full tile's stored interior nodes come along (kept beside its bytes).
+ */
+async function loadTiles(db: DbOrTx, keys: Iterable<TileKey>, into = new Map<TileKey, Uint8Array>(), opts: { nodes?: boolean } = {}): Promise<Map<TileKey, Uint8Array>> {
   const wanted = [...new Set(keys)].filter((k) => !into.has(k));
   if (!wanted.length) return into;
-  const rows = await db.tlogTile.findMany({
-    where: { OR: wanted.map((k) => { const [l, i] = k.split("/").map(Number); return { level: l!, tileIndex: BigInt(i!) }; }) },
-  });
-  for (const r of rows) into.set(tileKey(r.level, Number(r.tileIndex)), new Uint8Array(r.hashes));
+  const pairs = wanted.map((k) => `(${k.split("/").map((n) => String(Number(n))).join(",")})`).join(",");
+  const rows = await db.$queryRawUnsafe<{ level: number; tile_index: bigint | number | string; hashes: string; nodes: string | null }[]>(
+    `SELECT "level", "tile_index", encode("hashes", 'hex') AS "hashes", ${opts.nodes ? `encode("nodes", 'hex')` : "NULL"} AS "nodes" FROM "tlog_tiles" WHERE ("level", "tile_index") IN (${pairs})`,
+  );
+  for (const r of rows) {
+    const bytes = new Uint8Array(Buffer.from(r.hashes, "hex"));
+    if (r.nodes && bytes.length === FULL_TILE_BYTES && r.nodes.length === INTERIOR_HASHES * HASH_SIZE * 2) storedNodes.set(bytes, new Uint8Array(Buffer.from(r.nodes, "hex")));
+    into.set(tileKey(Number(r.level), Number(r.tile_index)), bytes);
+  }
   return into;
 }
 
 /**
  * Tiles this process has read. Safe to reuse: a tile only grows (its hashes are a prefix of every
  * later version, enforced by a trigger), so a cached tile serves any node within its width; a node
- * beyond it is read again. Bounded (least recently used out).
+ * beyond it is read again. Full tiles are immutable and keep their folded interior nodes with them.
+ * Bounded (least recently used out).
  */
 const TILE_CACHE_MAX = 4096;
 const tileCache = new Map<TileKey, Uint8Array>();
@@ -100,42 +153,80 @@ function cacheGet(k: TileKey, width: number): Uint8Array | undefined {
 }
 
 function cachePut(k: TileKey, t: Uint8Array) {
+  const had = tileCache.get(k);
+  // Keep the cached object of a full tile (and so its folded nodes); a grown partial tile replaces the shorter one.
+  if (had && had.length >= t.length) t = had;
   tileCache.delete(k);
   tileCache.set(k, t);
   while (tileCache.size > TILE_CACHE_MAX) tileCache.delete(tileCache.keys().next().value!);
 }
 
 /**
- * Runs a pure computation over the tree: first with a recording reader to learn which tiles (and how
- * wide) it needs — the algorithms' control flow does not depend on hash values — then over those
- * tiles, from `cache` when given (read from the database otherwise), else from this process's tile
- * cache and the database.
+ * Runs a pure computation over the tree: first with a recording reader to learn which nodes it
+ * needs — the algorithms' control flow does not depend on hash values — then over those nodes.
+ * With `cache` (the monitor's and the sequencer's view): whole tiles, from `cache` or the database,
+ * folded here, nothing shared with other calls. Without: each node is one 32-byte slice of a tile
+ * row — a leaf-level hash from `hashes`, an interior node of a full tile from its stored `nodes` —
+ * all fetched in one query, so a proof moves a few hundred bytes and hashes nothing; a tile without
+ * stored nodes (written before they existed) is read whole, folded and cached.
  */
 export async function withTree<T>(db: DbOrTx, fn: (read: NodeReader) => T, cache?: Map<TileKey, Uint8Array>): Promise<T> {
   const need = new Map<TileKey, number>();
+  const slices = new Map<string, { tileLevel: number; tileIndex: number; src: 0 | 1; pos: number }>();
   const zero = new Uint8Array(HASH_SIZE);
   fn((level, index) => {
     const { tileLevel, tileIndex, offset, count } = locate(level, index);
     const k = tileKey(tileLevel, tileIndex);
     need.set(k, Math.max(need.get(k) ?? 0, offset + count));
+    const r = level - tileLevel * TILE_HEIGHT;
+    slices.set(`${level}/${index}`, count === 1 ? { tileLevel, tileIndex, src: 0, pos: offset } : { tileLevel, tileIndex, src: 1, pos: levelStart(r) + (offset >> r) });
     return zero;
   });
   if (cache) return fn(tileReader(await loadTiles(db, need.keys(), cache)));
-  const tiles = new Map<TileKey, Uint8Array>();
-  const missing: TileKey[] = [];
-  for (const [k, width] of need) {
-    const t = cacheGet(k, width);
-    if (t) tiles.set(k, t);
-    else missing.push(k);
+  const got = new Map<string, Hash>();
+  const keys = [...slices.keys()];
+  if (keys.length) {
+    const values = keys.map((k, i) => {
+      const v = slices.get(k)!;
+      return `(${i},${v.tileLevel},${v.tileIndex},${v.src},${v.pos * HASH_SIZE + 1})`;
+    });
+    const rows = await db.$queryRawUnsafe<{ k: number; h: Uint8Array | null }[]>(
+      `SELECT v.k, CASE WHEN v.src = 0 THEN substring(t."hashes" FROM v.pos FOR ${HASH_SIZE}) ELSE substring(t."nodes" FROM v.pos FOR ${HASH_SIZE}) END AS h
+         FROM (VALUES ${values.join(",")}) AS v(k, level, idx, src, pos) JOIN "tlog_tiles" t ON t."level" = v.level AND t."tile_index" = v.idx`,
+    );
+    for (const r of rows) if (r.h && r.h.length === HASH_SIZE) got.set(keys[Number(r.k)]!, new Uint8Array(r.h));
   }
-  if (missing.length) {
-    const fetched = await loadTiles(db, missing);
-    for (const [k, t] of fetched) {
-      tiles.set(k, t);
-      cachePut(k, t);
+  // Nodes inside a partial tile (the right edge) or a tile without stored nodes: fold its hashes.
+  const folding = new Set<TileKey>();
+  for (const k of keys) {
+    if (got.has(k)) continue;
+    const v = slices.get(k)!;
+    folding.add(tileKey(v.tileLevel, v.tileIndex));
+  }
+  let fold: NodeReader | null = null;
+  if (folding.size) {
+    const tiles = new Map<TileKey, Uint8Array>();
+    const missing: TileKey[] = [];
+    for (const k of folding) {
+      const t = cacheGet(k, need.get(k)!);
+      if (t) tiles.set(k, t);
+      else missing.push(k);
     }
+    if (missing.length) {
+      const fetched = await loadTiles(db, missing, new Map(), { nodes: true });
+      for (const [k, t] of fetched) {
+        cachePut(k, t);
+        tiles.set(k, tileCache.get(k)!);
+      }
+    }
+    fold = tileReader(tiles, { shareFull: true });
   }
-  return fn(tileReader(tiles));
+  return fn((level, index) => {
+    const h = got.get(`${level}/${index}`);
+    if (h) return h;
+    if (!fold) throw new TlogError(`node ${level}/${index} was not read`);
+    return fold(level, index);
+  });
 }
 
 // --- state and key ---
@@ -184,42 +275,81 @@ export function logVkey(state: LogState): string {
 
 // --- sequencer ---
 
-/** Appends hashes to the tiles after `size` leaves; returns the tiles written (for the new root). */
-async function extendTiles(tx: Tx, size: number, leafHashes: Hash[]): Promise<Map<TileKey, Uint8Array>> {
+/** The last (partial) tile of each level of a tree of `size` leaves: the only tiles an append changes. */
+export function rightEdge(size: number): TileKey[] {
+  const keys: TileKey[] = [];
+  for (let level = 0, count = size; count > 0; level++, count = Math.floor(count / TILE_WIDTH)) {
+    if (count % TILE_WIDTH) keys.push(tileKey(level, Math.floor(count / TILE_WIDTH)));
+  }
+  return keys;
+}
+
+/**
+ * Appends leaf hashes after `size` leaves, in memory: starts from the right edge's partial tiles
+ * (`edge`), fills and folds tiles level by level (a full tile's root goes up one tile level). Returns
+ * every tile written (new or grown).
+ */
+export function growTiles(size: number, leafHashes: Hash[], edge: Map<TileKey, Uint8Array>): { tiles: Map<TileKey, Uint8Array>; nodes: Map<TileKey, Uint8Array> } {
   const touched = new Map<TileKey, Uint8Array>();
+  const interior = new Map<TileKey, Uint8Array>();
   let incoming = leafHashes;
   for (let level = 0; incoming.length > 0; level++) {
     const existing = Math.floor(size / TILE_WIDTH ** level);
     let tileIndex = Math.floor(existing / TILE_WIDTH);
-    const offset = existing % TILE_WIDTH;
-    let current: Hash[] = [];
-    if (offset > 0) {
-      const row = await tx.tlogTile.findUnique({ where: { level_tileIndex: { level, tileIndex: BigInt(tileIndex) } } });
-      if (!row || row.hashes.length < offset * HASH_SIZE) throw new TlogError(`tile ${level}/${tileIndex} is shorter than the tree`);
-      const bytes = new Uint8Array(row.hashes);
-      current = Array.from({ length: offset }, (_, i) => hashAt(bytes, i));
+    let fill = existing % TILE_WIDTH;
+    let prefix: Uint8Array | undefined;
+    if (fill > 0) {
+      prefix = edge.get(tileKey(level, tileIndex));
+      if (!prefix || prefix.length < fill * HASH_SIZE) throw new TlogError(`tile ${level}/${tileIndex} is shorter than the tree`);
     }
     const completed: Hash[] = [];
-    let queue = [...current, ...incoming];
-    while (queue.length > 0) {
-      const chunk = queue.slice(0, TILE_WIDTH);
-      queue = queue.slice(TILE_WIDTH);
-      const bytes = new Uint8Array(chunk.length * HASH_SIZE);
-      chunk.forEach((h, i) => bytes.set(h, i * HASH_SIZE));
+    for (let pos = 0; pos < incoming.length; tileIndex++) {
+      const take = Math.min(TILE_WIDTH - fill, incoming.length - pos);
+      const bytes = new Uint8Array((fill + take) * HASH_SIZE);
+      if (fill > 0) bytes.set(prefix!.subarray(0, fill * HASH_SIZE));
+      for (let k = 0; k < take; k++) bytes.set(incoming[pos + k]!, (fill + k) * HASH_SIZE);
       touched.set(tileKey(level, tileIndex), bytes);
-      if (chunk.length === TILE_WIDTH) completed.push(foldHashes(chunk));
-      tileIndex++;
+      if (fill + take === TILE_WIDTH) {
+        const folded = foldTile(bytes);
+        completed.push(folded.root);
+        interior.set(tileKey(level, tileIndex), folded.nodes);
+      }
+      pos += take;
+      fill = 0;
     }
     incoming = completed;
   }
-  const writes = [...touched.entries()].map(([k, bytes]) => {
-    const [level, index] = k.split("/").map(Number) as [number, number];
-    return { level, tileIndex: BigInt(index), hashes: Buffer.from(bytes) };
-  });
-  for (const w of writes) {
-    await tx.tlogTile.upsert({ where: { level_tileIndex: { level: w.level, tileIndex: w.tileIndex } }, create: w, update: { hashes: w.hashes } });
+  return { tiles: touched, nodes: interior };
+}
+
+/**
+ * Writes tiles (insert, or grow in place: the trigger refuses anything but growth) and the interior
+ * nodes of those that filled, in one statement.
+ */
+async function writeTiles(tx: Tx, tiles: Map<TileKey, Uint8Array>, nodes: Map<TileKey, Uint8Array>) {
+  if (!tiles.size) return;
+  const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
+  const levels: number[] = [];
+  const indexes: string[] = [];
+  const hashes: string[] = [];
+  const interior: (string | null)[] = [];
+  for (const [k, bytes] of tiles) {
+    const [level, index] = k.split("/");
+    levels.push(Number(level));
+    indexes.push(index!);
+    hashes.push(hex(bytes));
+    const n = nodes.get(k);
+    interior.push(n ? hex(n) : null);
   }
-  return touched;
+  await tx.$executeRawUnsafe(
+    `INSERT INTO "tlog_tiles" ("level", "tile_index", "hashes", "nodes")
+       SELECT l, i, decode(h, 'hex'), decode(n, 'hex') FROM unnest($1::int[], $2::bigint[], $3::text[], $4::text[]) AS t(l, i, h, n)
+     ON CONFLICT ("level", "tile_index") DO UPDATE SET "hashes" = EXCLUDED."hashes", "nodes" = COALESCE("tlog_tiles"."nodes", EXCLUDED."nodes")`,
+    levels,
+    indexes,
+    hashes,
+    interior,
+  );
 }
 
 async function lockSequencer(tx: Tx) {
@@ -235,22 +365,34 @@ export async function sequence(db: Db, maxBatch = MAX_BATCH): Promise<number> {
   return db.$transaction(async (tx) => sequenceIn(tx, maxBatch), { timeout: 60_000, maxWait: 30_000 });
 }
 
+/**
+ * One batch, four statements under the lock: the state; the pending entries numbered and their
+ * hashes returned by one UPDATE (a partial index finds them); the right edge's partial tiles; the
+ * grown tiles written in one upsert; the new root (folded in memory from the right edge) into the state.
+ */
 async function sequenceIn(tx: Tx, maxBatch: number): Promise<number> {
   await lockSequencer(tx);
-  const state = await tx.tlogState.findUniqueOrThrow({ where: { id: STATE_ID } });
+  const state = await tx.tlogState.findUniqueOrThrow({ where: { id: STATE_ID }, select: { treeSize: true } });
   const size = Number(state.treeSize);
-  const pending = await tx.tlogEntry.findMany({ where: { leafIndex: null }, orderBy: { seq: "asc" }, take: maxBatch, select: { id: true, leafHash: true } });
-  if (!pending.length) return size;
-  await tx.$executeRawUnsafe(
-    `UPDATE "tlog_entries" AS e SET "leaf_index" = v.idx, "sequenced_at" = now()
-       FROM (SELECT unnest($1::uuid[]) AS id, unnest($2::bigint[]) AS idx) AS v WHERE e."id" = v.id`,
-    pending.map((p) => p.id),
-    pending.map((_, i) => String(size + i)),
+  const limit = Math.max(1, Math.floor(maxBatch));
+  const numbered = await tx.$queryRawUnsafe<{ leaf_index: bigint | number | string; leaf_hash: string }[]>(
+    `WITH p AS (SELECT "id", "seq" FROM "tlog_entries" WHERE "leaf_index" IS NULL ORDER BY "seq" LIMIT ${limit}),
+          n AS (SELECT "id", $1::bigint + row_number() OVER (ORDER BY "seq") - 1 AS idx FROM p)
+     UPDATE "tlog_entries" AS e SET "leaf_index" = n.idx, "sequenced_at" = now() FROM n WHERE e."id" = n."id"
+     RETURNING e."leaf_index" AS leaf_index, encode(e."leaf_hash", 'hex') AS leaf_hash`,
+    String(size),
   );
-  const newSize = size + pending.length;
-  const touched = await extendTiles(tx, size, pending.map((p) => new Uint8Array(p.leafHash)));
-  const root = await withTree(tx, (read) => rootHash(read, newSize), touched);
+  if (!numbered.length) return size;
+  const leafHashes: Hash[] = new Array(numbered.length);
+  for (const r of numbered) leafHashes[Number(r.leaf_index) - size] = new Uint8Array(Buffer.from(r.leaf_hash, "hex"));
+  const newSize = size + numbered.length;
+  const edge = await loadTiles(tx, rightEdge(size));
+  const { tiles: touched, nodes } = growTiles(size, leafHashes, edge);
+  await writeTiles(tx, touched, nodes);
+  const tiles = new Map([...edge, ...touched]);
+  const root = rootHash(tileReader(tiles), newSize);
   await tx.tlogState.update({ where: { id: STATE_ID }, data: { treeSize: BigInt(newSize), rootHash: Buffer.from(root), updatedAt: new Date() } });
+  // Nothing goes to the tile cache here: this transaction may still roll back.
   return newSize;
 }
 
@@ -275,35 +417,52 @@ export async function checkpointAt(db: DbOrTx, size: number): Promise<StoredChec
 /**
  * Sequences what is pending and signs a checkpoint of the result when it is larger than the last
  * one (or when there is none yet). Sizes only grow: the lock orders publishers, and the state's
- * size never shrinks. Any instance may call it; it is a no-op when nothing changed.
+ * size never shrinks. Any instance may call it; it is a no-op when nothing changed. With witnesses
+ * configured, their network calls happen between two short locked transactions, never under the
+ * sequencer's lock nor inside any transaction (appends and other instances carry on meanwhile).
  */
 export async function publish(db: Db): Promise<StoredCheckpoint> {
   await ensureLog(db);
-  return db.$transaction(
-    async (tx) => {
+  const witnesses = configuredWitnesses();
+  const opts = { timeout: 60_000, maxWait: 30_000 };
+  if (!witnesses.witnesses.length) {
+    return db.$transaction(async (tx) => {
       const size = await sequenceIn(tx, MAX_BATCH);
       const last = await tx.tlogCheckpoint.findFirst({ orderBy: { treeSize: "desc" } });
       if (last && Number(last.treeSize) >= size) return toCheckpoint(last);
       const state = await tx.tlogState.findUniqueOrThrow({ where: { id: STATE_ID } });
       const text = formatCheckpoint({ origin: state.origin, size: state.treeSize, rootHash: new Uint8Array(state.rootHash), extensions: [] });
-      let note = signNote(text, await logSigner(tx));
-      const witnesses = configuredWitnesses();
-      if (witnesses.witnesses.length) {
-        const newSize = Number(state.treeSize);
-        const w = await witnessNote(note, newSize, (old) => withTree(tx, (read) => consistencyProof(read, old, newSize), new Map()), witnesses);
-        if (w.errors.length) log.warn("transparency log witnesses refused or failed", { errors: w.errors, size: newSize });
-        // Without a quorum the previous checkpoint stays the latest (sequencing still commits); the next pass retries.
-        if (w.note === null) {
-          if (last) return toCheckpoint(last);
-          throw new ServiceUnavailableError(`Transparency log: witness quorum (${witnesses.quorum}) not reached for the first checkpoint`);
-        }
-        note = w.note;
-      }
-      const row = await tx.tlogCheckpoint.create({ data: { treeSize: state.treeSize, rootHash: state.rootHash, note } });
+      const row = await tx.tlogCheckpoint.create({ data: { treeSize: state.treeSize, rootHash: state.rootHash, note: signNote(text, await logSigner(tx)) } });
       return toCheckpoint(row);
-    },
-    { timeout: 60_000, maxWait: 30_000 },
-  );
+    }, opts);
+  }
+  // 1. Sequence (locked, short); read the state to sign.
+  const { state, last } = await db.$transaction(async (tx) => {
+    await sequenceIn(tx, MAX_BATCH);
+    return {
+      state: await tx.tlogState.findUniqueOrThrow({ where: { id: STATE_ID } }),
+      last: await tx.tlogCheckpoint.findFirst({ orderBy: { treeSize: "desc" } }),
+    };
+  }, opts);
+  const size = Number(state.treeSize);
+  if (last && Number(last.treeSize) >= size) return toCheckpoint(last);
+  // 2. No lock, no transaction: sign and ask the witnesses (tiles up to `size` are committed and never change).
+  const text = formatCheckpoint({ origin: state.origin, size: state.treeSize, rootHash: new Uint8Array(state.rootHash), extensions: [] });
+  const note = signNote(text, await logSigner(db));
+  const w = await witnessNote(note, size, (old) => withTree(db, (read) => consistencyProof(read, old, size), new Map()), witnesses, await knownWitnessSizes(db));
+  if (w.errors.length) log.warn("transparency log witnesses refused or failed", { errors: w.errors, size });
+  // 3. Locked, short: remember the witnesses' sizes; store the checkpoint unless a larger one got there first.
+  const published = await db.$transaction(async (tx) => {
+    await lockSequencer(tx);
+    await saveWitnessSizes(tx, w.sizes);
+    const latest = await tx.tlogCheckpoint.findFirst({ orderBy: { treeSize: "desc" } });
+    if (latest && Number(latest.treeSize) >= size) return toCheckpoint(latest);
+    // Without a quorum the previous checkpoint stays the latest (sequencing committed); the next pass retries.
+    if (w.note === null) return latest ? toCheckpoint(latest) : null;
+    return toCheckpoint(await tx.tlogCheckpoint.create({ data: { treeSize: state.treeSize, rootHash: state.rootHash, note: w.note } }));
+  }, opts);
+  if (!published) throw new ServiceUnavailableError(`Transparency log: witness quorum (${witnesses.quorum}) not reached for the first checkpoint`);
+  return published;
 }
 
 function configuredWitnesses(): ReturnType<typeof witnessConfig> {
@@ -339,10 +498,24 @@ export function checkpointSignature(note: string): string {
 
 // --- proofs and reads ---
 
-export type Entry = { id: string; leafIndex: number | null; kind: string; organizationId: string | null; decisionId: string | null; leaf: Uint8Array; leafHash: Hash; createdAt: Date };
+/** An entry: its public leaf, and (v2) the event it commits to with its salt, both private. */
+export type Entry = { id: string; leafIndex: number | null; kind: string; organizationId: string | null; decisionId: string | null; leaf: Uint8Array; leafHash: Hash; event: Uint8Array | null; salt: Uint8Array | null; createdAt: Date };
 
-function toEntry(r: { id: string; leafIndex: bigint | null; kind: string; organizationId: string | null; decisionId: string | null; leaf: Uint8Array; leafHash: Uint8Array; createdAt: Date }): Entry {
-  return { ...r, leafIndex: r.leafIndex === null ? null : Number(r.leafIndex), leaf: new Uint8Array(r.leaf), leafHash: new Uint8Array(r.leafHash) };
+type EntryRow = { id: string; leafIndex: bigint | null; kind: string; organizationId: string | null; decisionId: string | null; leaf: Uint8Array; leafHash: Uint8Array; event: Uint8Array | null; salt: Uint8Array | null; createdAt: Date };
+
+function toEntry(r: EntryRow): Entry {
+  return {
+    id: r.id,
+    leafIndex: r.leafIndex === null ? null : Number(r.leafIndex),
+    kind: r.kind,
+    organizationId: r.organizationId,
+    decisionId: r.decisionId,
+    leaf: new Uint8Array(r.leaf),
+    leafHash: new Uint8Array(r.leafHash),
+    event: r.event ? new Uint8Array(r.event) : null,
+    salt: r.salt ? new Uint8Array(r.salt) : null,
+    createdAt: r.createdAt,
+  };
 }
 
 export async function entryAt(db: DbOrTx, index: number): Promise<Entry | null> {

@@ -127,7 +127,7 @@ describe("GET /api/v1/approvals/inbox", () => {
     expect(rejected.status, JSON.stringify(rejected.json)).toBe(200);
     // The human's answer is a transparency-log leaf, committed with the response (issue #14).
     const n = await db().approvalNotification.findUniqueOrThrow({ where: { id: target.notificationId }, include: { request: true } });
-    const [leaf] = (await db().tlogEntry.findMany({ where: { decisionId: n.requestId, kind: "approval.decision" } })).map((e) => JSON.parse(Buffer.from(e.leaf).toString("utf8")));
+    const [leaf] = (await db().tlogEntry.findMany({ where: { decisionId: n.requestId, kind: "approval.decision" } })).map((e) => JSON.parse(Buffer.from(e.event!).toString("utf8")));
     expect(leaf).toMatchObject({ decision: "rejected", actor: { type: "user", id: owner.user.id }, digest: n.request.subjectHash, org: owner.organizationId });
 
     const res = await list(owner.cookie);

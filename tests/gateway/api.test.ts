@@ -19,6 +19,7 @@ import { POST as pauseAgent } from "@/app/api/v1/agents/[id]/pause/route";
 import { GET as auditLog } from "@/app/api/v1/audit-log/route";
 import { GET as inbox } from "@/app/api/v1/approvals/inbox/route";
 import { GET as decisionProof } from "@/app/api/v1/transparency-log/decisions/[id]/route";
+import { leafForEvent } from "@/lib/tlog/commitment";
 import { hashLeaf, verifyInclusion } from "@/lib/tlog/merkle";
 import { openNote, parseCheckpoint, parseVkey } from "@/lib/tlog/note";
 import { publish } from "@/lib/tlog/store";
@@ -134,7 +135,10 @@ describe("POST /api/v1/check", () => {
     expect(Number(index!.slice("index ".length))).toBe(e.leaf_index);
     expect(sequenced.leaf_index).toBe(e.leaf_index);
     expect(verifyInclusion(e.leaf_index, Number(cp.size), hashLeaf(leaf), path, cp.rootHash)).toBe(true);
-    expect(verifyInclusion(e.leaf_index, Number(cp.size), hashLeaf(new TextEncoder().encode(e.leaf.replace(r.json.decision, "allow-ish"))), path, cp.rootHash)).toBe(false);
+    // The public leaf is the event's salted commitment (lib/tlog/commitment.ts): the event and the salt recompute it; an altered event does not.
+    const salt = new Uint8Array(Buffer.from(e.salt, "base64"));
+    expect(leafForEvent(e.event, salt)).toBe(e.leaf);
+    expect(verifyInclusion(e.leaf_index, Number(cp.size), hashLeaf(new TextEncoder().encode(leafForEvent({ ...e.event, decision: "allow-ish" }, salt))), path, cp.rootHash)).toBe(false);
   });
 
   it("blocks attacks as a 200 with decision block, naming the policy and a hint; secrets in arguments never reach the database in clear", async () => {

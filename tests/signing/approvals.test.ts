@@ -192,7 +192,7 @@ describe("a session parked for approval", () => {
     expect(audit).toMatchObject({ actorType: "user", actorId: approver.user.id });
     expect((audit.details as { policies: unknown[] }).policies).toHaveLength(1);
     // The policy's require_approval and the human's answer are both leaves of the transparency log (issue #14).
-    const leaves = (await db().tlogEntry.findMany({ where: { decisionId: parked.signingRequestId }, orderBy: { seq: "asc" } })).map((e) => JSON.parse(Buffer.from(e.leaf).toString("utf8")));
+    const leaves = (await db().tlogEntry.findMany({ where: { decisionId: parked.signingRequestId }, orderBy: { seq: "asc" } })).map((e) => JSON.parse(Buffer.from(e.event!).toString("utf8")));
     expect(leaves.map((l) => [l.kind, l.decision])).toEqual([["signing.decision", "require_approval"], ["signing.human_decision", "approved"]]);
     expect(leaves[1]).toMatchObject({ actor: { type: "user", id: approver.user.id } });
   });
@@ -233,7 +233,7 @@ describe("a session parked for approval", () => {
     expect((await decide(approve, big.json.signingRequestId, approver.cookie)).status).toBe(409);
     expect((await start(alice, (3n * ETH) / 10n)).status).toBe(202);
     expect(await db().auditEvent.count({ where: { action: "signing.rejected", resourceId: big.json.signingRequestId } })).toBe(1);
-    expect((await db().tlogEntry.findMany({ where: { decisionId: big.json.signingRequestId }, orderBy: { seq: "asc" } })).map((e) => JSON.parse(Buffer.from(e.leaf).toString("utf8")).decision)).toEqual(["require_approval", "rejected"]);
+    expect((await db().tlogEntry.findMany({ where: { decisionId: big.json.signingRequestId }, orderBy: { seq: "asc" } })).map((e) => JSON.parse(Buffer.from(e.event!).toString("utf8")).decision)).toEqual(["require_approval", "rejected"]);
 
     const rejecter = new CountersignAgent({
       baseUrl: "http://localhost:3000",

@@ -133,10 +133,10 @@ describe("built-in policies at session start", () => {
     for (const e of events) {
       const d = e.details as { signingRequestId: string; decision: string; messageHash: string; policies: unknown };
       const [entry] = await db().tlogEntry.findMany({ where: { decisionId: d.signingRequestId } });
-      const leaf = JSON.parse(Buffer.from(entry!.leaf).toString("utf8"));
+      const leaf = JSON.parse(Buffer.from(entry!.event!).toString("utf8"));
       expect(leaf).toMatchObject({ kind: "signing.decision", id: d.signingRequestId, org: owner.organizationId, decision: d.decision, digest: d.messageHash, subject: { type: "signer", id: a.signer.id }, policies: d.policies });
       const audit = await db().tlogEntry.findMany({ where: { decisionId: e.id } });
-      expect(JSON.parse(Buffer.from(audit[0]!.leaf).toString("utf8"))).toMatchObject({ kind: "audit", action: e.action, outcome: e.outcome, resource: { type: "signer", id: a.signer.id } });
+      expect(JSON.parse(Buffer.from(audit[0]!.event!).toString("utf8"))).toMatchObject({ kind: "audit", action: e.action, outcome: e.outcome, resource: { type: "signer", id: a.signer.id } });
     }
   });
 

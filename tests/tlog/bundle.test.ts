@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { verifyBundleEntry, type BundleEntry } from "@/lib/tlog/bundle";
+import { committedLeaf } from "@/lib/tlog/commitment";
 import { canonicalize } from "@/lib/tlog/jcs";
 import { hashLeaf, inclusionProof, memoryReader, rootHash } from "@/lib/tlog/merkle";
 import { b64, encodeVkey, formatCheckpoint, generateSigner, signNote, type Signer } from "@/lib/tlog/note";
@@ -67,5 +68,46 @@ describe("verifyBundleEntry (the dashboard's in-browser Verify)", () => {
     expect(verifyBundleEntry({ ...entry, tlog_proof: lines.join("\n") }, vkey)).toMatchObject({ ok: false, failure: "signature" });
     expect(verifyBundleEntry({ ...entry, tlog_proof: "garbage" }, vkey)).toMatchObject({ ok: false, failure: "malformed" });
     expect(verifyBundleEntry({ ...entry, leaf_index: 2 }, vkey)).toMatchObject({ ok: false, failure: "malformed" });
+  });
+});
+
+describe("verifyBundleEntry with salted commitments (v2 leaves)", () => {
+  const signer = generateSigner(ORIGIN);
+  const vkey = encodeVkey(signer);
+  const ORG = "5f0c8f7e-3b1a-4c2d-9e8f-000000000042";
+  const DIGEST = "9a".repeat(32);
+
+  /** A log of `n` committed leaves (each with its own salt) and the bundle entry for `index`. */
+  function committedBundle(index: number, n: number): BundleEntry & { salt: string } {
+    const events = Array.from({ length: n }, (_, i) => ({ v: 2, kind: "signing.decision", org: ORG, id: `req_${i}`, decision: "allow", digest: DIGEST, time: "2026-12-06T10:00:00.000Z" }));
+    const salts = events.map((_, i) => new Uint8Array(32).fill(i + 1));
+    const leaves = events.map((e, i) => committedLeaf(enc.encode(canonicalize(e)), e.kind, salts[i]!));
+    const read = memoryReader(leaves.map((l) => hashLeaf(enc.encode(l))));
+    const note = signNote(formatCheckpoint({ origin: ORIGIN, size: BigInt(n), rootHash: rootHash(read, n), extensions: [] }), signer);
+    const proof = ["c2sp.org/tlog-proof@v1", `extra ${b64(enc.encode(leaves[index]!))}`, `index ${index}`, ...inclusionProof(read, index, n).map(b64), "", note].join("\n");
+    return { leaf_index: index, kind: "signing.decision", event: events[index], salt: b64(salts[index]!), leaf: leaves[index]!, tlog_proof: proof };
+  }
+
+  it("verifies the event with its salt; the public leaf shows neither the organization nor the digest", () => {
+    const entry = committedBundle(4, 6);
+    expect(verifyBundleEntry(entry, vkey)).toMatchObject({ ok: true, leafIndex: 4, treeSize: 6 });
+    expect(Object.keys(JSON.parse(entry.leaf) as object).sort()).toEqual(["c", "kind", "v"]);
+    expect(entry.leaf).not.toContain(ORG);
+    expect(entry.leaf).not.toContain(DIGEST);
+    // The same event under another salt is another leaf: a guess cannot be tested without the salt.
+    expect(committedLeaf(enc.encode(canonicalize(entry.event)), "signing.decision", new Uint8Array(32))).not.toBe(entry.leaf);
+  });
+
+  it("refuses a wrong salt, a missing salt, a malformed salt and an altered event", () => {
+    const entry = committedBundle(1, 3);
+    expect(verifyBundleEntry({ ...entry, salt: b64(new Uint8Array(32).fill(99)) }, vkey)).toMatchObject({ ok: false, failure: "leaf" });
+    const { salt: _salt, ...unsalted } = entry;
+    const missing = verifyBundleEntry(unsalted, vkey);
+    expect(missing).toMatchObject({ ok: false, failure: "leaf" });
+    if (!missing.ok) expect(missing.message).toContain("salt is needed");
+    expect(verifyBundleEntry({ ...entry, salt: "not base64!" }, vkey)).toMatchObject({ ok: false, failure: "malformed" });
+    expect(verifyBundleEntry({ ...entry, event: { ...(entry.event as object), decision: "deny" } }, vkey)).toMatchObject({ ok: false, failure: "leaf" });
+    // Presenting the public leaf itself as the "event" (no salt) proves nothing about a decision: refused.
+    expect(verifyBundleEntry({ ...unsalted, event: JSON.parse(entry.leaf) }, vkey)).toMatchObject({ ok: false, failure: "leaf" });
   });
 });

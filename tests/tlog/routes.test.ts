@@ -7,6 +7,7 @@ import { GET as sizeRoute } from "@/app/api/v1/transparency-log/size/route";
 import { GET as sthRoute } from "@/app/api/v1/transparency-log/sth/route";
 import { GET as tileRoute } from "@/app/api/v1/transparency-log/tile/[...path]/route";
 import { db } from "@/lib/db/client";
+import { leafForEvent } from "@/lib/tlog/commitment";
 import { appendDecision, appendLeaves, decisionEvent, type DecisionInput } from "@/lib/tlog/append";
 import { hashLeaf, verifyConsistency, verifyInclusion, hashChildren } from "@/lib/tlog/merkle";
 import { openNote, parseCheckpoint, parseVkey } from "@/lib/tlog/note";
@@ -60,7 +61,12 @@ describe("transparency log routes (seed 002 + C2SP)", () => {
       const r = await call(proofRoute, "GET", `${P}/proof/${i}`, { params: { leaf_index: String(i) } });
       expect(r.status).toBe(200);
       expect(r.json.tree_size).toBe(300);
-      expect(JSON.parse(r.json.leaf)).toMatchObject({ id: `d-${i}`, kind: "signing.decision", decision: i % 2 ? "allow" : "deny" });
+      // The public leaf is the salted commitment to the event (which stays private to the organization).
+      expect(Object.keys(JSON.parse(r.json.leaf) as object).sort()).toEqual(["c", "kind", "v"]);
+      const stored = await db().tlogEntry.findUniqueOrThrow({ where: { leafIndex: BigInt(i) } });
+      expect(Buffer.from(stored.leaf).toString("utf8")).toBe(r.json.leaf);
+      expect(leafForEvent(JSON.parse(Buffer.from(stored.event!).toString("utf8")), new Uint8Array(stored.salt!))).toBe(r.json.leaf);
+      expect(JSON.parse(Buffer.from(stored.event!).toString("utf8"))).toMatchObject({ id: `d-${i}`, kind: "signing.decision", decision: i % 2 ? "allow" : "deny" });
       expect(Buffer.from(hashLeaf(new TextEncoder().encode(r.json.leaf))).toString("base64")).toBe(r.json.leaf_hash);
       expect(verifyInclusion(i, 300, b(r.json.leaf_hash), r.json.inclusion_path.map(b), b(sth.root_hash))).toBe(true);
       expect(r.json.checkpoint).toBe(sth.note);
@@ -160,6 +166,9 @@ describe("transparency log routes (seed 002 + C2SP)", () => {
     const e = r.json.entries[0];
     expect(e.leaf_index).toBe(3);
     expect(e.event).toMatchObject({ id: "d-3", org: org.organizationId, decision: "allow" });
+    // The organization's reader gets the salt: the event and the salt recompute the public leaf.
+    expect(Buffer.from(e.salt, "base64")).toHaveLength(32);
+    expect(leafForEvent(e.event, new Uint8Array(Buffer.from(e.salt, "base64")))).toBe(e.leaf);
     const lines = e.tlog_proof.split("\n");
     expect(lines[0]).toBe("c2sp.org/tlog-proof@v1");
     expect(lines[1]).toBe(`extra ${Buffer.from(e.leaf).toString("base64")}`);

@@ -41,7 +41,9 @@ describe("transparency log storage", () => {
     const { text } = openNote(cp.note, [parseVkey(logVkey(state))]);
     const c = parseCheckpoint(text);
     expect([c.origin, c.size]).toEqual([state.origin, 2n]);
-    const leaf = leafBytes(ev(99, 3));
+    const stored = await db().tlogEntry.findUniqueOrThrow({ where: { leafIndex: 1n } });
+    const leaf = leafBytes(ev(99, 3), new Uint8Array(stored.salt!));
+    expect(Buffer.from(leaf).equals(Buffer.from(stored.leaf))).toBe(true);
     expect(verifyInclusion(1, 2, hashLeaf(leaf), await proveInclusion(db(), 1, 2), c.rootHash)).toBe(true);
     // Publishing again without new leaves signs nothing new.
     expect((await publish(db())).treeSize).toBe(2);
@@ -99,6 +101,10 @@ describe("transparency log storage", () => {
       const proof = inclusionProof(read, i, total);
       expect(verifyInclusion(i, total, hashes[i]!, proof, final.rootHash), `leaf ${i}`).toBe(true);
     }
+    // The server's own path (tile rows with their stored interior nodes, this process's tile cache) agrees.
+    for (let i = 0; i < total; i += 37) {
+      expect(verifyInclusion(i, total, hashes[i]!, await proveInclusion(db(), i, total), final.rootHash), `served proof of leaf ${i}`).toBe(true);
+    }
     // Checkpoint sizes never went backwards; each is consistent with the final tree.
     for (let i = 1; i < checkpoints.length; i++) expect(checkpoints[i]!).toBeGreaterThanOrEqual(checkpoints[i - 1]!);
     const stored = await db().tlogCheckpoint.findMany({ orderBy: { createdAt: "asc" } });
@@ -117,5 +123,20 @@ describe("transparency log storage", () => {
     await expect(db().$executeRawUnsafe(`UPDATE "tlog_tiles" SET "hashes" = substring("hashes" FROM 1 FOR 32) WHERE "level" = 0 AND "tile_index" = 0`)).rejects.toThrow(/append-only/);
     await expect(db().$executeRawUnsafe(`UPDATE "tlog_checkpoints" SET "note" = 'x'`)).rejects.toThrow(/append-only/);
     expect((await readTile(db(), 0, 0))!.length).toBe(256 * 32);
+    // A full tile keeps its interior nodes (levels 1..7), written once: they are the folds of its hashes.
+    const row = await db().tlogTile.findUniqueOrThrow({ where: { level_tileIndex: { level: 0, tileIndex: 0n } } });
+    const h = (b: Uint8Array, i: number) => new Uint8Array(b.subarray(i * 32, i * 32 + 32));
+    expect(row.nodes).toHaveLength(254 * 32);
+    expect(Buffer.from(h(row.nodes!, 0)).equals(Buffer.from(hashChildren(h(row.hashes, 0), h(row.hashes, 1))))).toBe(true);
+    expect(Buffer.from(h(row.nodes!, 128)).equals(Buffer.from(hashChildren(h(row.nodes!, 0), h(row.nodes!, 1))))).toBe(true);
+    expect(Buffer.from(hashChildren(h(row.nodes!, 252), h(row.nodes!, 253))).equals(Buffer.from(h((await readTile(db(), 1, 0))!, 0)))).toBe(true);
+    await expect(db().$executeRawUnsafe(`UPDATE "tlog_tiles" SET "nodes" = "hashes" WHERE "level" = 0 AND "tile_index" = 0`)).rejects.toThrow(/append-only/);
+    // A leaf's event and salt are as fixed as the leaf, even before it is sequenced.
+    await db().$transaction((tx) => appendLeaves(tx, [ev(98, 1)]));
+    await expect(db().$executeRawUnsafe(`UPDATE "tlog_entries" SET "salt" = '\\x00' WHERE "leaf_index" IS NULL`)).rejects.toThrow(/append-only/);
+    await expect(db().$executeRawUnsafe(`UPDATE "tlog_entries" SET "event" = '\\x7b7d' WHERE "leaf_index" = 1`)).rejects.toThrow(/append-only/);
+    await expect(db().$executeRawUnsafe(`UPDATE "tlog_entries" SET "salt" = NULL WHERE "leaf_index" = 2`)).rejects.toThrow(/append-only/);
+    await sequence(db());
+    expect(await db().tlogEntry.count({ where: { leafIndex: null } })).toBe(0);
   });
 });

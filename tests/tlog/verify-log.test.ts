@@ -77,18 +77,30 @@ describe("tools/verify-log/verify.mjs (zero-dependency verifier)", () => {
     // Pretty-printed, keys reversed: the verifier recomputes the canonical leaf itself.
     const reversed = Object.fromEntries(Object.entries(e.event).reverse());
     await writeFile(file("event.json"), JSON.stringify(reversed, null, 2));
-    expect(await runVerifier(["--vkey", vkey, "--proof", file("d.tlog-proof"), "--event", file("event.json")])).toEqual({ code: 0, out: "OK: checkpoint localhost:3000/transparency-log size 33 signed; leaf 5 included" });
+    // The leaf is a salted commitment: the event alone is not enough, the bundle's salt recomputes it.
+    expect(typeof e.salt).toBe("string");
+    expect(await runVerifier(["--vkey", vkey, "--proof", file("d.tlog-proof"), "--event", file("event.json"), "--salt", e.salt])).toEqual({ code: 0, out: "OK: checkpoint localhost:3000/transparency-log size 33 signed; leaf 5 included" });
+    expect(await runVerifier(["--vkey", vkey, "--proof", file("d.tlog-proof"), "--event", file("event.json")])).toEqual({ code: 1, out: "FAIL: the event's leaf is a salted commitment: give --salt (the bundle's salt)" });
+    const otherSalt = Buffer.alloc(32, 7).toString("base64");
+    expect(await runVerifier(["--vkey", vkey, "--proof", file("d.tlog-proof"), "--event", file("event.json"), "--salt", otherSalt])).toEqual({ code: 1, out: "FAIL: leaf 5 is not in the log: the inclusion proof does not verify for this event" });
 
     await writeFile(file("tampered.json"), JSON.stringify({ ...e.event, decision: "deny" }));
-    expect(await runVerifier(["--vkey", vkey, "--proof", file("d.tlog-proof"), "--event", file("tampered.json")])).toEqual({ code: 1, out: "FAIL: leaf 5 is not in the log: the inclusion proof does not verify for this event" });
+    expect(await runVerifier(["--vkey", vkey, "--proof", file("d.tlog-proof"), "--event", file("tampered.json"), "--salt", e.salt])).toEqual({ code: 1, out: "FAIL: leaf 5 is not in the log: the inclusion proof does not verify for this event" });
 
     // Reordered: the same event claimed at the next position.
     await writeFile(file("moved.tlog-proof"), e.tlog_proof.replace("\nindex 5\n", "\nindex 6\n"));
-    expect(await runVerifier(["--vkey", vkey, "--proof", file("moved.tlog-proof"), "--event", file("event.json")])).toEqual({ code: 1, out: "FAIL: leaf 6 is not in the log: the inclusion proof does not verify for this event" });
-    // Or the neighbour's event with this proof.
+    expect(await runVerifier(["--vkey", vkey, "--proof", file("moved.tlog-proof"), "--event", file("event.json"), "--salt", e.salt])).toEqual({ code: 1, out: "FAIL: leaf 6 is not in the log: the inclusion proof does not verify for this event" });
+    // Or the neighbour's event (with its own salt) with this proof.
     const six = (await get("/api/v1/transparency-log/decisions/v-6", org.cookie)).entries[0];
     await writeFile(file("six.json"), JSON.stringify(six.event));
-    expect((await runVerifier(["--vkey", vkey, "--proof", file("d.tlog-proof"), "--event", file("six.json")])).code).toBe(1);
+    expect((await runVerifier(["--vkey", vkey, "--proof", file("d.tlog-proof"), "--event", file("six.json"), "--salt", six.salt])).code).toBe(1);
+
+    // The public proof route shows only the commitment: no organization, decision id or digest.
+    const pub = await get("/api/v1/transparency-log/proof/5");
+    expect(pub.leaf).toBe(e.leaf);
+    expect(pub.leaf).not.toContain(org.organizationId);
+    expect(pub.leaf).not.toContain("cd".repeat(32));
+    expect(pub.leaf).not.toContain("v-5");
   });
 
   it("a wrong key, a tampered checkpoint and a missing witness quorum are refused; a witness cosignature counts", async () => {
@@ -136,9 +148,10 @@ describe("tools/verify-log/verify.mjs (zero-dependency verifier)", () => {
     let out = "";
     let err = "";
     const io = nodeIo({ stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) } });
-    expect(await runCli(["verify", "--vkey", vkey, "--proof", file("d.tlog-proof"), "--event", file("event.json")], io)).toBe(0);
+    const salt = (await get("/api/v1/transparency-log/decisions/v-5", org.cookie)).entries[0].salt as string;
+    expect(await runCli(["verify", "--vkey", vkey, "--proof", file("d.tlog-proof"), "--event", file("event.json"), "--salt", salt], io)).toBe(0);
     expect(out).toBe("OK: checkpoint localhost:3000/transparency-log size 33 signed; leaf 5 included\n");
-    expect(await runCli(["verify", "--vkey", vkey, "--proof", file("d.tlog-proof"), "--event", file("tampered.json")], io)).toBe(1);
+    expect(await runCli(["verify", "--vkey", vkey, "--proof", file("d.tlog-proof"), "--event", file("tampered.json"), "--salt", salt], io)).toBe(1);
     expect(err).toBe("FAIL: leaf 5 is not in the log: the inclusion proof does not verify for this event\n");
     expect(await runCli(["verify", "--vkey", vkey, "--url", url, "--index", "32"], io)).toBe(0);
   });

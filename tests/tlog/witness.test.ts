@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -7,7 +9,7 @@ import { db } from "@/lib/db/client";
 import { appendLeaves, decisionEvent, type DecisionInput } from "@/lib/tlog/append";
 import { consistencyProof, hashLeaf, memoryReader, rootHash, type Hash } from "@/lib/tlog/merkle";
 import { ALG_COSIGNATURE_V1, encodeVkey, formatCheckpoint, generateSigner, openNote, parseNote, parseVkey, signNote } from "@/lib/tlog/note";
-import { ensureLog, latestCheckpoint, logVkey, publish } from "@/lib/tlog/store";
+import { ensureLog, latestCheckpoint, logVkey, publish, sequence } from "@/lib/tlog/store";
 import { addCheckpoint, decodeWitnessState, encodeWitnessState, formatAddCheckpoint, parseAddCheckpoint } from "@/lib/tlog/witness";
 import { useTestDatabase } from "../helpers/db";
 import { runVerifier } from "../helpers/verify-log";
@@ -137,6 +139,58 @@ describe("transparency-log witnesses (C2SP tlog-witness)", () => {
     const after = await publish(db());
     expect(after.treeSize).toBe(before.treeSize + 3);
     expect(openNote(after.note, [parseVkey(w1.vkey, [ALG_COSIGNATURE_V1])]).verified).toHaveLength(1);
+  }, 60_000);
+
+  it("keeps each witness's size in the database (every instance sends the right old size; a stale one is corrected from the 409)", async () => {
+    process.env.COUNTERSIGN_TLOG_WITNESSES = `${w1.url}=${w1.vkey},${w2.url}=${w2.vkey}`;
+    process.env.COUNTERSIGN_TLOG_WITNESS_QUORUM = "2";
+    await decide(2, "ws1");
+    const cp = await publish(db());
+    const sizes = async () => Object.fromEntries((await db().tlogWitnessSize.findMany()).map((r) => [r.witnessVkey, Number(r.treeSize)]));
+    expect(await sizes()).toEqual({ [w1.vkey]: cp.treeSize, [w2.vkey]: cp.treeSize });
+    // Another instance (or this one, restarted) has nothing but the database: make its record of witness 2 stale.
+    await db().tlogWitnessSize.update({ where: { witnessVkey: w2.vkey }, data: { treeSize: 1n } });
+    await decide(2, "ws2");
+    const next = await publish(db());
+    expect(next.treeSize).toBe(cp.treeSize + 2);
+    expect(openNote(next.note, [w1.vkey, w2.vkey].map((v) => parseVkey(v, [ALG_COSIGNATURE_V1]))).verified).toHaveLength(2);
+    expect(await sizes()).toEqual({ [w1.vkey]: next.treeSize, [w2.vkey]: next.treeSize });
+  }, 60_000);
+
+  it("asks the witnesses outside the sequencer's lock and any transaction: appends and sequencing go on while a witness is slow", async () => {
+    let received!: () => void;
+    const arrived = new Promise<void>((r) => (received = r));
+    let answer: ((status: number) => void) | null = null;
+    let aborted = false;
+    const slow = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        answer = (status) => res.writeHead(status).end();
+        received();
+      });
+      res.on("close", () => {
+        if (!res.writableEnded) aborted = true;
+      });
+    });
+    await new Promise<void>((r) => slow.listen(0, "127.0.0.1", r));
+    try {
+      const port = (slow.address() as AddressInfo).port;
+      process.env.COUNTERSIGN_TLOG_WITNESSES = `http://127.0.0.1:${port}=${encodeVkey(generateSigner("witness-slow.example", ALG_COSIGNATURE_V1))}`;
+      process.env.COUNTERSIGN_TLOG_WITNESS_QUORUM = "1";
+      const before = (await latestCheckpoint(db()))!;
+      await decide(3, "slow1");
+      const publishing = publish(db());
+      await arrived;
+      // The witness holds its answer: the log still takes decisions and sequences them.
+      await decide(2, "slow2");
+      expect(await sequence(db())).toBe(before.treeSize + 5);
+      expect(aborted).toBe(false);
+      answer!(500);
+      // No cosignature: the previous checkpoint stays the latest.
+      expect((await publishing).treeSize).toBe(before.treeSize);
+    } finally {
+      await new Promise((r) => slow.close(r));
+    }
   }, 60_000);
 
   describe("a witness's answers (crafted checkpoints of a log it watches)", () => {

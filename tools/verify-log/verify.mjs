@@ -5,14 +5,16 @@
 //   - a checkpoint (C2SP signed note): the log's Ed25519 signature, and k of n witness cosignatures
 //     (C2SP tlog-cosignature/v1);
 //   - that a decision is in the log: RFC 9162 inclusion proof for a leaf recomputed from the event
-//     JSON (RFC 8785 canonical form), from a tlog-proof@v1 file or fetched from the server;
+//     JSON (RFC 8785 canonical form) and its salt (--salt, from the proof bundle: the public leaf is
+//     {"c": SHA-256("countersign/tlog-leaf-commitment/v1\n" || salt || JCS(event)), "kind", "v": 2}),
+//     from a tlog-proof@v1 file or fetched from the server;
 //   - that the log only grew: RFC 9162 consistency between a saved older checkpoint and the newer one.
 // Offline from files, or online against a server URL. Prints one line; exit 0 (verified) or 1.
 //
-//   node tools/verify-log/verify.mjs --vkey <log vkey> --proof decision.tlog-proof --event event.json
+//   node tools/verify-log/verify.mjs --vkey <log vkey> --proof decision.tlog-proof --event event.json --salt <base64>
 //   node tools/verify-log/verify.mjs --vkey <log vkey> --url https://host --index 42 --old-checkpoint saved.txt
 //   Options: --vkey, --witness <vkey> (repeat), --quorum <k>, --url, --checkpoint <file>, --proof <file>,
-//            --event <file>, --index <n>, --old-checkpoint <file>, --consistency-proof <file>,
+//            --event <file>, --salt <base64>, --index <n>, --old-checkpoint <file>, --consistency-proof <file>,
 //            --save-checkpoint <file>
 import { createHash, createPublicKey, verify as edVerify } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
@@ -65,6 +67,23 @@ export function canonicalize(v) {
 
 // --- RFC 6962 / 9162 ---
 export const hashLeaf = (leaf) => sha256(Uint8Array.of(0), leaf);
+
+// --- salted leaf commitments (lib/tlog/commitment.ts) ---
+const COMMITMENT_DOMAIN = enc.encode("countersign/tlog-leaf-commitment/v1\n");
+
+/** The public leaf an event JSON stands for: itself (leaves before commitments), or its salted commitment (v 2). */
+export function leafForEvent(event, salt) {
+  const canonical = canonicalize(event);
+  const obj = event && typeof event === "object" && !Array.isArray(event) ? event : null;
+  if (!salt) {
+    if (obj?.v === 2) fail("the event's leaf is a salted commitment: give --salt (the bundle's salt)");
+    return canonical;
+  }
+  if (salt.length !== 32) fail("--salt must be 32 bytes of base64");
+  if (!obj || typeof obj.kind !== "string" || obj.v !== 2) fail("a salted event must be an object with kind and v 2");
+  const c = sha256(COMMITMENT_DOMAIN, salt, enc.encode(canonical));
+  return canonicalize({ c: b64(c), kind: obj.kind, v: 2 });
+}
 const hashChildren = (l, r) => sha256(Uint8Array.of(1), l, r);
 
 export function rootFromInclusion(index, size, leafHash, path) {
@@ -201,7 +220,7 @@ export function parseTlogProof(text) {
 }
 
 // --- the command ---
-const OPTIONS = { vkey: "one", witness: "many", quorum: "one", url: "one", checkpoint: "one", proof: "one", event: "one", index: "one", "old-checkpoint": "one", "consistency-proof": "one", "save-checkpoint": "one" };
+const OPTIONS = { vkey: "one", witness: "many", quorum: "one", url: "one", checkpoint: "one", proof: "one", event: "one", salt: "one", index: "one", "old-checkpoint": "one", "consistency-proof": "one", "save-checkpoint": "one" };
 
 function parseArgv(argv) {
   const o = { witness: [] };
@@ -278,8 +297,13 @@ export async function verifyLog(argv, io = { fetch: globalThis.fetch, readFile: 
         } catch {
           fail("--event is not a JSON file");
         }
-        leaf = enc.encode(canonicalize(event));
-      }
+        let salt = null;
+        if (o.salt !== undefined) {
+          salt = fromB64(o.salt);
+          if (!salt) fail("--salt is not base64");
+        }
+        leaf = enc.encode(leafForEvent(event, salt));
+      } else if (o.salt !== undefined) fail("--salt goes with --event");
       if (!leaf) fail("no leaf to check: give --event <event.json>");
       const root = rootFromInclusion(inclusion.index, cp.size, hashLeaf(leaf), inclusion.path);
       if (!root || !eq(root, cp.root)) fail(`leaf ${inclusion.index} is not in the log: the inclusion proof does not verify${o.event ? " for this event" : ""}`);

@@ -6,7 +6,7 @@ type VerifyLog = (argv: string[], io: { fetch: typeof fetch; readFile(p: string)
 /** tools/verify-log/verify.mjs, the zero-dependency verifier this command wraps (loaded at run time). */
 const VERIFIER = new URL("../../../../tools/verify-log/verify.mjs", import.meta.url).href;
 
-const ONE = ["vkey", "quorum", "url", "checkpoint", "proof", "event", "index", "old-checkpoint", "consistency-proof", "save-checkpoint"] as const;
+const ONE = ["vkey", "quorum", "url", "checkpoint", "proof", "event", "salt", "index", "old-checkpoint", "consistency-proof", "save-checkpoint"] as const;
 
 export const verifyCommand: Command = {
   name: "verify",
@@ -17,7 +17,7 @@ export const verifyCommand: Command = {
 
 Runs tools/verify-log/verify.mjs (Node's crypto only): checks the log's checkpoint signature against the
 pinned key (and k of n witness cosignatures), a decision's inclusion proof for the leaf recomputed
-from its event JSON, and consistency between a saved older checkpoint and the newer one.
+from its event JSON and salt, and consistency between a saved older checkpoint and the newer one.
 Prints one line; exit 0 when everything verifies, 1 otherwise.
 
   --vkey <vkey>                 The log's verifier key (pin it from GET /api/v1/transparency-log/sth)
@@ -26,6 +26,7 @@ Prints one line; exit 0 when everything verifies, 1 otherwise.
   --checkpoint <file>           A checkpoint (signed note) to verify
   --proof <file>                A tlog-proof@v1 file (GET /api/v1/transparency-log/decisions/{id})
   --event <file>                The event JSON whose leaf must be in the log
+  --salt <base64>               The salt of the event's leaf commitment (the bundle entry's salt)
   --index <n>                   With --url: fetch the inclusion proof of leaf n
   --old-checkpoint <file>       A saved earlier checkpoint: the newer one must be consistent with it
   --consistency-proof <file>    Offline: the consistency proof (base64 hashes, one per line)
