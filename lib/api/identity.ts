@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineRoute } from "@/lib/http/contract";
 import { ERROR_SCHEMAS } from "@/lib/http/families";
-import { address, uint256String } from "./schemas";
+import { address, idParams, uint256String, v1Error } from "./schemas";
 
 /** Seed 003 (Self Agent ID): public agent identity queries and discovery. Errors are `{ "error": "message" }`. */
 const tags = ["Agent identity"];
@@ -175,5 +175,47 @@ export const selfAgentIdDiscovery = defineRoute({
       capabilities: z.array(z.string()),
       sessionTtlMs: z.number().int(),
     }),
+  },
+});
+
+export const agentIdentityFace = defineRoute({
+  method: "GET",
+  path: "/api/v1/agents/{id}/identity",
+  summary: "The agent's on-chain identity (seed 003), read from the registry its onchain {chainId, agentId} names",
+  tags: ["Agents", ...tags],
+  auth: ["session", "apiKey"],
+  permission: "agents:read",
+  params: idParams,
+  responses: {
+    200: z.object({
+      status: z.enum(["not_linked", "not_on_chain", "registered"]),
+      chainId: z.number().int().optional(),
+      agentId: z.string().optional(),
+      identity: z
+        .object({
+          agentId: z.number().int(),
+          chainId: z.number().int(),
+          agentAddress: evm,
+          isVerified: z.boolean(),
+          proofProvider: evm,
+          verificationStrength: z.number().int(),
+          strengthLabel,
+          credentials,
+          registeredAt: z.number().int(),
+          network: z.enum(["mainnet", "testnet"]),
+          humanAgentCount: z.number().int(),
+          maxAgentsPerHuman: z.number().int(),
+          proofRefreshedAt: z.number().int(),
+          registry: evm,
+          addressMatches: z.boolean().nullable().meta({ description: "Whether the agent record's agentAddress is the on-chain one (null: the record has none)" }),
+        })
+        .nullable(),
+    }),
+    400: v1Error,
+    401: v1Error,
+    403: v1Error,
+    404: v1Error,
+    500: v1Error,
+    503: v1Error,
   },
 });

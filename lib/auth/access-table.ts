@@ -96,6 +96,7 @@ export const ACCESS_TABLE: Readonly<Record<string, Access>> = {
   "POST /api/v1/agents": { session: "agents:manage", orgKey: "agents:manage" },
   "DELETE /api/v1/agents/{id}": { session: "agents:manage", orgKey: "agents:manage" },
   "GET /api/v1/agents/{id}": { session: "agents:read", orgKey: "agents:read", agentToken: "agents:read" },
+  "GET /api/v1/agents/{id}/identity": { session: "agents:read", orgKey: "agents:read" },
   "PATCH /api/v1/agents/{id}": { session: "agents:manage", orgKey: "agents:manage" },
   "POST /api/v1/agents/{id}/pause": { session: "agents:manage", orgKey: "agents:manage" },
   "POST /api/v1/agents/{id}/resume": { session: "agents:manage", orgKey: "agents:manage" },

@@ -22,8 +22,10 @@ import { GET as verifyStatus } from "@/app/api/verify-status/[chainId]/[agentId]
 import { GET as cards } from "@/app/api/cards/[chainId]/[agentId]/route";
 import { GET as a2a } from "@/app/.well-known/a2a/[agentId]/route";
 import { GET as discovery } from "@/app/.well-known/self-agent-id.json/route";
+import { GET as identityFace } from "@/app/api/v1/agents/[id]/identity/route";
+import { PATCH as patchAgent } from "@/app/api/v1/agents/[id]/route";
 import { useTestDatabase } from "../helpers/db";
-import { call, ORIGIN } from "../helpers/http";
+import { call, makeUser, ORIGIN } from "../helpers/http";
 
 useTestDatabase();
 
@@ -200,5 +202,31 @@ describe("seed 003 public queries", () => {
     const r = await call(reputation, "GET", "/x", { params: p(1, 11142220) });
     expect(r.status).toBe(500);
     expect(r.json).toEqual({ error: "RPC failure" });
+  });
+});
+
+describe("the identity face of a Countersign agent", () => {
+  it("GET /api/v1/agents/{id}/identity: not linked, linked by PATCH identifiers.onchain, a mismatching address, an id not on chain, another org 404", async () => {
+    const { organizationId, cookie } = await makeUser({ role: "owner" });
+    const record = await db().agent.create({ data: { organizationId, name: "Faced", agentAddress: getAddress(agentA) } });
+    const get = () => call(identityFace, "GET", `/api/v1/agents/${record.id}/identity`, { params: { id: record.id }, cookie });
+    expect((await get()).json).toEqual({ status: "not_linked", identity: null });
+
+    const patched = await call(patchAgent, "PATCH", `/api/v1/agents/${record.id}`, { params: { id: record.id }, cookie, body: { identifiers: { onchain: { chainId: devnet.chainId, agentId: String(idA) } } } });
+    expect(patched.status).toBe(200);
+    const linked = await get();
+    expect(linked.status).toBe(200);
+    expect(linked.json).toMatchObject({ status: "registered", identity: { agentId: idA, chainId: devnet.chainId, agentAddress: getAddress(agentA), isVerified: true, strengthLabel: "Standard", humanAgentCount: 2, registry: chain.registry, addressMatches: true } });
+
+    // linked to another agent's id: the face says the address does not match
+    await call(patchAgent, "PATCH", `/api/v1/agents/${record.id}`, { params: { id: record.id }, cookie, body: { identifiers: { onchain: { chainId: devnet.chainId, agentId: String(idB) } } } });
+    expect((await get()).json.identity.addressMatches).toBe(false);
+
+    await call(patchAgent, "PATCH", `/api/v1/agents/${record.id}`, { params: { id: record.id }, cookie, body: { identifiers: { onchain: { chainId: devnet.chainId, agentId: "999" } } } });
+    expect((await get()).json).toEqual({ status: "not_on_chain", identity: null, chainId: devnet.chainId, agentId: "999" });
+
+    const other = await makeUser({ role: "owner" });
+    const foreign = await call(identityFace, "GET", `/api/v1/agents/${record.id}/identity`, { params: { id: record.id }, cookie: other.cookie });
+    expect(foreign.status).toBe(404);
   });
 });
