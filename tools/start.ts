@@ -98,8 +98,12 @@ async function main() {
     const { configuredNetworks, syncNetworks } = await import("@/lib/chain/network-registry");
     process.env.DATABASE_URL = env.DATABASE_URL;
     const { db, disconnectDb } = await import("@/lib/db/client");
-    const networks = configuredNetworks(env);
+    const { celoNetworksFrom } = await import("@/lib/identity/config");
+    const { recordIdentityRegistry } = await import("@/lib/identity/registry");
+    const celo = celoNetworksFrom(env);
+    const networks = [...configuredNetworks(env), ...celo.map((c) => c.network)];
     await syncNetworks(db(), networks);
+    for (const c of celo) await recordIdentityRegistry(db(), c.network.chainId, c.registry);
     if (devnetStarted) {
       // The agent identity registry (seed 003) on the devnet, owned by its first funded account,
       // with this server's local proof provider authorised; its address goes into the network registry.

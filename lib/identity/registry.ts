@@ -8,13 +8,15 @@ import { publicClientFor, type Network } from "@/lib/chain/networks";
 import { toNetwork } from "@/lib/chain/network-registry";
 import { ApiError, BadRequestError, NotFoundError, ServiceUnavailableError } from "@/lib/http/errors";
 import { agentRegistryAbi } from "./abi";
-import type { OnchainAgent } from "./model";
+import { chainIdForNetwork, SEED_IDENTITY_CHAINS } from "./config";
+import type { IdentityNetwork, OnchainAgent } from "./model";
 
 export type IdentityChain = { network: Network; registry: Address };
 
 /** A registry network with its contract: 400 for a chain the network registry does not know, 503 "Service not configured" without a registry. */
 export async function identityChain(db: DbOrTx, chainId: number): Promise<IdentityChain> {
   const row = await db.network.findUnique({ where: { chainId } });
+  if (!row && SEED_IDENTITY_CHAINS.includes(chainId)) throw new ServiceUnavailableError("Service not configured");
   if (!row) throw new BadRequestError(`Unsupported chain ${chainId}`, [{ field: "params.chainId", message: `Chain ${chainId} is not in the network registry` }]);
   if (!row.enabled || !row.identityRegistry) throw new ServiceUnavailableError("Service not configured");
   return { network: toNetwork(row), registry: getAddress(row.identityRegistry) };
@@ -24,6 +26,14 @@ export async function identityChain(db: DbOrTx, chainId: number): Promise<Identi
 export async function defaultIdentityChainId(db: DbOrTx): Promise<number | null> {
   const rows = await db.network.findMany({ where: { enabled: true, identityRegistry: { not: null } }, orderBy: { chainId: "asc" }, select: { chainId: true } });
   return rows.find((r) => r.chainId === 42220)?.chainId ?? rows[0]?.chainId ?? null;
+}
+
+/** The chain a seed `network` ("mainnet" | "testnet") selects on this instance; 503 when none serves it. */
+export async function chainIdForNetworkLabel(db: DbOrTx, label: IdentityNetwork): Promise<number> {
+  const rows = await db.network.findMany({ where: { enabled: true, identityRegistry: { not: null } }, select: { chainId: true, isDevnet: true }, orderBy: { chainId: "asc" } });
+  const chainId = chainIdForNetwork(label, rows);
+  if (chainId === null) throw new ServiceUnavailableError("Service not configured");
+  return chainId;
 }
 
 /** Records (or clears) the registry's address for a chain. */

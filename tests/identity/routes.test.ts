@@ -185,9 +185,17 @@ describe("seed 003 public queries", () => {
       expect(r.status).toBe(400);
       expect(typeof r.json.error).toBe("string");
     }
-    const unknown = await call(info, "GET", "/x", { params: p(1, 42220) });
+    const unknown = await call(info, "GET", "/x", { params: p(1, 5) });
     expect(unknown.status).toBe(400);
-    expect(unknown.json.error).toBe("Unsupported chain 42220");
+    expect(unknown.json.error).toBe("Unsupported chain 5");
+  });
+
+  it("503 \"Service not configured\" for Celo while it is not configured", async () => {
+    for (const chainId of [42220, 11142220]) {
+      const r = await call(verify, "GET", "/x", { params: p(1, chainId) });
+      expect(r.status).toBe(503);
+      expect(r.json).toEqual({ error: "Service not configured" });
+    }
   });
 
   it("503 \"Service not configured\" for a registry network without a registry", async () => {
