@@ -149,13 +149,13 @@ export const agentCard = defineRoute({
 export const a2aDiscovery = defineRoute({
   method: "GET",
   path: "/.well-known/a2a/{agentId}",
-  summary: "A2A discovery: redirects to the agent card (chain from ?chain=, else the default identity chain)",
+  summary: "A2A discovery: redirects to the agent card resolver (chain from ?chain=, else the default network's: Celo mainnet when configured, else the local devnet)",
   tags,
   auth: ["public"],
   family: "error",
   params: z.strictObject({ agentId: agentIdParam }),
   query: z.strictObject({ chain: chainIdParam.optional() }),
-  responses: { 302: null, 400: err, 503: err },
+  responses: { 302: null, 400: err },
 });
 
 export const selfAgentIdDiscovery = defineRoute({

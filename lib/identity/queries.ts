@@ -5,8 +5,8 @@
 import { getAddress, type Address } from "viem";
 import type { DbOrTx } from "@/lib/db/client";
 import { agentCard, infoView, reputationView, verifyStatusView, verifyView } from "./model";
-import { ServiceUnavailableError } from "@/lib/http/errors";
-import { agentsOfHolder, agentsOfNullifier, defaultIdentityChainId, identityChain, providerName, readAgent, sybilMetrics } from "./registry";
+import { CELO_MAINNET_CHAIN_ID } from "./model";
+import { agentsOfHolder, agentsOfNullifier, chainIdForNetworkLabel, identityChain, providerName, readAgent, sybilMetrics } from "./registry";
 
 export async function agentInfo(db: DbOrTx, chainId: number, agentId: number) {
   return infoView(await readAgent(await identityChain(db, chainId), agentId));
@@ -42,9 +42,12 @@ export async function agentsOfHumanNullifier(db: DbOrTx, chainId: number, nullif
   return { nullifier, agents: await agentsOfNullifier(await identityChain(db, chainId), BigInt(nullifier)), chainId };
 }
 
-/** Where /.well-known/a2a/{agentId} redirects: the card on `chain`, else on the default identity chain (503 when none has a registry). */
+/**
+ * Where /.well-known/a2a/{agentId} redirects: the card on `chain`, else on the chain the seed's
+ * default network ("mainnet") selects here — Celo when configured, else the devnet — and when no
+ * chain has a registry, Celo mainnet's card (which then answers 503 "Service not configured").
+ */
 export async function cardLocation(db: DbOrTx, agentId: number, chain: number | undefined): Promise<string> {
-  const chainId = chain ?? (await defaultIdentityChainId(db));
-  if (chainId === null) throw new ServiceUnavailableError("Service not configured");
+  const chainId = chain ?? (await chainIdForNetworkLabel(db, "mainnet").catch(() => CELO_MAINNET_CHAIN_ID));
   return `/api/cards/${chainId}/${agentId}`;
 }

@@ -22,12 +22,6 @@ export async function identityChain(db: DbOrTx, chainId: number): Promise<Identi
   return { network: toNetwork(row), registry: getAddress(row.identityRegistry) };
 }
 
-/** The chain discovery defaults to: Celo mainnet when it has a registry, else the first chain that has one. */
-export async function defaultIdentityChainId(db: DbOrTx): Promise<number | null> {
-  const rows = await db.network.findMany({ where: { enabled: true, identityRegistry: { not: null } }, orderBy: { chainId: "asc" }, select: { chainId: true } });
-  return rows.find((r) => r.chainId === 42220)?.chainId ?? rows[0]?.chainId ?? null;
-}
-
 /** The chain a seed `network` ("mainnet" | "testnet") selects on this instance; 503 when none serves it. */
 export async function chainIdForNetworkLabel(db: DbOrTx, label: IdentityNetwork): Promise<number> {
   const rows = await db.network.findMany({ where: { enabled: true, identityRegistry: { not: null } }, select: { chainId: true, isDevnet: true }, orderBy: { chainId: "asc" } });

@@ -7,10 +7,10 @@
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { getAddress, hexToBytes, isAddress, isAddressEqual, isHex, keccak256, recoverMessageAddress, type Address, type Hex } from "viem";
 import type { DbOrTx } from "@/lib/db/client";
-import { ApiError, ServiceUnavailableError } from "@/lib/http/errors";
+import { ApiError } from "@/lib/http/errors";
 import type { SignedAgent } from "@/lib/auth/signed-agent";
 import { isVerified, type OnchainAgent } from "./model";
-import { agentIdOf, defaultIdentityChainId, identityChain, readAgent, sameHuman, sybilMetrics } from "./registry";
+import { agentIdOf, chainIdForNetworkLabel, identityChain, readAgent, sameHuman, sybilMetrics } from "./registry";
 import { agentRequestDigest, ed25519AgentAddress, SELF_AGENT_HEADER_NAMES as H, signedPath, SIGNATURE_WINDOW_MS } from "./sign";
 
 export type RejectReason =
@@ -99,7 +99,7 @@ export function meetsRequirements(agent: OnchainAgent, req: CredentialRequiremen
 }
 
 export type VerifyOptions = {
-  /** The chain whose registry is asked; default: the default identity chain. */
+  /** The chain whose registry is asked; default: the chain the seed's default network ("mainnet") selects. */
   chainId?: number;
   /** Refuse proofs (registration or latest refresh) older than this. */
   maxProofAgeSeconds?: number;
@@ -118,8 +118,7 @@ export async function verifyAgentRequest(db: DbOrTx, req: Request, opts: VerifyO
   const body = req.method === "GET" || req.method === "HEAD" ? "" : await req.clone().text();
   const facts = await checkSignature(req.headers, { method: req.method, path: signedPath(req.url), body }, now);
 
-  const chainId = opts.chainId ?? (await defaultIdentityChainId(db));
-  if (chainId === null) throw new ServiceUnavailableError("Service not configured");
+  const chainId = opts.chainId ?? (await chainIdForNetworkLabel(db, "mainnet"));
   const chain = await identityChain(db, chainId);
   const agentId = await agentIdOf(chain, facts.address);
   if (agentId === 0) throw new AgentRequestRejectedError("not_registered", "Agent is not registered");
