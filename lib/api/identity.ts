@@ -24,7 +24,9 @@ const agentParams = z.strictObject({ chainId: chainIdParam, agentId: agentIdPara
 const evm = z.string().meta({ description: "EIP-55 checksummed address" });
 const strengthLabel = z.string().meta({ description: '"Unverified" (0), "Basic" (1), "Standard" (2), "Enhanced" (3)' });
 const credentials = z.object({ nationality: z.string(), olderThan: z.number().int(), ofac: z.tuple([z.boolean(), z.boolean(), z.boolean()]) });
-const reads = { 400: err, 404: err, 500: err, 503: err } as const;
+const reads = { 400: err, 404: err, 429: err, 500: err, 503: err } as const;
+/** Each public query reads the chain: one shared budget per client address. */
+const chainReads = { name: "identity-chain-reads", limit: 300, windowSeconds: 60, by: "ip" } as const;
 
 export const agentInfo = defineRoute({
   method: "GET",
@@ -33,6 +35,7 @@ export const agentInfo = defineRoute({
   tags,
   auth: ["public"],
   family: "error",
+  rateLimit: chainReads,
   params: agentParams,
   responses: {
     200: z.object({
@@ -58,8 +61,9 @@ export const agentsOfHuman = defineRoute({
   tags,
   auth: ["public"],
   family: "error",
+  rateLimit: chainReads,
   params: z.strictObject({ chainId: chainIdParam, address }),
-  responses: { 200: z.object({ agents: z.array(z.number().int()), chainId: z.number().int(), humanAddress: evm }), 400: err, 500: err, 503: err },
+  responses: { 200: z.object({ agents: z.array(z.number().int()), chainId: z.number().int(), humanAddress: evm }), 400: err, 429: err, 500: err, 503: err },
 });
 
 export const agentVerify = defineRoute({
@@ -69,6 +73,7 @@ export const agentVerify = defineRoute({
   tags,
   auth: ["public"],
   family: "error",
+  rateLimit: chainReads,
   params: agentParams,
   responses: {
     200: z.object({ agentId: z.number().int(), isVerified: z.boolean(), proofProvider: evm, strengthLabel, humanAgentCount: z.number().int(), maxAgentsPerHuman: z.number().int() }),
@@ -83,8 +88,9 @@ export const agentsByNullifier = defineRoute({
   tags,
   auth: ["public"],
   family: "error",
+  rateLimit: chainReads,
   params: z.strictObject({ chainId: chainIdParam, nullifier: uint256String }),
-  responses: { 200: z.object({ nullifier: z.string(), agents: z.array(z.number().int()), chainId: z.number().int() }), 400: err, 500: err, 503: err },
+  responses: { 200: z.object({ nullifier: z.string(), agents: z.array(z.number().int()), chainId: z.number().int() }), 400: err, 429: err, 500: err, 503: err },
 });
 
 export const agentReputation = defineRoute({
@@ -94,6 +100,7 @@ export const agentReputation = defineRoute({
   tags,
   auth: ["public"],
   family: "error",
+  rateLimit: chainReads,
   params: agentParams,
   responses: { 200: z.object({ score: z.number().int(), hasProof: z.boolean(), providerName: z.string(), proofType: strengthLabel }), ...reads },
 });
@@ -105,6 +112,7 @@ export const agentVerifyStatus = defineRoute({
   tags,
   auth: ["public"],
   family: "error",
+  rateLimit: chainReads,
   params: agentParams,
   responses: {
     200: z.object({
@@ -127,6 +135,7 @@ export const agentCard = defineRoute({
   tags,
   auth: ["public"],
   family: "error",
+  rateLimit: chainReads,
   params: agentParams,
   responses: {
     200: z.looseObject({

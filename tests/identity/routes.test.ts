@@ -190,6 +190,15 @@ describe("seed 003 public queries", () => {
     expect(unknown.json.error).toBe("Unsupported chain 5");
   });
 
+  it("one budget of 300 chain reads a minute per client address, then 429 {error}", async () => {
+    const clientIp = "198.51.100.77";
+    for (let i = 0; i < 300; i++) expect((await call(info, "GET", "/x", { params: p("bad"), clientIp })).status).toBe(400);
+    const r = await call(reputation, "GET", "/x", { params: p(idA), clientIp });
+    expect(r.status).toBe(429);
+    expect(typeof r.json.error).toBe("string");
+    expect((await call(reputation, "GET", "/x", { params: p(idA), clientIp: "198.51.100.78" })).status).toBe(200);
+  });
+
   it("503 \"Service not configured\" for Celo while it is not configured", async () => {
     for (const chainId of [42220, 11142220]) {
       const r = await call(verify, "GET", "/x", { params: p(1, chainId) });
