@@ -11,6 +11,7 @@ import { ApiError } from "@/lib/http/errors";
 import type { SignedAgent } from "@/lib/auth/signed-agent";
 import { isVerified, type OnchainAgent } from "./model";
 import { agentIdOf, chainIdForNetworkLabel, identityChain, readAgent, sameHuman, sybilMetrics } from "./registry";
+import { AGENT_COMPONENTS, agentComponentValues, parseSignatureHeaders, signatureBase } from "./http-signature";
 import { agentRequestDigest, ed25519AgentAddress, SELF_AGENT_HEADER_NAMES as H, signedPath, SIGNATURE_WINDOW_MS } from "./sign";
 
 export type RejectReason =
@@ -88,6 +89,37 @@ export async function checkSignature(headers: Headers, req: { method: string; pa
   return { address: claimed, keyType: "secp256k1", timestampMs, digest };
 }
 
+/**
+ * Pure: an RFC 9421 signature (Signature-Input / Signature, Ed25519) over the agent components
+ * ("@method" "@path" "@query" "content-digest"), `created` within the window, keyid = the agent's
+ * Ed25519 public key. The content digest is recomputed from the body received.
+ */
+export function checkHttpMessageSignature(headers: Headers, req: { method: string; url: string; body: string }, nowMs: number): SignatureFacts {
+  const parsed = parseSignatureHeaders(headers.get("signature-input"), headers.get("signature"));
+  if (!parsed) throw new AgentRequestRejectedError("missing_headers", "Missing agent authentication headers");
+  const { params } = parsed;
+  const covered = new Set(params.components);
+  if (covered.size !== params.components.length || params.components.length !== AGENT_COMPONENTS.length || !AGENT_COMPONENTS.every((c) => covered.has(c))) {
+    throw new AgentRequestRejectedError("bad_signature", `The signature must cover ${AGENT_COMPONENTS.map((c) => `"${c}"`).join(" ")}`);
+  }
+  if (params.alg !== undefined && params.alg !== "ed25519") throw new AgentRequestRejectedError("bad_signature", "Unsupported signature algorithm");
+  if (!/^0x[0-9a-fA-F]{64}$/.test(params.keyid)) throw new AgentRequestRejectedError("bad_signature", "keyid must be the agent's Ed25519 public key (0x hex)");
+  const timestampMs = params.created * 1000;
+  if (Math.abs(nowMs - timestampMs) > SIGNATURE_WINDOW_MS) throw new AgentRequestRejectedError("expired_timestamp", "Request timestamp is outside the 5-minute window");
+  const values = agentComponentValues({ method: req.method, url: req.url, body: req.body });
+  const sent = headers.get("content-digest");
+  if (sent !== null && sent !== values["content-digest"]) throw new AgentRequestRejectedError("bad_signature", "Content-Digest does not match the body");
+  const base = signatureBase(values, params, parsed.paramsText);
+  let ok = false;
+  try {
+    ok = ed25519.verify(parsed.signature, new TextEncoder().encode(base), hexToBytes(params.keyid as Hex));
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw new AgentRequestRejectedError("bad_signature", "Invalid agent signature");
+  return { address: ed25519AgentAddress(params.keyid as Hex), keyType: "ed25519", timestampMs, digest: keccak256(new TextEncoder().encode(base)) };
+}
+
 export type CredentialRequirements = { minimumAge?: number; ofacClear?: boolean; nationalities?: string[] };
 
 /** Pure: the agent's disclosed credentials meet the service's requirements. */
@@ -116,7 +148,11 @@ export type VerifiedAgentRequest = { agent: OnchainAgent; address: Address; keyT
 export async function verifyAgentRequest(db: DbOrTx, req: Request, opts: VerifyOptions = {}): Promise<VerifiedAgentRequest> {
   const now = opts.now ?? Date.now();
   const body = req.method === "GET" || req.method === "HEAD" ? "" : await req.clone().text();
-  const facts = await checkSignature(req.headers, { method: req.method, path: signedPath(req.url), body }, now);
+  // x-self-agent-* headers, else RFC 9421 (Signature-Input / Signature).
+  const facts =
+    !req.headers.has(H.signature) && req.headers.has("signature-input")
+      ? checkHttpMessageSignature(req.headers, { method: req.method, url: req.url, body }, now)
+      : await checkSignature(req.headers, { method: req.method, path: signedPath(req.url), body }, now);
 
   const chainId = opts.chainId ?? (await chainIdForNetworkLabel(db, "mainnet"));
   const chain = await identityChain(db, chainId);

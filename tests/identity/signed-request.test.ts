@@ -20,6 +20,7 @@ import { agentRegistryAbi } from "@/lib/identity/abi";
 import { setUpDevnetIdentity } from "@/lib/identity/devnet";
 import { registerWithLocalProvider } from "@/lib/identity/local-provider";
 import { identityChain, type IdentityChain } from "@/lib/identity/registry";
+import { signRfc9421 } from "@/lib/identity/http-signature";
 import { agentRequestDigest, ed25519AgentAddress, signAgentRequest, signAgentRequestEd25519 } from "@/lib/identity/sign";
 import { AgentRequestRejectedError, checkSignature, signedAgentFor, verifyAgentRequest, type RejectReason } from "@/lib/identity/verify-request";
 import { useTestDatabase } from "../helpers/db";
@@ -180,6 +181,18 @@ describe("verifyAgentRequest against the registry", () => {
     const v = await verifyAgentRequest(db(), req);
     expect(v.keyType).toBe("ed25519");
     expect(v.agent.ed25519Key).toBe(req.headers.get("x-self-agent-key"));
+  });
+
+  it("RFC 9421 (Signature-Input / Signature, Ed25519) goes through the same checks, replay cache included", async () => {
+    const url = "http://localhost:3000/api/rfc9421?q=1";
+    const body = '{"n":1}';
+    const req = new Request(url, { method: "POST", headers: { ...signRfc9421(edSeed, { method: "POST", url, body }), "content-type": "application/json" }, body });
+    const v = await verifyAgentRequest(db(), req.clone());
+    expect(v.keyType).toBe("ed25519");
+    expect(v.address).toBe(ed25519AgentAddress(signAgentRequestEd25519(edSeed, { method: "GET", url: "/" })["x-self-agent-key"] as Hex));
+    expect(await reason(verifyAgentRequest(db(), req.clone()))).toBe("replay");
+    const unregistered = new Request(url, { method: "POST", headers: signRfc9421(`0x${"09".repeat(32)}`, { method: "POST", url, body }), body });
+    expect(await reason(verifyAgentRequest(db(), unregistered))).toBe("not_registered");
   });
 
   it("a replay of an accepted request is refused with 409, from the shared database cache", async () => {
