@@ -24,6 +24,13 @@ export async function register() {
   const { ensureBackendSelected } = await import("@/lib/mpc/bigint");
   ensureBackendSelected();
   if (!process.env.DATABASE_URL) return;
+  // Seed 003 signed agent requests (x-self-agent-*): verified against the agent identity registry.
+  {
+    const { registerSignedAgentVerifier } = await import("@/lib/auth/signed-agent");
+    const { signedAgentFor } = await import("@/lib/identity/verify-request");
+    const { db } = await import("@/lib/db/client");
+    registerSignedAgentVerifier((req) => signedAgentFor(db(), req));
+  }
   // Background work is not traced (its timers keep this context): a poll every few seconds would
   // bury the request traces.
   await untraced(async () => {

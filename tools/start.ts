@@ -4,7 +4,8 @@
  *   2. a master key (a local key file is created on first run; production supplies its own)
  *   3. PostgreSQL: DATABASE_URL if set, else embedded PGlite persisted in the data directory
  *   4. migrations
- *   5. a local EVM devnet (anvil) with the Safe v1.5 contracts, unless COUNTERSIGN_DEVNET=off
+ *   5. a local EVM devnet (anvil) with the Safe v1.5 contracts and the agent identity registry
+ *      (recorded in the network registry), unless COUNTERSIGN_DEVNET=off
  *   6. a production build when the sources changed since the last one, then tools/server.mjs (Next's
  *      handler behind our node:http server, which stamps each request with the socket's address)
  * `npm run dev` does the same with Next's development server.
@@ -78,6 +79,7 @@ async function main() {
   const m = await migrate(env.DATABASE_URL);
   say(m.applied.length ? `applied migrations: ${m.applied.join(", ")}` : "database schema is up to date");
 
+  let devnetStarted: { fundedAccounts: { privateKey: `0x${string}` }[] } | undefined;
   if ((env.COUNTERSIGN_DEVNET ?? "on") !== "off" && !env.DEVNET_RPC_URL) {
     const { startDevnet } = await import("@/lib/chain/devnet");
     const wanted = Number(env.DEVNET_PORT ?? 8545);
@@ -87,6 +89,7 @@ async function main() {
     env.DEVNET_CHAIN_ID = String(devnet.chainId);
     const deploy = await import("@/lib/safe/deploy").catch(() => null);
     if (deploy && "deploySafeContracts" in deploy) await (deploy.deploySafeContracts as (url: string) => Promise<unknown>)(devnet.rpcUrl);
+    devnetStarted = devnet;
     const funded = devnet.fundedAccounts[0];
     say(`local devnet (anvil) at ${devnet.rpcUrl}, chain ${devnet.chainId}; funded dev account ${funded?.address ?? "?"} (its key is the public test mnemonic's: never use it elsewhere)`);
   }
@@ -95,8 +98,23 @@ async function main() {
     const { configuredNetworks, syncNetworks } = await import("@/lib/chain/network-registry");
     process.env.DATABASE_URL = env.DATABASE_URL;
     const { db, disconnectDb } = await import("@/lib/db/client");
-    const networks = configuredNetworks(env);
+    const { celoNetworksFrom } = await import("@/lib/identity/config");
+    const { recordIdentityRegistry } = await import("@/lib/identity/registry");
+    const celo = celoNetworksFrom(env);
+    const networks = [...configuredNetworks(env), ...celo.map((c) => c.network)];
     await syncNetworks(db(), networks);
+    for (const c of celo) await recordIdentityRegistry(db(), c.network.chainId, c.registry);
+    if (devnetStarted) {
+      // The agent identity registry (seed 003) on the devnet, owned by its first funded account,
+      // with this server's local proof provider authorised; its address goes into the network registry.
+      if (env.COUNTERSIGN_MASTER_KEY_FILE && !process.env.COUNTERSIGN_MASTER_KEY) process.env.COUNTERSIGN_MASTER_KEY_FILE = env.COUNTERSIGN_MASTER_KEY_FILE;
+      const { localDevnetNetwork } = await import("@/lib/chain/networks");
+      const { privateKeyToAccount } = await import("viem/accounts");
+      const { setUpDevnetIdentity } = await import("@/lib/identity/devnet");
+      const network = localDevnetNetwork(env.DEVNET_RPC_URL, Number(env.DEVNET_CHAIN_ID));
+      const id = await setUpDevnetIdentity(db(), network, privateKeyToAccount(devnetStarted.fundedAccounts[0]!.privateKey));
+      say(`agent identity registry at ${id.registry} (${id.deployed ? "deployed" : "already there"}); local proof provider ${id.provider} (mock proofs, devnet only)`);
+    }
     await disconnectDb();
     say(`networks: ${networks.filter((n) => n.enabled).map((n) => `${n.name} (${n.chainId})`).join(", ") || "none enabled"}`);
   }

@@ -35,8 +35,9 @@ export function registerSignedAgentVerifier(v: SignedAgentVerifier | null): void
   verifier = v;
 }
 
+/** x-self-agent-* headers, or an RFC 9421 signature (Signature-Input + Signature). */
 export function presentsSignedAgent(req: Request): boolean {
-  return req.headers.has(SELF_AGENT_HEADERS.signature) && req.headers.has(SELF_AGENT_HEADERS.address);
+  return (req.headers.has(SELF_AGENT_HEADERS.signature) && req.headers.has(SELF_AGENT_HEADERS.address)) || (req.headers.has("signature-input") && req.headers.has("signature"));
 }
 
 export async function verifySignedAgent(req: Request): Promise<SignedAgent> {

@@ -7,6 +7,7 @@ import { ApprovalRejectedError, CountersignApiError } from "../agent";
 import type { Command, OptionValues } from "./command";
 import { agentCommand } from "./commands/agent";
 import { balanceCommand } from "./commands/balance";
+import { identityCommand } from "./commands/identity";
 import { importCommand } from "./commands/import";
 import { joinCommand } from "./commands/join";
 import { mcpCommand } from "./commands/mcp";
@@ -20,7 +21,7 @@ import { CliError, EXIT, UsageError } from "./errors";
 import type { CliIo } from "./io";
 import { parseUrl } from "./parse-values";
 
-export const COMMANDS: readonly Command[] = [joinCommand, importCommand, statusCommand, agentCommand, balanceCommand, sendCommand, signMessageCommand, verifyCommand, mcpCommand, mcpProxyCommand, witnessCommand];
+export const COMMANDS: readonly Command[] = [joinCommand, importCommand, statusCommand, agentCommand, balanceCommand, sendCommand, signMessageCommand, verifyCommand, mcpCommand, mcpProxyCommand, witnessCommand, identityCommand];
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

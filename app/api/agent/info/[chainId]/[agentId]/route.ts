@@ -1,0 +1,6 @@
+import { agentInfo as contract } from "@/lib/api/identity";
+import { db } from "@/lib/db/client";
+import { handle } from "@/lib/http/handle";
+import { agentInfo } from "@/lib/identity/queries";
+
+export const GET = handle(contract, async ({ params }) => ({ status: 200, body: await agentInfo(db(), params.chainId, params.agentId) }));

@@ -1,0 +1,6 @@
+import { agentVerifyStatus as contract } from "@/lib/api/identity";
+import { db } from "@/lib/db/client";
+import { handle } from "@/lib/http/handle";
+import { agentVerifyStatus } from "@/lib/identity/queries";
+
+export const GET = handle(contract, async ({ params }) => ({ status: 200, body: await agentVerifyStatus(db(), params.chainId, params.agentId) }));

@@ -1,0 +1,56 @@
+/**
+ * The local (development) proof provider's chain writes: mint, refresh and burn with the provider
+ * key the registry authorised (lib/identity/provider-key.ts). Its proofs are mock proofs: it is
+ * only authorised on registries this server deployed on a devnet.
+ */
+import { parseEventLogs, type Address, type Hex } from "viem";
+import type { DbOrTx } from "@/lib/db/client";
+import { publicClientFor, walletClientFor } from "@/lib/chain/networks";
+import { agentRegistryAbi } from "./abi";
+import { providerAccount } from "./provider-key";
+import type { IdentityChain } from "./registry";
+
+export type RegistrationInput = {
+  nullifier: bigint;
+  agentAddress?: Address;
+  ed25519Key?: Hex;
+  humanAddress?: Address;
+  verificationStrength: number;
+  credentials: { nationality: string; olderThan: number; ofac: readonly [boolean, boolean, boolean] };
+  metadata: { name: string; description: string; a2aEndpoint: string; mcpEndpoint: string };
+};
+
+const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000" as const;
+const ZERO32 = `0x${"00".repeat(32)}` as const;
+
+export async function registerWithLocalProvider(db: DbOrTx, chain: IdentityChain, r: RegistrationInput): Promise<{ agentId: number; txHash: Hex }> {
+  const account = await providerAccount(db);
+  const client = publicClientFor(chain.network);
+  const args = [
+    {
+      nullifier: r.nullifier,
+      agentAddress: r.agentAddress ?? ZERO_ADDRESS,
+      ed25519Key: r.ed25519Key ?? ZERO32,
+      humanAddress: r.humanAddress ?? ZERO_ADDRESS,
+      verificationStrength: r.verificationStrength,
+      credentials: r.credentials,
+      metadata: r.metadata,
+    },
+  ] as const;
+  const { request } = await client.simulateContract({ account, address: chain.registry, abi: agentRegistryAbi, functionName: "registerAgent", args });
+  const txHash = await walletClientFor(chain.network, account).writeContract(request);
+  const receipt = await client.waitForTransactionReceipt({ hash: txHash });
+  const [event] = parseEventLogs({ abi: agentRegistryAbi, eventName: "AgentRegistered", logs: receipt.logs });
+  if (receipt.status !== "success" || !event) throw new Error(`registerAgent ${txHash} failed`);
+  return { agentId: Number(event.args.agentId), txHash };
+}
+
+export async function deregisterWithLocalProvider(db: DbOrTx, chain: IdentityChain, agentId: number, nullifier: bigint): Promise<Hex> {
+  const account = await providerAccount(db);
+  const client = publicClientFor(chain.network);
+  const { request } = await client.simulateContract({ account, address: chain.registry, abi: agentRegistryAbi, functionName: "deregisterAgent", args: [BigInt(agentId), nullifier] });
+  const txHash = await walletClientFor(chain.network, account).writeContract(request);
+  const receipt = await client.waitForTransactionReceipt({ hash: txHash });
+  if (receipt.status !== "success") throw new Error(`deregisterAgent ${txHash} failed`);
+  return txHash;
+}
