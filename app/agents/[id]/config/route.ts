@@ -1,0 +1,31 @@
+import { updateAgentConfig as contract } from "@/lib/api/trust";
+import { db } from "@/lib/db/client";
+import { handle } from "@/lib/http/handle";
+import { actorOf } from "@/lib/http/principal";
+import { orgOf } from "@/lib/http/scope";
+import { configRequest, parseSid } from "@/lib/trust/requests";
+import { findOwned, scoreBody, updateConfig } from "@/lib/trust/store";
+
+/**
+ * Seed 001's POST /agents/{sid}/config. The folder is [id] because the dashboard's /agents/[id] page
+ * shares the segment (Next allows one slug name per level); only SID-formatted ids are accepted.
+ */
+const route = handle(contract, async ({ params, body, principal, ctx }) => {
+  const sid = parseSid(params.sid);
+  const config = configRequest(body);
+  const found = await findOwned(db(), sid, orgOf(principal));
+  const r = await updateConfig(db(), found, config, { actor: actorOf(principal), context: ctx });
+  const changed = r.changeType !== null;
+  return {
+    status: 200,
+    body: {
+      change_detected: changed,
+      change_type: r.changeType,
+      updated_scores: scoreBody(r.view),
+      fingerprint_hash: r.fingerprint,
+      message: changed ? `Configuration change detected: ${r.changeType}. Decay applied.` : "No configuration change detected",
+    },
+  };
+});
+
+export const POST = (req: Request, next: { params: Promise<{ id: string }> }) => route(req, { params: next.params.then((p) => ({ sid: p.id })) });
