@@ -125,8 +125,14 @@ export async function startVerification(db: Db, found: Found, callbackUrl: unkno
   const { url, pinned } = await checkCallbackUrl(callbackUrl);
   const token = randomBytes(32).toString("hex");
   await db.trustChallenge.updateMany({ where: { agentId: found.id, usedAt: null }, data: { usedAt: new Date(now) } });
-  await db.trustChallenge.create({ data: { agentId: found.id, tokenHash: hashToken(token), callbackUrl: url.toString(), expiresAt: new Date(now + CHALLENGE_TTL_SECONDS * 1000) } });
-  await deliverChallenge(url, pinned, { challenge_token: token, sid: found.signetSid! });
+  const challenge = await db.trustChallenge.create({ data: { agentId: found.id, tokenHash: hashToken(token), callbackUrl: url.toString(), expiresAt: new Date(now + CHALLENGE_TTL_SECONDS * 1000) } });
+  try {
+    await deliverChallenge(url, pinned, { challenge_token: token, sid: found.signetSid! });
+  } catch (err) {
+    // An undelivered challenge can never be confirmed: end it now.
+    await db.trustChallenge.update({ where: { id: challenge.id }, data: { usedAt: new Date(now) } });
+    throw err;
+  }
   await recordAudit(db, { organizationId: found.organizationId, ...who, action: "trust.verification_started", resourceType: "agent", resourceId: found.id, details: { sid: found.signetSid, host: url.hostname } });
 }
 

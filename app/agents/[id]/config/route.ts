@@ -28,4 +28,4 @@ const route = handle(contract, async ({ params, body, principal, ctx }) => {
   };
 });
 
-export const POST = (req: Request, next?: { params: Promise<unknown> }) => route(req, { params: Promise.resolve(next?.params).then((p) => ({ sid: (p as { id?: unknown } | undefined)?.id })) });
+export const POST = (req: Request, next?: { params: Promise<unknown> }) => route(req, { params: Promise.resolve(next?.params).then((p) => ({ sid: (p as { id?: unknown; sid?: unknown } | undefined)?.id ?? (p as { sid?: unknown } | undefined)?.sid })) });

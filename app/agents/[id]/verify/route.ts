@@ -14,4 +14,4 @@ const route = handle(contract, async ({ params, body, principal, ctx }) => {
   return { status: 202, body: { message: "Verification challenge sent to callback URL", expires_in: CHALLENGE_TTL_SECONDS as 600 } };
 });
 
-export const POST = (req: Request, next?: { params: Promise<unknown> }) => route(req, { params: Promise.resolve(next?.params).then((p) => ({ sid: (p as { id?: unknown } | undefined)?.id })) });
+export const POST = (req: Request, next?: { params: Promise<unknown> }) => route(req, { params: Promise.resolve(next?.params).then((p) => ({ sid: (p as { id?: unknown; sid?: unknown } | undefined)?.id ?? (p as { sid?: unknown } | undefined)?.sid })) });
