@@ -11,9 +11,8 @@ import { findOwned, scoreBody, updateConfig } from "@/lib/trust/store";
  * shares the segment (Next allows one slug name per level); only SID-formatted ids are accepted.
  */
 const route = handle(contract, async ({ params, body, principal, ctx }) => {
-  const sid = parseSid(params.sid);
+  const found = await findOwned(db(), parseSid(params.sid), orgOf(principal));
   const config = configRequest(body);
-  const found = await findOwned(db(), sid, orgOf(principal));
   const r = await updateConfig(db(), found, config, { actor: actorOf(principal), context: ctx });
   const changed = r.changeType !== null;
   return {
