@@ -24,6 +24,7 @@ import { TBody, THead, Table, Td, Th, Tr } from "../ui/table";
 import { useToast } from "../ui/toast";
 import { canManageAgents, identifierRows } from "./agent-format";
 import { AgentStatusBadge } from "./agent-status-badge";
+import { TrustScoreCard } from "./trust-score-card";
 
 function KillSwitch({ detail }: { detail: AgentDetail }) {
   const { agent } = detail;
@@ -345,7 +346,7 @@ export function AgentDetailView({ organizationId, agentId, role }: { organizatio
       <DecisionsCard detail={detail} />
       <div className="grid gap-6 lg:grid-cols-2">
         <NotYetAvailable title="Tool calls" testId="agent-tool-calls" text="Gateway checks of this agent's tool calls appear here once the AEGIS gateway (seed 002) is built." />
-        <NotYetAvailable title="Trust score" testId="agent-trust-score" text="The agent's Signet trust score (seed 001) appears here once trust scoring is built." />
+        <TrustScoreCard score={detail.trustScore} />
       </div>
     </div>
   );

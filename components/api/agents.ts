@@ -63,15 +63,32 @@ export interface AgentDecision {
   createdAt: string;
 }
 
+export interface AgentTrustScore {
+  sid: string;
+  composite: number;
+  reliability: number;
+  quality: number;
+  financial: number;
+  security: number;
+  stability: number;
+  confidence: "low" | "medium" | "high";
+  recommendation: "clear" | "review" | "caution";
+  identityLevel: number;
+  transactions: number;
+  fingerprint: string;
+  lastUpdated: string;
+}
+
 export interface AgentDetail {
   agent: Agent;
   signers: (Signer & { agentId: string | null })[];
   credentials: AgentCredential[];
   pairings: AgentPairing[];
   recentDecisions: AgentDecision[];
-  /** Typed slots: null until the gateway (seed 002) and trust scores (seed 001) land. */
+  /** Typed slot: null until the gateway (seed 002) lands here. */
   toolCalls: null;
-  trustScore: null;
+  /** Seed 001 trust score, null while the agent has none. */
+  trustScore: AgentTrustScore | null;
 }
 
 export interface MintedAgentToken {

@@ -207,6 +207,28 @@ export async function operatorProfile(db: DbOrTx, organizationId: string, now = 
   return { operatorId: op.operatorId, organization: op.organization, email: owner?.user.email ?? null, operator: await operatorOf(db, op.organization, now), agents: agents.map((a) => ({ agent: a, view: viewOf(stateOf(a.trustProfile!), now) })) };
 }
 
+/** The score as the Agent registry shows it (GET /api/v1/agents/{id}), or null without a trust profile. */
+export async function trustSummary(db: DbOrTx, agentId: string, now = Date.now()) {
+  const p = await db.trustProfile.findUnique({ where: { agentId }, include: { agent: true } });
+  if (!p?.agent.signetSid) return null;
+  const v = viewOf(stateOf(p), now);
+  return {
+    sid: p.agent.signetSid,
+    composite: v.composite,
+    reliability: v.reliability,
+    quality: v.quality,
+    financial: v.financial,
+    security: v.security,
+    stability: v.stability,
+    confidence: v.confidence,
+    recommendation: v.recommendation,
+    identityLevel: p.identityLevel,
+    transactions: p.txCount,
+    fingerprint: p.fingerprint,
+    lastUpdated: p.lastUpdated.toISOString(),
+  };
+}
+
 // --- Recompute and the inactivity sweep ---
 
 /** Rebuilds an agent's state from its stored history alone (events, with their transactions' signals). */
