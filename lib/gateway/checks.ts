@@ -5,6 +5,7 @@
  * A pending check waits for a human (PATCH /check/{id}, the dashboard or the approvals inbox):
  * first decision wins; past `expires_at` it is blocked.
  */
+import { trustFacts } from "@/lib/trust/store";
 import { randomUUID } from "node:crypto";
 import type { Db, DbOrTx } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
@@ -172,11 +173,12 @@ export async function runCheck(db: Db, input: CheckInput): Promise<{ view: Check
   const now = input.now ?? new Date();
   const agent = await resolveAgent(db, input.organizationId, input.agentRef, input.tokenAgentId);
   const call = { tool_name: input.toolName, arguments: input.arguments };
-  const [settings, policies, documents, rate] = await Promise.all([
+  const [settings, policies, documents, rate, trust] = await Promise.all([
     gatewaySettings(db, input.organizationId),
     listToolPolicies(db, input.organizationId),
     documentsOf(db, agent.id),
     rateOf(db, agent.id, input.toolName, now),
+    trustFacts(db, agent.id, now.getTime()),
   ]);
   const id = randomUUID();
   const shape = argumentShape(input.arguments);
@@ -201,6 +203,7 @@ export async function runCheck(db: Db, input: CheckInput): Promise<{ view: Check
       anomalyThreshold: settings.anomalyThreshold,
       rate: { ...rate, agentLimit: settings.agentRatePerMinute, toolLimit: settings.toolRatePerMinute, windowSeconds: RATE_WINDOW_SECONDS },
       now,
+      trust,
     });
     const traceId = randomUUID();
     const row = await tx.gatewayCheck.create({

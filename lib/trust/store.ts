@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import type { Db, DbOrTx, Tx } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { recordAudit, type AuditActor, type AuditContext } from "@/lib/audit/record";
+import type { TrustFacts } from "@/lib/policy/rules";
 import { ForbiddenError, NotFoundError } from "@/lib/http/errors";
 import {
   applyConfigChange,
@@ -227,6 +228,15 @@ export async function trustSummary(db: DbOrTx, agentId: string, now = Date.now()
     fingerprint: p.fingerprint,
     lastUpdated: p.lastUpdated.toISOString(),
   };
+}
+
+/** What rules documents see of an agent's score (`trust.*` fields, lib/policy), or null without one. */
+export async function trustFacts(db: DbOrTx, agentId: string | null | undefined, now = Date.now()): Promise<TrustFacts | null> {
+  if (!agentId) return null;
+  const p = await db.trustProfile.findUnique({ where: { agentId } });
+  if (!p) return null;
+  const v = viewOf(stateOf(p), now);
+  return { composite: v.composite, reliability: v.reliability, quality: v.quality, financial: v.financial, security: v.security, stability: v.stability, confidence: v.confidence, recommendation: v.recommendation };
 }
 
 // --- Recompute and the inactivity sweep ---
