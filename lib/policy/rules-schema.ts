@@ -9,7 +9,6 @@ import {
   REQUEST_KINDS,
   RISK_LEVELS,
   TOOL_FIELDS,
-  TRUST_FIELDS,
   TRUST_LEVELS,
   RULE_ACTIONS,
   RULES_LIMITS,
@@ -129,7 +128,7 @@ const comparisonSchema = z
   .strictObject({
     field: z.string({ error: (iss) => (iss.input === undefined ? "is required" : `must be a string, got ${show(iss.input)}`) }).refine(
       (f) => fieldKind(f) !== null,
-      { error: (iss) => `unknown field ${show(iss.input)}; expected one of ${BASE_FIELDS.join(", ")}, args.<name>, ${TOOL_FIELDS.join(", ")}, arguments.<path> or ${TRUST_FIELDS.join(", ")}` },
+      { error: (iss) => `unknown field ${show(iss.input)}; expected one of ${BASE_FIELDS.join(", ")}, args.<name>, ${TOOL_FIELDS.join(", ")}, arguments.<path>, trust.composite, trust.<dimension>, trust.confidence or trust.recommendation` },
     ),
     op: z.enum(OPERATORS, {
       error: (iss) => (iss.input === undefined ? "is required" : `unknown operator ${show(iss.input)}; expected one of ${OPERATORS.join(", ")}`),
