@@ -12,6 +12,7 @@ import type { TrustFacts } from "@/lib/policy/rules";
 import { ForbiddenError, NotFoundError } from "@/lib/http/errors";
 import {
   applyConfigChange,
+  applyEvent,
   applyTransaction,
   changeTypeOf,
   compositeOf,
@@ -241,12 +242,12 @@ export async function trustFacts(db: DbOrTx, agentId: string | null | undefined,
 
 // --- Recompute and the inactivity sweep ---
 
-/** Rebuilds an agent's state from its stored history alone (events, with their transactions' signals). */
-export async function recomputeAgent(db: DbOrTx, agentId: string): Promise<TrustState> {
+/** An agent's scoring history (events with their transactions' signals), oldest first. */
+export async function historyOf(db: DbOrTx, agentId: string): Promise<TrustEvent[]> {
   const events = await db.trustEvent.findMany({ where: { agentId, kind: { not: "inactivity" } }, orderBy: { seq: "asc" } });
   const txIds = events.flatMap((e) => (e.transactionId === null ? [] : [e.transactionId]));
   const txs = new Map((await db.trustTransaction.findMany({ where: { id: { in: txIds } } })).map((t) => [t.id, t]));
-  const history: TrustEvent[] = events.map((e) => {
+  return events.map((e): TrustEvent => {
     const at = e.createdAt.getTime();
     if (e.kind === "register") return { kind: "register", at };
     if (e.kind === "config_change") return { kind: "config_change", at, changeType: e.changeType as ChangeType };
@@ -258,7 +259,42 @@ export async function recomputeAgent(db: DbOrTx, agentId: string): Promise<Trust
     if (t.securitySignal !== null) signals.security = t.securitySignal;
     return { kind: "transaction", at, outcome: t.outcome as Outcome, signals };
   });
-  return recompute(history);
+}
+
+/** Rebuilds an agent's state from its stored history alone (events, with their transactions' signals). */
+export async function recomputeAgent(db: DbOrTx, agentId: string): Promise<TrustState> {
+  return recompute(await historyOf(db, agentId));
+}
+
+/**
+ * The score as it was at any moment, from the history (for the policy backtest): null before the
+ * agent was registered, or for an agent without a trust score.
+ */
+export async function trustTimeline(db: DbOrTx, agentId: string | null | undefined): Promise<(at: Date) => TrustFacts | null> {
+  if (!agentId) return () => null;
+  const events = await historyOf(db, agentId);
+  const states: { at: number; state: TrustState }[] = [];
+  let s: TrustState | null = null;
+  for (const e of events) {
+    s = applyEvent(s, e);
+    states.push({ at: e.at, state: s });
+  }
+  return (at) => {
+    const t = at.getTime();
+    let lo = 0;
+    let hi = states.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (states[mid]!.at <= t) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    if (found < 0) return null;
+    const v = viewOf(states[found]!.state, t);
+    return { composite: v.composite, reliability: v.reliability, quality: v.quality, financial: v.financial, security: v.security, stability: v.stability, confidence: v.confidence, recommendation: v.recommendation };
+  };
 }
 
 /**

@@ -5,6 +5,8 @@ import { POST as check } from "@/app/api/v1/check/route";
 import { POST as register } from "@/app/register/route";
 import { POST as transactions } from "@/app/transactions/route";
 import { checkGuardrails } from "@/lib/signing/guardrails";
+import { backtestSigner } from "@/lib/policy/documents";
+import { recordTransaction, registerAgent } from "@/lib/trust/store";
 import { useTestDatabase } from "../helpers/db";
 import { call, makeApiKey, makeUser } from "../helpers/http";
 import { activateRules } from "../helpers/signer";
@@ -105,5 +107,29 @@ describe("the score as a guardrail input in the product", () => {
     expect(scored.decision.matchedRule?.ruleId).toBe("reviewed");
     const none = await checkGuardrails(db(), { signerId: unscored.id, request: transfer, now: new Date() });
     expect(none.decision.outcome).toBe("allow");
+  });
+
+  it("the backtest replays trust rules with the score as it was at each request", async () => {
+    const DAY = 86_400_000;
+    const t0 = Date.now() - 10 * DAY;
+    const who = { actor: { type: "anonymous" as const } };
+    const { agent } = await registerAgent(db(), org.organizationId, { name: "replayed", modelProvider: "openai", modelName: "gpt-4o" }, who, t0);
+    for (let i = 0; i < 4; i++) await recordTransaction(db(), agent.id, { transactionType: "t", outcome: "error", signals: { reliability: 0, quality: 0, financial: 0, security: 0 } }, t0 + DAY + i);
+    const signer = await db().signer.create({ data: { organizationId: org.organizationId, name: "replayed wallet", chainId: 31337, status: "active", agentId: agent.id } });
+    const at = [t0 - DAY, t0 + 3_600_000, t0 + 2 * DAY];
+    for (const t of at) {
+      await db().signingRequest.create({
+        data: { organizationId: org.organizationId, signerId: signer.id, mode: "signer_server", kind: "message", request: { kind: "message", message: "gm" }, spend: [], outcome: "allow", status: "committed", decision: { outcome: "allow", violations: [], approvals: [] }, createdAt: new Date(t) },
+      });
+    }
+    const view = await backtestSigner(db(), {
+      signerId: signer.id,
+      document: doc([
+        { id: "low", when: { field: "trust.composite", op: "lt", value: 400 }, action: "deny" },
+        { id: "review", when: { field: "trust.recommendation", op: "eq", value: "review" }, action: "require_approval" },
+      ]) as never,
+    });
+    // Before registration: no score, no trust rule holds; an hour after: 500 (review); after the errors: below 400.
+    expect(view.items.map((i) => [i.now, i.matchedRuleId])).toEqual([["allow", null], ["require_approval", "review"], ["deny", "low"]]);
   });
 });
