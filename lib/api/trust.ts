@@ -234,3 +234,15 @@ export const getMe = defineRoute({
   },
 });
 
+
+export const getBadge = defineRoute({
+  method: "GET",
+  path: "/score/{sid}/badge.svg",
+  summary: "A public SVG badge of an agent's score and recommendation, for READMEs (no authentication)",
+  tags,
+  auth: ["public"],
+  family,
+  params: sidParam,
+  produces: "image/svg+xml",
+  responses: { 200: z.string(), 400: err, 404: err },
+});

@@ -211,6 +211,7 @@ export const ACCESS_TABLE: Readonly<Record<string, Access>> = {
   "POST /register": { orgKey: "trust:write" },
   "GET /score/{sid}": { orgKey: "trust:read" },
   "GET /score/{sid}/public": { anonymous: true },
+  "GET /score/{sid}/badge.svg": { anonymous: true },
   "POST /transactions": { orgKey: "trust:write" },
   "POST /agents/{sid}/config": { orgKey: "trust:write" },
   "POST /agents/{sid}/verify": { orgKey: "trust:write" },

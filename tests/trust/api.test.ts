@@ -282,3 +282,17 @@ describe("recompute", () => {
     expect(applyConfigChange(initialState(0), { at: 0, changeType: "model_swap" }).dims.quality).toBe(450);
   });
 });
+
+describe("GET /score/{sid}/badge.svg", () => {
+  it("is a public SVG of the composite and recommendation; unknown and malformed SIDs answer JSON", async () => {
+    const { GET: badge } = await import("@/app/score/[sid]/badge.svg/route");
+    const sid = await newAgent(alice);
+    const r = await call(badge, "GET", `/score/${sid}/badge.svg`, { params: { sid } });
+    expect(r.status).toBe(200);
+    expect(r.headers.get("content-type")).toMatch(/^image\/svg\+xml/);
+    expect(r.text).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(r.text).toContain("<title>trust score: 500 review</title>");
+    expect(await call(badge, "GET", "/x", { params: { sid: UNKNOWN_SID } })).toMatchObject({ status: 404, json: { error: "Agent not found" } });
+    expect(await call(badge, "GET", "/x", { params: { sid: "x" } })).toMatchObject({ status: 400, json: { error: SID_ERROR } });
+  });
+});
