@@ -76,11 +76,33 @@ export async function findBySid(db: DbOrTx, sid: string): Promise<Found> {
 
 /** 404 for an unknown SID, 403 "Forbidden: you do not own this agent" for another organization's. */
 export async function findOwned(db: DbOrTx, sid: string, organizationId: string): Promise<Found> {
+  const a = await findOwnedAgent(db, sid, organizationId);
+  if (!a.trustProfile) throw new NotFoundError(AGENT_NOT_FOUND);
+  return a as Found;
+}
+
+/** As `findOwned`, but also an agent that has a SID (given in the Agent registry) and no trust profile yet. */
+export async function findOwnedAgent(db: DbOrTx, sid: string, organizationId: string): Promise<AgentWithProfile> {
   const a = await db.agent.findUnique({ where: { signetSid: sid }, include: { trustProfile: true, organization: true } });
   if (!a) throw new NotFoundError(AGENT_NOT_FOUND);
   if (a.organizationId !== organizationId) throw new ForbiddenError(NOT_OWNER);
-  if (!a.trustProfile) throw new NotFoundError(AGENT_NOT_FOUND);
-  return a as Found;
+  return a;
+}
+
+/**
+ * An agent whose SID was set in the Agent registry (PATCH /api/v1/agents/{id}) gets its trust
+ * profile with its first configuration (POST /agents/{sid}/config): 500 everywhere, as at /register.
+ */
+export async function startProfile(db: Db, agent: AgentWithProfile, config: AgentConfig, who: Actor, now = Date.now()) {
+  const fingerprint = fingerprintOf(config);
+  const s = initialState(now);
+  await db.$transaction(async (tx) => {
+    await tx.trustProfile.create({ data: { agentId: agent.id, organizationId: agent.organizationId, ...stateColumns(s), fingerprint, ...configColumns(config), lastUpdated: new Date(now) } });
+    await tx.trustConfig.create({ data: { agentId: agent.id, fingerprint, ...configColumns(config), changeType: null, createdAt: new Date(now) } });
+    await addEvent(tx, agent.id, s, { kind: "register", eventType: "registered", at: now });
+    await recordAudit(tx, { organizationId: agent.organizationId, ...who, action: "trust.agent_registered", resourceType: "agent", resourceId: agent.id, details: { sid: agent.signetSid, fingerprint } });
+  });
+  return { changeType: null, fingerprint, view: viewOf(s, now) };
 }
 
 async function lockProfile(tx: Tx, agentId: string): Promise<ProfileRow> {

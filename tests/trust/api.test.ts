@@ -296,3 +296,17 @@ describe("GET /score/{sid}/badge.svg", () => {
     expect(await call(badge, "GET", "/x", { params: { sid: "x" } })).toMatchObject({ status: 400, json: { error: SID_ERROR } });
   });
 });
+
+describe("an agent given its SID in the Agent registry", () => {
+  it("has no score until its first POST /agents/{sid}/config, which starts it at 500", async () => {
+    const sid = "SID-0x00000000000abc01";
+    await db().agent.create({ data: { organizationId: alice.organizationId, name: "registry agent", signetSid: sid } });
+    expect(await call(score, "GET", "/x", { headers: bearer(alice.key), params: { sid } })).toMatchObject({ status: 404, json: { error: "Agent not found" } });
+    expect(await cfg(bob, sid, { modelProvider: "openai", modelName: "gpt-4o" })).toMatchObject({ status: 403, json: { error: "Forbidden: you do not own this agent" } });
+    const first = await cfg(alice, sid, { modelProvider: "openai", modelName: "gpt-4o" });
+    expect(first.status).toBe(200);
+    expect(first.json).toMatchObject({ change_detected: false, change_type: null, message: "No configuration change detected", updated_scores: { composite_score: 500 } });
+    expect((await call(score, "GET", "/x", { headers: bearer(alice.key), params: { sid } })).json).toMatchObject({ sid, agent_name: "registry agent", composite_score: 500 });
+    expect((await cfg(alice, sid, { modelProvider: "anthropic", modelName: "claude" })).json.change_type).toBe("model_swap");
+  });
+});
