@@ -1,6 +1,7 @@
 import { confirmVerify as contract } from "@/lib/api/trust";
 import { db } from "@/lib/db/client";
 import { handle } from "@/lib/http/handle";
+import { renameParam } from "@/lib/http/rename-param";
 import { actorOf } from "@/lib/http/principal";
 import { orgOf } from "@/lib/http/scope";
 import { confirmVerification } from "@/lib/trust/callback";
@@ -14,4 +15,4 @@ const route = handle(contract, async ({ params, body, principal, ctx }) => {
   return { status: 200, body: { message: "Identity verified successfully", ...r } };
 });
 
-export const POST = (req: Request, next?: { params: Promise<unknown> }) => route(req, { params: Promise.resolve(next?.params).then((p) => ({ sid: (p as { id?: unknown; sid?: unknown } | undefined)?.id ?? (p as { sid?: unknown } | undefined)?.sid })) });
+export const POST = renameParam("id", "sid", route);
