@@ -113,8 +113,8 @@ function resourceOf(path: string, name: string): string | undefined {
   if (path.startsWith("/api/v1/members/{userId}")) return "member";
   if (path.startsWith("/api/v1/api-keys/{id}")) return "apiKey";
   if (path.startsWith("/api/v1/invitations/{id}")) return "invitation";
-  // Seed 001: an agent's SID; its public score is open to everyone, so it is no organization resource there.
-  if (name === "sid" && !path.endsWith("/public")) return "sid";
+  // Seed 001: an agent's SID; its public score and badge are open to everyone, so it is no organization resource there.
+  if (name === "sid" && !path.endsWith("/public") && !path.endsWith("/badge.svg")) return "sid";
   return undefined;
 }
 
