@@ -42,6 +42,9 @@ export async function register() {
     // Expired ceremonies are wiped within a minute even when no request touches them.
     const { startCeremonySweep } = await import("@/lib/signing/ceremony-sweep");
     stops.push(startCeremonySweep());
+    // Trust scores (seed 001): inactivity decay recorded in each agent's history once a day.
+    const { startTrustSweep } = await import("@/lib/trust/sweep");
+    stops.push(startTrustSweep());
     // The transparency log: new leaves are sequenced and signed into a checkpoint within a second.
     const { startCheckpointer } = await import("@/lib/tlog/checkpointer");
     stops.push(startCheckpointer());

@@ -25,7 +25,7 @@ test("agents: create in the dashboard, attach a signer, pause (signing refused),
   await expect(page.getByTestId("agent-status")).toHaveText("Active");
   await expect(page.getByText("research-e2e")).toBeVisible();
   await expect(page.getByTestId("agent-tool-calls")).toContainText("Not yet available");
-  await expect(page.getByTestId("agent-trust-score")).toContainText("Not yet available");
+  await expect(page.getByTestId("agent-trust-score")).toContainText("No Signet ID");
   const agentUrl = page.url();
 
   // A signer made through the API (real DKG) starts in its own agent; attach it to this one.

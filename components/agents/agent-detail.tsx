@@ -24,6 +24,7 @@ import { TBody, THead, Table, Td, Th, Tr } from "../ui/table";
 import { useToast } from "../ui/toast";
 import { canManageAgents, identifierRows, parseAllowList } from "./agent-format";
 import { AgentStatusBadge } from "./agent-status-badge";
+import { TrustScoreCard } from "./trust-score-card";
 
 function KillSwitch({ detail }: { detail: AgentDetail }) {
   const { agent } = detail;
@@ -445,7 +446,7 @@ export function AgentDetailView({ organizationId, agentId, role }: { organizatio
       <DecisionsCard detail={detail} />
       <div className="grid gap-6 lg:grid-cols-2">
         <ToolCallsCard detail={detail} canManage={canManage} />
-        <NotYetAvailable title="Trust score" testId="agent-trust-score" text="The agent's Signet trust score (seed 001) appears here once trust scoring is built." />
+        <TrustScoreCard score={detail.trustScore} />
       </div>
     </div>
   );

@@ -78,6 +78,22 @@ export interface AgentToolCalls {
   recent: AgentToolCall[];
 }
 
+export interface AgentTrustScore {
+  sid: string;
+  composite: number;
+  reliability: number;
+  quality: number;
+  financial: number;
+  security: number;
+  stability: number;
+  confidence: "low" | "medium" | "high";
+  recommendation: "clear" | "review" | "caution";
+  identityLevel: number;
+  transactions: number;
+  fingerprint: string;
+  lastUpdated: string;
+}
+
 export interface AgentDetail {
   agent: Agent;
   signers: (Signer & { agentId: string | null })[];
@@ -86,8 +102,8 @@ export interface AgentDetail {
   recentDecisions: AgentDecision[];
   /** The gateway (seed 002): the tool allow-list (null: every tool) and the latest checks. */
   toolCalls: AgentToolCalls;
-  /** Typed slot: null until trust scores (seed 001) land. */
-  trustScore: null;
+  /** Seed 001 trust score, null while the agent has none. */
+  trustScore: AgentTrustScore | null;
 }
 
 export interface MintedAgentToken {

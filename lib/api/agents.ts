@@ -114,8 +114,24 @@ export const getAgent = defineRoute({
           }),
         ),
       }),
-      /** Slot for what a later issue adds: null until trust scores (seed 001) land. */
-      trustScore: z.null(),
+      /** Seed 001 trust score (lib/trust), null while the agent has none (no SID registered through POST /register). */
+      trustScore: z
+        .object({
+          sid: z.string(),
+          composite: z.int(),
+          reliability: z.int(),
+          quality: z.int(),
+          financial: z.int(),
+          security: z.int(),
+          stability: z.int(),
+          confidence: z.enum(["low", "medium", "high"]),
+          recommendation: z.enum(["clear", "review", "caution"]),
+          identityLevel: z.int(),
+          transactions: z.int(),
+          fingerprint: z.string(),
+          lastUpdated: z.string(),
+        })
+        .nullable(),
     }),
     400: v1Error,
     401: v1Error,

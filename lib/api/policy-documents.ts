@@ -30,7 +30,7 @@ const documentView = z.object({
 /** Checked in full by parseRulesDocument so that every problem is reported with its path. */
 const rulesDocument = z.record(z.string(), z.unknown()).meta({
   description:
-    "A rules document: { version: 1, defaultAction: allow|deny|require_approval, timeZone?: IANA zone, lists?: { name: [address] }, rules: [{ id, description?, when: condition, action }] }. A condition is { all: [...] }, { any: [...] }, { not: condition } or { field, op, value } over to, value, selector, chainId, token, tokenAmount, counterparty, hour, weekday, kind or args.<name> (signing requests), or tool, category, risk, anomaly_score, agent or arguments.<path> (tool calls at the gateway: a rule naming one of these decides tool calls only). The first matching rule wins.",
+    "A rules document: { version: 1, defaultAction: allow|deny|require_approval, timeZone?: IANA zone, lists?: { name: [address] }, rules: [{ id, description?, when: condition, action }] }. A condition is { all: [...] }, { any: [...] }, { not: condition } or { field, op, value } over to, value, selector, chainId, token, tokenAmount, counterparty, hour, weekday, kind or args.<name> (signing requests), or tool, category, risk, anomaly_score, agent or arguments.<path> (tool calls at the gateway: a rule naming one of these decides tool calls only), and trust.composite, trust.<dimension> (0-1000), trust.confidence, trust.recommendation (the agent's seed 001 trust score at decision time; false for an agent without one). The first matching rule wins.",
 });
 
 export const getActivePolicy = defineRoute({

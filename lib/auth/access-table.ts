@@ -218,6 +218,19 @@ export const ACCESS_TABLE: Readonly<Record<string, Access>> = {
   "GET /api/v1/transparency-log/consistency": { anonymous: true },
   "GET /api/v1/transparency-log/tile/{path}": { anonymous: true },
   "GET /api/v1/transparency-log/decisions/{id}": { session: "audit:read", orgKey: "audit:read" },
+  // Seed 001 trust scores (issue #15): an organization key as Authorization: Bearer; an agent of
+  // another organization is refused (403 "Forbidden: you do not own this agent") except its public score.
+  "POST /apply": { anonymous: true },
+  "POST /register": { orgKey: "trust:write" },
+  "GET /score/{sid}": { orgKey: "trust:read" },
+  "GET /score/{sid}/public": { anonymous: true },
+  "GET /score/{sid}/badge.svg": { anonymous: true },
+  "POST /transactions": { orgKey: "trust:write" },
+  "POST /agents/{sid}/config": { orgKey: "trust:write" },
+  "POST /agents/{sid}/verify": { orgKey: "trust:write" },
+  "POST /agents/{sid}/verify/confirm": { orgKey: "trust:write" },
+  "GET /report/{sid}": { orgKey: "trust:read" },
+  "GET /me": { orgKey: "trust:read" },
 };
 
 export function accessKey(method: string, path: string): string {

@@ -5,6 +5,7 @@
  * A pending check waits for a human (PATCH /check/{id}, the dashboard or the approvals inbox):
  * first decision wins; past `expires_at` it is blocked.
  */
+import { trustFactsOfAgents } from "@/lib/trust/store";
 import { randomUUID } from "node:crypto";
 import type { Db, DbOrTx } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
@@ -284,6 +285,8 @@ async function recordBatch(db: Db, batch: Queued[]) {
       RETURNING "agent_id"::text AS agent_id, "calls", "ewma_interval", "ewma_blocks", "last_call_at", "tools", "shapes", "hours", "rate_window"`;
     const batchNow = new Date();
     const stats = new Map(statsRows.map((r) => [r.agent_id, { stats: statsOf(r), rate: parseRateWindow(r.rate_window), dirty: false }]));
+    // Trust scores change with every reported outcome: read each batch, not cached with the configuration.
+    const trustAt = await trustFactsOfAgents(tx, [...stats.keys()]);
 
     for (const q of live) {
       const agent = agentOf.get(q)!;
@@ -301,6 +304,7 @@ async function recordBatch(db: Db, batch: Queued[]) {
         anomalyThreshold: cfg.settings.anomalyThreshold,
         rate: { ...rateCounts(st.rate, q.input.toolName, now, RATE_WINDOW_SECONDS), agentLimit: cfg.settings.agentRatePerMinute, toolLimit: cfg.settings.toolRatePerMinute, windowSeconds: RATE_WINDOW_SECONDS },
         now,
+        trust: trustAt(agent.id, now.getTime()),
       });
       if (verdict.policy_name !== "rate_limited") {
         st.stats = updateStats(st.stats, { tool: q.input.toolName, shape: q.shape, now, blocked: verdict.decision === "block" });

@@ -5,7 +5,7 @@
  * then the anomaly threshold. Any block wins over pending, pending over allow; every matched policy
  * and rule is listed in `reasons` with a counterfactual hint.
  */
-import { counterfactual, describeRule, evaluateToolRules, type ActiveRulesDocument } from "@/lib/policy";
+import { counterfactual, describeRule, evaluateToolRules, type ActiveRulesDocument, type TrustFacts } from "@/lib/policy";
 import { describeAllowList, toolAllowed, type ToolAllowList } from "./allow-list";
 import { classifyToolCall, type ToolCategory } from "./classify";
 import { CATEGORY_POLICY, maxRisk, type AnomalySignal, type Decision, type PolicySpec, type Reason } from "./model";
@@ -24,6 +24,8 @@ export type EvaluateToolCallInput = {
   anomalyThreshold: number;
   rate?: RateState;
   now: Date;
+  /** The agent's trust score at `now` (seed 001), for rules naming `trust.*`; null without one. */
+  trust?: TrustFacts | null;
 };
 
 export type ToolCallVerdict = {
@@ -144,7 +146,7 @@ export function evaluateToolCall(input: EvaluateToolCallInput): ToolCallVerdict 
 
   const facts = { tool: call.tool_name, arguments: call.arguments, category: classification.category, risk, anomalyScore: input.anomaly.score, agent: [agent.aegisAgentId, agent.id].filter((x): x is string => !!x) };
   for (const doc of input.documents) {
-    const matched = evaluateToolRules(doc.rules, facts, now);
+    const matched = evaluateToolRules(doc.rules, facts, now, input.trust ?? null);
     if (!matched) continue;
     const action = matched.rule.action;
     const decision: Decision = action === "deny" ? "block" : action === "require_approval" ? "pending" : "allow";

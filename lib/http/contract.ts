@@ -63,7 +63,7 @@ export type RouteContract<
   responses: R;
   rateLimit?: RateLimitRule | readonly RateLimitRule[];
   /** Media type of the success body when it is not JSON (the handler then returns a Response). */
-  produces?: "text/csv" | "text/markdown" | "text/plain" | "application/octet-stream";
+  produces?: "text/csv" | "text/markdown" | "text/plain" | "application/octet-stream" | "image/svg+xml";
   /** The API family (lib/http/families.ts): decides the error body and which credential headers count. Default `v1`. */
   family?: ApiFamily;
   /** 401 messages where a seed fixes them (seed 001: "Invalid API key"). */

@@ -63,6 +63,7 @@ export const PATH_TABLE: readonly PathEntry[] = [
   api("/register", "error", "001"),
   api("/score/{sid}", "error", "001"),
   api("/score/{sid}/public", "error", "001"),
+  api("/score/{sid}/badge.svg", "error", "001 (badge, issue 15)"),
   api("/transactions", "error", "001"),
   api("/agents/{SID}/config", "error", "001"),
   api("/agents/{SID}/verify", "error", "001"),

@@ -4,6 +4,7 @@ import { evaluate, type ActiveRulesDocument } from "./engine";
 import { PolicyRequestError } from "./errors";
 import { monthStart } from "./time";
 import { usageFromEvents, type UsageEvent } from "./usage";
+import type { TrustFacts } from "./rules";
 import type { ActivePolicy, Outcome, PolicyDecision, PolicyRequest, UsageSnapshot } from "./types";
 
 export interface HistoryItem {
@@ -24,6 +25,8 @@ export interface BacktestInput {
   /** The draft rules document; absent means "built-in policies only". */
   draft?: ActiveRulesDocument | undefined;
   policies: readonly ActivePolicy[];
+  /** The signer's agent's trust score as it was at a moment (seed 001), for rules naming `trust.*`. */
+  trustAt?: (at: Date) => TrustFacts | null;
 }
 
 export interface BacktestItem {
@@ -65,7 +68,7 @@ function lookbackStart(policies: readonly ActivePolicy[], at: Date): number {
  * Replays the history in time order under the draft. A replayed request counts toward later usage
  * unless the draft denies it (require_approval counts, as its spend is reserved while it waits).
  */
-export function backtest({ history, draft, policies }: BacktestInput): BacktestResult {
+export function backtest({ history, draft, policies, trustAt }: BacktestInput): BacktestResult {
   const ordered = history
     .map((item, index) => ({ item, index }))
     .sort((a, b) => a.item.at.getTime() - b.item.at.getTime() || a.index - b.index)
@@ -88,7 +91,7 @@ export function backtest({ history, draft, policies }: BacktestInput): BacktestR
     while (windowStart < counted.length && (counted[windowStart]?.at.getTime() ?? Infinity) < start) windowStart++;
     const usage = item.usageThen ?? usageFromEvents(counted.slice(windowStart), item.at, policies);
 
-    const decision: PolicyDecision = evaluate({ request: decoded, policies, document: draft, usage, now: item.at });
+    const decision: PolicyDecision = evaluate({ request: decoded, policies, document: draft, usage, now: item.at, trust: trustAt?.(item.at) ?? null });
     const now = decision.outcome;
     if (now !== "deny") counted.push({ at: item.at, spend: spendOf(decoded) });
 

@@ -35,6 +35,7 @@ function fieldLabel(field: string): string {
   if (field.startsWith("args.")) return `argument ${field.slice(5)}`;
   if (field.startsWith("arguments.")) return field;
   if (field === "anomaly_score") return "anomaly score";
+  if (field.startsWith("trust.")) return `trust ${field.slice(6) === "composite" ? "score" : field.slice(6)}`;
   return { tokenAmount: "token amount", chainId: "chain", selector: "function" }[field] ?? field;
 }
 

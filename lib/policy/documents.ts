@@ -1,4 +1,5 @@
 /** Rules documents in the database (I/O): the active one per signer, its draft and its history. */
+import { trustTimeline } from "@/lib/trust/store";
 import { getAddress } from "viem";
 import type { AuditActor, AuditContext } from "@/lib/audit/record";
 import { recordAudit } from "@/lib/audit/record";
@@ -360,7 +361,10 @@ export async function backtestSigner(
     if (r.ok) history.push(r.item);
     else skipped++;
   }
-  const result = backtest({ history, draft, policies });
+  // Trust rules replay with the signer's agent's score as it was at each request (seed 001).
+  const signer = await db.signer.findUnique({ where: { id: input.signerId }, select: { agentId: true } });
+  const trustAt = await trustTimeline(db, signer?.agentId);
+  const result = backtest({ history, draft, policies, trustAt });
 
   const maxItems = input.maxItems ?? BACKTEST_MAX_ITEMS;
   const kept: BacktestItem[] = result.items.slice(Math.max(0, result.items.length - maxItems));

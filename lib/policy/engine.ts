@@ -1,7 +1,7 @@
 import { evaluateBuiltins } from "./builtin";
 import { decodeRequest } from "./decode";
 import { describeRule } from "./describe";
-import { evaluateRules, type CompiledRules } from "./rules";
+import { evaluateRules, type CompiledRules, type TrustFacts } from "./rules";
 import type {
   ActivePolicy,
   ApprovalReason,
@@ -25,6 +25,8 @@ export interface EvaluateInput {
   document?: ActiveRulesDocument | undefined;
   usage: UsageSnapshot;
   now: Date;
+  /** The signer's agent's trust score at `now` (seed 001), for rules naming `trust.*`; null without one. */
+  trust?: TrustFacts | null;
 }
 
 /**
@@ -32,7 +34,7 @@ export interface EvaluateInput {
  * outcome "deny" and every violation is listed; a human is only asked (require_approval) about
  * requests nothing refuses outright; otherwise "allow". Pure: time and usage come in as inputs.
  */
-export function evaluate({ request, policies, document, usage, now }: EvaluateInput): PolicyDecision {
+export function evaluate({ request, policies, document, usage, now, trust = null }: EvaluateInput): PolicyDecision {
   const decoded = "addresses" in request ? request : decodeRequest(request);
   const violations: Violation[] = evaluateBuiltins(policies, { decoded, usage, now });
   const approvals: ApprovalReason[] = [];
@@ -45,7 +47,7 @@ export function evaluate({ request, policies, document, usage, now }: EvaluateIn
 
   if (document) {
     decision.evaluated.document = { id: document.id, version: document.version };
-    const { action, matched } = evaluateRules(document.rules, decoded, now);
+    const { action, matched } = evaluateRules(document.rules, decoded, now, trust);
     const explanation = matched ? matched.rule.description ?? describeRule(matched.rule) : null;
     if (matched && explanation !== null) {
       decision.matchedRule = { documentId: document.id, ruleId: matched.rule.id, index: matched.index, action, description: explanation };

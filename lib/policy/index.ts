@@ -5,6 +5,6 @@ export { decodeRequest, UNLIMITED_APPROVAL_THRESHOLD } from "./decode";
 export { spendOf, monthStart, rateWindowStart, dailyWindowStart, usageQuery, usageOf, type UsageQuery } from "./builtin";
 export { usageFromEvents, emptyUsage, type UsageEvent } from "./usage";
 export { parseRulesDocument, compileRules, evaluateRules, evaluateToolRules, describeRule, describeCondition, counterfactual } from "./rules";
-export type { RulesDocument, Rule, Condition, Comparison, CompiledRules, Field, Operator, ToolCallFacts } from "./rules";
+export type { RulesDocument, Rule, Condition, Comparison, CompiledRules, Field, Operator, ToolCallFacts, TrustFacts } from "./rules";
 export { evaluate, policyViolationBody, type ActiveRulesDocument, type EvaluateInput } from "./engine";
 export { backtest, type HistoryItem, type BacktestResult, type BacktestItem, type BacktestSummary } from "./backtest";

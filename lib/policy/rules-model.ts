@@ -20,7 +20,16 @@ export type BaseField = (typeof BASE_FIELDS)[number];
  */
 export const TOOL_FIELDS = ["tool", "category", "risk", "anomaly_score", "agent"] as const;
 export type ToolField = (typeof TOOL_FIELDS)[number];
-export type Field = BaseField | ToolField | `args.${string}` | `arguments.${string}`;
+/**
+ * Trust-score fields (seed 001, lib/trust): the agent's score as it is at decision time. They apply
+ * to whichever kind of rule names them (signing, or a tool call when a tool field is named too). An
+ * agent without a trust score has none of them, so every comparison on them is false.
+ */
+export const TRUST_SCORE_FIELDS = ["trust.composite", "trust.reliability", "trust.quality", "trust.financial", "trust.security", "trust.stability"] as const;
+export const TRUST_FIELDS = [...TRUST_SCORE_FIELDS, "trust.confidence", "trust.recommendation"] as const;
+export type TrustField = (typeof TRUST_FIELDS)[number];
+export const TRUST_LEVELS = { "trust.confidence": ["low", "medium", "high"], "trust.recommendation": ["clear", "review", "caution"] } as const;
+export type Field = BaseField | ToolField | TrustField | `args.${string}` | `arguments.${string}`;
 
 export const RISK_LEVELS = ["LOW", "MEDIUM", "HIGH", "CRITICAL"] as const;
 export type RiskLevel = (typeof RISK_LEVELS)[number];
@@ -57,7 +66,7 @@ export interface RulesDocument {
 
 export const RULES_LIMITS = { maxRules: 1000, maxDepth: 12, maxListEntries: 10_000, maxInValues: 1000 } as const;
 
-export type FieldKind = "address" | "amount" | "selector" | "integer" | "weekday" | "kind" | "arg" | "text" | "risk" | "score" | "argument";
+export type FieldKind = "address" | "amount" | "selector" | "integer" | "weekday" | "kind" | "arg" | "text" | "risk" | "score" | "argument" | "trustScore" | "trustLevel";
 
 export const OPS_BY_KIND: Readonly<Record<FieldKind, readonly Operator[]>> = {
   address: ["eq", "neq", "in", "notIn", "inList", "notInList"],
@@ -71,6 +80,8 @@ export const OPS_BY_KIND: Readonly<Record<FieldKind, readonly Operator[]>> = {
   risk: ["eq", "neq", "in", "notIn", "gt", "gte", "lt", "lte"],
   score: ["gt", "gte", "lt", "lte"],
   argument: ["eq", "neq", "in", "notIn", "gt", "gte", "lt", "lte", "contains", "matches"],
+  trustScore: ["eq", "neq", "gt", "gte", "lt", "lte"],
+  trustLevel: ["eq", "neq", "in", "notIn"],
 };
 
 const TOOL_FIELD_KIND: Readonly<Record<ToolField, FieldKind>> = { tool: "text", category: "text", agent: "text", risk: "risk", anomaly_score: "score" };
@@ -100,6 +111,8 @@ export const INTEGER_TEXT = /^-?(0|[1-9][0-9]*)$/;
 export function fieldKind(field: string): FieldKind | null {
   if ((BASE_FIELDS as readonly string[]).includes(field)) return FIELD_KIND[field as BaseField];
   if ((TOOL_FIELDS as readonly string[]).includes(field)) return TOOL_FIELD_KIND[field as ToolField];
+  if ((TRUST_SCORE_FIELDS as readonly string[]).includes(field)) return "trustScore";
+  if (field in TRUST_LEVELS) return "trustLevel";
   if (ARGUMENT_PATH.test(field)) return "argument";
   return /^args\.[A-Za-z_][A-Za-z0-9_]*$/.test(field) ? "arg" : null;
 }

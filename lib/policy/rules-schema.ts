@@ -9,6 +9,7 @@ import {
   REQUEST_KINDS,
   RISK_LEVELS,
   TOOL_FIELDS,
+  TRUST_LEVELS,
   RULE_ACTIONS,
   RULES_LIMITS,
   fieldKind,
@@ -100,6 +101,14 @@ function operandScalar(ctx: Ctx, field: Field, kind: FieldKind, op: Operator, ra
     case "score":
       if (typeof raw === "number" && raw >= 0 && raw <= 1) return raw;
       return fail(ctx, path, `must be a number from 0 to 1, got ${show(raw)}`);
+    case "trustScore":
+      if (typeof raw === "number" && Number.isInteger(raw) && raw >= 0 && raw <= 1000) return raw;
+      return fail(ctx, path, `must be an integer from 0 to 1000, got ${show(raw)}`);
+    case "trustLevel": {
+      const levels = TRUST_LEVELS[field as keyof typeof TRUST_LEVELS] as readonly string[];
+      if (typeof raw === "string" && levels.includes(raw)) return raw;
+      return fail(ctx, path, `must be one of ${levels.join(", ")}, got ${show(raw)}`);
+    }
     case "arg": {
       if (op === "gt" || op === "gte" || op === "lt" || op === "lte") {
         const text = typeof raw === "number" && Number.isSafeInteger(raw) ? String(raw) : raw;
@@ -119,7 +128,7 @@ const comparisonSchema = z
   .strictObject({
     field: z.string({ error: (iss) => (iss.input === undefined ? "is required" : `must be a string, got ${show(iss.input)}`) }).refine(
       (f) => fieldKind(f) !== null,
-      { error: (iss) => `unknown field ${show(iss.input)}; expected one of ${BASE_FIELDS.join(", ")}, args.<name>, ${TOOL_FIELDS.join(", ")} or arguments.<path>` },
+      { error: (iss) => `unknown field ${show(iss.input)}; expected one of ${BASE_FIELDS.join(", ")}, args.<name>, ${TOOL_FIELDS.join(", ")}, arguments.<path>, trust.composite, trust.<dimension>, trust.confidence or trust.recommendation` },
     ),
     op: z.enum(OPERATORS, {
       error: (iss) => (iss.input === undefined ? "is required" : `unknown operator ${show(iss.input)}; expected one of ${OPERATORS.join(", ")}`),

@@ -20,11 +20,25 @@ export interface ToolCallFacts {
   agent: readonly string[];
 }
 
+/** The agent's trust score at decision time (seed 001, lib/trust `trustFacts`); null when it has none. */
+export interface TrustFacts {
+  composite: number;
+  reliability: number;
+  quality: number;
+  financial: number;
+  security: number;
+  stability: number;
+  confidence: string;
+  recommendation: string;
+}
+
 export interface RuleContext {
   /** A signing request; absent for a tool call. */
   decoded?: DecodedRequest;
   /** A tool call; absent for a signing request. */
   tool?: ToolCallFacts;
+  /** The acting agent's trust score, for `trust.*` fields. */
+  trust?: TrustFacts | null;
   now: Date;
   local: LocalTime | undefined;
 }
@@ -93,6 +107,10 @@ function reader(field: Field, timeZone: string): (ctx: RuleContext) => FieldValu
     case "anomaly_score": return tool((t) => t.anomalyScore);
     case "agent": return tool((t) => t.agent[0] ?? null);
     default: {
+      if (field.startsWith("trust.")) {
+        const key = field.slice("trust.".length) as keyof TrustFacts;
+        return (c) => c.trust?.[key] ?? null;
+      }
       if (field.startsWith("arguments.")) {
         const path = field.split(".").slice(1);
         return tool((t) => argumentAt(t.arguments, path));
@@ -230,8 +248,8 @@ export interface RulesOutcome {
 }
 
 /** First matching rule wins; otherwise the document's default action. */
-export function evaluateRules(compiled: CompiledRules, decoded: DecodedRequest, now: Date): RulesOutcome {
-  const ctx: RuleContext = { decoded, now, local: undefined };
+export function evaluateRules(compiled: CompiledRules, decoded: DecodedRequest, now: Date, trust: TrustFacts | null = null): RulesOutcome {
+  const ctx: RuleContext = { decoded, now, local: undefined, trust };
   for (const entry of compiled.rules) {
     if (entry.domain === "transaction" && entry.matches(ctx)) return { action: entry.rule.action, matched: { rule: entry.rule, index: entry.index } };
   }
@@ -242,8 +260,8 @@ export function evaluateRules(compiled: CompiledRules, decoded: DecodedRequest, 
  * A tool call against a document's tool rules: the first matching tool rule, or null. The document's
  * defaultAction is written for signing requests and does not apply to tool calls.
  */
-export function evaluateToolRules(compiled: CompiledRules, facts: ToolCallFacts, now: Date): { rule: Rule; index: number } | null {
-  const ctx: RuleContext = { tool: facts, now, local: undefined };
+export function evaluateToolRules(compiled: CompiledRules, facts: ToolCallFacts, now: Date, trust: TrustFacts | null = null): { rule: Rule; index: number } | null {
+  const ctx: RuleContext = { tool: facts, now, local: undefined, trust };
   for (const entry of compiled.rules) {
     if (entry.domain === "tool" && entry.matches(ctx)) return { rule: entry.rule, index: entry.index };
   }

@@ -11,6 +11,7 @@ import { recordAudit, type AuditActor, type AuditContext } from "@/lib/audit/rec
 import { BadRequestError } from "@/lib/http/errors";
 import { recordCeremonyEnded, recordPolicyDecision } from "@/lib/ops/metrics";
 import { loadActiveRulesDocument } from "@/lib/policy/documents";
+import { trustFacts } from "@/lib/trust/store";
 import { decodeRequest, evaluate, parsePolicy, PolicyRequestError, spendOf, type ActivePolicy, type DecodedRequest, type PolicyDecision, type PolicyRequest, type SpendItem, type Violation } from "@/lib/policy";
 import { loadUsage, lockSigner, releaseStale, requestToJson, spendToJson } from "./spend-ledger";
 
@@ -54,7 +55,10 @@ export async function checkGuardrails(tx: DbOrTx, input: { signerId: string; req
   const { policies, broken, versions } = await loadActivePolicies(tx, input.signerId);
   const document = await loadActiveRulesDocument(tx, input.signerId);
   const usage = await loadUsage(tx, input.signerId, policies, input.now);
-  const decision = evaluate({ request: decoded, policies, document, usage, now: input.now });
+  // The signer's agent's trust score (seed 001) for rules naming trust.* fields.
+  const signer = await tx.signer.findUnique({ where: { id: input.signerId }, select: { agentId: true } });
+  const trust = await trustFacts(tx, signer?.agentId, input.now.getTime());
+  const decision = evaluate({ request: decoded, policies, document, usage, now: input.now, trust });
   if (broken.length) {
     decision.violations.unshift(...broken);
     decision.outcome = "deny";

@@ -24,7 +24,8 @@ describe("GET /openapi.json", () => {
     const declared = new Set(allContracts.map((c) => `${c.method} ${c.path}`));
     const missing: string[] = [];
     for (const file of routeFiles("app")) {
-      const url = urlPathOf(file);
+      // Seed 001's /agents/{sid}/… handlers sit in app/agents/[id]/ (one slug name per level: the dashboard's /agents/[id]).
+      const url = urlPathOf(file).replace(/^\/agents\/\{id\}\//, "/agents/{sid}/");
       if (url.startsWith("/api/auth/")) continue;
       if (url === "/api/{...path}" || url === "/{...path}") continue; // the JSON 404 catch-alls, declared as /api/{path}, /api/v1/{path}, /{path}
       const src = readFileSync(file, "utf8");

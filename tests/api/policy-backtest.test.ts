@@ -171,7 +171,7 @@ describe("POST /signers/{id}/policy/backtest", () => {
     expect(bad.status).toBe(400);
     expect(bad.json.violations).toEqual([
       { field: "body.document.version", message: "unsupported version 2; expected 1" },
-      { field: "body.document.rules[0].when.field", message: 'unknown field "colour"; expected one of to, value, selector, chainId, token, tokenAmount, counterparty, hour, weekday, kind, args.<name>, tool, category, risk, anomaly_score, agent or arguments.<path>' },
+      { field: "body.document.rules[0].when.field", message: 'unknown field "colour"; expected one of to, value, selector, chainId, token, tokenAmount, counterparty, hour, weekday, kind, args.<name>, tool, category, risk, anomaly_score, agent, arguments.<path>, trust.composite, trust.<dimension>, trust.confidence or trust.recommendation' },
     ]);
     const unknownKey = await call(backtestRoute, "POST", "/x", { ...p, body: { draft: denyAll } });
     expect(unknownKey.status).toBe(400);

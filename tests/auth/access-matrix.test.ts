@@ -34,6 +34,8 @@ import { useTestDatabase } from "../helpers/db";
 import { makeUser, ORIGIN } from "../helpers/http";
 import { loadRoutes, sample, type Handler, type Json } from "../helpers/openapi-walk";
 
+import { registerAgent } from "@/lib/trust/store";
+
 useTestDatabase();
 
 const randomAddress = () => privateKeyToAddress(`0x${randomUUID().replaceAll("-", "")}${randomUUID().replaceAll("-", "")}` as `0x${string}`);
@@ -62,6 +64,7 @@ async function makeOrg(): Promise<Org> {
   const pairingAddress = randomAddress();
   const pairing = await db().approvalAgent.create({ data: { id: `agt_${randomUUID().slice(0, 12)}`, organizationId: id, address: pairingAddress, mode: "relay", chainId: 31337, agentRecordId: tokenAgent.id } });
   const targetKey = await issueCredential(db(), { organizationId: id, kind: "organization_key", name: "target key", scopes: ["audit:read"] });
+  const trust = await registerAgent(db(), id, { name: "trust agent", modelProvider: "openai", modelName: "gpt-4o" }, { actor: { type: "anonymous" } });
   const invitation = await db().invitation.create({ data: { organizationId: id, email: `invitee-${randomUUID().slice(0, 8)}@example.com`, role: "viewer" } });
 
   const key = async (scopes: string[]) => (await issueCredential(db(), { organizationId: id, kind: "organization_key", name: "matrix key", scopes })).secret;
@@ -88,7 +91,7 @@ async function makeOrg(): Promise<Org> {
     users,
     tokenAgentId: tokenAgent.id,
     pairingAddress,
-    ids: { agent: agent.id, signer: signer.id, member: target.user.id, apiKey: targetKey.credential.id, invitation: invitation.id },
+    ids: { agent: agent.id, signer: signer.id, member: target.user.id, apiKey: targetKey.credential.id, invitation: invitation.id, sid: trust.sid },
     headers,
   };
 }
@@ -110,6 +113,8 @@ function resourceOf(path: string, name: string): string | undefined {
   if (path.startsWith("/api/v1/members/{userId}")) return "member";
   if (path.startsWith("/api/v1/api-keys/{id}")) return "apiKey";
   if (path.startsWith("/api/v1/invitations/{id}")) return "invitation";
+  // Seed 001: an agent's SID; its public score and badge are open to everyone, so it is no organization resource there.
+  if (name === "sid" && !path.endsWith("/public") && !path.endsWith("/badge.svg")) return "sid";
   return undefined;
 }
 

@@ -24,7 +24,9 @@ function files(dir: string, name: string): string[] {
 /** app/api/v1/signers/[id]/route.ts → /api/v1/signers/{id}; a catch-all [...path] → {path}. */
 function templateOf(file: string): string {
   const segs = path.relative("app", path.dirname(file)).split(path.sep).filter((s) => s && !/^\(.*\)$/.test(s));
-  return "/" + segs.map((s) => (s.startsWith("[") ? `{${s.replace(/^\[(\.\.\.)?|\]$/g, "")}}` : s)).join("/");
+  const t = "/" + segs.map((s) => (s.startsWith("[") ? `{${s.replace(/^\[(\.\.\.)?|\]$/g, "")}}` : s)).join("/");
+  // Seed 001's /agents/{sid}/… handlers sit in app/agents/[id]/ (one slug name per level: the dashboard's /agents/[id]).
+  return t.replace(/^\/agents\/\{id\}\//, "/agents/{sid}/");
 }
 
 /**

@@ -392,9 +392,13 @@ describe("fuzz: bad input on every operation of /openapi.json", () => {
           const raw = `${ORIGIN}${p.replace(/\{\w+\}/g, "%ZZ")}`;
           sent["bad-encoding"]!++;
           const res = proxy(new NextRequest(new URL(raw), { method }));
-          const family = matchPath(new URL(raw).pathname)?.family ?? "error";
+          const entry = matchPath(new URL(raw).pathname);
+          const family = entry?.family ?? "error";
           if (res.status !== 400) failures.push(`proxy ${method} ${raw}: ${res.status}, expected 400`);
-          else {
+          else if (entry?.kind !== "api") {
+            // Not an API path once the parameter is garbage (seed 001's /agents/{sid}/… match SIDs only): the plain-text 400.
+            if (!/^text\/plain/.test(res.headers.get("content-type") ?? "")) failures.push(`proxy ${method} ${raw}: a non-API path's 400 is not plain text`);
+          } else {
             const problem = familyProblem(family, 400, await res.json());
             if (problem) failures.push(`proxy ${method} ${raw}: ${problem}`);
           }

@@ -55,7 +55,7 @@ describe("rules document validation", () => {
       'defaultAction: unknown action "maybe"; expected one of allow, deny, require_approval',
       'timeZone: unknown IANA time zone "Nowhere/Land"',
       'lists.treasury[1]: must be a 0x-prefixed 20-byte address, got "0x12"',
-      'rules[0].when.field: unknown field "colour"; expected one of to, value, selector, chainId, token, tokenAmount, counterparty, hour, weekday, kind, args.<name>, tool, category, risk, anomaly_score, agent or arguments.<path>',
+      'rules[0].when.field: unknown field "colour"; expected one of to, value, selector, chainId, token, tokenAmount, counterparty, hour, weekday, kind, args.<name>, tool, category, risk, anomaly_score, agent, arguments.<path>, trust.composite, trust.<dimension>, trust.confidence or trust.recommendation',
       "rules[1].when.any: must contain at least one condition",
       'rules[1].id: duplicate rule id "a" (also rules[0])',
       'rules[2].when.value: unknown list "vendors"; declare it under "lists"',

@@ -10,6 +10,7 @@ import { actorOf } from "@/lib/http/principal";
 import { orgOf } from "@/lib/http/scope";
 import { listSigningRequests } from "@/lib/signing/approvals";
 import { publicSigner } from "@/lib/signing/signers";
+import { trustSummary } from "@/lib/trust/store";
 
 export const GET = handle(getContract, async ({ params, principal }) => {
   // An agent token reads its own agent only.
@@ -26,7 +27,7 @@ export const GET = handle(getContract, async ({ params, principal }) => {
       pairings: d.pairings.map((p) => ({ id: p.id, agentAddress: p.address, executionMode: p.mode, chainId: p.chainId, safeAddress: p.safeAddress, signerId: p.signerId, createdAt: p.createdAt.toISOString() })),
       recentDecisions: decisions.items,
       toolCalls: await agentToolCalls(db(), organizationId, d.view.id),
-      trustScore: null,
+      trustScore: await trustSummary(db(), params.id),
     },
   };
 });
