@@ -61,7 +61,7 @@ export function Td({ label, className, ...rest }: TdHTMLAttributes<HTMLTableCell
     <td
       data-label={label}
       className={cn(
-        "flex items-start justify-between gap-4 py-1.5 align-middle before:shrink-0 before:text-xs before:font-medium before:text-fg-muted before:content-[attr(data-label)] sm:table-cell sm:px-4 sm:py-3 sm:before:content-none",
+        "flex items-start justify-between gap-4 py-1.5 align-middle [overflow-wrap:anywhere] before:shrink-0 before:text-xs before:font-medium before:text-fg-muted before:content-[attr(data-label)] sm:table-cell sm:px-4 sm:py-3 sm:[overflow-wrap:normal] sm:before:content-none",
         className,
       )}
       {...rest}
