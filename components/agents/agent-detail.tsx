@@ -425,7 +425,7 @@ export function AgentDetailView({ organizationId, agentId, role }: { organizatio
           ← All agents
         </Link>
         <div className="flex flex-wrap items-center gap-3">
-          <h1 className="text-2xl font-semibold break-words text-fg" data-testid="agent-name-heading">
+          <h1 className="min-w-0 text-2xl font-semibold [overflow-wrap:anywhere] text-fg" data-testid="agent-name-heading">
             {agent.name}
           </h1>
           <AgentStatusBadge status={agent.status} />

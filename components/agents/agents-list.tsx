@@ -21,7 +21,7 @@ function AgentRow({ agent }: { agent: Agent }) {
   return (
     <Tr data-testid={`agent-row-${agent.id}`}>
       <Td label="Name" className="font-medium text-fg">
-        <Link href={`/agents/${agent.id}`} className="rounded-sm text-accent-soft-fg underline-offset-4 hover:underline focus-visible:outline-2 focus-visible:outline-ring">
+        <Link href={`/agents/${agent.id}`} className="rounded-sm [overflow-wrap:anywhere] text-accent-soft-fg underline-offset-4 hover:underline focus-visible:outline-2 focus-visible:outline-ring">
           {agent.name}
         </Link>
       </Td>

@@ -36,7 +36,7 @@ function EventRow({ event }: { event: AuditEvent }) {
       <Td label="Event">
         <span className="min-w-0 text-right sm:text-left">
           <span className="block font-medium text-fg">{describeAction(event.action)}</span>
-          <code className="block font-mono text-xs text-fg-muted">{event.action}</code>
+          <code className="block font-mono text-xs break-all text-fg-muted">{event.action}</code>
           {hasDetails(event.details) ? (
             <details className="mt-1 text-left">
               <summary className="cursor-pointer text-xs font-medium text-accent-soft-fg">Details</summary>

@@ -78,7 +78,7 @@ function AddDescriptorForm({ onAdded }: { onAdded: (d: OverlayDescriptor) => voi
         <label htmlFor="clearsign-descriptor" className="block text-sm font-medium text-fg">
           Add a descriptor (ERC-7730 JSON)
         </label>
-        <label className="cursor-pointer text-sm font-medium text-accent hover:underline">
+        <label className="cursor-pointer text-sm font-medium text-accent-soft-fg hover:underline">
           Choose file…
           <input type="file" accept=".json,application/json" className="sr-only" onChange={onFile} data-testid="clearsign-file" />
         </label>

@@ -7,6 +7,7 @@ import type { Decision } from "@/lib/gateway/model";
 import { api } from "../api/client";
 import { decideGatewayCheck } from "../api/approvals";
 import { describeError } from "../api/errors";
+import { BarChart } from "../charts/bar-chart";
 import { formatRelative } from "../format/dates";
 import { Badge, type BadgeTone } from "../ui/badge";
 import { Button } from "../ui/button";
@@ -63,30 +64,27 @@ function Counters({ stats }: { stats: Stats }) {
   );
 }
 
-/** Decisions per hour as stacked bars (allow, pending, block). */
+const hourLabel = (iso: string) => new Date(iso).toLocaleTimeString("en", { hour: "2-digit", minute: "2-digit" });
+
+/** Decisions per hour as stacked bars (allow, pending, block), with the dashboard's shared bar chart. */
 function Timeline({ timeline }: { timeline: Stats["timeline"] }) {
-  const max = Math.max(1, ...timeline.map((t) => t.allow + t.block + t.pending));
-  const w = 24;
+  if (timeline.length === 0) return <p className="text-xs text-fg-muted">No checks in the last 24 hours.</p>;
   return (
-    <figure className="space-y-2">
-      <svg role="img" aria-label="Decisions per hour" viewBox={`0 0 ${Math.max(1, timeline.length) * w} 100`} className="h-32 w-full" preserveAspectRatio="none" data-testid="decisions-chart">
-        {timeline.map((t, i) => {
-          const parts: [number, string][] = [[t.allow, "var(--color-success, #16a34a)"], [t.pending, "var(--color-warning, #d97706)"], [t.block, "var(--color-danger, #dc2626)"]];
-          let y = 100;
-          return (
-            <g key={t.hour}>
-              <title>{`${new Date(t.hour).toLocaleString()}: ${t.allow} allowed, ${t.pending} pending, ${t.block} blocked`}</title>
-              {parts.map(([n, color], j) => {
-                const h = (n / max) * 100;
-                y -= h;
-                return n ? <rect key={j} x={i * w + 3} y={y} width={w - 6} height={h} fill={color} /> : null;
-              })}
-            </g>
-          );
-        })}
-      </svg>
-      <figcaption className="text-xs text-fg-muted">{timeline.length ? "Decisions per hour, last 24 h: allowed, pending, blocked." : "No checks in the last 24 hours."}</figcaption>
-    </figure>
+    <div data-testid="decisions-chart">
+      <BarChart
+        title="Decisions per hour, last 24 h"
+        data={timeline}
+        categoryKey="hour"
+        stacked
+        series={[
+          { key: "allow", label: "Allowed", color: "var(--chart-allowed)" },
+          { key: "pending", label: "Pending", color: "var(--chart-pending)" },
+          { key: "block", label: "Blocked", color: "var(--chart-denied)" },
+        ]}
+        formatCategory={hourLabel}
+        height={160}
+      />
+    </div>
   );
 }
 

@@ -4,6 +4,7 @@ import { useMutation } from "@tanstack/react-query";
 import type { RulesDocument } from "@/lib/policy/rules-model";
 import { describeError } from "../api/errors";
 import { runBacktest, type BacktestResponse, type Decision } from "../api/policies";
+import { BarChart } from "../charts/bar-chart";
 import { formatDateTime } from "../format/dates";
 import { Badge, type BadgeTone } from "../ui/badge";
 import { Button } from "../ui/button";
@@ -15,10 +16,10 @@ import { CHANGE_KINDS, CHANGE_LABEL, DECISION_LABEL, bucketByDay, type ChangeKin
 /* Colours come from the theme's tokens so the chart follows light and dark mode. */
 const CHANGE_FILL: Record<ChangeKind, string> = {
   unchanged: "var(--border-strong)",
-  allowToDeny: "var(--danger)",
-  denyToAllow: "#12b76a",
-  toApproval: "#f59e0b",
-  fromApproval: "var(--accent)",
+  allowToDeny: "var(--chart-denied)",
+  denyToAllow: "var(--chart-allowed)",
+  toApproval: "var(--chart-pending)",
+  fromApproval: "var(--chart-1)",
 };
 
 const DECISION_TONE: Record<Decision, BadgeTone> = { allow: "success", deny: "danger", require_approval: "warning" };
@@ -27,48 +28,20 @@ function DecisionBadge({ decision }: { decision: Decision }) {
   return <Badge tone={DECISION_TONE[decision]}>{DECISION_LABEL[decision]}</Badge>;
 }
 
-/** Stacked bars per day: unchanged and each kind of change. Plain SVG, scaled to its container. */
+/** Stacked bars per day: unchanged and each kind of change (the dashboard's shared bar chart). */
 export function BacktestChart({ buckets }: { buckets: DayBucket[] }) {
-  const max = Math.max(1, ...buckets.map((b) => b.total));
-  const barWidth = 28;
-  const gap = 12;
-  const height = 140;
-  const width = Math.max(buckets.length * (barWidth + gap) + gap, 200);
-  const label = buckets.map((b) => `${b.day}: ${b.total} requests, ${b.total - b.unchanged} would change`).join("; ");
   return (
-    <figure className="space-y-2">
-      <div className="overflow-x-auto">
-        <svg role="img" aria-label={`Requests per day by change. ${label}`} viewBox={`0 0 ${width} ${height + 24}`} className="h-44 min-w-full" style={{ width: `${width}px` }} data-testid="backtest-chart">
-          <line x1={0} x2={width} y1={height} y2={height} stroke="var(--border)" />
-          {buckets.map((bucket, i) => {
-            const x = gap + i * (barWidth + gap);
-            let y = height;
-            return (
-              <g key={bucket.day}>
-                <title>{`${bucket.day}: ${CHANGE_KINDS.filter((k) => bucket[k] > 0).map((k) => `${CHANGE_LABEL[k]} ${bucket[k]}`).join(", ")}`}</title>
-                {CHANGE_KINDS.map((kind) => {
-                  const h = (bucket[kind] / max) * (height - 8);
-                  if (h === 0) return null;
-                  y -= h;
-                  return <rect key={kind} x={x} y={y} width={barWidth} height={h} rx={2} fill={CHANGE_FILL[kind]} />;
-                })}
-                <text x={x + barWidth / 2} y={height + 16} textAnchor="middle" fontSize={10} fill="var(--fg-muted)">
-                  {bucket.day.slice(5)}
-                </text>
-              </g>
-            );
-          })}
-        </svg>
-      </div>
-      <figcaption className="flex flex-wrap gap-x-4 gap-y-1 text-xs text-fg-muted">
-        {CHANGE_KINDS.map((kind) => (
-          <span key={kind} className="inline-flex items-center gap-1.5">
-            <span aria-hidden="true" className="inline-block size-2.5 rounded-sm" style={{ background: CHANGE_FILL[kind] }} />
-            {CHANGE_LABEL[kind]}
-          </span>
-        ))}
-      </figcaption>
-    </figure>
+    <div data-testid="backtest-chart">
+      <BarChart
+        title="Requests per day by change"
+        data={buckets}
+        categoryKey="day"
+        stacked
+        series={CHANGE_KINDS.map((kind) => ({ key: kind, label: CHANGE_LABEL[kind], color: CHANGE_FILL[kind] }))}
+        formatCategory={(day) => day.slice(5)}
+        height={200}
+      />
+    </div>
   );
 }
 

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { api } from "../api/client";
 import { describeError } from "../api/errors";
 import { Button } from "../ui/button";
+import { ElapsedTime, ProgressBar } from "../ui/elapsed";
 import { evaluatePrf } from "@/lib/signing/browser/passkey-prf";
 import { PRIMES_PER_PARTY, PrimeSupply, type PrimeSupplySnapshot } from "@/lib/signing/browser/prime-pool";
 import {
@@ -273,6 +274,12 @@ export function PrimeProgressPanel({ supply, compact = false }: { supply: PrimeS
           <p className="text-sm font-medium text-fg" role="status" aria-live="polite" data-testid="wizard-primes-status">
             {primesText(s)}
           </p>
+          <ProgressBar value={Math.min(s.target, s.ready + s.used)} max={s.target} label="Safe primes found" testId="wizard-primes-bar" />
+          {Math.min(s.target, s.ready + s.used) < s.target && !s.failed ? (
+            <p className="text-xs text-fg-muted">
+              <ElapsedTime since={s.startedAt} label="Searching for" testId="wizard-primes-elapsed" />
+            </p>
+          ) : null}
           {!compact ? (
             <p className="text-xs text-fg-muted">
               Your party needs {s.target} safe primes of {s.bits} bits (its Paillier and ring-Pedersen keys). They are generated in background

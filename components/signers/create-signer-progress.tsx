@@ -1,5 +1,7 @@
 "use client";
 
+import { useState } from "react";
+import { ElapsedTime } from "../ui/elapsed";
 import { Spinner } from "../ui/spinner";
 
 export type CeremonyPhase = "creating" | "waiting" | "keygen" | "aux" | "securing" | "confirming";
@@ -81,6 +83,7 @@ function partyText(p: WizardProgress, party: 0 | 1 | 2): string {
 }
 
 export function CeremonyProgressView({ progress }: { progress: WizardProgress }) {
+  const [startedAt] = useState(() => Date.now());
   const phases = progress.mode === "remote" ? remotePhases : browserPhases;
   const phaseId = progress.phase === "creating" ? "waiting" : progress.phase;
   const current = phases.findIndex((ph) => ph.id === phaseId);
@@ -118,9 +121,10 @@ export function CeremonyProgressView({ progress }: { progress: WizardProgress })
       </ol>
       <div className="flex items-center gap-3">
         <Spinner label="Working" />
-        <p className="text-sm text-fg" role="status" aria-live="polite" data-testid="wizard-progress">
+        <p className="min-w-0 flex-1 text-sm text-fg" role="status" aria-live="polite" data-testid="wizard-progress">
           {progressText(progress)}
         </p>
+        <ElapsedTime since={startedAt} label="Elapsed" className="shrink-0 text-xs text-fg-muted" testId="wizard-elapsed" />
       </div>
       <div className="h-2 w-full overflow-hidden rounded-full bg-surface-muted" role="progressbar" aria-label="Key generation progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct}>
         <div className="h-full bg-accent transition-[width]" style={{ width: `${pct}%` }} />

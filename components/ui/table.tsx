@@ -6,9 +6,13 @@ import { cn } from "./cn";
  * shows its column name (the `label` prop, rendered from data-label) before the value.
  */
 
+/** From `sm` up a long table scrolls inside its card (header row pinned) instead of stretching the page. */
 export function Table({ className, ...rest }: HTMLAttributes<HTMLTableElement>) {
   return (
-    <div className="sm:overflow-x-auto sm:rounded-xl sm:border sm:border-border sm:bg-surface sm:shadow-card">
+    <div
+      data-scroll-container="table"
+      className="sm:max-h-[70vh] sm:overflow-auto sm:overscroll-contain sm:rounded-xl sm:border sm:border-border sm:bg-surface sm:shadow-card"
+    >
       <table className={cn("block w-full text-sm sm:table", className)} {...rest} />
     </div>
   );
@@ -18,7 +22,7 @@ export function THead({ className, ...rest }: HTMLAttributes<HTMLTableSectionEle
   return (
     <thead
       className={cn(
-        "sr-only sm:not-sr-only sm:table-header-group sm:border-b sm:border-border sm:bg-surface-muted",
+        "sr-only sm:not-sr-only sm:sticky sm:top-0 sm:z-10 sm:table-header-group sm:border-b sm:border-border sm:bg-surface-muted",
         className,
       )}
       {...rest}
@@ -57,7 +61,7 @@ export function Td({ label, className, ...rest }: TdHTMLAttributes<HTMLTableCell
     <td
       data-label={label}
       className={cn(
-        "flex items-start justify-between gap-4 py-1.5 align-middle before:shrink-0 before:text-xs before:font-medium before:text-fg-muted before:content-[attr(data-label)] sm:table-cell sm:px-4 sm:py-3 sm:before:content-none",
+        "flex items-start justify-between gap-4 py-1.5 align-middle [overflow-wrap:anywhere] before:shrink-0 before:text-xs before:font-medium before:text-fg-muted before:content-[attr(data-label)] sm:table-cell sm:px-4 sm:py-3 sm:[overflow-wrap:normal] sm:before:content-none",
         className,
       )}
       {...rest}
