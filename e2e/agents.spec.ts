@@ -24,7 +24,8 @@ test("agents: create in the dashboard, attach a signer, pause (signing refused),
   await expect(page.getByRole("heading", { level: 1, name: agentName })).toBeVisible();
   await expect(page.getByTestId("agent-status")).toHaveText("Active");
   await expect(page.getByText("research-e2e")).toBeVisible();
-  await expect(page.getByTestId("agent-tool-calls")).toContainText("Not yet available");
+  await expect(page.getByTestId("agent-tool-calls")).toContainText("No tool calls checked yet.");
+  await expect(page.getByTestId("agent-tool-calls")).toContainText("Every tool (no allow-list).");
   await expect(page.getByTestId("agent-trust-score")).toContainText("No Signet ID");
   const agentUrl = page.url();
 

@@ -3,6 +3,7 @@ import { expect, test, type APIRequestContext, type Page } from "@playwright/tes
 import { parseEther } from "viem";
 import { signUp, uniqueUser } from "./helpers/auth";
 import { SessionClient, createSignerViaDkg, fundFromDevAccount } from "./helpers/signer-setup";
+import { overflowingElements } from "./helpers/layout";
 import { addVirtualAuthenticator } from "./helpers/webauthn";
 
 const RECIPIENT = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
@@ -143,7 +144,8 @@ test("guardrails: built-in policy form, rules draft with diff and backtest, acti
   // Phones: the page reflows without sideways scrolling.
   await page.setViewportSize({ width: 390, height: 844 });
   await expect(page.getByTestId("policy-daily_limit")).toBeVisible();
-  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  const layout = await overflowingElements(page);
+  expect(layout.scrollWidth, `wider than the phone: ${layout.elements.join("; ")}`).toBeLessThanOrEqual(390);
   await page.setViewportSize({ width: 1280, height: 900 });
   expect(await seriousAccessibilityViolations(page)).toEqual([]);
 

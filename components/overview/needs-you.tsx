@@ -4,8 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { PendingItem } from "@/lib/overview/load";
-import { decideSigningRequest } from "../api/approvals";
-import { api } from "../api/client";
+import { decideGatewayCheck, decideSigningRequest } from "../api/approvals";
 import { describeError } from "../api/errors";
 import { formatRelative } from "../format/dates";
 import { Badge } from "../ui/badge";
@@ -15,7 +14,8 @@ import { useToast } from "../ui/toast";
 const KIND_LABEL: Record<PendingItem["kind"], string> = { approval: "Agent request", signing: "Signature", tool_call: "Tool call" };
 
 async function decide(item: PendingItem, approve: boolean): Promise<void> {
-  if (item.kind === "tool_call") await api.patch(`/api/v1/check/${item.id}`, { decision: approve ? "allow" : "block" });
+  // Allowing a HIGH or CRITICAL tool call asks for the passkey, as on the gateway page.
+  if (item.kind === "tool_call") await decideGatewayCheck(item.id, approve ? "allow" : "block", item.riskLevel);
   else if (item.kind === "signing") await decideSigningRequest(item.id, approve ? "approve" : "reject");
 }
 

@@ -28,7 +28,7 @@ export const DECISION_DAYS = 7;
 export type PendingItem =
   | { kind: "approval"; id: string; notificationId: string; title: string; subtitle: string; createdAt: string; href: string }
   | { kind: "signing"; id: string; title: string; subtitle: string; createdAt: string; href: string }
-  | { kind: "tool_call"; id: string; title: string; subtitle: string; createdAt: string; expiresAt: string | null; href: string };
+  | { kind: "tool_call"; id: string; title: string; subtitle: string; createdAt: string; expiresAt: string | null; riskLevel: string; href: string };
 
 export type HoldingSigner = { id: string; name: string; status: string; address: string | null; agentName: string | null };
 export type HoldingNetwork = { chainId: number; name: string; symbol: string; known: boolean; signers: HoldingSigner[] };
@@ -115,6 +115,7 @@ async function pendingItems(db: DbOrTx, organizationId: string, networks: Map<nu
       subtitle: reason ?? `Risk ${c.riskLevel}`,
       createdAt: c.createdAt.toISOString(),
       expiresAt: c.expiresAt?.toISOString() ?? null,
+      riskLevel: c.riskLevel,
       href: "/gateway",
       t: c.createdAt.getTime(),
     });
