@@ -77,29 +77,33 @@ export function BarChart<K extends string, X extends string>({
           </RechartsBarChart>
         </ResponsiveContainer>
       </div>
-      <table className="sr-only">
-        <caption>{title}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{String(categoryKey)}</th>
-            {series.map((s) => (
-              <th key={s.key} scope="col">
-                {s.label}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {data.map((row) => (
-            <tr key={row[categoryKey]}>
-              <th scope="row">{formatCategory(row[categoryKey])}</th>
+      {/* A table is never narrower than its content, so sr-only's 1px width alone would not hide it
+          from the layout: the clipping box is the wrapper. */}
+      <div className="sr-only">
+        <table>
+          <caption>{title}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{String(categoryKey)}</th>
               {series.map((s) => (
-                <td key={s.key}>{formatValue(row[s.key])}</td>
+                <th key={s.key} scope="col">
+                  {s.label}
+                </th>
               ))}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {data.map((row) => (
+              <tr key={row[categoryKey]}>
+                <th scope="row">{formatCategory(row[categoryKey])}</th>
+                {series.map((s) => (
+                  <td key={s.key}>{formatValue(row[s.key])}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </figure>
   );
 }
