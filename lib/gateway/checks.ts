@@ -252,9 +252,33 @@ type StatsLockRow = StatsRow & { agent_id: string; rate_window: unknown };
  * all check rows, log leaves and traces (one multi-row insert each) and write the statistics back
  * (one update). Nine statements for any number of checks when the configuration is cached.
  */
+type Decided = { q: Queued; agent: AgentRecord; verdict: ToolCallVerdict; now: Date; expiresAt: Date | null };
+
+/** A decided check as its row: what the batch inserts and, unchanged, what the caller is answered. */
+function checkRowOf({ q, agent, verdict, now, expiresAt }: Decided) {
+  return {
+    id: q.id,
+    agentId: agent.id,
+    agentRef: q.input.agentRef,
+    toolName: q.input.toolName,
+    argumentsDigest: q.digest,
+    decision: verdict.decision,
+    initialDecision: verdict.decision,
+    policyName: verdict.policy_name,
+    riskLevel: verdict.risk_level,
+    category: verdict.classification.category,
+    signals: verdict.classification.signals,
+    anomalyScore: verdict.anomaly_score,
+    anomalySignals: verdict.anomaly_signals,
+    reasons: verdict.reasons,
+    expiresAt,
+    createdAt: now,
+  };
+}
+
 async function recordBatch(db: Db, batch: Queued[]) {
   const failed = new Map<Queued, unknown>();
-  const decided: { q: Queued; agent: AgentRecord; verdict: ToolCallVerdict; now: Date; expiresAt: Date | null }[] = [];
+  const decided: Decided[] = [];
   let configs: ConfigView | undefined;
 
   await db.$transaction(async (tx) => {
@@ -315,27 +339,10 @@ async function recordBatch(db: Db, batch: Queued[]) {
     }
 
     await tx.gatewayCheck.createMany({
-      data: decided.map(({ q, agent, verdict, now, expiresAt }) => ({
-        id: q.id,
-        organizationId: q.input.organizationId,
-        agentId: agent.id,
-        agentRef: q.input.agentRef,
-        toolName: q.input.toolName,
-        argumentsSealed: q.sealed,
-        argumentsDigest: q.digest,
-        decision: verdict.decision,
-        initialDecision: verdict.decision,
-        policyName: verdict.policy_name,
-        riskLevel: verdict.risk_level,
-        category: verdict.classification.category,
-        signals: verdict.classification.signals,
-        anomalyScore: verdict.anomaly_score,
-        anomalySignals: verdict.anomaly_signals as unknown as Prisma.InputJsonValue,
-        reasons: verdict.reasons as unknown as Prisma.InputJsonValue,
-        expiresAt,
-        traceId: q.traceId,
-        createdAt: now,
-      })),
+      data: decided.map((d) => {
+        const row = checkRowOf(d);
+        return { ...row, organizationId: d.q.input.organizationId, argumentsSealed: d.q.sealed, traceId: d.q.traceId, anomalySignals: row.anomalySignals as unknown as Prisma.InputJsonValue, reasons: row.reasons as unknown as Prisma.InputJsonValue };
+      }),
     });
     // Each verdict's leaf commits with it. Public, so it names the check, the agent and the verdict
     // only: tool names and an arguments digest (guessable for short arguments) stay in the row.
@@ -357,29 +364,9 @@ async function recordBatch(db: Db, batch: Queued[]) {
 
   configs?.commit();
   for (const [q, err] of failed) q.reject(err);
-  for (const { q, agent, verdict, now, expiresAt } of decided) {
-    const view = checkView({
-      id: q.id,
-      agentId: agent.id,
-      agentRef: q.input.agentRef,
-      toolName: q.input.toolName,
-      decision: verdict.decision,
-      initialDecision: verdict.decision,
-      policyName: verdict.policy_name,
-      riskLevel: verdict.risk_level,
-      category: verdict.classification.category,
-      signals: verdict.classification.signals,
-      anomalyScore: verdict.anomaly_score,
-      anomalySignals: verdict.anomaly_signals,
-      reasons: verdict.reasons,
-      argumentsDigest: q.digest,
-      expiresAt,
-      decidedBy: null,
-      decidedAt: null,
-      createdAt: now,
-      agent: { name: agent.name },
-    });
-    q.resolve({ view, verdict });
+  for (const d of decided) {
+    const view = checkView({ ...checkRowOf(d), decidedBy: null, decidedAt: null, agent: { name: d.agent.name } });
+    d.q.resolve({ view, verdict: d.verdict });
   }
 }
 
