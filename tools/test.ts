@@ -1,10 +1,12 @@
 /**
  * `npm test`: every test.
  *   0. the type checker over the whole project (app, lib, tests, tools)
- *   1. unit + integration (vitest) with the data layer on embedded PGlite, and at the same time
+ *   1. unit + integration (vitest) with the data layer on embedded PGlite, split in two shards
+ *      (TEST_SHARDS, default 2), and at the same time
  *      2. the data-layer suites again on a real PostgreSQL server (a throwaway cluster on 127.0.0.1);
- *      vitest runs one worker on this 2-core machine, so the two lanes use one core each. Their
- *      output lines are prefixed [pglite] and [postgres].
+ *      vitest runs one worker on this 2-core machine, so the three lanes share the two cores (the
+ *      PostgreSQL lane ends first, after which each shard has a core). Output lines are prefixed
+ *      [pglite 1/2], [pglite 2/2] and [postgres].
  *   3. the fault suites (tests/faults), which start and stop clusters of their own (alone: they
  *      measure outages and restarts and should not share the machine)
  *   4. end-to-end in Debian's Chromium (Playwright) against `npm start`
@@ -85,10 +87,11 @@ function run(cmd: string, args: string[], env: Record<string, string>, prefix?: 
   });
 }
 
-async function vitest(label: string, files: string[], env: Record<string, string> = {}, prefix?: string): Promise<number> {
+async function vitest(label: string, files: string[], env: Record<string, string> = {}, prefix?: string, shard?: string): Promise<number> {
   const out = path.join(mkdtempSync(path.join(tmpdir(), "cs-vitest-")), "report.json");
   process.stdout.write(`\n[test] ${label}\n`);
-  const code = await run("npx", ["vitest", "run", ...files, "--reporter=default", "--reporter=json", `--outputFile.json=${out}`], { ...env, ...(prefix ? { NO_COLOR: "1" } : {}) }, prefix);
+  const args = ["vitest", "run", ...files, ...(shard ? [`--shard=${shard}`] : []), "--reporter=default", "--reporter=json", `--outputFile.json=${out}`];
+  const code = await run("npx", args, { ...env, ...(prefix ? { NO_COLOR: "1" } : {}) }, prefix);
   if (existsSync(out)) {
     const r = JSON.parse(readFileSync(out, "utf8")) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
     total.passed += r.numPassedTests;
@@ -123,14 +126,21 @@ async function main() {
   }
   const unitExcludes = FAULT_SUITES.flatMap((f) => ["--exclude", `${f}/**`]);
   const lanes: Promise<number>[] = [];
-  const both = want("unit") && want("pg");
-  if (want("unit")) lanes.push(vitest("unit and integration (embedded PGlite)", unitExcludes, LANE_ENV, both ? "[pglite]" : undefined));
+  const shards = Math.max(1, Number(process.env.TEST_SHARDS ?? 2) || 1);
+  const prefixed = (want("unit") && want("pg")) || shards > 1;
+  if (want("unit")) {
+    for (let i = 1; i <= shards; i++) {
+      const shard = shards > 1 ? `${i}/${shards}` : undefined;
+      const name = shard ? `pglite ${shard}` : "pglite";
+      lanes.push(vitest(`unit and integration (embedded PGlite${shard ? `, shard ${shard}` : ""})`, unitExcludes, LANE_ENV, prefixed ? `[${name}]` : undefined, shard));
+    }
+  }
   if (want("pg")) {
     lanes.push(
       (async () => {
         const pg = await startPostgres();
         try {
-          return await vitest(`data layer on a real PostgreSQL server (${pg.url})`, DATA_LAYER_SUITES, { ...LANE_ENV, TEST_PG_ADMIN_URL: pg.url }, both ? "[postgres]" : undefined);
+          return await vitest(`data layer on a real PostgreSQL server (${pg.url})`, DATA_LAYER_SUITES, { ...LANE_ENV, TEST_PG_ADMIN_URL: pg.url }, prefixed ? "[postgres]" : undefined);
         } finally {
           pg.stop();
         }
