@@ -45,6 +45,9 @@ export async function register() {
     // Trust scores (seed 001): inactivity decay recorded in each agent's history once a day.
     const { startTrustSweep } = await import("@/lib/trust/sweep");
     stops.push(startTrustSweep());
+    // Rate-limit windows, old development mail and expired replay keys are deleted every ten minutes.
+    const { startHousekeeping } = await import("@/lib/ops/housekeeping");
+    stops.push(startHousekeeping());
     // The transparency log: new leaves are sequenced and signed into a checkpoint within a second.
     const { startCheckpointer } = await import("@/lib/tlog/checkpointer");
     stops.push(startCheckpointer());

@@ -4,7 +4,7 @@ import { z } from "zod";
 
 /**
  * Server configuration, read once from the environment. `.env.example` documents every variable;
- * tests/config/env.test.ts keeps the two in step.
+ * tests/system/config.test.ts keeps the two in step.
  */
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),

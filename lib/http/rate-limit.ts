@@ -1,4 +1,4 @@
-import { db } from "@/lib/db/client";
+import { db, type DbOrTx } from "@/lib/db/client";
 import type { RateLimitInput, RateLimitRule } from "./contract";
 import { TooManyRequestsError } from "./errors";
 import { principalKey } from "./principal-key";
@@ -55,8 +55,8 @@ export async function applyRateLimits(rules: RateLimitRule | readonly RateLimitR
   }
 }
 
-/** Housekeeping: drop windows that ended more than a day ago. */
-export async function pruneRateLimits(now = Date.now()): Promise<number> {
-  const r = await db().rateLimitBucket.deleteMany({ where: { windowStart: { lt: new Date(now - 86_400_000) } } });
+/** Housekeeping (lib/ops/housekeeping.ts): drop windows that started more than a day ago (the longest window is an hour). */
+export async function pruneRateLimits(now = Date.now(), on: DbOrTx = db()): Promise<number> {
+  const r = await on.rateLimitBucket.deleteMany({ where: { windowStart: { lt: new Date(now - 86_400_000) } } });
   return r.count;
 }

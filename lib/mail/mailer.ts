@@ -46,3 +46,11 @@ export async function outboxFor(db: DbOrTx, email: string | null | undefined, ta
   const rows = await db.outboxMessage.findMany({ where: { to: email.toLowerCase() }, orderBy: { createdAt: "desc" }, take });
   return rows.map((m) => ({ id: m.id, to: m.to, subject: m.subject, text: new TextDecoder().decode(openSecret(m.sealed as unknown as SealedBlob, outboxContext(m.id))), createdAt: m.createdAt }));
 }
+
+/** Development outbox mail is kept a week (lib/ops/housekeeping.ts); a verification link older than that has expired anyway. */
+export const OUTBOX_RETENTION_MS = 7 * 86_400_000;
+
+export async function pruneOutbox(db: DbOrTx, now = Date.now()): Promise<number> {
+  const r = await db.outboxMessage.deleteMany({ where: { createdAt: { lt: new Date(now - OUTBOX_RETENTION_MS) } } });
+  return r.count;
+}

@@ -41,7 +41,13 @@ export async function addMember(db: DbOrTx, input: { organizationId: string; act
   return { member: null, invitation: { id: inv.id, email: inv.email, role: inv.role, createdAt: inv.createdAt.toISOString() } };
 }
 
+/**
+ * The owners left, counted under a lock on the organization's row: two demotions or removals of the
+ * last two owners, each in its own transaction, are serialized, so the second sees one owner and is
+ * refused (callers run these in a transaction, which the lock lasts until).
+ */
 async function ownerCount(db: DbOrTx, organizationId: string) {
+  await db.$queryRaw`SELECT 1 FROM "organizations" WHERE "id" = ${organizationId}::uuid FOR UPDATE`;
   return db.membership.count({ where: { organizationId, role: "owner" } });
 }
 
