@@ -3,7 +3,10 @@
  * pattern, mutual verification with the demo agent (its signed answer checked on the caller's side),
  * the aggregate-only census, and chat's 503.
  */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resetEnvCache } from "@/lib/config/env";
 import type { Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { startDevnet, type Devnet } from "@/lib/chain/devnet";
@@ -187,5 +190,58 @@ describe("POST /api/demo/chat", () => {
       headers: { "x-self-agent-address": agents.other.address, "x-self-agent-signature": "0x00", "x-self-agent-timestamp": String(Date.now()) },
     });
     expect(bad.status).toBe(401);
+  });
+});
+
+describe("POST /api/demo/chat with DEMO_CHAT_URL (a local server speaking the OpenAI chat API)", () => {
+  let server: Server;
+  const seen: any[] = [];
+  let failNext = false;
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      let raw = "";
+      req.on("data", (c) => (raw += c));
+      req.on("end", () => {
+        const body = JSON.parse(raw);
+        seen.push({ path: req.url, auth: req.headers.authorization, body });
+        if (failNext) {
+          failNext = false;
+          res.writeHead(500).end("boom");
+          return;
+        }
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ id: "c1", object: "chat.completion", choices: [{ index: 0, message: { role: "assistant", content: `echo: ${body.messages[0].content.split("\n")[1]}` }, finish_reason: "stop" }] }));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    process.env.DEMO_CHAT_URL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+    process.env.DEMO_CHAT_API_KEY = "sk-test";
+    resetEnvCache();
+  });
+  afterAll(async () => {
+    delete process.env.DEMO_CHAT_URL;
+    delete process.env.DEMO_CHAT_API_KEY;
+    resetEnvCache();
+    await new Promise((r) => server.close(r));
+  });
+
+  it("unsigned: answered as anonymous", async () => {
+    const r = await call(chat, "POST", "/api/demo/chat", { body: { query: "What is Self Agent ID?", session_id: "user-123" } });
+    expect(r.status).toBe(200);
+    expect(r.json).toEqual({ answer: "echo: The user is anonymous (unsigned request).", session_id: "user-123", verified: false, agent: null });
+    expect(seen.at(-1)).toMatchObject({ path: "/v1/chat/completions", auth: "Bearer sk-test", body: { model: "gpt-4o-mini", user: "user-123", messages: [{ role: "system" }, { role: "user", content: "What is Self Agent ID?" }] } });
+  });
+
+  it("signed: the verified agent is in the context", async () => {
+    const r = await signed(chat, "POST", "/api/demo/chat", agents.other, { query: "Who am I?", session_id: "s-2" });
+    expect(r.status).toBe(200);
+    expect(r.json).toMatchObject({ verified: true, agent: { agentId: agents.other.agentId, agentAddress: agents.other.address, strengthLabel: "Standard" } });
+    expect(r.json.answer).toContain(`verified agent: agent ${agents.other.agentId} on chain ${devnet.chainId}`);
+  });
+
+  it("a failing chat API is a 502 in the seed's body", async () => {
+    failNext = true;
+    const r = await call(chat, "POST", "/api/demo/chat", { body: { query: "hi", session_id: "s" } });
+    expect(r.status).toBe(502);
+    expect(r.json).toEqual({ error: "Chat service answered 500" });
   });
 });
