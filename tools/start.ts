@@ -114,6 +114,11 @@ async function main() {
       const network = localDevnetNetwork(env.DEVNET_RPC_URL, Number(env.DEVNET_CHAIN_ID));
       const id = await setUpDevnetIdentity(db(), network, privateKeyToAccount(devnetStarted.fundedAccounts[0]!.privateKey));
       say(`agent identity registry at ${id.registry} (${id.deployed ? "deployed" : "already there"}); local proof provider ${id.provider} (mock proofs, devnet only)`);
+      // The demo agent that signs /api/demo/agent-to-agent's answers (issue #17), registered by the local provider.
+      const { identityChain } = await import("@/lib/identity/registry");
+      const { setUpDemoAgent } = await import("@/lib/demo/demo-agent");
+      const demo = await setUpDemoAgent(db(), await identityChain(db(), network.chainId));
+      say(`demo agent ${demo.address} (agent ${demo.agentId}${demo.created ? ", registered" : ""})`);
     }
     await disconnectDb();
     say(`networks: ${networks.filter((n) => n.enabled).map((n) => `${n.name} (${n.chainId})`).join(", ") || "none enabled"}`);

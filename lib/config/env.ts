@@ -42,6 +42,10 @@ const schema = z.object({
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().min(0).max(3600).default(30),
   /** Agent tokens: a new signing key when the current one is older than this many days. */
   AGENT_TOKEN_KEY_ROTATION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** Seed 003's demo chat (POST /api/demo/chat): an OpenAI-compatible API base (…/v1). Unset: 503 "Service not configured". */
+  DEMO_CHAT_URL: z.url().optional(),
+  DEMO_CHAT_MODEL: z.string().min(1).default("gpt-4o-mini"),
+  DEMO_CHAT_API_KEY: z.string().min(1).optional(),
 });
 
 export type Env = z.infer<typeof schema> & { origin: string; rpId: string };

@@ -240,6 +240,10 @@ describe("role × route matrix (lib/auth/access-table.ts)", () => {
         if (r.status < 300) counts.succeeded++;
         const content = CONTENT_REFUSALS.find((x) => x.op === accessKey(o.method, o.path) && x.who.test(c.who));
         if (content && r.status === 403 && r.text.includes(content.message)) continue;
+        // The matrix's signed-agent headers carry no valid signature: an accepted mode asks the verifier, which has none here.
+        if (c.column === "signedAgent" && r.status === 401 && r.text.includes("cannot be verified on this server yet")) continue;
+        // Past authentication, a service this test instance does not configure (seed 003's demo chat) answers its 503.
+        if (r.status === 503 && r.text === JSON.stringify({ error: "Service not configured" })) continue;
         if (r.status >= 500 || r.status === 401 || r.status === 403) failures.push(`${where(c, "own organization")}: ${r.status}: ${r.text.slice(0, 200)}`);
       }
 
