@@ -4,6 +4,7 @@
  * with a peer's parameters and uses cached fixed-base tables for s and t.
  */
 import {
+  bitLength,
   createCrtContext,
   createFixedBaseTable,
   crtCombine,
@@ -14,6 +15,7 @@ import {
   mod,
   modPow,
   multiExp,
+  multiExpSecret,
   randomBelow,
   randomUnit,
   type CrtContext,
@@ -102,9 +104,10 @@ class CrtPedersen implements PedersenContext {
   }
   multiPow(bases: readonly bigint[], exps: readonly bigint[]): bigint {
     const { p, q } = this.params;
-    // Bases are units here (checked by callers), so exponents reduce mod p−1 and q−1.
-    const rp = multiExp(bases, exps.map((e) => mod(e, p - 1n)), p);
-    const rq = multiExp(bases, exps.map((e) => mod(e, q - 1n)), q);
+    // Bases are units here (checked by callers), so exponents reduce mod p−1 and q−1; reduced
+    // exponents depend on the factors, hence the constant-time path.
+    const rp = multiExpSecret(bases, exps.map((e) => mod(e, p - 1n)), p, bitLength(p));
+    const rq = multiExpSecret(bases, exps.map((e) => mod(e, q - 1n)), q, bitLength(q));
     return crtCombine(rp, p, rq, q);
   }
   isUnit(x: bigint): boolean {
