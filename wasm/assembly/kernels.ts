@@ -494,3 +494,28 @@ export function ctMultiPow(first: i32, bases: i32, w: i32, expPtr: usize, words:
   }
   return SLOT_ACC;
 }
+
+/**
+ * Safe-prime sieve over the interval q = q0 + 2k, k < count (q0 odd, `words` little-endian u32
+ * words at qPtr). For each of `primeCount` odd primes r (u32 at primesPtr, all below q0) it marks
+ * flags[k] = 1 where r divides q or r divides 2q + 1, i.e. q ≡ 0 or q ≡ (r − 1)/2 (mod r): two
+ * arithmetic progressions of stride r in k, Eratosthenes-style.
+ */
+export function sieveSafe(qPtr: usize, words: i32, primesPtr: usize, primeCount: i32, flagsPtr: usize, count: i32): void {
+  memory.fill(flagsPtr, 0, <usize>count);
+  for (let i = 0; i < primeCount; i++) {
+    const r = <u64>load<u32>(primesPtr + (<usize>i << 2));
+    let res: u64 = 0;
+    for (let j = words - 1; j >= 0; j--) {
+      res = ((res << 32) | <u64>load<u32>(qPtr + (<usize>j << 2))) % r;
+    }
+    const inv2 = (r + 1) >> 1; // 2⁻¹ mod r
+    const half = (r - 1) >> 1;
+    // q0 + 2k ≡ t  ⇔  k ≡ (t − q0)·2⁻¹ (mod r)
+    const k0 = <i32>((((r - res) % r) * inv2) % r);
+    const k1 = <i32>((((half + r - res) % r) * inv2) % r);
+    const step = <i32>r;
+    for (let k = k0; k < count; k += step) store<u8>(flagsPtr + <usize>k, 1);
+    for (let k = k1; k < count; k += step) store<u8>(flagsPtr + <usize>k, 1);
+  }
+}

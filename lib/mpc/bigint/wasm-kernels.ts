@@ -32,6 +32,7 @@ interface KernelExports {
   runSchedule(steps: number, stepCount: number, topBits: number): number;
   squareChain(first: number, count: number, w: number): void;
   ctTables(first: number, bases: number, w: number): void;
+  sieveSafe(qPtr: number, words: number, primesPtr: number, primeCount: number, flagsPtr: number, count: number): void;
   ctMultiPow(first: number, bases: number, w: number, expPtr: number, words: number, windows: number): number;
   traceReset(): void;
   traceValue(i: number): number;
@@ -168,6 +169,24 @@ export class WasmKernels {
     this.k.ctTables(first, bases.length, w);
     const acc = this.k.ctMultiPow(first, bases.length, w, expPtr, words, windows);
     return this.readResult(acc, st);
+  }
+
+  /**
+   * Safe-prime sieve flags for q = q0 + 2k, k < count: 1 where one of `primes` (odd, all below
+   * q0) divides q or 2q + 1. Uses the slot area as scratch, so the modulus state is dropped.
+   */
+  sieveSafe(q0: bigint, primes: Uint32Array, count: number): Uint8Array {
+    this.state = null;
+    const words = Math.ceil(bitLength(q0) / 32) + 1;
+    const qPtr = this.k.heapStart();
+    const primesPtr = qPtr + words * 4;
+    const flagsPtr = primesPtr + primes.length * 4;
+    this.ensureMemory(flagsPtr + count + 64);
+    const view = this.view();
+    writeLimbs(view, qPtr >>> 2, q0, words, 32);
+    view.set(primes, primesPtr >>> 2);
+    this.k.sieveSafe(qPtr, words, primesPtr, primes.length, flagsPtr, count);
+    return new Uint8Array(this.k.memory.buffer, flagsPtr, count).slice();
   }
 
   traceReset(): void {
