@@ -10,6 +10,7 @@ import {
   getBackendSelection,
   listBackends,
   modPow,
+  modPowSecret,
   multiExp,
   randomBelow,
   randomBits,
@@ -81,8 +82,14 @@ export async function benchArith(runs = 5): Promise<BenchRow[]> {
   const bN2 = randomBelow(n2);
   const sExp = randomBits(2304);
   const tExp = randomBits(3843);
+  const m1536 = oddModulus(1536);
+  const e1536 = randomBits(1536);
+  const b1536 = randomBelow(m1536);
   const cases: { name: string; run: () => bigint }[] = [
     { name: "modexp 3072-bit mod, 3072-bit exp", run: () => modPow(b1, e1, m3072) },
+    { name: "modexp 3072-bit mod, 3072-bit exp, secret (constant-time)", run: () => modPowSecret(b1, e1, m3072, 3072) },
+    { name: "modexp 1536-bit mod (CRT half of N), 1536-bit exp", run: () => modPow(b1536, e1536, m1536) },
+    { name: "modexp 1536-bit mod (CRT half of N), 1536-bit exp, secret (constant-time)", run: () => modPowSecret(b1536, e1536, m1536, 1536) },
     { name: "modexp 6144-bit mod (N²), 3072-bit exp", run: () => modPow(bN2, e1, n2) },
     { name: "multiExp 2 bases, 3072-bit mod/exps", run: () => multiExp([b1, b2], [e1, e2], m3072) },
     { name: "2 modPows (for comparison)", run: () => (modPow(b1, e1, m3072) * modPow(b2, e2, m3072)) % m3072 },

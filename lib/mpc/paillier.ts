@@ -3,7 +3,7 @@
  * [−(N−1)/2, (N−1)/2]; decryption returns the centred representative. With the factorisation
  * known, encryption nonces and decryption use CRT.
  */
-import { createCrtContext, crtCombine, crtPowWith, gcd, lcm, mod, modInv, modPow, multiExp, randomUnit, type CrtContext } from "./bigint";
+import { bitLength, createCrtContext, crtCombine, crtPowWith, gcd, lcm, mod, modInv, modPow, modPowSecret, multiExp, multiExpSecret, randomUnit, type CrtContext } from "./bigint";
 import { PaillierError } from "./errors";
 
 export interface PaillierPublicKey {
@@ -91,8 +91,9 @@ export function powN(key: PaillierPublicKey, base: bigint, exp: bigint): bigint 
 export function multiPowN2(key: PaillierPublicKey, bases: readonly bigint[], exps: readonly bigint[]): bigint {
   if (!isSecret(key)) return multiExp(bases, exps, key.N2);
   const { p: p2, q: q2, phiP, phiQ } = key.crtN2;
-  const rp = multiExp(bases, exps.map((e) => mod(e, phiP ?? p2)), p2);
-  const rq = multiExp(bases, exps.map((e) => mod(e, phiQ ?? q2)), q2);
+  // Exponents reduced by p(p−1), q(q−1) are secret: constant-time path.
+  const rp = multiExpSecret(bases, exps.map((e) => mod(e, phiP ?? p2)), p2, bitLength(p2));
+  const rq = multiExpSecret(bases, exps.map((e) => mod(e, phiQ ?? q2)), q2, bitLength(q2));
   return crtCombine(rp, p2, rq, q2);
 }
 
@@ -100,8 +101,8 @@ export function multiPowN2(key: PaillierPublicKey, bases: readonly bigint[], exp
 export function multiPowN(key: PaillierPublicKey, bases: readonly bigint[], exps: readonly bigint[]): bigint {
   if (!isSecret(key)) return multiExp(bases, exps, key.N);
   const { p, q } = key;
-  const rp = multiExp(bases, exps.map((e) => mod(e, p - 1n)), p);
-  const rq = multiExp(bases, exps.map((e) => mod(e, q - 1n)), q);
+  const rp = multiExpSecret(bases, exps.map((e) => mod(e, p - 1n)), p, bitLength(p));
+  const rq = multiExpSecret(bases, exps.map((e) => mod(e, q - 1n)), q, bitLength(q));
   return crtCombine(rp, p, rq, q);
 }
 
@@ -152,7 +153,7 @@ export function decrypt(key: PaillierSecretKey, c: bigint): bigint {
 /** m mod p = L_p(c^(p−1) mod p²)·h_p mod p, with L_p(u) = (u−1)/p and h_p = (−q)^−1 mod p. */
 function decryptModPrime(c: bigint, p: bigint, h: bigint): bigint {
   const p2 = p * p;
-  const u = modPow(c, p - 1n, p2);
+  const u = modPowSecret(c, p - 1n, p2, bitLength(p));
   if (u % p !== 1n) throw new PaillierError("ciphertext is malformed");
   return (((u - 1n) / p) * h) % p;
 }
@@ -160,7 +161,7 @@ function decryptModPrime(c: bigint, p: bigint, h: bigint): bigint {
 /** Textbook decryption L(c^λ mod N²)·μ mod N; kept as a cross-check of the CRT path. */
 export function decryptTextbook(key: PaillierSecretKey, c: bigint): bigint {
   if (!isCiphertext(key, c)) throw new PaillierError("ciphertext not in Z*_{N²}");
-  const u = modPow(c, key.lambda, key.N2);
+  const u = modPowSecret(c, key.lambda, key.N2, bitLength(key.N));
   if (u % key.N !== 1n) throw new PaillierError("ciphertext is malformed");
   const mu = modInv(key.lambda, key.N);
   const m = (((u - 1n) / key.N) * mu) % key.N;

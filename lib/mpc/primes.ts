@@ -1,25 +1,21 @@
 /**
  * Safe-prime generation (spec §2.1, §6.5). Isomorphic: runs in Node, browsers and Web Workers.
- * Candidates p' are scanned incrementally from a random start; small-prime residues of p' are
- * updated with Number arithmetic, so the sieve costs almost nothing per candidate.
+ * From a random odd start q0, an interval sieve (WebAssembly kernel, lib/mpc/bigint sieveSafe)
+ * strikes every q = q0 + 2k for which one of the 6541 odd primes below 2^16 divides q or 2q + 1;
+ * survivors get a base-2 Fermat test of q, then of p = 2q + 1 (Montgomery modexp in the kernel),
+ * and the rare pair that passes both gets the final tests: Miller–Rabin on q at MR_ROUNDS and
+ * Pocklington's criterion for p given q (a proof, not a probable-prime test).
  */
-import { bitLength, isProbablePrime, modPow, randomBits } from "./bigint";
+import { bitLength, isProbablePrime, modPow, randomBits, sieveSafe } from "./bigint";
 import { ParameterError, PrimeGenerationAborted } from "./errors";
 
-/** The first 135 odd primes (3 … 769). */
-export const SIEVE_PRIMES: readonly number[] = (() => {
-  const out: number[] = [];
-  for (let n = 3; out.length < 135; n += 2) {
-    if (out.every((p) => n % p !== 0)) out.push(n);
-  }
-  return out;
-})();
+export { SAFE_SIEVE_PRIMES } from "./bigint";
 
 export const MIN_SAFE_PRIME_BITS = 16;
-/** Miller–Rabin rounds for p' and for p (4^−40 error each). */
+/** Miller–Rabin rounds for p' (4^−40 error; the spec's GMP reference uses 25). */
 export const MR_ROUNDS = 40;
-/** A fresh random start after this many increments keeps the scan from wandering far. */
-const MAX_STEPS_PER_START = 1 << 14;
+/** Candidates per sieved interval; a fresh random start follows, so the scan never wanders far. */
+const INTERVAL = 1 << 15;
 
 export interface SafePrimeProgress {
   /** Candidates p' examined so far (including those removed by the sieve). */
@@ -39,18 +35,16 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-/** r divides p' (residue 0) or divides 2p'+1 (residue (r−1)/2). */
-function sieveRejects(residues: Int32Array): boolean {
-  for (let i = 0; i < residues.length; i++) {
-    const r = SIEVE_PRIMES[i] as number;
-    const x = residues[i] as number;
-    if (x === 0 || x === (r - 1) >> 1) return true;
-  }
-  return false;
-}
-
 function fermatBase2(n: bigint): boolean {
   return modPow(2n, n - 1n, n) === 1n;
+}
+
+/**
+ * p = 2q + 1 is prime when q is: Pocklington with witness 2 (p − 1 = 2q, q > √p):
+ * 2^(p−1) ≡ 1 (mod p) and gcd(2^2 − 1, p) = 1.
+ */
+function pocklington(p: bigint): boolean {
+  return modPow(2n, p - 1n, p) === 1n && p % 3n !== 0n;
 }
 
 /**
@@ -67,28 +61,20 @@ export async function generateSafePrime(bits: number, options: SafePrimeOptions 
   const limit = 1n << BigInt(bits - 1);
   let candidates = 0;
   let tested = 0;
-  const residues = new Int32Array(SIEVE_PRIMES.length);
 
   for (;;) {
     if (signal?.aborted) throw new PrimeGenerationAborted();
     // p' odd with exactly bits−1 bits, so p = 2p'+1 has exactly `bits` bits.
-    let pp = randomBits(bits - 1) | top | 1n;
-    SIEVE_PRIMES.forEach((r, i) => {
-      residues[i] = Number(pp % BigInt(r));
-    });
-    for (let step = 0; step < MAX_STEPS_PER_START && pp < limit; step++, pp += 2n) {
-      if (step > 0) {
-        for (let i = 0; i < residues.length; i++) {
-          const r = SIEVE_PRIMES[i] as number;
-          residues[i] = ((residues[i] as number) + 2) % r;
-        }
-      }
+    const q0 = randomBits(bits - 1) | top | 1n;
+    const struck = sieveSafe(q0, INTERVAL);
+    for (let k = 0; k < INTERVAL; k++) {
+      const q = q0 + 2n * BigInt(k);
+      if (q >= limit) break;
       candidates++;
-      if (sieveRejects(residues)) continue;
+      if (struck[k] === 1) continue;
       tested++;
-      const p = 2n * pp + 1n;
-      const found = fermatBase2(pp) && fermatBase2(p) && isProbablePrime(pp, MR_ROUNDS) && isProbablePrime(p, MR_ROUNDS);
-      if (found) {
+      const p = 2n * q + 1n;
+      if (fermatBase2(q) && fermatBase2(p) && isProbablePrime(q, MR_ROUNDS) && pocklington(p)) {
         onProgress?.({ candidates, tested });
         return p;
       }

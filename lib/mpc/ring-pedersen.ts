@@ -4,6 +4,7 @@
  * with a peer's parameters and uses cached fixed-base tables for s and t.
  */
 import {
+  bitLength,
   createCrtContext,
   createFixedBaseTable,
   crtCombine,
@@ -14,6 +15,7 @@ import {
   mod,
   modPow,
   multiExp,
+  multiExpSecret,
   randomBelow,
   randomUnit,
   type CrtContext,
@@ -82,6 +84,11 @@ export interface PedersenContext {
   pow(base: bigint, exp: bigint): bigint;
   /** Π bases[i]^exps[i] mod N̂. */
   multiPow(bases: readonly bigint[], exps: readonly bigint[]): bigint;
+  /**
+   * Π bases[i]^exps[i] mod N̂ for SECRET signed exponents with |exps[i]| < 2^bits (a public bound)
+   * and unit bases, on the constant-time path: a prover's witnesses and masks.
+   */
+  multiPowSecret(bases: readonly bigint[], exps: readonly bigint[], bits: number): bigint;
   isUnit(x: bigint): boolean;
 }
 
@@ -102,10 +109,14 @@ class CrtPedersen implements PedersenContext {
   }
   multiPow(bases: readonly bigint[], exps: readonly bigint[]): bigint {
     const { p, q } = this.params;
-    // Bases are units here (checked by callers), so exponents reduce mod p−1 and q−1.
-    const rp = multiExp(bases, exps.map((e) => mod(e, p - 1n)), p);
-    const rq = multiExp(bases, exps.map((e) => mod(e, q - 1n)), q);
+    // Bases are units here (checked by callers), so exponents reduce mod p−1 and q−1; reduced
+    // exponents depend on the factors, hence the constant-time path.
+    const rp = multiExpSecret(bases, exps.map((e) => mod(e, p - 1n)), p, bitLength(p));
+    const rq = multiExpSecret(bases, exps.map((e) => mod(e, q - 1n)), q, bitLength(q));
     return crtCombine(rp, p, rq, q);
+  }
+  multiPowSecret(bases: readonly bigint[], exps: readonly bigint[]): bigint {
+    return this.multiPow(bases, exps);
   }
   isUnit(x: bigint): boolean {
     return isUnit(x, this.params.N);
@@ -126,6 +137,15 @@ class TablePedersen implements PedersenContext {
   }
   multiPow(bases: readonly bigint[], exps: readonly bigint[]): bigint {
     return multiExp(bases, exps, this.params.N);
+  }
+  multiPowSecret(bases: readonly bigint[], exps: readonly bigint[], bits: number): bigint {
+    // Shift into [0, 2^(bits+1)) so the sign never steers the computation, then divide the shift
+    // out with a public exponentiation: Π b^(e + 2^bits) · Π b^(−2^bits).
+    const offset = 1n << BigInt(bits);
+    if (exps.some((e) => e <= -offset || e >= offset)) throw new ParameterError(`secret exponent beyond ±2^${bits}`);
+    const { N } = this.params;
+    const shifted = multiExpSecret(bases, exps.map((e) => e + offset), N, bits + 1);
+    return (shifted * multiExp(bases, bases.map(() => -offset), N)) % N;
   }
   isUnit(x: bigint): boolean {
     return isUnit(x, this.params.N);

@@ -25,13 +25,44 @@ const SLOT_R2: i32 = 4;
 const SLOT_ONE: i32 = 5;
 const SLOT_ACC: i32 = 6;
 const SLOT_SQ: i32 = 7;
-export const FIRST_FREE_SLOT: i32 = 8;
+const SLOT_SEL: i32 = 8;
+export const FIRST_FREE_SLOT: i32 = 9;
 
 let nLimbs: i32 = 0;
 let limbBits: u64 = 0;
 let limbMask: u64 = 0;
 let n0inv: u64 = 0;
 let stride: usize = 0;
+
+// Operation trace: every Montgomery product, squaring and constant-time table read is counted
+// and folded (FNV-1a style) into a running hash, so tests can check that the secret-exponent path
+// performs the same sequence of operations whatever the exponent bits are.
+let traceHash: u64 = 0;
+let traceMuls: u32 = 0;
+let traceSqrs: u32 = 0;
+let traceReads: u32 = 0;
+
+// @ts-ignore: decorator
+@inline
+function note(op: u64): void {
+  traceHash = (traceHash ^ op) * 0x100000001b3;
+}
+
+export function traceReset(): void {
+  traceHash = 0xcbf29ce484222325;
+  traceMuls = 0;
+  traceSqrs = 0;
+  traceReads = 0;
+}
+
+/** 0: hash (low 32 bits), 1: hash (high 32 bits), 2: products, 3: squarings, 4: table reads. */
+export function traceValue(i: i32): u32 {
+  if (i == 0) return <u32>traceHash;
+  if (i == 1) return <u32>(traceHash >> 32);
+  if (i == 2) return traceMuls;
+  if (i == 3) return traceSqrs;
+  return traceReads;
+}
 
 export function heapStart(): usize {
   return (__heap_base + 15) & ~(<usize>15);
@@ -163,6 +194,8 @@ function squareColumn(a: usize, arev: usize, n: i32, k: i32, lo: i32): u64 {
 
 /** r = a²·R⁻¹ mod N (result < 2N for a < 2N). r may alias a. */
 function montSqrPtr(r: usize, a: usize): void {
+  traceSqrs++;
+  note(2);
   const n = nLimbs;
   const arev = slotPtr(SLOT_BREV);
   const m = slotPtr(SLOT_M);
@@ -204,6 +237,8 @@ function montSqrPtr(r: usize, a: usize): void {
 
 /** r = a·b·R⁻¹ mod N (result < 2N for inputs < 2N). r may alias a or b. */
 function montMulPtr(r: usize, a: usize, b: usize): void {
+  traceMuls++;
+  note(1);
   const n = nLimbs;
   const brev = slotPtr(SLOT_BREV);
   const m = slotPtr(SLOT_M);
@@ -376,5 +411,111 @@ export function squareChain(first: i32, count: i32, w: i32): void {
     const dst = slotPtr(first + k);
     memory.copy(dst, slotPtr(first + k - 1), bytes);
     for (let s = 0; s < w; s++) montSqrPtr(dst, dst);
+  }
+}
+
+/**
+ * Constant-time tables for secret exponents: for each of `bases` bases, the host wrote the base
+ * (Montgomery form) into slot first + b·2^w + 1; fills entries j = 0 … 2^w − 1 with base^j
+ * (entry 0 is 1 in Montgomery form). The sequence of operations depends only on (bases, w).
+ */
+export function ctTables(first: i32, bases: i32, w: i32): void {
+  const size = 1 << w;
+  const bytes = <usize>(nLimbs << 2);
+  const one = slotPtr(SLOT_ONE);
+  memory.fill(one, 0, bytes);
+  store<u32>(one, 1);
+  for (let b = 0; b < bases; b++) {
+    const t = first + b * size;
+    const e0 = slotPtr(t);
+    memory.copy(e0, one, bytes);
+    montMulPtr(e0, e0, slotPtr(SLOT_R2));
+    for (let j = 2; j < size; j++) montMulPtr(slotPtr(t + j), slotPtr(t + j - 1), slotPtr(t + 1));
+  }
+}
+
+/**
+ * SLOT_SEL ← entry `digit` of the table at slots first … first + size − 1, reading every entry
+ * and combining with masks: memory accesses and control flow do not depend on `digit`.
+ */
+function ctSelect(first: i32, size: i32, digit: u32): void {
+  // Only the n limbs of each entry are read and written: the padding of neighbouring slots
+  // must stay zero (the products rely on it) and may lie beyond the zeroed region.
+  const n = nLimbs;
+  const groups = n >> 2;
+  const tail = groups << 2;
+  const sel = slotPtr(SLOT_SEL);
+  memory.fill(sel, 0, <usize>(n << 2));
+  for (let j = 0; j < size; j++) {
+    traceReads++;
+    note(<u64>(16 + j));
+    const x = <u32>j ^ digit;
+    // all ones when x == 0, else zero, without a branch
+    const mask = ((x | (0 - x)) >> 31) - 1;
+    const vm = i32x4.splat(<i32>mask);
+    const src = slotPtr(first + j);
+    for (let g = 0; g < groups; g++) {
+      const off = <usize>g << 4;
+      v128.store(sel + off, v128.or(v128.load(sel + off), v128.and(v128.load(src + off), vm)));
+    }
+    for (let i = tail; i < n; i++) {
+      const off = <usize>i << 2;
+      store<u32>(sel + off, load<u32>(sel + off) | (load<u32>(src + off) & mask));
+    }
+  }
+}
+
+/**
+ * Fixed-window, always-multiply multi-exponentiation for secret exponents into SLOT_ACC:
+ * Π_b base_b^e_b with tables from ctTables. Exponent b occupies `words` + 1 little-endian u32
+ * words at expPtr + 4·b·(words + 1) (the extra word is zero). For each of `windows` windows,
+ * from the top: w squarings, then per base one constant-time table read and one product
+ * (digit 0 multiplies by 1). The operation sequence depends only on (bases, w, windows).
+ */
+export function ctMultiPow(first: i32, bases: i32, w: i32, expPtr: usize, words: i32, windows: i32): i32 {
+  const size = 1 << w;
+  const bytes = <usize>(nLimbs << 2);
+  const acc = slotPtr(SLOT_ACC);
+  const sel = slotPtr(SLOT_SEL);
+  memory.copy(acc, slotPtr(first), bytes);
+  const dmask: u32 = <u32>size - 1;
+  for (let win = windows - 1; win >= 0; win--) {
+    for (let s = 0; s < w; s++) montSqrPtr(acc, acc);
+    const bit = win * w;
+    const word = bit >> 5;
+    const shift = <u32>(bit & 31);
+    for (let b = 0; b < bases; b++) {
+      const at = expPtr + (<usize>(b * (words + 1) + word) << 2);
+      const lo = load<u32>(at) >> shift;
+      const hi = shift == 0 ? 0 : load<u32>(at, 4) << (32 - shift);
+      ctSelect(first + b * size, size, (lo | hi) & dmask);
+      montMulPtr(acc, acc, sel);
+    }
+  }
+  return SLOT_ACC;
+}
+
+/**
+ * Safe-prime sieve over the interval q = q0 + 2k, k < count (q0 odd, `words` little-endian u32
+ * words at qPtr). For each of `primeCount` odd primes r (u32 at primesPtr, all below q0) it marks
+ * flags[k] = 1 where r divides q or r divides 2q + 1, i.e. q ≡ 0 or q ≡ (r − 1)/2 (mod r): two
+ * arithmetic progressions of stride r in k, Eratosthenes-style.
+ */
+export function sieveSafe(qPtr: usize, words: i32, primesPtr: usize, primeCount: i32, flagsPtr: usize, count: i32): void {
+  memory.fill(flagsPtr, 0, <usize>count);
+  for (let i = 0; i < primeCount; i++) {
+    const r = <u64>load<u32>(primesPtr + (<usize>i << 2));
+    let res: u64 = 0;
+    for (let j = words - 1; j >= 0; j--) {
+      res = ((res << 32) | <u64>load<u32>(qPtr + (<usize>j << 2))) % r;
+    }
+    const inv2 = (r + 1) >> 1; // 2⁻¹ mod r
+    const half = (r - 1) >> 1;
+    // q0 + 2k ≡ t  ⇔  k ≡ (t − q0)·2⁻¹ (mod r)
+    const k0 = <i32>((((r - res) % r) * inv2) % r);
+    const k1 = <i32>((((half + r - res) % r) * inv2) % r);
+    const step = <i32>r;
+    for (let k = k0; k < count; k += step) store<u8>(flagsPtr + <usize>k, 1);
+    for (let k = k1; k < count; k += step) store<u8>(flagsPtr + <usize>k, 1);
   }
 }

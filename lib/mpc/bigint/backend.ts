@@ -10,6 +10,12 @@ export interface BigIntBackend {
   /** Π bases[i]^exps[i] mod m with 0 ≤ bases[i] < m, exps[i] ≥ 0, m > 1, equal lengths ≥ 1. */
   multiExp(bases: readonly bigint[], exps: readonly bigint[], m: bigint): bigint;
   /**
+   * Π bases[i]^exps[i] mod m for secret exponents 0 ≤ exps[i] < 2^expBits, 0 ≤ bases[i] < m: a
+   * fixed-window, always-multiply schedule with table reads that touch every entry, so the
+   * sequence of operations depends only on (bases.length, m's size, expBits).
+   */
+  multiExpSecret(bases: readonly bigint[], exps: readonly bigint[], m: bigint, expBits: number): bigint;
+  /**
    * Π_t Π_k tables[t].powers[k]^digits[t][k] mod m, where digits[t] are radix-2^windowBits digits
    * (least significant first, at most powers.length of them) and all tables share modulus and
    * window. Optional: fixed-base.ts falls back to its own BigInt bucket method.

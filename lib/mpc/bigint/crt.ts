@@ -1,6 +1,6 @@
-import { assertModulus, gcd, mod, modInv } from "./basic";
+import { assertModulus, bitLength, gcd, mod, modInv } from "./basic";
 import { InvalidArgumentError, NotInvertibleError } from "./errors";
-import { modPow, multiExp } from "./pow";
+import { modPow, multiExp, multiExpSecret } from "./pow";
 
 /** The unique x mod m1·m2 with x ≡ r1 (mod m1), x ≡ r2 (mod m2); m1, m2 coprime. */
 export function crtCombine(r1: bigint, m1: bigint, r2: bigint, m2: bigint): bigint {
@@ -15,6 +15,9 @@ function crtCombineWith(m1: bigint, m2: bigint, m1InvMod2: bigint, r1: bigint, r
 }
 
 /**
+ * Exponentiation with a known factorisation: exponents reduced by φ(p), φ(q) depend on the
+ * secret factors, so every reduced exponentiation takes the constant-time path (multiExpSecret).
+ *
  * Reusable context for exponentiation modulo p·q with p, q coprime and known.
  * phiP / phiQ (when given) must be exponents of the unit groups: for primes p − 1, for a prime
  * square P² (Paillier N²) P·(P − 1). Exponents are reduced by them for units.
@@ -59,7 +62,8 @@ function isUnit(x: bigint, m: bigint, prime: boolean): boolean {
 
 function halfPow(base: bigint, exp: bigint, m: bigint, phi: bigint | null, prime: boolean): bigint {
   const b = mod(base, m);
-  if (phi !== null && isUnit(b, m, prime)) return modPow(b, mod(exp, phi), m);
+  // An exponent reduced by φ is secret (it reveals the factor): constant-time path.
+  if (phi !== null && isUnit(b, m, prime)) return multiExpSecret([b], [mod(exp, phi)], m, bitLength(phi));
   if (exp < 0n && !isUnit(b, m, prime)) throw new NotInvertibleError("base is not a unit modulo p·q");
   return modPow(b, exp, m);
 }
@@ -80,7 +84,10 @@ function halfMultiExp(
 ): bigint {
   const bs = bases.map((b) => mod(b, m));
   const reduce = phi !== null && bs.every((b) => isUnit(b, m, prime));
-  return multiExp(bs, reduce && phi !== null ? exps.map((e) => mod(e, phi)) : exps, m);
+  if (reduce && phi !== null && bs.length > 0) {
+    return multiExpSecret(bs, exps.map((e) => mod(e, phi)), m, bitLength(phi));
+  }
+  return multiExp(bs, exps, m);
 }
 
 /**

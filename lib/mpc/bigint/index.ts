@@ -15,7 +15,7 @@ export {
 export { abs, bitLength, gcd, lcm, mod, modAdd, modInv, modMul, modSub } from "./basic";
 export { fromBytesBE, fromHex, toBytesBE, toHex } from "./bytes";
 export { randomBelow, randomBits, randomBytes, randomInRange, randomSymmetric, randomUnit } from "./random";
-export { modPow, multiExp } from "./pow";
+export { modPow, modPowSecret, multiExp, multiExpSecret } from "./pow";
 export {
   createFixedBaseTable,
   defaultFixedBaseWindow,
@@ -33,7 +33,7 @@ export {
   type CrtContextOptions,
   type CrtPowInput,
 } from "./crt";
-export { isProbablePrime, SMALL_PRIMES } from "./prime";
+export { isProbablePrime, SAFE_SIEVE_PRIMES, sieveSafe, sieveSafeJs, SMALL_PRIMES } from "./prime";
 export type { BackendName, BigIntBackend } from "./backend";
 export { bigintBackend } from "./bigint-backend";
 export { initWasmBackend, wasmBackend, wasmLoadError } from "./wasm-backend";

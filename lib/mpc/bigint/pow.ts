@@ -1,4 +1,4 @@
-import { assertModulus, mod, modInv } from "./basic";
+import { assertModulus, assertNonNegativeInteger, mod, modInv } from "./basic";
 import { InvalidArgumentError } from "./errors";
 import { getBackend } from "./registry";
 
@@ -45,4 +45,29 @@ export function multiExp(bases: readonly bigint[], exps: readonly bigint[], m: b
   if (bs.length === 0) return 1n;
   if (bs.length === 1) return getBackend().modPow(bs[0] ?? 1n, es[0] ?? 0n, m);
   return getBackend().multiExp(bs, es, m);
+}
+
+/**
+ * Π bases[i]^exps[i] mod m for SECRET exponents (anything derived from a factorisation or a
+ * secret nonce): fixed windows over `expBits` bits, always multiply, constant-time table reads.
+ * `expBits` must be a public bound (e.g. the modulus size), never the exponent's own length;
+ * every exponent must lie in [0, 2^expBits). No shortcut inspects a base or an exponent.
+ */
+export function multiExpSecret(bases: readonly bigint[], exps: readonly bigint[], m: bigint, expBits: number): bigint {
+  assertModulus(m);
+  assertNonNegativeInteger(expBits, "expBits");
+  if (bases.length !== exps.length || bases.length === 0) {
+    throw new InvalidArgumentError(`multiExpSecret got ${bases.length} bases and ${exps.length} exponents`);
+  }
+  const limit = 1n << BigInt(expBits);
+  for (const e of exps) {
+    if (e < 0n || e >= limit) throw new InvalidArgumentError(`secret exponent outside [0, 2^${expBits})`);
+  }
+  if (m === 1n) return 0n;
+  return getBackend().multiExpSecret(bases.map((b) => mod(b, m)), exps, m, expBits);
+}
+
+/** base^exp mod m for a secret exponent in [0, 2^expBits): see multiExpSecret. */
+export function modPowSecret(base: bigint, exp: bigint, m: bigint, expBits: number): bigint {
+  return multiExpSecret([base], [exp], m, expBits);
 }

@@ -1,6 +1,7 @@
 import { assertNonNegativeInteger } from "./basic";
 import { modPow } from "./pow";
 import { randomInRange } from "./random";
+import { loadWasmKernels } from "./wasm-kernels";
 
 function sieve(limit: number): number[] {
   const composite = new Uint8Array(limit + 1);
@@ -49,4 +50,41 @@ export function isProbablePrime(n: bigint, rounds = 40): boolean {
     return false;
   }
   return true;
+}
+
+/** The odd primes below 2^16 (6541 of them): the safe-prime sieve's divisors. */
+export const SAFE_SIEVE_PRIMES: Uint32Array = Uint32Array.from(sieve(65535).slice(1));
+
+/**
+ * Flags for the safe-prime candidates q = q0 + 2k, k < count (q0 odd): 1 where an odd prime
+ * below min(2^16, q0) divides q or 2q + 1. WebAssembly kernel when it loads, else the same
+ * interval sieve in JavaScript (sieveSafeJs); both give identical flags.
+ */
+export function sieveSafe(q0: bigint, count: number): Uint8Array {
+  const primes = sievePrimesBelow(q0);
+  const k = loadWasmKernels();
+  return k !== null ? k.sieveSafe(q0, primes, count) : sieveSafeJs(q0, primes, count);
+}
+
+function sievePrimesBelow(q0: bigint): Uint32Array {
+  if (q0 > 65536n) return SAFE_SIEVE_PRIMES;
+  const limit = Number(q0);
+  let n = 0;
+  while (n < SAFE_SIEVE_PRIMES.length && (SAFE_SIEVE_PRIMES[n] ?? limit) < limit) n++;
+  return SAFE_SIEVE_PRIMES.subarray(0, n);
+}
+
+/** The JavaScript interval sieve (reference for the kernel and fallback without WebAssembly). */
+export function sieveSafeJs(q0: bigint, primes: Uint32Array, count: number): Uint8Array {
+  const flags = new Uint8Array(count);
+  for (const r of primes) {
+    const res = Number(q0 % BigInt(r));
+    const inv2 = (r + 1) / 2;
+    const half = (r - 1) / 2;
+    const k0 = (((r - res) % r) * inv2) % r;
+    const k1 = (((half + r - res) % r) * inv2) % r;
+    for (let k = k0; k < count; k += r) flags[k] = 1;
+    for (let k = k1; k < count; k += r) flags[k] = 1;
+  }
+  return flags;
 }

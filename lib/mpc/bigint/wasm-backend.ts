@@ -1,6 +1,6 @@
 import type { BigIntBackend } from "./backend";
 import { bitLength } from "./basic";
-import { bigintBackend, bigintFixedBasePowers } from "./bigint-backend";
+import { bigintBackend, bigintFixedBasePowers, multiExpSecretBigInt } from "./bigint-backend";
 import { BackendUnavailableError } from "./errors";
 import { bigintFixedBaseProduct } from "./fixed-base-bigint";
 import { loadWasmKernels, wasmLoadError, type WasmKernels } from "./wasm-kernels";
@@ -31,6 +31,8 @@ export const wasmBackend: BigIntBackend = {
     useWasm(m) ? requireKernels().multiExp([base], [exp], m) : bigintBackend.modPow(base, exp, m),
   multiExp: (bases, exps, m) =>
     useWasm(m) ? requireKernels().multiExp(bases, exps, m) : bigintBackend.multiExp(bases, exps, m),
+  multiExpSecret: (bases, exps, m, expBits) =>
+    useWasm(m) ? requireKernels().multiExpSecret(bases, exps, m, expBits) : multiExpSecretBigInt(bases, exps, m, expBits),
   fixedBasePowers: (g, m, count, windowBits) =>
     useWasm(m)
       ? requireKernels().fixedBasePowers(g, m, count, windowBits)

@@ -8,7 +8,16 @@ import { bitLength, modInv } from "./basic";
 import { BigIntArithmeticError, InvalidArgumentError } from "./errors";
 import { limbGeometry, readLimbs, writeLimbs, type LimbGeometry } from "./limbs";
 import { KERNELS_WASM_BASE64 } from "./wasm-binary";
-import { buildWindowSchedule, oddPowerCount, slidingWindowBits } from "./windows";
+import { buildWindowSchedule, fixedWindowBits, oddPowerCount, slidingWindowBits } from "./windows";
+
+/** Operations the kernel performed since the last reset (see traceReset in kernels.ts). */
+export interface KernelTrace {
+  /** FNV-1a hash of the ordered sequence of products, squarings and table reads. */
+  readonly hash: string;
+  readonly products: number;
+  readonly squarings: number;
+  readonly tableReads: number;
+}
 
 interface KernelExports {
   readonly memory: WebAssembly.Memory;
@@ -22,6 +31,11 @@ interface KernelExports {
   oddPowers(first: number, count: number): void;
   runSchedule(steps: number, stepCount: number, topBits: number): number;
   squareChain(first: number, count: number, w: number): void;
+  ctTables(first: number, bases: number, w: number): void;
+  sieveSafe(qPtr: number, words: number, primesPtr: number, primeCount: number, flagsPtr: number, count: number): void;
+  ctMultiPow(first: number, bases: number, w: number, expPtr: number, words: number, windows: number): number;
+  traceReset(): void;
+  traceValue(i: number): number;
   yaoProduct(
     entryFirst: number,
     entryCount: number,
@@ -131,6 +145,64 @@ export class WasmKernels {
     return this.readResult(acc, st);
   }
 
+  /**
+   * Π bases[i]^exps[i] mod m for secret exponents below 2^expBits: fixed windows, one product per
+   * window and base whatever the digit, constant-time table reads (kernels.ts ctMultiPow). The
+   * kernel's operation sequence depends only on (bases.length, bit length of m, expBits).
+   */
+  multiExpSecret(bases: readonly bigint[], exps: readonly bigint[], m: bigint, expBits: number): bigint {
+    const w = fixedWindowBits(bitLength(m));
+    const size = 1 << w;
+    const windows = Math.max(1, Math.ceil(expBits / w));
+    const words = Math.ceil((windows * w) / 32);
+    const first = this.firstFree;
+    const slots = first + bases.length * size;
+    const { st, scratch: expPtr } = this.prepare(m, slots, bases.length * (words + 1) * 4);
+    const { limbs, limbBits } = st.geometry;
+    const view = this.view();
+    for (let b = 0; b < bases.length; b++) {
+      const slot = first + b * size + 1;
+      writeLimbs(view, this.k.slotPtr(slot) >>> 2, (bases[b] ?? 0n) % m, limbs, limbBits);
+      this.k.toMont(slot);
+      writeLimbs(view, (expPtr >>> 2) + b * (words + 1), exps[b] ?? 0n, words + 1, 32);
+    }
+    this.k.ctTables(first, bases.length, w);
+    const acc = this.k.ctMultiPow(first, bases.length, w, expPtr, words, windows);
+    return this.readResult(acc, st);
+  }
+
+  /**
+   * Safe-prime sieve flags for q = q0 + 2k, k < count: 1 where one of `primes` (odd, all below
+   * q0) divides q or 2q + 1. Uses the slot area as scratch, so the modulus state is dropped.
+   */
+  sieveSafe(q0: bigint, primes: Uint32Array, count: number): Uint8Array {
+    this.state = null;
+    const words = Math.ceil(bitLength(q0) / 32) + 1;
+    const qPtr = this.k.heapStart();
+    const primesPtr = qPtr + words * 4;
+    const flagsPtr = primesPtr + primes.length * 4;
+    this.ensureMemory(flagsPtr + count + 64);
+    const view = this.view();
+    writeLimbs(view, qPtr >>> 2, q0, words, 32);
+    view.set(primes, primesPtr >>> 2);
+    this.k.sieveSafe(qPtr, words, primesPtr, primes.length, flagsPtr, count);
+    return new Uint8Array(this.k.memory.buffer, flagsPtr, count).slice();
+  }
+
+  traceReset(): void {
+    this.k.traceReset();
+  }
+
+  trace(): KernelTrace {
+    const v = (i: number) => this.k.traceValue(i) >>> 0;
+    return {
+      hash: v(1).toString(16).padStart(8, "0") + v(0).toString(16).padStart(8, "0"),
+      products: v(2),
+      squarings: v(3),
+      tableReads: v(4),
+    };
+  }
+
   private readResult(slot: number, st: ModulusState): bigint {
     this.k.fromMont(slot);
     const { limbs, limbBits } = st.geometry;
@@ -219,7 +291,7 @@ function instantiate(module: WebAssembly.Module): WasmKernels {
 
 /**
  * Synchronous load on first use: fine in Node and Web Workers, and on browser main threads too
- * because the module stays below 4 KB. Returns null (and records why) if it cannot load.
+ * because the module is a few KB (Chromium's main-thread limit is 8 MB). Returns null (and records why) if it cannot load.
  */
 export function loadWasmKernels(): WasmKernels | null {
   if (kernels !== null || loadError !== null) return kernels;

@@ -18,6 +18,14 @@ export function slidingWindowBits(expBits: number): number {
   return 7;
 }
 
+/**
+ * Fixed-window width for the constant-time (secret-exponent) path, chosen from the public modulus
+ * size: every window costs one product plus a read of all 2^w table entries.
+ */
+export function fixedWindowBits(modulusBits: number): number {
+  return modulusBits <= 2048 ? 4 : 5;
+}
+
 /** Odd powers g^1, g^3, …, g^(2^w − 1) are stored at index (v − 1) / 2. */
 export function oddPowerCount(windowBits: number): number {
   return 1 << (windowBits - 1);

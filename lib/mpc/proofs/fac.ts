@@ -66,13 +66,18 @@ export function proveFac(ss: SharedState, profile: SecurityProfile, aux: RingPed
   const r = sampleSymmetric(le * N * aux.N);
   const xp = sampleSymmetric(le * aux.N);
   const yp = sampleSymmetric(le * aux.N);
-  const Q = ped.commit(q, nu);
+  // Every exponent here is secret (the factors and their masks): constant-time path, with
+  // public bounds taken from the sampling ranges.
+  const { s, t } = aux;
+  const boundPQ = Math.max(bitLength(N), ell + bitLength(aux.N)) + 1;
+  const boundAB = ell + epsilon + bitLength(aux.N) + 1;
+  const Q = ped.multiPowSecret([s, t], [q, nu], boundPQ);
   const c: Commitment = {
-    P: ped.commit(p, mu),
+    P: ped.multiPowSecret([s, t], [p, mu], boundPQ),
     Q,
-    A: ped.commit(alpha, xp),
-    B: ped.commit(beta, yp),
-    T: ped.multiPow([Q, aux.t], [alpha, r]),
+    A: ped.multiPowSecret([s, t], [alpha, xp], boundAB),
+    B: ped.multiPowSecret([s, t], [beta, yp], boundAB),
+    T: ped.multiPowSecret([Q, t], [alpha, r], ell + epsilon + bitLength(N) + bitLength(aux.N) + 1),
   };
   const e = challenge(ss, profile, aux, N, sqrtN, c);
   return {

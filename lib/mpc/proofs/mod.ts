@@ -2,7 +2,7 @@
  * Π^mod — N is a Paillier–Blum modulus (spec §4.5): N = pq with p, q ≡ 3 mod 4, gcd(N, φ(N)) = 1.
  * m repetitions; challenges y_k ∈ Z*_N are derived from the transcript.
  */
-import { createCrtContext, crtCombine, crtPowWith, gcd, isProbablePrime, modInv, modPow, randomUnit } from "../bigint";
+import { bitLength, createCrtContext, crtCombine, crtPowWith, gcd, isProbablePrime, modInv, modPow, modPowSecret, randomUnit } from "../bigint";
 import { EncodingError, ParameterError } from "../errors";
 import type { SecurityProfile } from "../params";
 import { challengeXof, T, type SharedState } from "../transcript";
@@ -82,7 +82,7 @@ export function proveMod(ss: SharedState, profile: SecurityProfile, p: bigint, q
     // −1 is a non-residue modulo both Blum primes, so (−1,−1) flips to (1,1).
     const a: 0 | 1 = sp === -1 && sq === -1 ? 1 : 0;
     if (a === 1) yy = N - yy;
-    const x = crtCombine(modPow(yy, e4p, p), p, modPow(yy, e4q, q), q);
+    const x = crtCombine(modPowSecret(yy, e4p, p, bitLength(p)), p, modPowSecret(yy, e4q, q, bitLength(q)), q);
     return { x, a, b, z: crtPowWith(crt, y, nInv) };
   });
   return { w, items };

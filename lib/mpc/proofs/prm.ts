@@ -2,7 +2,7 @@
  * Π^prm — ring-Pedersen parameters are well formed: s ∈ ⟨t⟩ (spec §4.4). m parallel repetitions
  * with one challenge bit each. The verifier uses cached fixed-base tables for s and t.
  */
-import { bitLength, createFixedBaseTable, crtCombine, fixedBasePow, gcd, mod, randomBelow } from "../bigint";
+import { bitLength, crtCombine, gcd, mod, modPowSecret, randomBelow } from "../bigint";
 import type { SecurityProfile } from "../params";
 import { pedersenContext, type RingPedersenParams, type RingPedersenSecret } from "../ring-pedersen";
 import { challengeXof, T, type SharedState } from "../transcript";
@@ -27,11 +27,11 @@ function challengeBits(ss: SharedState, st: RingPedersenParams, A: readonly bigi
 /** Proves knowledge of λ with s = t^λ, using the factorisation (CRT) for the m commitments. */
 export function provePrm(ss: SharedState, profile: SecurityProfile, secret: RingPedersenSecret): PrmProof {
   const { p, q, t } = secret;
-  // m powers of the same base: fixed-base tables modulo each prime, then CRT.
-  const tp = createFixedBaseTable(t % p, p, bitLength(p));
-  const tq = createFixedBaseTable(t % q, q, bitLength(q));
+  // The a_k are secret (z_k = a_k + e_k·λ): constant-time exponentiation modulo each prime, then CRT.
   const a = Array.from({ length: profile.m }, () => randomBelow(secret.phi));
-  const A = a.map((ak) => crtCombine(fixedBasePow(tp, ak % (p - 1n)), p, fixedBasePow(tq, ak % (q - 1n)), q));
+  const A = a.map((ak) =>
+    crtCombine(modPowSecret(t % p, ak % (p - 1n), p, bitLength(p)), p, modPowSecret(t % q, ak % (q - 1n), q, bitLength(q)), q),
+  );
   const e = challengeBits(ss, secret, A, profile.m);
   const z = a.map((ak, k) => mod(ak + BigInt(e[k] ?? 0) * secret.lambda, secret.phi));
   return { A, z };

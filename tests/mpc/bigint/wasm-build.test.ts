@@ -12,10 +12,12 @@ describe("wasm build", () => {
     expect(await readFile(OUT_TS, "utf8")).toBe(renderBinaryModule(fresh));
   });
 
-  it("is small enough for synchronous compilation on a browser main thread (< 4 KiB)", () => {
+  // Chromium refuses synchronous compilation on the main thread above 8 MB (the MPC code runs in
+  // Workers anyway); the kernels stay far below, small enough to embed in every worker bundle.
+  it("is small enough to embed and compile synchronously on a browser main thread (< 16 KiB)", () => {
     const bytes = Buffer.from(KERNELS_WASM_BASE64, "base64");
     expect(bytes.length).toBeGreaterThan(0);
-    expect(bytes.length).toBeLessThan(4096);
+    expect(bytes.length).toBeLessThan(16384);
     expect(WebAssembly.validate(bytes)).toBe(true);
   });
 });

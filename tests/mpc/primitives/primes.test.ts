@@ -1,15 +1,72 @@
 import { describe, expect, it } from "vitest";
-import { bitLength, isProbablePrime } from "@/lib/mpc/bigint";
+import { checkPrimeSync, generatePrimeSync } from "node:crypto";
+import { bitLength, isProbablePrime, randomBits, sieveSafe, sieveSafeJs } from "@/lib/mpc/bigint";
 import { PrimeGenerationAborted, ParameterError } from "@/lib/mpc/errors";
 import { fixtureSafePrimes } from "@/lib/mpc/fixtures";
-import { SIEVE_PRIMES, generateSafePrime, isSafePrime, type SafePrimeProgress } from "@/lib/mpc/primes";
+import { SAFE_SIEVE_PRIMES, generateSafePrime, isSafePrime, verifySafePrime, type SafePrimeProgress } from "@/lib/mpc/primes";
 import { generateSafePrimeNative } from "@/lib/mpc/primes-native";
 
 describe("safe primes", () => {
-  it("sieve uses the first 135 odd primes", () => {
-    expect(SIEVE_PRIMES.length).toBe(135);
-    expect(SIEVE_PRIMES[0]).toBe(3);
-    expect(SIEVE_PRIMES[134]).toBe(769);
+  it("sieves by the 6541 odd primes below 2^16", () => {
+    expect(SAFE_SIEVE_PRIMES.length).toBe(6541);
+    expect(SAFE_SIEVE_PRIMES[0]).toBe(3);
+    expect(SAFE_SIEVE_PRIMES[6540]).toBe(65521);
+  });
+
+  it("the wasm sieve strikes exactly the q with a small factor in q or 2q + 1", () => {
+    for (const bits of [200, 1535]) {
+      const q0 = randomBits(bits) | (1n << BigInt(bits - 1)) | 1n;
+      const flags = sieveSafe(q0, 4096);
+      expect(flags).toEqual(sieveSafeJs(q0, SAFE_SIEVE_PRIMES, 4096));
+      for (let k = 0; k < 600; k++) {
+        const q = q0 + 2n * BigInt(k);
+        const small = SAFE_SIEVE_PRIMES.some((r) => q % BigInt(r) === 0n || (2n * q + 1n) % BigInt(r) === 0n);
+        expect(flags[k]).toBe(small ? 1 : 0);
+      }
+      // About ∏(1 − 2/r) ≈ 0.68 % survive (≈ 28 of 4096).
+      const survivors = flags.reduce((n, f) => n + (f === 0 ? 1 : 0), 0);
+      expect(survivors).toBeGreaterThan(10);
+      expect(survivors).toBeLessThan(90);
+    }
+  });
+
+  it("never strikes a safe prime's q (fixtures), and handles starts below 2^16", () => {
+    for (const p of fixtureSafePrimes(1024)) {
+      const q = (p - 1n) / 2n;
+      expect(sieveSafe(q, 1)[0]).toBe(0);
+      expect(sieveSafe(q - 2n * 77n, 100)[77]).toBe(0);
+    }
+    // q = 5 (p = 11), 11 (23), 23 (47): the sieve only uses primes below the start.
+    const flags = sieveSafe(5n, 10);
+    expect([flags[0], flags[3], flags[9]]).toEqual([0, 0, 0]);
+    expect(flags[2]).toBe(1); // q = 9
+  });
+
+  it.each([256, 512, 1024])("%i-bit safe primes pass OpenSSL's independent check", async (bits) => {
+    const p = await generateSafePrime(bits);
+    expect(bitLength(p)).toBe(bits);
+    expect(checkPrimeSync(p, { checks: 32 })).toBe(true);
+    expect(checkPrimeSync((p - 1n) / 2n, { checks: 32 })).toBe(true);
+  });
+
+  it("verifySafePrime accepts known safe primes and rejects composites and non-safe primes", () => {
+    for (const p of fixtureSafePrimes(1024)) expect(verifySafePrime(p, 1024)).toBe(true);
+    for (const p of fixtureSafePrimes(1536).slice(0, 2)) expect(verifySafePrime(p, 1536)).toBe(true);
+    const [a, b] = fixtureSafePrimes(1024) as [bigint, bigint];
+    expect(verifySafePrime(a * b, 2048)).toBe(false);
+    expect(verifySafePrime(a, 1023)).toBe(false);
+    // A prime ≡ 3 mod 4 whose (p − 1)/2 is composite.
+    let p: bigint;
+    do p = generatePrimeSync(512, { bigint: true }) as bigint;
+    while (p % 4n !== 3n || checkPrimeSync((p - 1n) / 2n));
+    expect(verifySafePrime(p, 512)).toBe(false);
+    expect(isSafePrime(p, 512)).toBe(false);
+    // q prime but 2q + 1 composite: a Sophie Germain check must fail on p.
+    let q: bigint;
+    do q = generatePrimeSync(511, { bigint: true }) as bigint;
+    while (q % 2n !== 1n || checkPrimeSync(2n * q + 1n) || bitLength(2n * q + 1n) !== 512);
+    expect(verifySafePrime(2n * q + 1n, 512)).toBe(false);
+    expect(isSafePrime(2n * q + 1n, 512)).toBe(false);
   });
 
   it.each([64, 128, 256])("finds a %i-bit safe prime and reports progress", async (bits) => {

@@ -19,6 +19,27 @@ describe("ring-Pedersen", () => {
     expect(isUsableRingPedersen({ ...pub, s: primes[2]! })).toBe(false);
   });
 
+  it("the secret-exponent path agrees with the public one for signed exponents, and checks its bound", () => {
+    const own = pedersenContext(secret, FAST_TEST);
+    const peer = pedersenContext(pub, FAST_TEST);
+    const bits = 1100;
+    const edge = (1n << BigInt(bits)) - 1n;
+    const cases: [bigint, bigint][] = [
+      [0n, 0n],
+      [1n, -1n],
+      [edge, -edge],
+      [-edge, 0n],
+      [randomSymmetric(1000), randomSymmetric(1099)],
+    ];
+    for (const [x, y] of cases) {
+      const expected = multiExp([pub.s, pub.t], [x, y], pub.N);
+      expect(peer.multiPowSecret([pub.s, pub.t], [x, y], bits)).toBe(expected);
+      expect(own.multiPowSecret([pub.s, pub.t], [x, y], bits)).toBe(expected);
+    }
+    expect(() => peer.multiPowSecret([pub.s], [1n << BigInt(bits)], bits)).toThrow();
+    expect(() => peer.multiPowSecret([pub.s], [-(1n << BigInt(bits))], bits)).toThrow();
+  });
+
   it("CRT, table and naive commitments agree, at the table boundaries and beyond", () => {
     const own = pedersenContext(secret, FAST_TEST);
     const peer = pedersenContext(pub, FAST_TEST);
