@@ -42,6 +42,8 @@ const schema = z.object({
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().min(0).max(3600).default(30),
   /** Agent tokens: a new signing key when the current one is older than this many days. */
   AGENT_TOKEN_KEY_ROTATION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** Instance administrators (comma-separated e-mails): they review seed 001 operator applications. */
+  INSTANCE_ADMIN_EMAILS: z.string().optional(),
 });
 
 export type Env = z.infer<typeof schema> & { origin: string; rpId: string };
