@@ -60,3 +60,56 @@ export const rejectApplication = defineRoute({
   body: z.strictObject({ reason: z.string().trim().min(1, { message: "A reason is required" }).max(1000) }),
   responses: { 200: z.object({ application }), 400: v1Error, 401: v1Error, 403: v1Error, 404: v1Error, 409: v1Error },
 });
+
+// --- An organization's trust settings ---
+
+const trustSettings = z.object({ countersignEvidence: z.boolean().meta({ description: "Countersign's own outcomes (signing allowed/denied, human approvals and rejections, gateway blocks and reviews) feed this organization's agents' trust scores as source \"countersign\" transactions" }) });
+
+export const getTrustSettings = defineRoute({
+  method: "GET",
+  path: "/api/v1/trust/settings",
+  summary: "Whether Countersign's own evidence feeds this organization's trust scores",
+  tags,
+  auth: ["session", "apiKey"],
+  permission: "trust:read",
+  responses: { 200: z.object({ settings: trustSettings }), 401: v1Error, 403: v1Error },
+});
+
+export const updateTrustSettings = defineRoute({
+  method: "PATCH",
+  path: "/api/v1/trust/settings",
+  summary: "Turn Countersign's own evidence in the trust scores on or off (owners and admins; audited as trust.settings.updated)",
+  tags,
+  auth: ["session"],
+  permission: "org:manage",
+  body: trustSettings.strict(),
+  responses: { 200: z.object({ settings: trustSettings }), 400: v1Error, 401: v1Error, 403: v1Error },
+});
+
+// --- An agent's score and configuration history, for the dashboard's chart ---
+
+const historyEvent = z.object({
+  at: z.string(),
+  eventType: z.string().meta({ description: "registered, transaction:<outcome>, config_change:<type>, inactivity:week_<n>" }),
+  kind: z.string(),
+  source: z.enum(["reported", "countersign"]).nullable().meta({ description: "For a transaction: reported (POST /transactions) or countersign (observed)" }),
+  transactionType: z.string().nullable(),
+  composite: z.int(),
+  reliability: z.int(),
+  quality: z.int(),
+  financial: z.int(),
+  security: z.int(),
+  stability: z.int(),
+});
+const historyConfig = z.object({ at: z.string(), changeType: z.string().nullable(), fingerprint: z.string(), modelProvider: z.string(), modelName: z.string(), tools: z.array(z.string()) });
+
+export const getTrustHistory = defineRoute({
+  method: "GET",
+  path: "/api/v1/agents/{id}/trust-history",
+  summary: "The agent's trust score history (last 100 events, with the score after each) and configuration history (last 20), oldest first; empty without a trust score",
+  tags,
+  auth: ["session", "apiKey"],
+  permission: "agents:read",
+  params: idParams,
+  responses: { 200: z.object({ sid: z.string().nullable(), events: z.array(historyEvent), configs: z.array(historyConfig) }), 400: v1Error, 401: v1Error, 403: v1Error, 404: v1Error },
+});

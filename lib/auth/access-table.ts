@@ -236,6 +236,11 @@ export const ACCESS_TABLE: Readonly<Record<string, Access>> = {
   "POST /agents/{sid}/verify/confirm": { orgKey: "trust:write" },
   "GET /report/{sid}": { orgKey: "trust:read" },
   "GET /me": { orgKey: "trust:read" },
+  // An agent's trust score and configuration history (the agent page's chart).
+  "GET /api/v1/agents/{id}/trust-history": { session: "agents:read", orgKey: "agents:read" },
+  // Whether Countersign's own outcomes feed the organization's trust scores (lib/trust/evidence.ts).
+  "GET /api/v1/trust/settings": { session: "trust:read", orgKey: "trust:read" },
+  "PATCH /api/v1/trust/settings": { session: "org:manage" },
   // The instance admin's review of /apply applications (issue #15): instance-wide, no organization role reaches it.
   "GET /api/v1/admin/applications": { instanceAdmin: true },
   "POST /api/v1/admin/applications/{id}/approve": { instanceAdmin: true },
