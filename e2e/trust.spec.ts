@@ -7,7 +7,7 @@ import { addVirtualAuthenticator } from "./helpers/webauthn";
  * Seed 001 next to the dashboard: POST /agents/{sid}/… (app/agents/[id]/…) and the dashboard page
  * /agents/[id] share a path segment; both work in the built app, and the page shows the score.
  */
-test("trust scores: register, report and reconfigure over the seed's routes, and the agent page shows the score", async ({ page, context, baseURL }) => {
+test("trust scores: register, report and reconfigure over the seed's routes, and the agent page shows the score, its history and its configurations", async ({ page, context, baseURL }) => {
   test.setTimeout(300_000);
   await addVirtualAuthenticator(page);
   await signUp(page, uniqueUser("trust"));
@@ -47,4 +47,21 @@ test("trust scores: register, report and reconfigure over the seed's routes, and
   await expect(card).toContainText(sid);
   await expect(page.getByTestId("agent-trust-composite")).toHaveText(String(composite));
   await expect(card).toContainText("3 transactions");
+
+  // The score history: one point per event (registration, three transactions, the model swap), the
+  // swap marked on the chart, and the configuration history with both configurations.
+  const history = page.getByTestId("agent-trust-history");
+  const chart = history.locator('figure[data-chart="Trust score after each event"]');
+  await expect(chart.locator(".recharts-line").first()).toBeVisible();
+  await expect(chart.locator("tbody tr")).toHaveCount(5);
+  await expect(chart.locator("tbody tr").last()).toContainText(String(composite));
+  await expect(chart.locator(".recharts-reference-line")).toHaveCount(1);
+  await expect(chart).toContainText("model_swap");
+  await expect(chart.locator("tbody tr").nth(1)).toContainText("success (task_completion)");
+  const configs = page.getByTestId("agent-trust-configs");
+  await expect(configs.locator("tbody tr")).toHaveCount(2);
+  await expect(configs.locator("tbody tr").first()).toContainText("model_swap");
+  await expect(configs.locator("tbody tr").first()).toContainText("anthropic/claude-sonnet-4-5");
+  await expect(configs.locator("tbody tr").last()).toContainText("initial");
+  await expect(configs.locator("tbody tr").last()).toContainText("openai/gpt-4o");
 });

@@ -144,6 +144,36 @@ export function useAgent(organizationId: string, id: string) {
   });
 }
 
+export interface TrustHistoryEvent {
+  at: string;
+  eventType: string;
+  kind: string;
+  source: "reported" | "countersign" | null;
+  transactionType: string | null;
+  composite: number;
+  reliability: number;
+  quality: number;
+  financial: number;
+  security: number;
+  stability: number;
+}
+
+export interface TrustHistory {
+  sid: string | null;
+  events: TrustHistoryEvent[];
+  configs: { at: string; changeType: string | null; fingerprint: string; modelProvider: string; modelName: string; tools: string[] }[];
+}
+
+/** The agent's trust score history and configuration history (GET /api/v1/agents/{id}/trust-history). */
+export function useTrustHistory(organizationId: string, id: string, enabled: boolean) {
+  return useQuery({
+    queryKey: [...agentKeys.detail(organizationId, id), "trust-history"] as const,
+    queryFn: ({ signal }) => api.get<TrustHistory>(agentPath(id, "/trust-history"), signal),
+    retry: retryTransient,
+    enabled,
+  });
+}
+
 /** Refreshes every cached agent query (list and details) after a change. */
 function useRefreshAgents() {
   const queryClient = useQueryClient();

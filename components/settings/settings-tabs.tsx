@@ -13,12 +13,16 @@ export const SETTINGS_TABS = [
   { href: "/settings/organization", label: "Organization" },
 ] as const;
 
-export function SettingsTabs() {
+/** Instance administrators (lib/auth/instance-admin.ts) also review seed 001 operator applications. */
+export const ADMIN_TABS = [{ href: "/settings/applications", label: "Applications" }] as const;
+
+export function SettingsTabs({ instanceAdmin = false }: { instanceAdmin?: boolean }) {
   const pathname = usePathname();
+  const tabs = instanceAdmin ? [...SETTINGS_TABS, ...ADMIN_TABS] : SETTINGS_TABS;
   return (
     <nav aria-label="Settings sections" className="-mx-4 mb-6 overflow-x-auto border-b border-border px-4 sm:mx-0 sm:px-0">
       <ul className="flex min-w-max gap-1">
-        {SETTINGS_TABS.map((tab) => {
+        {tabs.map((tab) => {
           const active = pathname === tab.href;
           return (
             <li key={tab.href}>

@@ -29,6 +29,10 @@ import { roleCan, type Permission } from "./permissions";
  *   the handler (lib/signing/agent-join.ts), for that one ceremony; the contract says `public`.
  *   (POST /api/v1/dkg/join is open to anyone: the one-time invitation in its body is the proof.)
  * - `anonymous`: no credentials at all.
+ * - `instanceAdmin`: a dashboard session of an instance administrator (lib/auth/instance-admin.ts:
+ *   a verified e-mail listed in INSTANCE_ADMIN_EMAILS), whatever role they hold in their organization.
+ *   Instance-wide operations (reviewing seed 001 operator applications) take nothing else: an
+ *   organization's owner is refused. authenticate() checks it after the session.
  *
  * Decisions for the machine principals (everything not listed is refused):
  * - signer keys: the co-signing routes (/api/v1/sign*, /api/v1/signer*) for their own signer, and
@@ -50,6 +54,7 @@ export type Access = {
   signedAgent?: true;
   ceremonyToken?: true;
   anonymous?: true;
+  instanceAdmin?: true;
 };
 
 export const ACCESS_TABLE: Readonly<Record<string, Access>> = {
@@ -239,6 +244,15 @@ export const ACCESS_TABLE: Readonly<Record<string, Access>> = {
   "POST /agents/{sid}/verify/confirm": { orgKey: "trust:write" },
   "GET /report/{sid}": { orgKey: "trust:read" },
   "GET /me": { orgKey: "trust:read" },
+  // An agent's trust score and configuration history (the agent page's chart).
+  "GET /api/v1/agents/{id}/trust-history": { session: "agents:read", orgKey: "agents:read" },
+  // Whether Countersign's own outcomes feed the organization's trust scores (lib/trust/evidence.ts).
+  "GET /api/v1/trust/settings": { session: "trust:read", orgKey: "trust:read" },
+  "PATCH /api/v1/trust/settings": { session: "org:manage" },
+  // The instance admin's review of /apply applications (issue #15): instance-wide, no organization role reaches it.
+  "GET /api/v1/admin/applications": { instanceAdmin: true },
+  "POST /api/v1/admin/applications/{id}/approve": { instanceAdmin: true },
+  "POST /api/v1/admin/applications/{id}/reject": { instanceAdmin: true },
 };
 
 export function accessKey(method: string, path: string): string {
@@ -251,7 +265,7 @@ export function accessOf(method: string, path: string): Access | undefined {
 }
 
 /** The principals of the role × route table, in column order. */
-export const PRINCIPAL_COLUMNS = ["owner", "admin", "approver", "viewer", "orgKey", "signerKey", "agentKey", "agentToken", "scim", "signedAgent", "ceremonyToken", "anonymous"] as const;
+export const PRINCIPAL_COLUMNS = ["owner", "admin", "approver", "viewer", "orgKey", "signerKey", "agentKey", "agentToken", "scim", "signedAgent", "ceremonyToken", "anonymous", "instanceAdmin"] as const;
 export type PrincipalColumn = (typeof PRINCIPAL_COLUMNS)[number];
 export const ROLES: readonly Role[] = ["owner", "admin", "approver", "viewer"];
 
@@ -290,6 +304,7 @@ const HEADINGS: Record<PrincipalColumn, string> = {
   signedAgent: "signed agent",
   ceremonyToken: "ceremony token (csj_)",
   anonymous: "anonymous",
+  instanceAdmin: "instance admin",
 };
 
 /** The table as Markdown, for README's "Roles and routes" (tools/gen-access-table.ts). */

@@ -46,6 +46,8 @@ const schema = z.object({
   DEMO_CHAT_URL: z.url().optional(),
   DEMO_CHAT_MODEL: z.string().min(1).default("gpt-4o-mini"),
   DEMO_CHAT_API_KEY: z.string().min(1).optional(),
+  /** Instance administrators (comma-separated e-mails): they review seed 001 operator applications. */
+  INSTANCE_ADMIN_EMAILS: z.string().optional(),
 });
 
 export type Env = z.infer<typeof schema> & { origin: string; rpId: string };

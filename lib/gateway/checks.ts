@@ -5,6 +5,7 @@
  * A pending check waits for a human (PATCH /check/{id}, the dashboard or the approvals inbox):
  * first decision wins; past `expires_at` it is blocked.
  */
+import { recordEvidence } from "@/lib/trust/evidence";
 import { trustFactsOfAgents } from "@/lib/trust/store";
 import { randomUUID } from "node:crypto";
 import type { Db, DbOrTx } from "@/lib/db/client";
@@ -350,6 +351,9 @@ async function recordBatch(db: Db, batch: Queued[]) {
     await tx.gatewayTrace.createMany({
       data: decided.map(({ q, verdict, now }) => ({ id: q.traceId, organizationId: q.input.organizationId, agentRef: q.input.agentRef, checkId: q.id, toolName: q.input.toolName, decision: verdict.decision, blocked: verdict.decision === "block", payloadDigest: q.digest, source: "check", occurredAt: now })),
     });
+    // Countersign's own evidence: a blocked call counts against the agent's security score (when its organization turned it on).
+    const blocked = decided.filter((d) => d.verdict.decision === "block");
+    if (blocked.length) await recordEvidence(tx, blocked.map((d) => ({ agentId: d.agent.id, kind: "gateway.blocked" as const, ref: d.q.id, at: d.now.getTime() })));
     const updates = [...stats.entries()].filter(([, s]) => s.dirty).map(([agentId, { stats: s, rate }]) => ({
       agent_id: agentId, calls: s.calls, ewma_interval: s.ewmaInterval, ewma_blocks: s.ewmaBlocks, last_call_at: s.lastCallAt?.toISOString() ?? null, tools: s.tools, shapes: s.shapes, hours: s.hours, rate_window: rate,
     }));
@@ -477,6 +481,7 @@ export async function decideCheck(db: Db, input: DecideInput): Promise<CheckView
       details: { decision: input.decision, decidedBy: input.decidedBy, via: input.via, tool: row.toolName, agentId: row.agentId, argumentsDigest: row.argumentsDigest, riskLevel: row.riskLevel, withPasskey },
       context: input.context,
     });
+    await recordEvidence(tx, [{ agentId: row.agentId, kind: input.decision === "allow" ? "gateway.review_allowed" : "gateway.review_blocked", ref: input.id, at: now.getTime() }]);
     return checkView(await tx.gatewayCheck.findUniqueOrThrow({ where: { id: input.id }, include: { agent: { select: { name: true } } } }));
   });
 }

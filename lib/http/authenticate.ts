@@ -10,6 +10,7 @@ import { acceptsAegisApiKey, type ApiFamily } from "./families";
 import type { Principal } from "./principal";
 import { verifyAgentToken } from "@/lib/agents/tokens/tokens";
 import { accessOf, type Access } from "@/lib/auth/access-table";
+import { isInstanceAdmin } from "@/lib/auth/instance-admin";
 import type { VerifiedCredential } from "@/lib/auth/credentials";
 import { credentialFailed } from "@/lib/security/credential-failures";
 
@@ -112,6 +113,7 @@ export async function authenticate(
     const session = await resolveSession(db(), readCookie(req.headers.get("cookie"), sessionCookieName()));
     if (session) {
       checkOrigin(req);
+      if (accessOf(contract.method, contract.path)?.instanceAdmin && !isInstanceAdmin(session.user)) throw new ForbiddenError("Only an instance administrator can do this");
       const org = session.organization;
       if ((contract.requireOrganization || contract.permission) && !org) throw new ForbiddenError("No active organization");
       if (contract.permission && org && !roleCan(org.role, contract.permission)) {

@@ -3,6 +3,7 @@
  * approver: approving runs the server's party and opens the parked session with a fresh TTL;
  * rejecting ends it and gives its spend back. Both are audited with the deciding user.
  */
+import { recordEvidence } from "@/lib/trust/evidence";
 import type { Db, DbOrTx } from "@/lib/db/client";
 import { recordAudit, type AuditActor, type AuditContext } from "@/lib/audit/record";
 import { appendDecision } from "@/lib/tlog/append";
@@ -19,7 +20,7 @@ import { requestFromJson } from "./spend-ledger";
 type Row = Awaited<ReturnType<typeof loadRow>>;
 
 async function loadRow(db: DbOrTx, organizationId: string, id: string) {
-  const r = await db.signingRequest.findFirst({ where: { id, organizationId }, include: { signer: { select: { id: true, name: true, status: true, deletedAt: true } }, ceremony: true } });
+  const r = await db.signingRequest.findFirst({ where: { id, organizationId }, include: { signer: { select: { id: true, name: true, status: true, deletedAt: true, agentId: true } }, ceremony: true } });
   if (!r) throw new NotFoundError("Signing request not found");
   return r;
 }
@@ -91,7 +92,7 @@ export async function listSigningRequests(db: Db, input: { organizationId: strin
       ...(input.agentId ? { signer: { agentId: input.agentId } } : {}),
       ...(after ? { OR: [{ createdAt: { lt: after.at } }, { createdAt: after.at, id: { lt: after.id } }] } : {}),
     },
-    include: { signer: { select: { id: true, name: true, status: true, deletedAt: true } }, ceremony: true },
+    include: { signer: { select: { id: true, name: true, status: true, deletedAt: true, agentId: true } }, ceremony: true },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: input.limit + 1,
   });
@@ -159,6 +160,7 @@ export async function approveSigningRequest(
         context: input.context,
       });
       await appendDecision(tx, { kind: "signing.human_decision", organizationId: input.organizationId, decisionId: r.id, decision: "approved", actor: { type: actor.type, id: actor.id ?? null }, digest: r.messageHash, subject: { type: "signer", id: r.signerId }, time: decidedAt });
+      await recordEvidence(tx, [{ agentId: r.signer.agentId, kind: "signing.approved", ref: r.id, at: decidedAt.getTime() }]);
     },
   });
   if (!started) throw new ConflictError("This signing request was decided or expired meanwhile");
@@ -189,6 +191,7 @@ export async function rejectSigningRequest(
       context: input.context,
     });
     await appendDecision(tx, { kind: "signing.human_decision", organizationId: input.organizationId, decisionId: r.id, decision: "rejected", actor: { type: actor.type, id: actor.id ?? null }, digest: r.messageHash, subject: { type: "signer", id: r.signerId }, time: now });
+    await recordEvidence(tx, [{ agentId: r.signer.agentId, kind: "signing.rejected", ref: r.id, at: now.getTime() }]);
   });
   recordCeremonyEnded("sign", "rejected");
   return getSigningRequest(db, input.organizationId, r.id);

@@ -11,6 +11,7 @@ import { recordAudit, type AuditActor, type AuditContext } from "@/lib/audit/rec
 import { BadRequestError } from "@/lib/http/errors";
 import { recordCeremonyEnded, recordPolicyDecision } from "@/lib/ops/metrics";
 import { loadActiveRulesDocument } from "@/lib/policy/documents";
+import { recordEvidence } from "@/lib/trust/evidence";
 import { trustFacts } from "@/lib/trust/store";
 import { decodeRequest, evaluate, parsePolicy, PolicyRequestError, spendOf, type ActivePolicy, type DecodedRequest, type PolicyDecision, type PolicyRequest, type SpendItem, type Violation } from "@/lib/policy";
 import { loadUsage, lockSigner, releaseStale, requestToJson, spendToJson } from "./spend-ledger";
@@ -50,7 +51,7 @@ function decode(request: PolicyRequest): DecodedRequest {
  * Evaluates a request for a signer. The caller holds the signer's lock (see `decideSigning`), so
  * the usage read here cannot change before the reservation is written.
  */
-export async function checkGuardrails(tx: DbOrTx, input: { signerId: string; request: PolicyRequest; now: Date }): Promise<{ decision: PolicyDecision; spend: SpendItem[]; decoded: DecodedRequest }> {
+export async function checkGuardrails(tx: DbOrTx, input: { signerId: string; request: PolicyRequest; now: Date }): Promise<{ decision: PolicyDecision; spend: SpendItem[]; decoded: DecodedRequest; agentId: string | null }> {
   const decoded = decode(input.request);
   const { policies, broken, versions } = await loadActivePolicies(tx, input.signerId);
   const document = await loadActiveRulesDocument(tx, input.signerId);
@@ -64,7 +65,7 @@ export async function checkGuardrails(tx: DbOrTx, input: { signerId: string; req
     decision.outcome = "deny";
   }
   decision.evaluated.policies = versions;
-  return { decision, spend: spendOf(decoded), decoded };
+  return { decision, spend: spendOf(decoded), decoded, agentId: signer?.agentId ?? null };
 }
 
 export type DecisionRecord = {
@@ -115,7 +116,7 @@ export async function decideSigning(
     await lockSigner(tx, input.signerId);
     const now = new Date();
     expired = await releaseStale(tx, input.signerId, now);
-    const { decision, spend, decoded } = await checkGuardrails(tx, { signerId: input.signerId, request: input.request, now });
+    const { decision, spend, decoded, agentId } = await checkGuardrails(tx, { signerId: input.signerId, request: input.request, now });
     const ceremony = decision.outcome === "deny" ? null : await input.openCeremony(tx, decision.outcome === "allow" ? "open" : "pending_approval");
     const row = await tx.signingRequest.create({
       data: {
@@ -168,6 +169,8 @@ export async function decideSigning(
       details: { mode: input.mode, request_kind: input.request.kind, policies: toLeafJson(decision.evaluated.policies), document: toLeafJson(decision.evaluated.document ?? null), matched_rule: toLeafJson(decision.matchedRule ?? null) },
       time: now,
     });
+    // Countersign's own evidence for the agent's trust score (when its organization turned it on).
+    if (decision.outcome !== "require_approval") await recordEvidence(tx, [{ agentId, kind: decision.outcome === "allow" ? "signing.allowed" : "signing.denied", ref: row.id, at: now.getTime() }]);
     return { decision, signingRequestId: row.id, ceremony };
   });
   // Counted once committed.

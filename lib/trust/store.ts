@@ -141,28 +141,35 @@ export type TransactionInput = { transactionType: string; outcome: Outcome; sign
 
 /** POST /transactions: records the outcome and folds it into the score. */
 export async function recordTransaction(db: Db, agentId: string, input: TransactionInput, now = Date.now()) {
-  return db.$transaction(async (tx) => {
-    const p = await lockProfile(tx, agentId);
-    const at = Math.max(now, p.lastUpdated.getTime());
-    const s = applyTransaction(stateOf(p), { at, outcome: input.outcome, signals: input.signals });
-    const row = await tx.trustTransaction.create({
-      data: {
-        agentId,
-        transactionType: input.transactionType,
-        outcome: input.outcome,
-        reliabilitySignal: input.signals.reliability ?? null,
-        qualitySignal: input.signals.quality ?? null,
-        financialSignal: input.signals.financial ?? null,
-        securitySignal: input.signals.security ?? null,
-        metadata: (input.metadata ?? undefined) as Prisma.InputJsonValue | undefined,
-        source: input.source ?? "reported",
-        createdAt: new Date(at),
-      },
-    });
-    await addEvent(tx, agentId, s, { kind: "transaction", eventType: `transaction:${input.outcome}`, at, transactionId: row.id });
-    await tx.trustProfile.update({ where: { agentId }, data: { ...stateColumns(s), lastUpdated: new Date(at) } });
-    return { transactionId: row.id, view: viewOf(s, at) };
+  return db.$transaction((tx) => foldTransaction(tx, agentId, input, now));
+}
+
+/**
+ * Records one outcome and folds it into the score inside the caller's transaction (under the
+ * profile's row lock): POST /transactions, and Countersign's own evidence written with the decision
+ * it comes from (lib/trust/evidence.ts).
+ */
+export async function foldTransaction(tx: Tx, agentId: string, input: TransactionInput, now = Date.now()) {
+  const p = await lockProfile(tx, agentId);
+  const at = Math.max(now, p.lastUpdated.getTime());
+  const s = applyTransaction(stateOf(p), { at, outcome: input.outcome, signals: input.signals });
+  const row = await tx.trustTransaction.create({
+    data: {
+      agentId,
+      transactionType: input.transactionType,
+      outcome: input.outcome,
+      reliabilitySignal: input.signals.reliability ?? null,
+      qualitySignal: input.signals.quality ?? null,
+      financialSignal: input.signals.financial ?? null,
+      securitySignal: input.signals.security ?? null,
+      metadata: (input.metadata ?? undefined) as Prisma.InputJsonValue | undefined,
+      source: input.source ?? "reported",
+      createdAt: new Date(at),
+    },
   });
+  await addEvent(tx, agentId, s, { kind: "transaction", eventType: `transaction:${input.outcome}`, at, transactionId: row.id });
+  await tx.trustProfile.update({ where: { agentId }, data: { ...stateColumns(s), lastUpdated: new Date(at) } });
+  return { transactionId: row.id, view: viewOf(s, at) };
 }
 
 /** POST /agents/{sid}/config: detects the largest change and decays the score by it. */
@@ -349,4 +356,38 @@ export async function sweepInactivity(db: Db, now = Date.now()): Promise<number>
     written++;
   }
   return written;
+}
+
+export const CHART_HISTORY_LIMIT = 100;
+
+/**
+ * An agent's score history and configuration history for the dashboard (session or organization
+ * key, agents:read): the last 100 score events and the last 20 configurations, oldest first. Empty
+ * for an agent without a trust score; 404 for another organization's agent.
+ */
+export async function trustHistoryOf(db: DbOrTx, organizationId: string, agentId: string) {
+  const agent = await db.agent.findFirst({ where: { id: agentId, organizationId }, select: { id: true, signetSid: true, trustProfile: { select: { agentId: true } } } });
+  if (!agent) throw new NotFoundError("Agent not found");
+  if (!agent.trustProfile) return { sid: agent.signetSid, events: [], configs: [] };
+  const events = (await db.trustEvent.findMany({ where: { agentId }, orderBy: { seq: "desc" }, take: CHART_HISTORY_LIMIT })).reverse();
+  const txIds = events.flatMap((e) => (e.transactionId === null ? [] : [e.transactionId]));
+  const sources = new Map((await db.trustTransaction.findMany({ where: { id: { in: txIds } }, select: { id: true, source: true, transactionType: true } })).map((t) => [t.id, t]));
+  const configs = (await db.trustConfig.findMany({ where: { agentId }, orderBy: { seq: "desc" }, take: CONFIG_HISTORY_LIMIT })).reverse();
+  return {
+    sid: agent.signetSid,
+    events: events.map((e) => ({
+      at: e.createdAt.toISOString(),
+      eventType: e.eventType,
+      kind: e.kind,
+      source: e.transactionId === null ? null : ((sources.get(e.transactionId)?.source ?? null) as "reported" | "countersign" | null),
+      transactionType: e.transactionId === null ? null : (sources.get(e.transactionId)?.transactionType ?? null),
+      composite: e.composite,
+      reliability: Math.round(e.reliability),
+      quality: Math.round(e.quality),
+      financial: Math.round(e.financial),
+      security: Math.round(e.security),
+      stability: Math.round(e.stability),
+    })),
+    configs: configs.map((c) => ({ at: c.createdAt.toISOString(), changeType: c.changeType, fingerprint: c.fingerprint, modelProvider: c.modelProvider, modelName: c.modelName, tools: c.tools })),
+  };
 }

@@ -143,6 +143,9 @@ function callers(a: Access, org: Org, roles: Record<Role, Record<string, string>
   for (const column of PRINCIPAL_COLUMNS) {
     // A ceremony token exists only inside a key generation: tests/signing/agent-join.test.ts calls those routes with one.
     if (column === "ceremonyToken") continue;
+    // An instance admin is configuration (INSTANCE_ADMIN_EMAILS): tests/trust/admin-review.test.ts calls those routes as one,
+    // and as every organization role (refused), which this matrix also checks.
+    if (column === "instanceAdmin") continue;
     const verdict = allows(a, column);
     if (column === "owner" || column === "admin" || column === "approver" || column === "viewer") {
       out.push({ who: column, column, headers: roles[column], allowed: verdict === true });

@@ -15,7 +15,9 @@ function disagreements(c: RouteContract, a: Access): string[] {
   const out: string[] = [];
   const has = (m: string) => (c.auth as readonly string[]).includes(m);
   const perm = c.permission ?? "any";
-  if (has("session") !== (a.session !== undefined)) out.push(`session: contract ${has("session")}, table ${a.session}`);
+  // An instance admin is a session the handler's authentication checks further (lib/http/authenticate.ts).
+  if (a.instanceAdmin && a.session !== undefined) out.push("instanceAdmin and a session permission both");
+  if (has("session") !== (a.session !== undefined || a.instanceAdmin === true)) out.push(`session: contract ${has("session")}, table ${a.session}`);
   if (a.session !== undefined && a.session !== perm) out.push(`session permission: contract ${perm}, table ${a.session}`);
   const keys = a.orgKey !== undefined || a.signerKey === true || a.agentKey === true || a.scim === true;
   if (has("apiKey") !== keys) out.push(`apiKey: contract ${has("apiKey")}, table names ${keys ? "some" : "no"} key`);
@@ -86,6 +88,8 @@ describe("access table", () => {
     const doc = buildOpenApi(allContracts, { version: "t" }) as { paths: Record<string, Record<string, { "x-principals"?: string[] }>> };
     expect(doc.paths["/api/v1/approvals/settings"]!.get!["x-principals"]).toEqual(["owner", "admin", "approver", "viewer", "orgKey:approvals:read"]);
     expect(doc.paths["/api/requests"]!.post!["x-principals"]).toEqual(["agentKey"]);
+    // Instance-wide: an instance admin only, no organization role (issue #15's applications review).
+    expect(doc.paths["/api/v1/admin/applications"]!.get!["x-principals"]).toEqual(["instanceAdmin"]);
     expect(doc.paths["/api/v1/agents/{id}"]!.get!["x-principals"]).toEqual(["owner", "admin", "approver", "viewer", "orgKey:agents:read", "agentToken:agents:read"]);
     for (const [p, ops] of Object.entries(doc.paths)) for (const [m, op] of Object.entries(ops)) expect(op["x-principals"]?.length, `${m} ${p}`).toBeGreaterThan(0);
   });

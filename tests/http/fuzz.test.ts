@@ -18,7 +18,8 @@ import type { z } from "zod";
 import { allContracts } from "@/lib/api";
 import { AGENT_SUBJECT } from "@/lib/approvals/agents";
 import { issueCredential } from "@/lib/auth/credentials";
-import { env } from "@/lib/config/env";
+import { env, resetEnvCache } from "@/lib/config/env";
+import { accessOf } from "@/lib/auth/access-table";
 import { db } from "@/lib/db/client";
 import { authenticate } from "@/lib/http/authenticate";
 import type { HttpMethod, RouteContract } from "@/lib/http/contract";
@@ -32,11 +33,17 @@ import { makeApiKey, makeUser, ORIGIN } from "../helpers/http";
 
 useTestDatabase();
 
+// Instance-wide operations (the seed 001 applications review) take an instance administrator only.
+const FUZZ_ADMIN = `fuzz-instance-admin-${randomUUID().slice(0, 8)}@example.com`;
+process.env.INSTANCE_ADMIN_EMAILS = FUZZ_ADMIN;
+resetEnvCache();
+let fuzzAdmin: Promise<{ cookie: string }> | undefined;
+
 
 // --- Principals ----------------------------------------------------------------------------------
 
 /** Every kind of caller an operation may accept; each gets the bad input. */
-type PrincipalKind = "anonymous" | "session-owner" | "org-key" | "signer-key" | "agent-token" | "scim-token";
+type PrincipalKind = "anonymous" | "session-owner" | "session-instance-admin" | "org-key" | "signer-key" | "agent-token" | "scim-token";
 type Principal = { kind: PrincipalKind; headers: Record<string, string> };
 
 async function principalsFor(contract: RouteContract): Promise<{ accepted: Principal[]; refused: PrincipalKind[] }> {
@@ -44,6 +51,7 @@ async function principalsFor(contract: RouteContract): Promise<{ accepted: Princ
   const org = owner.organizationId;
   const scopes = contract.permission ? [contract.permission] : ["audit:read"];
   const candidates: Principal[] = [{ kind: "session-owner", headers: { cookie: owner.cookie } }];
+  if (accessOf(contract.method, contract.path)?.instanceAdmin) candidates.push({ kind: "session-instance-admin", headers: { cookie: (await (fuzzAdmin ??= makeUser({ email: FUZZ_ADMIN }))).cookie } });
   const bearer = contract.family === "scim";
   const key = (token: string): Record<string, string> => (bearer ? { authorization: `Bearer ${token}` } : { "x-api-key": token });
   candidates.push({ kind: "org-key", headers: key((await makeApiKey(org, scopes)).secret) });
