@@ -19,6 +19,7 @@ import * as policyDocuments from "./policy-documents";
 import * as signers from "./signers";
 import * as signing from "./signing";
 import * as signingRequests from "./signing-requests";
+import * as scim from "./scim";
 import * as security from "./security";
 import * as signerAdmin from "./signer-admin";
 import * as system from "./system";
@@ -28,4 +29,4 @@ import * as trust from "./trust";
 /** Every API contract, for GET /openapi.json. tests/api/openapi.test.ts checks no route is missing. */
 const isContract = (v: unknown): v is RouteContract => typeof v === "object" && v !== null && "method" in v && "path" in v && "auth" in v;
 
-export const allContracts: RouteContract[] = [system, auth, organizations, chain, agents, signers, dkgProfile, signing, signingRequests, signerAdmin, policies, policyDocuments, devices, push, agentDocs, devnet, approvals, approvalsInbox, clearsign, security, transparencyLog, gateway, mcp, identity, trust].flatMap((m) => Object.values(m).filter(isContract));
+export const allContracts: RouteContract[] = [system, auth, organizations, chain, agents, signers, dkgProfile, signing, signingRequests, signerAdmin, policies, policyDocuments, devices, push, agentDocs, devnet, approvals, approvalsInbox, clearsign, security, transparencyLog, gateway, mcp, identity, trust, scim].flatMap((m) => Object.values(m).filter(isContract));

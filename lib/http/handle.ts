@@ -101,6 +101,8 @@ export function handle<C extends RouteContract>(contract: C, handler: (h: Handle
         res = schema === null ? new Response(null, { status: result.status, headers }) : json(result.body, { status: result.status, headers });
       }
       res.headers.set("x-request-id", ctx.requestId);
+      // RFC 7644 §3.1: SCIM answers in its own media type.
+      if (contract.family === "scim" && res.headers.get("content-type")?.startsWith("application/json")) res.headers.set("content-type", "application/scim+json; charset=utf-8");
       status = res.status;
       return res;
     } catch (err) {
