@@ -1,5 +1,6 @@
 import type { RouteContract } from "@/lib/http/contract";
 import * as agents from "./agents";
+import * as billing from "./billing";
 import * as approvals from "./approvals";
 import * as approvalsInbox from "./approvals-inbox";
 import * as auth from "./auth";
@@ -29,4 +30,4 @@ import * as trust from "./trust";
 /** Every API contract, for GET /openapi.json. tests/api/openapi.test.ts checks no route is missing. */
 const isContract = (v: unknown): v is RouteContract => typeof v === "object" && v !== null && "method" in v && "path" in v && "auth" in v;
 
-export const allContracts: RouteContract[] = [system, auth, organizations, chain, agents, signers, dkgProfile, signing, signingRequests, signerAdmin, policies, policyDocuments, devices, push, agentDocs, devnet, approvals, approvalsInbox, clearsign, security, transparencyLog, gateway, mcp, identity, trust, scim].flatMap((m) => Object.values(m).filter(isContract));
+export const allContracts: RouteContract[] = [system, auth, organizations, chain, agents, signers, dkgProfile, signing, signingRequests, signerAdmin, policies, policyDocuments, devices, push, agentDocs, devnet, approvals, approvalsInbox, clearsign, security, transparencyLog, gateway, mcp, identity, trust, scim, billing].flatMap((m) => Object.values(m).filter(isContract));

@@ -231,6 +231,9 @@ export const ACCESS_TABLE: Readonly<Record<string, Access>> = {
   "POST /agents/{sid}/verify/confirm": { orgKey: "trust:write" },
   "GET /report/{sid}": { orgKey: "trust:read" },
   "GET /me": { orgKey: "trust:read" },
+  // Billing (issue #18): Stripe's webhook proves itself by its signature; the plan is read by members.
+  "POST /api/v1/stripe/webhook": { anonymous: true },
+  "GET /api/v1/billing": { session: "org:read" },
   // SCIM 2.0 (issue #18): a SCIM token and nothing else; its tokens and group mapping: owners only.
   "GET /scim/v2/Users": { scim: true },
   "POST /scim/v2/Users": { scim: true },

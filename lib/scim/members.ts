@@ -1,3 +1,4 @@
+import { assertCanAdd } from "@/lib/billing/limits";
 import type { DbOrTx } from "@/lib/db/client";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { ConflictError } from "@/lib/http/errors";
@@ -88,6 +89,7 @@ export async function provision(db: DbOrTx, organizationId: string, su: { email:
   if (user?.emailVerifiedAt) {
     const m = await db.membership.findUnique({ where: { organizationId_userId: { organizationId, userId: user.id } } });
     if (!m) {
+      await assertCanAdd(db, organizationId, "members");
       await db.membership.create({ data: { organizationId, userId: user.id, role } });
       await db.invitation.updateMany({ where: { organizationId, email: su.email, acceptedAt: null }, data: { acceptedAt: new Date() } });
       return [{ kind: "member.added", userId: user.id, role }];
@@ -103,6 +105,7 @@ export async function provision(db: DbOrTx, organizationId: string, su: { email:
     await db.invitation.update({ where: { id: inv.id }, data: { role } });
     return [{ kind: "invitation.updated", invitationId: inv.id, role }];
   }
+  await assertCanAdd(db, organizationId, "members");
   const row = inv
     ? await db.invitation.update({ where: { id: inv.id }, data: { role, acceptedAt: null, invitedById: null } })
     : await db.invitation.create({ data: { organizationId, email: su.email, role } });

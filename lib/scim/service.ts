@@ -1,4 +1,5 @@
 import { recordAudit, type AuditActor, type AuditContext } from "@/lib/audit/record";
+import { assertScimIncluded } from "@/lib/billing/limits";
 import { env } from "@/lib/config/env";
 import { db, type Tx } from "@/lib/db/client";
 import { BadRequestError, NotFoundError } from "@/lib/http/errors";
@@ -27,11 +28,13 @@ async function audit(tx: Tx, who: Who, action: string, resourceType: "scim_user"
 const headersOf = (version: number, location?: string) => ({ etag: etagOf(version), ...(location ? { location } : {}) });
 
 export async function listUsers(organizationId: string, q: store.ListQuery & Projection) {
+  await assertScimIncluded(db(), organizationId);
   const { rows, total, startIndex } = await store.listUsers(db(), organizationId, q);
   return listResponse(rows.map((r) => project("User", userJson(r, scimBaseUrl()), q.attributes, q.excludedAttributes)), total, startIndex);
 }
 
 export async function listGroups(organizationId: string, q: store.ListQuery & Projection) {
+  await assertScimIncluded(db(), organizationId);
   const { rows, total, startIndex } = await store.listGroups(db(), organizationId, q, wantsMembers(q.attributes, q.excludedAttributes));
   return listResponse(rows.map((r) => project("Group", groupJson(r, scimBaseUrl()), q.attributes, q.excludedAttributes)), total, startIndex);
 }
@@ -48,6 +51,7 @@ export function searchQuery(body: SearchBody): store.ListQuery & Projection {
  * attribute only one type has matches nothing of the other.
  */
 export async function searchAll(organizationId: string, q: store.ListQuery & Projection) {
+  await assertScimIncluded(db(), organizationId);
   const { startIndex, count } = store.pageOf(q);
   const attempt = async <T>(f: () => Promise<T>): Promise<T | Error> => f().catch((e: unknown) => (e instanceof BadRequestError && e.scimType === "invalidFilter" ? e : Promise.reject(e)));
   const totals = await Promise.all((["User", "Group"] as const).map((k) => attempt(() => store.selectIds(db(), k, organizationId, { ...q, startIndex: 1, count: 0 }))));
@@ -67,16 +71,19 @@ export async function searchAll(organizationId: string, q: store.ListQuery & Pro
 }
 
 export async function getUser(organizationId: string, id: string, p: Projection) {
+  await assertScimIncluded(db(), organizationId);
   const row = await store.getUser(db(), organizationId, id);
   return { body: project("User", userJson(row, scimBaseUrl()), p.attributes, p.excludedAttributes), headers: headersOf(row.version) };
 }
 
 export async function getGroup(organizationId: string, id: string, p: Projection) {
+  await assertScimIncluded(db(), organizationId);
   const row = await store.getGroup(db(), organizationId, id);
   return { body: project("Group", groupJson(row, scimBaseUrl()), p.attributes, p.excludedAttributes), headers: headersOf(row.version) };
 }
 
 export async function createUser(who: Who, doc: Json) {
+  await assertScimIncluded(db(), who.organizationId);
   const { row } = await db().$transaction(async (tx) => {
     const r = await store.createUser(tx, who.organizationId, doc);
     await audit(tx, who, "scim.user.created", "scim_user", r.row.id, { userName: r.row.userName, active: r.row.active }, r.membership);
@@ -87,6 +94,7 @@ export async function createUser(who: Who, doc: Json) {
 }
 
 export async function writeUser(who: Who, id: string, mode: "put" | "patch", doc: unknown, ifMatch: string | null) {
+  await assertScimIncluded(db(), who.organizationId);
   const r = await db().$transaction(async (tx) => {
     const out = mode === "put" ? await store.replaceUser(tx, who.organizationId, id, doc as Json, ifMatch) : await store.patchUser(tx, who.organizationId, id, doc, ifMatch, scimBaseUrl());
     const action = out.deactivated ? "scim.user.deactivated" : "scim.user.updated";
@@ -97,6 +105,7 @@ export async function writeUser(who: Who, id: string, mode: "put" | "patch", doc
 }
 
 export async function deleteUser(who: Who, id: string, ifMatch: string | null) {
+  await assertScimIncluded(db(), who.organizationId);
   await db().$transaction(async (tx) => {
     const r = await store.deleteUser(tx, who.organizationId, id, ifMatch);
     await audit(tx, who, "scim.user.deleted", "scim_user", id, { userName: r.row.userName }, r.membership);
@@ -104,6 +113,7 @@ export async function deleteUser(who: Who, id: string, ifMatch: string | null) {
 }
 
 export async function createGroup(who: Who, doc: Json) {
+  await assertScimIncluded(db(), who.organizationId);
   const r = await db().$transaction(async (tx) => {
     const out = await store.createGroup(tx, who.organizationId, doc);
     await audit(tx, who, "scim.group.created", "scim_group", out.row.id, { displayName: out.row.displayName, role: out.row.role, members: out.row.members.length }, out.membership);
@@ -113,6 +123,7 @@ export async function createGroup(who: Who, doc: Json) {
 }
 
 export async function writeGroup(who: Who, id: string, mode: "put" | "patch", doc: unknown, ifMatch: string | null) {
+  await assertScimIncluded(db(), who.organizationId);
   const r = await db().$transaction(async (tx) => {
     const out = mode === "put" ? await store.replaceGroup(tx, who.organizationId, id, doc as Json, ifMatch) : await store.patchGroup(tx, who.organizationId, id, doc, ifMatch, scimBaseUrl());
     await audit(tx, who, "scim.group.updated", "scim_group", id, { displayName: out.row.displayName, role: out.row.role, added: out.added.length, removed: out.removed.length, via: mode }, out.membership);
@@ -122,6 +133,7 @@ export async function writeGroup(who: Who, id: string, mode: "put" | "patch", do
 }
 
 export async function deleteGroup(who: Who, id: string, ifMatch: string | null) {
+  await assertScimIncluded(db(), who.organizationId);
   await db().$transaction(async (tx) => {
     const r = await store.deleteGroup(tx, who.organizationId, id, ifMatch);
     await audit(tx, who, "scim.group.deleted", "scim_group", id, { displayName: r.row.displayName }, r.membership);
