@@ -11,6 +11,8 @@ export const SETTINGS_TABS = [
   { href: "/settings/devices", label: "Devices" },
   { href: "/settings/clear-signing", label: "Clear signing" },
   { href: "/settings/organization", label: "Organization" },
+  { href: "/settings/provisioning", label: "Provisioning" },
+  { href: "/settings/billing", label: "Billing" },
 ] as const;
 
 export function SettingsTabs() {
