@@ -12,7 +12,7 @@ export const stripeWebhook = defineRoute({
   auth: ["public"],
   family: "aegis",
   rawBody: { description: "A Stripe event, verified over its exact bytes with the Stripe-Signature header" },
-  responses: { 200: z.object({ received: z.literal(true), duplicate: z.boolean(), outcome: z.string() }), 400: ERROR_SCHEMAS.aegis, 503: ERROR_SCHEMAS.aegis },
+  responses: { 200: z.object({ received: z.literal(true), duplicate: z.boolean(), outcome: z.string() }), 400: ERROR_SCHEMAS.aegis, 404: ERROR_SCHEMAS.aegis },
 });
 
 const limit = z.int().nullable();

@@ -2,7 +2,7 @@ import Stripe from "stripe";
 import { recordAudit } from "@/lib/audit/record";
 import { env } from "@/lib/config/env";
 import type { Db, Tx } from "@/lib/db/client";
-import { BadRequestError, ServiceUnavailableError } from "@/lib/http/errors";
+import { BadRequestError, NotFoundError } from "@/lib/http/errors";
 import { GRACE_DAYS, isPlan, type PlanName } from "./plans";
 
 /**
@@ -94,7 +94,8 @@ async function applyInvoice(tx: Tx, event: Stripe.Event): Promise<{ organization
 
 export async function handleStripeWebhook(db: Db, rawBody: string | undefined, signature: string | null): Promise<WebhookOutcome> {
   const secret = env().STRIPE_WEBHOOK_SECRET;
-  if (!secret) throw new ServiceUnavailableError("Billing is not configured on this installation (STRIPE_WEBHOOK_SECRET is unset)");
+  // No billing on this installation: there is no webhook to deliver to (a 4xx, so Stripe does not count it as our outage).
+  if (!secret) throw new NotFoundError("Billing is not configured on this installation (STRIPE_WEBHOOK_SECRET is unset)");
   const event = verifyStripeEvent(rawBody, signature, secret);
   return db.$transaction(async (tx) => {
     // The event id is claimed first: a concurrent delivery of the same event waits here, then sees it taken.

@@ -128,6 +128,18 @@ describe("subscription lifecycle", () => {
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(["billing.created", "billing.updated", "billing.deleted", "billing.payment_failed", "billing.payment_succeeded"]));
   });
 
+  it("is absent (404) on an installation without billing", async () => {
+    delete process.env.STRIPE_WEBHOOK_SECRET;
+    resetEnvCache();
+    try {
+      const r = await send(subscriptionEvent("customer.subscription.created", { sub: "sub_x", cus: "cus_x", plan: "team", created: now() }));
+      expect([r.status, r.json.error.code]).toEqual([404, "NOT_FOUND"]);
+    } finally {
+      process.env.STRIPE_WEBHOOK_SECRET = SECRET;
+      resetEnvCache();
+    }
+  });
+
   it("answers 200 for an event it does not handle or an unknown customer, recording it once", async () => {
     const other = { id: `evt_other_${Date.now()}`, object: "event", created: now(), type: "charge.succeeded", data: { object: { id: "ch_1", object: "charge" } } };
     expect((await send(other)).json).toMatchObject({ duplicate: false, outcome: "ignored: charge.succeeded is not handled" });
