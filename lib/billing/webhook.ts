@@ -93,6 +93,15 @@ async function applyInvoice(tx: Tx, event: Stripe.Event): Promise<{ organization
 }
 
 export async function handleStripeWebhook(db: Db, rawBody: string | undefined, signature: string | null): Promise<WebhookOutcome> {
+  // The shape of a Stripe event first (400 for anything else), then the configuration and the signature.
+  let parsed: unknown;
+  try {
+    parsed = rawBody ? JSON.parse(rawBody) : undefined;
+  } catch {
+    throw new BadRequestError("The body is not JSON");
+  }
+  const ev = parsed as Json | undefined;
+  if (!ev || typeof ev !== "object" || Array.isArray(ev) || ev.object !== "event" || typeof ev.id !== "string" || typeof ev.type !== "string") throw new BadRequestError("The body is not a Stripe event");
   const secret = env().STRIPE_WEBHOOK_SECRET;
   // No billing on this installation: there is no webhook to deliver to (a 4xx, so Stripe does not count it as our outage).
   if (!secret) throw new NotFoundError("Billing is not configured on this installation (STRIPE_WEBHOOK_SECRET is unset)");
