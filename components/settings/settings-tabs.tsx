@@ -11,6 +11,8 @@ export const SETTINGS_TABS = [
   { href: "/settings/devices", label: "Devices" },
   { href: "/settings/clear-signing", label: "Clear signing" },
   { href: "/settings/organization", label: "Organization" },
+  { href: "/settings/provisioning", label: "Provisioning" },
+  { href: "/settings/billing", label: "Billing" },
 ] as const;
 
 /** Instance administrators (lib/auth/instance-admin.ts) also review seed 001 operator applications. */

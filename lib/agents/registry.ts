@@ -2,6 +2,7 @@
  * The Agent registry's database side: list, read, create, update, attach signers, and the agent a
  * new signer or seed 004 pairing joins. Pure rules live in ./model.ts; pausing in ./kill-switch.ts.
  */
+import { assertCanAdd } from "@/lib/billing/limits";
 import type { DbOrTx } from "@/lib/db/client";
 import { BadRequestError, ConflictError, NotFoundError } from "@/lib/http/errors";
 import { conflictingIdentifier, identifierColumns, presentAgent, type AgentIdentifiers, type AgentRow, type AgentStats, type AgentStatus } from "./model";
@@ -80,6 +81,7 @@ export type AgentInput = { name: string; description?: string | null; ownerId?: 
 
 export async function createAgent(db: DbOrTx, input: AgentInput & { organizationId: string; createdById: string | null }): Promise<AgentRow> {
   if (input.ownerId) await requireMember(db, input.organizationId, input.ownerId);
+  await assertCanAdd(db, input.organizationId, "agents");
   return uniquely(() =>
     db.agent.create({
       data: {

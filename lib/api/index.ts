@@ -1,5 +1,6 @@
 import type { RouteContract } from "@/lib/http/contract";
 import * as agents from "./agents";
+import * as billing from "./billing";
 import * as approvals from "./approvals";
 import * as approvalsInbox from "./approvals-inbox";
 import * as auth from "./auth";
@@ -21,6 +22,7 @@ import * as policyDocuments from "./policy-documents";
 import * as signers from "./signers";
 import * as signing from "./signing";
 import * as signingRequests from "./signing-requests";
+import * as scim from "./scim";
 import * as security from "./security";
 import * as signerAdmin from "./signer-admin";
 import * as system from "./system";
@@ -31,4 +33,4 @@ import * as trustAdmin from "./trust-admin";
 /** Every API contract, for GET /openapi.json. tests/api/openapi.test.ts checks no route is missing. */
 const isContract = (v: unknown): v is RouteContract => typeof v === "object" && v !== null && "method" in v && "path" in v && "auth" in v;
 
-export const allContracts: RouteContract[] = [system, auth, organizations, chain, agents, signers, dkgProfile, signing, signingRequests, signerAdmin, policies, policyDocuments, devices, push, agentDocs, devnet, approvals, approvalsInbox, clearsign, security, transparencyLog, gateway, mcp, identity, a2a, demo, trust, trustAdmin].flatMap((m) => Object.values(m).filter(isContract));
+export const allContracts: RouteContract[] = [system, auth, organizations, chain, agents, signers, dkgProfile, signing, signingRequests, signerAdmin, policies, policyDocuments, devices, push, agentDocs, devnet, approvals, approvalsInbox, clearsign, security, transparencyLog, gateway, mcp, identity, a2a, demo, trust, trustAdmin, scim, billing].flatMap((m) => Object.values(m).filter(isContract));

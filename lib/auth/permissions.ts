@@ -28,6 +28,7 @@ export const PERMISSIONS = {
   "identity:read": "Read agent identity registrations and cards (seed 003)",
   "identity:write": "Register, refresh and deregister agent identities (seed 003)",
   scim: "Provision users and groups over SCIM 2.0",
+  "provisioning:manage": "Create and revoke SCIM tokens and map groups to roles (owners only)",
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -57,7 +58,8 @@ const READ: Permission[] = ["org:read", "audit:read", "agents:read", "signers:re
 
 const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   owner: new Set(Object.keys(PERMISSIONS) as Permission[]),
-  admin: new Set(Object.keys(PERMISSIONS) as Permission[]),
+  // SCIM tokens decide who joins with which role, owners included: only an owner issues them (issue #18).
+  admin: new Set((Object.keys(PERMISSIONS) as Permission[]).filter((p) => p !== "provisioning:manage")),
   approver: new Set<Permission>([...READ, "approvals:decide", "gateway:review"]),
   viewer: new Set<Permission>(READ),
 };

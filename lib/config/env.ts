@@ -23,6 +23,8 @@ const schema = z.object({
   AUTH_SECRET: z.string().min(32).optional(),
   SESSION_MAX_AGE_SECONDS: z.coerce.number().int().min(300).default(60 * 60 * 12),
   SMTP_URL: z.string().min(1).optional(),
+  /** Stripe webhook signing secret (whsec_…): turns billing and plan limits on. Unset: no limits (self-hosted). */
+  STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
   MAIL_FROM: z.string().min(3).default("Countersign <no-reply@localhost>"),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),

@@ -1,11 +1,10 @@
 import { z } from "zod";
 import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError, type Violation } from "./errors";
 
-/** Reads a JSON body with a hard size cap, counting bytes as they stream in. */
-export async function readJsonBody(req: Request, limit: number): Promise<unknown> {
+/** Reads a body's bytes with a hard size cap, counting them as they stream in (undefined: no body). */
+export async function readBodyBytes(req: Request, limit: number): Promise<Buffer | undefined> {
   const declared = Number(req.headers.get("content-length") ?? "0");
   if (declared > limit) throw new PayloadTooLargeError(limit);
-  const type = req.headers.get("content-type") ?? "";
   if (!req.body) return undefined;
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -20,9 +19,16 @@ export async function readJsonBody(req: Request, limit: number): Promise<unknown
     }
     chunks.push(value);
   }
-  if (size === 0) return undefined;
+  return size === 0 ? undefined : Buffer.concat(chunks);
+}
+
+/** Reads a JSON body with a hard size cap, counting bytes as they stream in. */
+export async function readJsonBody(req: Request, limit: number): Promise<unknown> {
+  const type = req.headers.get("content-type") ?? "";
+  const bytes = await readBodyBytes(req, limit);
+  if (bytes === undefined) return undefined;
   if (!/^application\/([a-z0-9.+-]+\+)?json\b/i.test(type)) throw new UnsupportedMediaTypeError();
-  const text = new TextDecoder("utf-8", { fatal: false }).decode(Buffer.concat(chunks));
+  const text = new TextDecoder("utf-8", { fatal: false }).decode(bytes);
   try {
     return JSON.parse(text);
   } catch (err) {

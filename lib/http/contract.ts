@@ -68,6 +68,11 @@ export type RouteContract<
   family?: ApiFamily;
   /** 401 messages where a seed fixes them (seed 001: "Invalid API key"). */
   authMessages?: { missing?: string; invalid?: string };
+  /**
+   * The handler gets the body's exact bytes as text (`rawBody`), unparsed: for payloads signed over
+   * their bytes (the Stripe webhook). Exclusive with `body`.
+   */
+  rawBody?: { description: string };
   /** Operational probes (/health, /ready, /metrics): not request-logged, not traced, not counted. */
   quiet?: true;
 };

@@ -3,7 +3,7 @@ import { env } from "@/lib/config/env";
 import { log } from "@/lib/log/logger";
 import { observeRequest, tracedRoute } from "@/lib/ops/observe";
 import { authenticate } from "./authenticate";
-import { parseOrThrow, queryObject, readJsonBody } from "./body";
+import { parseOrThrow, queryObject, readBodyBytes, readJsonBody } from "./body";
 import type { RouteContract } from "./contract";
 import { BadRequestError } from "./errors";
 import type { Principal } from "./principal";
@@ -19,6 +19,8 @@ export type HandlerContext<C extends RouteContract> = {
   params: Out<C, "params">;
   query: Out<C, "query">;
   body: Out<C, "body">;
+  /** The body as sent, for contracts with `rawBody` (else undefined). */
+  rawBody: string | undefined;
   principal: Principal;
   ctx: RequestContext;
 };
@@ -67,7 +69,10 @@ export function handle<C extends RouteContract>(contract: C, handler: (h: Handle
       const params = contract.params ? parseOrThrow(contract.params, rawParams, "params") : undefined;
       const query = contract.query ? parseOrThrow(contract.query, queryObject(new URL(req.url)), "query") : undefined;
       let body: unknown;
-      if (contract.body) {
+      let rawBody: string | undefined;
+      if (contract.rawBody) {
+        rawBody = (await readBodyBytes(req, env().BODY_LIMIT_BYTES))?.toString("utf8");
+      } else if (contract.body) {
         const raw = await readJsonBody(req, env().BODY_LIMIT_BYTES);
         if (raw === undefined) {
           // A body whose every field is optional may be left out entirely (POST …/policy/activate).
@@ -85,7 +90,7 @@ export function handle<C extends RouteContract>(contract: C, handler: (h: Handle
       }
       await applyRateLimits(contract.rateLimit, "parsed", { ip: ctx.ip, principal, params, query, body });
 
-      const result = await handler({ req, params, query, body, principal, ctx } as HandlerContext<C>);
+      const result = await handler({ req, params, query, body, rawBody, principal, ctx } as HandlerContext<C>);
       let res: Response;
       if (result instanceof Response) {
         res = result;
@@ -101,6 +106,8 @@ export function handle<C extends RouteContract>(contract: C, handler: (h: Handle
         res = schema === null ? new Response(null, { status: result.status, headers }) : json(result.body, { status: result.status, headers });
       }
       res.headers.set("x-request-id", ctx.requestId);
+      // RFC 7644 §3.1: SCIM answers in its own media type.
+      if (contract.family === "scim" && res.headers.get("content-type")?.startsWith("application/json")) res.headers.set("content-type", "application/scim+json; charset=utf-8");
       status = res.status;
       return res;
     } catch (err) {

@@ -68,6 +68,7 @@ export function buildOpenApi(contracts: RouteContract[], info: { version: string
     const access = accessOf(c.method, c.path);
     if (access) op["x-principals"] = PRINCIPAL_COLUMNS.flatMap((p) => ((v) => (v === false ? [] : [v === true ? p : `${p}:${v}`]))(allows(access, p)));
     if (c.body) op.requestBody = { required: true, content: { "application/json": { schema: schemaOf(c.body, "input") } } };
+    else if (c.rawBody) op.requestBody = { required: true, description: c.rawBody.description, content: { "application/json": { schema: { type: "object" } } } };
     (paths[c.path] ??= {})[c.method.toLowerCase()] = op;
   }
   return {

@@ -1,3 +1,4 @@
+import { assertCanAdd } from "@/lib/billing/limits";
 import type { DbOrTx } from "@/lib/db/client";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { canAssignRole } from "@/lib/auth/permissions";
@@ -25,6 +26,7 @@ function publicMember(m: { userId: string; role: Role; createdAt: Date; user: { 
  */
 export async function addMember(db: DbOrTx, input: { organizationId: string; actorRole: Role; actorId: string; email: string; role: Role }) {
   if (!canAssignRole(input.actorRole, input.role)) throw new ForbiddenError("Only an owner can grant the owner role");
+  await assertCanAdd(db, input.organizationId, "members");
   const email = normalizeEmail(input.email);
   const user = await db.user.findUnique({ where: { email } });
   if (user?.emailVerifiedAt) {

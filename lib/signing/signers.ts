@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import { assertCanAdd } from "@/lib/billing/limits";
 import { getAddress } from "viem";
 import { publicKeyToAddress } from "viem/accounts";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
@@ -80,6 +81,8 @@ export async function createSignerWithDkg(
   const agentParty: AgentParty = input.agentParty ?? "remote";
   const identities = await ceremonyIdentities(input, agentParty);
   await requireNetwork(db, input.chainId);
+  // The plan's signer limit (and a payment overdue past its grace period) stops a new signer before any work (lib/billing).
+  await assertCanAdd(db, input.organizationId, "signers");
   // A named agent is checked before primes leave the pool (and again in the transaction).
   if (input.agentId) await agentForNew(db, { organizationId: input.organizationId, agentId: input.agentId, field: "body.agentId", create: { name: input.name }, createdById: input.createdById });
   const primes = await primesForKey(db, input.profile.primeBits, generateSafePrimeNative);

@@ -211,7 +211,8 @@ describe("every API path answers an anonymous client", () => {
     expect(JSON.parse(await (await callAnonymously(`/score/${SID}/public`, "GET")).text())).toEqual({ error: "Agent not found" });
     const scim = await callAnonymously("/scim/v2/Users", "GET");
     expect(scim.headers.get("content-type")).toMatch(/application\/scim\+json/);
-    expect(JSON.parse(await scim.text())).toMatchObject({ schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"], status: "404" });
+    // Built (issue #18): SCIM answers an anonymous client 401 in RFC 7644 form.
+    expect(JSON.parse(await scim.text())).toMatchObject({ schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"], status: "401" });
     // Built (issue #13): seed 002's gateway answers an anonymous client 401 in its own shape.
     expect(JSON.parse(await (await callAnonymously("/api/v1/check", "POST")).text())).toEqual({ error: { code: "UNAUTHORIZED", message: expect.any(String) } });
   });

@@ -1,0 +1,5 @@
+import { scimResourceTypes } from "@/lib/api/scim";
+import { handle } from "@/lib/http/handle";
+import { discoveryList } from "@/lib/scim/service";
+
+export const GET = handle(scimResourceTypes, async () => ({ status: 200, body: discoveryList("resourceTypes") }));
