@@ -9,6 +9,7 @@ import * as devices from "./devices";
 import * as devnet from "./devnet";
 import * as gateway from "./gateway";
 import * as identity from "./identity";
+import * as identitySessions from "./identity-sessions";
 import * as mcp from "./mcp";
 import * as dkgProfile from "./dkg-profile";
 import * as push from "./push";
@@ -28,4 +29,4 @@ import * as trust from "./trust";
 /** Every API contract, for GET /openapi.json. tests/api/openapi.test.ts checks no route is missing. */
 const isContract = (v: unknown): v is RouteContract => typeof v === "object" && v !== null && "method" in v && "path" in v && "auth" in v;
 
-export const allContracts: RouteContract[] = [system, auth, organizations, chain, agents, signers, dkgProfile, signing, signingRequests, signerAdmin, policies, policyDocuments, devices, push, agentDocs, devnet, approvals, approvalsInbox, clearsign, security, transparencyLog, gateway, mcp, identity, trust].flatMap((m) => Object.values(m).filter(isContract));
+export const allContracts: RouteContract[] = [system, auth, organizations, chain, agents, signers, dkgProfile, signing, signingRequests, signerAdmin, policies, policyDocuments, devices, push, agentDocs, devnet, approvals, approvalsInbox, clearsign, security, transparencyLog, gateway, mcp, identity, identitySessions, trust].flatMap((m) => Object.values(m).filter(isContract));
