@@ -21,7 +21,7 @@ const disclosures = z
     nationality: z.boolean().optional(),
     name: z.boolean().optional(),
   })
-  .meta({ description: "What the human is asked to disclose" });
+  .meta({ description: "What the human is asked to disclose (other keys a Self client sends are ignored)" });
 const text = (max: number) =>
   z
     .string()
@@ -59,7 +59,7 @@ export const registerSession = defineRoute({
   path: "/api/agent/register",
   summary: "Start a registration session: returns the session token, QR data, deep link and the agent address",
   rateLimit: starts,
-  body: z.object({
+  body: z.strictObject({
     mode: z.enum(["linked", "wallet-free", "ed25519", "ed25519-linked", "privy", "smartwallet"]),
     network: network.default("mainnet"),
     chainId: chainId.optional(),
@@ -135,7 +135,7 @@ export const identifySession = defineRoute({
   path: "/api/agent/identify",
   summary: "Start an identify session: the human proves again and learns their nullifier and agents",
   rateLimit: starts,
-  body: z.object({ network: network.default("mainnet"), chainId: chainId.optional(), disclosures: disclosures.optional() }),
+  body: z.strictObject({ network: network.default("mainnet"), chainId: chainId.optional(), disclosures: disclosures.optional() }),
   responses: { 200: z.object(sessionBase), ...sessionErrors },
 });
 
@@ -168,7 +168,7 @@ export const refreshSession = defineRoute({
   path: "/api/agent/refresh",
   summary: "Start a proof refresh session for a registered agent",
   rateLimit: starts,
-  body: z.object({
+  body: z.strictObject({
     agentId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
     network: network.default("mainnet"),
     chainId: chainId.optional(),
@@ -213,7 +213,7 @@ export const deregisterSession = defineRoute({
   path: "/api/agent/deregister",
   summary: "Start a deregistration session: the human proves again to burn the agent's identity",
   rateLimit: starts,
-  body: z.object({ network: network.default("mainnet"), chainId: chainId.optional(), agentAddress: address, disclosures: disclosures.optional() }),
+  body: z.strictObject({ network: network.default("mainnet"), chainId: chainId.optional(), agentAddress: address, disclosures: disclosures.optional() }),
   responses: { 200: z.object({ ...sessionBase, agentId: z.number().int(), agentAddress: z.string() }), ...sessionErrors, 404: err },
 });
 

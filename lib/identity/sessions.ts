@@ -16,7 +16,7 @@ import { openSecret, sealSecret, type SealedBlob } from "@/lib/keystore";
 import { deregisterWithLocalProvider, refreshWithLocalProvider, registerWithLocalProvider } from "./local-provider";
 import { getAgentRow } from "@/lib/agents/registry";
 import { MOCK_PASSPORT_PROVIDER, mockPassportProvider, signMockProof, type MockDocument } from "./mock-passport";
-import { strengthLabel, type IdentityNetwork } from "./model";
+import { networkLabel, strengthLabel, type IdentityNetwork } from "./model";
 import { InvalidProofError, proofScope, type Disclosures, type ProofProvider, type ProofRequest, type VerifiedProof } from "./proof-provider";
 import { providerAccount, providerKeyAddress } from "./provider-key";
 import { agentIdOf, agentsOfNullifier, chainIdForNetworkLabel, identityChain, readAgent, type IdentityChain } from "./registry";
@@ -45,7 +45,8 @@ export function proofProviderFor(db: DbOrTx, chain: IdentityChain): ProofProvide
 async function resolveChain(db: DbOrTx, t: Target): Promise<{ chain: IdentityChain; network: IdentityNetwork }> {
   const chainId = t.chainId ?? (await chainIdForNetworkLabel(db, t.network ?? "mainnet"));
   const chain = await identityChain(db, chainId);
-  return { chain, network: t.network ?? (chain.network.chainId === 42220 ? "mainnet" : "testnet") };
+  // An explicit chain names its own network label; else the label asked for (its chain may be the devnet standing in).
+  return { chain, network: t.chainId !== undefined ? networkLabel(chainId) : (t.network ?? "mainnet") };
 }
 
 const callbackPath: Record<SessionKind, string> = {

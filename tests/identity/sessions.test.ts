@@ -205,6 +205,14 @@ describe("POST /api/agent/register → scan → callback → status → export",
       expect(r.status).toBe(503);
       expect(r.json).toEqual({ error: "Service not configured" });
     }
+    const extra = await call(register, "POST", "/x", { body: { mode: "wallet-free", network: "testnet", custodian: "us" } });
+    expect(extra.status).toBe(400);
+    // an explicit chain id names its own network
+    const byChain = await call(register, "POST", "/x", { body: { mode: "wallet-free", chainId: devnet.chainId } });
+    expect(byChain.json).toMatchObject({ network: "testnet", chainId: devnet.chainId });
+    const unknownChain = await call(register, "POST", "/x", { body: { mode: "wallet-free", chainId: 5 } });
+    expect(unknownChain.status).toBe(400);
+    expect(unknownChain.json.error).toBe("Unsupported chain 5");
     const { done } = await registerWith(freshHuman());
     const dup = await call(register, "POST", "/x", { body: { mode: "wallet-free", network: "testnet", agentAddress: done.json.agentAddress } });
     expect(dup.status).toBe(409);
