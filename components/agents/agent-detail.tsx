@@ -24,6 +24,7 @@ import { TBody, THead, Table, Td, Th, Tr } from "../ui/table";
 import { useToast } from "../ui/toast";
 import { canManageAgents, identifierRows, parseAllowList } from "./agent-format";
 import { AgentStatusBadge } from "./agent-status-badge";
+import { IdentityCard } from "./identity-card";
 import { TrustScoreCard } from "./trust-score-card";
 
 function KillSwitch({ detail }: { detail: AgentDetail }) {
@@ -448,6 +449,7 @@ export function AgentDetailView({ organizationId, agentId, role }: { organizatio
         <ToolCallsCard detail={detail} canManage={canManage} />
         <TrustScoreCard score={detail.trustScore} />
       </div>
+      <IdentityCard organizationId={organizationId} agentId={agent.id} canManage={canManage} />
     </div>
   );
 }
