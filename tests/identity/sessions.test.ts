@@ -3,7 +3,7 @@
  * the route handlers, against a real registry on anvil set up as `npm start` does, with proofs from
  * the mock passport provider (the page's scan route, as a signed-in member).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { bytesToHex, getAddress, hexToBytes, type Address } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
@@ -51,8 +51,8 @@ const STAGE_CONFLICT = "Operation not available at current session stage";
 const alice = { type: "passport", nationality: "GBR", dateOfBirth: "1990-04-01", documentNumber: "GB1234567", ofacListed: false } as const;
 const bob = { type: "passport", nationality: "FRA", dateOfBirth: "1985-06-15", documentNumber: "FR7654321", ofacListed: false } as const;
 let docCounter = 0;
-/** A document nobody used yet: a new human. */
-const freshHuman = () => ({ ...alice, documentNumber: `NEW${Date.now() % 1e6}${++docCounter}` });
+/** A document nobody used yet: a new human (the fixed-width counter keeps two numbers from ever colliding). */
+const freshHuman = () => ({ ...alice, documentNumber: `NEW${String(++docCounter).padStart(4, "0")}X${Date.now() % 1e6}` });
 
 beforeAll(async () => {
   devnet = await startDevnet({ port: 0 });
@@ -65,6 +65,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await devnet?.stop();
+});
+
+// Every test starts sessions from one client address: give each its own minute of the 30-starts budget.
+beforeEach(async () => {
+  await db().rateLimitBucket.deleteMany({});
 });
 
 const q = (token: string) => ({ query: { token } });
