@@ -25,6 +25,7 @@ import { useToast } from "../ui/toast";
 import { canManageAgents, identifierRows, parseAllowList } from "./agent-format";
 import { AgentStatusBadge } from "./agent-status-badge";
 import { TrustHistoryCard } from "./trust-history-card";
+import { IdentityCard } from "./identity-card";
 import { TrustScoreCard } from "./trust-score-card";
 
 function KillSwitch({ detail }: { detail: AgentDetail }) {
@@ -450,6 +451,7 @@ export function AgentDetailView({ organizationId, agentId, role }: { organizatio
         <TrustScoreCard score={detail.trustScore} />
       </div>
       <TrustHistoryCard organizationId={organizationId} agentId={agent.id} hasScore={detail.trustScore !== null} />
+      <IdentityCard organizationId={organizationId} agentId={agent.id} canManage={canManage} />
     </div>
   );
 }

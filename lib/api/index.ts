@@ -12,6 +12,7 @@ import * as gateway from "./gateway";
 import * as identity from "./identity";
 import * as a2a from "./a2a";
 import * as demo from "./demo";
+import * as identitySessions from "./identity-sessions";
 import * as mcp from "./mcp";
 import * as dkgProfile from "./dkg-profile";
 import * as push from "./push";
@@ -33,4 +34,4 @@ import * as trustAdmin from "./trust-admin";
 /** Every API contract, for GET /openapi.json. tests/api/openapi.test.ts checks no route is missing. */
 const isContract = (v: unknown): v is RouteContract => typeof v === "object" && v !== null && "method" in v && "path" in v && "auth" in v;
 
-export const allContracts: RouteContract[] = [system, auth, organizations, chain, agents, signers, dkgProfile, signing, signingRequests, signerAdmin, policies, policyDocuments, devices, push, agentDocs, devnet, approvals, approvalsInbox, clearsign, security, transparencyLog, gateway, mcp, identity, a2a, demo, trust, trustAdmin, scim, billing].flatMap((m) => Object.values(m).filter(isContract));
+export const allContracts: RouteContract[] = [system, auth, organizations, chain, agents, signers, dkgProfile, signing, signingRequests, signerAdmin, policies, policyDocuments, devices, push, agentDocs, devnet, approvals, approvalsInbox, clearsign, security, transparencyLog, gateway, mcp, identity, identitySessions, a2a, demo, trust, trustAdmin, scim, billing].flatMap((m) => Object.values(m).filter(isContract));

@@ -54,3 +54,26 @@ export async function deregisterWithLocalProvider(db: DbOrTx, chain: IdentityCha
   if (receipt.status !== "success") throw new Error(`deregisterAgent ${txHash} failed`);
   return txHash;
 }
+
+export async function refreshWithLocalProvider(
+  db: DbOrTx,
+  chain: IdentityChain,
+  agentId: number,
+  nullifier: bigint,
+  verificationStrength: number,
+  credentials: RegistrationInput["credentials"],
+): Promise<Hex> {
+  const account = await providerAccount(db);
+  const client = publicClientFor(chain.network);
+  const { request } = await client.simulateContract({
+    account,
+    address: chain.registry,
+    abi: agentRegistryAbi,
+    functionName: "refreshProof",
+    args: [BigInt(agentId), nullifier, verificationStrength, credentials],
+  });
+  const txHash = await walletClientFor(chain.network, account).writeContract(request);
+  const receipt = await client.waitForTransactionReceipt({ hash: txHash });
+  if (receipt.status !== "success") throw new Error(`refreshProof ${txHash} failed`);
+  return txHash;
+}

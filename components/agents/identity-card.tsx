@@ -1,0 +1,125 @@
+"use client";
+
+import { useState } from "react";
+import { describeError } from "../api/errors";
+import { useAgentIdentity, useExportAgentKey, useRegisterStatus, useStartVerification, type AgentIdentity } from "../api/identity";
+import { QrCode } from "../signers/create-signer-invitation";
+import { Badge } from "../ui/badge";
+import { Button } from "../ui/button";
+import { Card, CardBody, CardDescription, CardHeader, CardTitle } from "../ui/card";
+import { SecretOnceDialog } from "../ui/secret-once-dialog";
+import { SkeletonBlock } from "../ui/skeleton";
+
+function IdentityFacts({ identity }: { identity: NonNullable<AgentIdentity["identity"]> }) {
+  const c = identity.credentials;
+  const ofac = c.ofac.some(Boolean) ? "listed" : "clear";
+  return (
+    <dl className="grid gap-2 text-sm sm:grid-cols-[auto_1fr] sm:gap-x-4" data-testid="identity-facts">
+      <dt className="text-fg-muted">Agent</dt>
+      <dd>
+        #{identity.agentId} on chain {identity.chainId}
+      </dd>
+      <dt className="text-fg-muted">Address</dt>
+      <dd>
+        <code className="font-mono text-xs break-all">{identity.agentAddress}</code>
+      </dd>
+      <dt className="text-fg-muted">Strength</dt>
+      <dd>
+        <Badge tone={identity.isVerified ? "success" : "warning"}>{identity.strengthLabel}</Badge>
+      </dd>
+      <dt className="text-fg-muted">Disclosed</dt>
+      <dd>
+        {[c.olderThan ? `${c.olderThan}+` : null, c.nationality || null, `OFAC ${ofac}`].filter(Boolean).join(" · ")}
+      </dd>
+      <dt className="text-fg-muted">Agents of this human</dt>
+      <dd>
+        {identity.humanAgentCount} of at most {identity.maxAgentsPerHuman}
+      </dd>
+    </dl>
+  );
+}
+
+/** The agent's on-chain identity, and "Verify as human" (a seed 003 registration session) while it has none. */
+export function IdentityCard({ organizationId, agentId, canManage }: { organizationId: string; agentId: string; canManage: boolean }) {
+  const identity = useAgentIdentity(organizationId, agentId);
+  const start = useStartVerification(agentId);
+  const [token, setToken] = useState<string | null>(null);
+  const status = useRegisterStatus(token);
+  const exportKey = useExportAgentKey(token);
+  const [secret, setSecret] = useState<string | null>(null);
+  const session = start.data;
+
+  return (
+    <Card data-testid="identity-card">
+      <CardHeader>
+        <div>
+          <CardTitle>Proof of human</CardTitle>
+          <CardDescription>An on-chain identity backed by a person&apos;s proof of personhood (one soulbound token per agent).</CardDescription>
+        </div>
+      </CardHeader>
+      <CardBody className="space-y-3">
+        {identity.isPending ? <SkeletonBlock lines={3} label="Loading identity" /> : null}
+        {identity.isError ? <p className="text-sm text-fg-muted">Identity unavailable: {describeError(identity.error)}</p> : null}
+        {identity.data?.identity ? <IdentityFacts identity={identity.data.identity} /> : null}
+        {identity.data && !identity.data.identity ? <p className="text-sm text-fg-muted">Not verified as human yet.</p> : null}
+
+        {session && status.data?.stage !== "completed" ? (
+          <div className="space-y-2" data-testid="identity-session">
+            <p className="text-sm">Scan with the proof-of-personhood app, or open the link on this device:</p>
+            <div data-testid="identity-qr">
+              <QrCode text={session.qrData} label="Proof of human request" size={176} />
+            </div>
+            <a href={session.deepLink} target="_blank" rel="noreferrer" className="text-sm break-all text-accent-soft-fg underline" data-testid="identity-deep-link">
+              Open the mock passport (development)
+            </a>
+            <p className="text-sm" role="status" data-testid="identity-stage">
+              Stage: {status.data?.stage ?? "qr-ready"}
+              {status.data?.error ? ` — ${status.data.error}` : ""}
+            </p>
+          </div>
+        ) : null}
+        {status.data?.stage === "completed" && token ? (
+          <div className="space-y-2" role="status" data-testid="identity-completed">
+            <p className="text-sm">
+              Verified: agent #{status.data.agentId} minted{status.data.txHash ? ` (tx ${status.data.txHash.slice(0, 10)}…)` : ""}.
+            </p>
+            <Button
+              variant="secondary"
+              loading={exportKey.isPending}
+              disabled={exportKey.isSuccess}
+              onClick={() => exportKey.mutate(undefined, { onSuccess: (r) => setSecret(r.privateKey) })}
+              data-testid="identity-export-key"
+            >
+              Export agent key
+            </Button>
+            {exportKey.isError ? <p className="text-sm text-danger-soft-fg">{describeError(exportKey.error)}</p> : null}
+          </div>
+        ) : null}
+        {canManage && identity.data && identity.data.status !== "registered" && (!session || status.data?.stage === "failed") ? (
+          <Button
+            loading={start.isPending}
+            onClick={() => start.mutate(undefined, { onSuccess: (s) => setToken(s.sessionToken) })}
+            data-testid="verify-as-human"
+          >
+            Verify as human
+          </Button>
+        ) : null}
+        {start.isError ? (
+          <p role="alert" className="text-sm text-danger-soft-fg">
+            {describeError(start.error)}
+          </p>
+        ) : null}
+      </CardBody>
+      {secret ? (
+        <SecretOnceDialog
+          title="Agent identity key"
+          description="The private key of the agent's registered identity: it signs x-self-agent-* requests (countersign identity sign)."
+          warning="Shown once: the server erased its copy."
+          secret={secret}
+          testId="identity-key-dialog"
+          onClose={() => setSecret(null)}
+        />
+      ) : null}
+    </Card>
+  );
+}

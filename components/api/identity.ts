@@ -1,0 +1,65 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { agentKeys, agentPath } from "./agents";
+import { api } from "./client";
+
+/** GET /api/v1/agents/{id}/identity */
+export type AgentIdentity = {
+  status: "not_linked" | "not_on_chain" | "registered";
+  chainId?: number;
+  agentId?: string;
+  identity: {
+    agentId: number;
+    chainId: number;
+    agentAddress: string;
+    isVerified: boolean;
+    proofProvider: string;
+    verificationStrength: number;
+    strengthLabel: string;
+    credentials: { nationality: string; olderThan: number; ofac: [boolean, boolean, boolean] };
+    registeredAt: number;
+    network: string;
+    humanAgentCount: number;
+    maxAgentsPerHuman: number;
+    proofRefreshedAt: number;
+    registry: string;
+    addressMatches: boolean | null;
+  } | null;
+};
+
+export type RegisterSession = { sessionToken: string; deepLink: string; qrData: string; agentAddress: string; mode: string; network: string; chainId: number; expiresAt: number };
+export type RegisterStatus = { stage: "qr-ready" | "proof-received" | "completed" | "failed"; agentId?: number; agentAddress: string | null; txHash?: string; error?: string };
+
+export function useAgentIdentity(organizationId: string, id: string) {
+  return useQuery({
+    queryKey: [...agentKeys.detail(organizationId, id), "identity"],
+    queryFn: ({ signal }) => api.get<AgentIdentity>(agentPath(id, "/identity"), signal),
+    retry: false,
+  });
+}
+
+/** POST /api/v1/agents/{id}/identity/sessions: "Verify as human". */
+export function useStartVerification(agentId: string) {
+  return useMutation({ mutationFn: () => api.post<RegisterSession>(agentPath(agentId, "/identity/sessions"), { network: "testnet", disclosures: { minimumAge: 18, ofac: true, nationality: true } }) });
+}
+
+/** Polls GET /api/agent/register/status until the session completes or fails, then refreshes the agent. */
+export function useRegisterStatus(token: string | null) {
+  const queryClient = useQueryClient();
+  return useQuery({
+    queryKey: ["identity-session", token],
+    enabled: token !== null,
+    queryFn: async ({ signal }) => {
+      const s = await api.get<RegisterStatus>(`/api/agent/register/status?token=${encodeURIComponent(token!)}`, signal);
+      if (s.stage === "completed") await queryClient.invalidateQueries({ queryKey: agentKeys.all });
+      return s;
+    },
+    refetchInterval: (q) => (q.state.data && (q.state.data.stage === "completed" || q.state.data.stage === "failed") ? false : 1500),
+  });
+}
+
+/** GET /api/agent/register/export: the generated agent key, once. */
+export function useExportAgentKey(token: string | null) {
+  return useMutation({ mutationFn: () => api.get<{ privateKey: string; agentAddress: string; agentId: number }>(`/api/agent/register/export?token=${encodeURIComponent(token!)}`) });
+}
