@@ -1,6 +1,7 @@
 import { homedir } from "node:os";
 import path from "node:path";
 import { z } from "zod";
+import { parsePriceTable, PriceTableError } from "@/lib/prices/table";
 
 /**
  * Server configuration, read once from the environment. `.env.example` documents every variable;
@@ -42,6 +43,15 @@ const schema = z.object({
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().min(0).max(3600).default(30),
   /** Agent tokens: a new signing key when the current one is older than this many days. */
   AGENT_TOKEN_KEY_ROTATION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** A static USD price table (lib/prices): `<chainId>:<native|0xtoken>=<usd>,…`. Unset: no value is shown. */
+  COUNTERSIGN_PRICES_USD: z.string().optional().superRefine((text, ctx) => {
+    try {
+      parsePriceTable(text);
+    } catch (err) {
+      if (!(err instanceof PriceTableError)) throw err;
+      ctx.addIssue({ code: "custom", message: err.message });
+    }
+  }),
 });
 
 export type Env = z.infer<typeof schema> & { origin: string; rpId: string };
