@@ -18,9 +18,9 @@ export function TokenBalancesCell({ organizationId, signerId, signerName, tokenC
   if (!hasAddress || tokenCount === 0) return null;
   if (balances.isPending) {
     return (
-      <span role="status" aria-label={`Loading token balances of ${signerName}`} className="block">
+      <div role="status" aria-label={`Loading token balances of ${signerName}`}>
         <Skeleton className="h-4 w-32" />
-      </span>
+      </div>
     );
   }
   if (balances.isError) {
@@ -66,9 +66,9 @@ export function HoldingsTotal({ organizationId, signers, prices }: { organizatio
   const all = [...native, ...tokens];
   if (all.some((q) => q.isPending)) {
     return (
-      <p role="status" aria-label="Loading the total value" data-testid="holdings-total">
+      <div role="status" aria-label="Loading the total value" data-testid="holdings-total">
         <Skeleton className="h-5 w-40" />
-      </p>
+      </div>
     );
   }
   const holdings: Holding[] = [];
