@@ -52,6 +52,8 @@ export default defineConfig({
       COUNTERSIGN_ALLOW_FAST_TEST_PROFILE: "1",
       // The approvals e2e registers a device whose endpoint is a loopback address.
       PUSH_ALLOW_PRIVATE_ENDPOINTS: "1",
+      // A price source for the overview's total value (none by default): the devnet's ETH at $2000.
+      COUNTERSIGN_PRICES_USD: "31337:native=2000",
       NEXT_TELEMETRY_DISABLED: "1",
     },
   },

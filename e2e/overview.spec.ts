@@ -2,7 +2,7 @@ import { expect, test, type APIRequestContext } from "@playwright/test";
 import { parseEther } from "viem";
 import { GatewayClient } from "../lib/sdk/gateway";
 import { signUp, uniqueUser } from "./helpers/auth";
-import { SessionClient, createSignerViaDkg, fundFromDevAccount } from "./helpers/signer-setup";
+import { SessionClient, createSignerViaDkg, deployTestToken, fundFromDevAccount } from "./helpers/signer-setup";
 import { addVirtualAuthenticator } from "./helpers/webauthn";
 
 const RECIPIENT = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
@@ -50,6 +50,9 @@ test("the overview: set-up steps, pending decisions with inline approve, holding
   const signerName = `Payroll ${Date.now().toString(36)}`;
   const signer = await createSignerViaDkg(client, signerName);
   await fundFromDevAccount(client, signer.chainId, signer.address, "2");
+  // A test ERC-20 on the devnet minting 1250.5 TUSD to the signer, tracked on the signer.
+  const token = await deployTestToken(client, signer.chainId, signer.address, "1250.5");
+  await client.request("track token", "POST", `/api/v1/signers/${signer.id}/tokens`, { address: token });
   await client.request("daily limit", "POST", `/api/v1/signers/${signer.id}/policies`, { type: "daily_limit", config: { maxAmount: parseEther("1").toString() } });
   expect(await startSession(request, signer.apiKey, "0.25")).toBe(201);
   expect(await startSession(request, signer.apiKey, "5")).toBe(403);
@@ -74,6 +77,12 @@ test("the overview: set-up steps, pending decisions with inline approve, holding
   const holdings = page.getByTestId("overview-holdings").getByTestId("holdings-31337");
   await expect(holdings).toContainText(signerName);
   await expect(holdings.getByTestId("signer-balance")).toHaveText("2 ETH");
+  // Its token balance (read from the devnet by balanceOf), and the total value: the e2e server has a
+  // price source for the devnet's ETH only (playwright.config.ts), so TUSD is named as not counted.
+  await expect(holdings.getByTestId("token-balance")).toHaveText("1250.5 TUSD");
+  const total = page.getByTestId("overview-holdings").getByTestId("holdings-total");
+  await expect(total.getByTestId("holdings-total-value")).toHaveText("$4,000.00");
+  await expect(total).toContainText("Without a price, not counted: TUSD.");
   await expect(page.getByTestId("overview-holdings").getByRole("link", { name: "All signers" })).toHaveAttribute("href", "/signers");
 
   // What they did: spend against the daily limit, the week's decisions, the last denials with reasons.

@@ -60,8 +60,8 @@ export default async function OverviewPage() {
             </div>
           </OverviewCard>
 
-          <OverviewCard id="holdings" title="What your agents hold" description="Native balance of each signer, per network, read live." icon={<KeyIcon className="size-4" />} href="/signers" linkLabel="All signers">
-            <Holdings organizationId={organizationId} networks={o.holdings} />
+          <OverviewCard id="holdings" title="What your agents hold" description={o.prices ? "Balances per network and token, read live, valued with the configured prices." : "Balances per network and token, read live."} icon={<KeyIcon className="size-4" />} href="/signers" linkLabel="All signers">
+            <Holdings organizationId={organizationId} networks={o.holdings} prices={o.prices} />
           </OverviewCard>
 
           <OverviewCard

@@ -134,21 +134,30 @@ export function useNetworks() {
 
 /** Native balance; only requested for signers that have an address (the route answers 409 otherwise). */
 export function useSignerBalance(organizationId: string, id: string, enabled: boolean) {
-  return useQuery({
+  return useQuery(signerBalanceQuery(organizationId, id, enabled));
+}
+
+/** The query behind useSignerBalance (also read by useQueries, e.g. the overview's total value). */
+export function signerBalanceQuery(organizationId: string, id: string, enabled: boolean) {
+  return {
     queryKey: signerKeys.balance(organizationId, id),
-    queryFn: ({ signal }) => api.get<NativeBalance>(signerPath(id, "/balance"), signal),
+    queryFn: ({ signal }: { signal: AbortSignal }) => api.get<NativeBalance>(signerPath(id, "/balance"), signal),
     enabled,
     retry: retryTransient,
-  });
+  };
 }
 
 export function useTokenBalances(organizationId: string, id: string, enabled: boolean) {
-  return useQuery({
+  return useQuery(tokenBalancesQuery(organizationId, id, enabled));
+}
+
+export function tokenBalancesQuery(organizationId: string, id: string, enabled: boolean) {
+  return {
     queryKey: signerKeys.tokenBalances(organizationId, id),
-    queryFn: ({ signal }) => api.get<TokenBalances>(signerPath(id, "/token-balances"), signal),
+    queryFn: ({ signal }: { signal: AbortSignal }) => api.get<TokenBalances>(signerPath(id, "/token-balances"), signal),
     enabled,
     retry: retryTransient,
-  });
+  };
 }
 
 /** The newest audit events about one signer, filtered by the server (`?signer=`). */

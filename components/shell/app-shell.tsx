@@ -5,6 +5,7 @@ import { usePathname } from "next/navigation";
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import type { SessionView } from "../api/types";
 import { CloseIcon, LogoMark, MenuIcon } from "../icons";
+import { KeygenIndicator, KeygenJobProvider, KeygenWizardHost } from "../signers/keygen-job";
 import { ThemeToggle } from "../ui/theme-toggle";
 import { EmailVerificationBanner } from "./email-verification-banner";
 import { OrgSwitcher } from "./org-switcher";
@@ -92,43 +93,48 @@ export function AppShell({ session, children }: { session: SessionView; children
     setDrawerOpen(false);
   }, [pathname]);
 
+  // A two-column grid from lg up: the sidebar's column stretches to the full height of the page
+  // (its background never stops short on a long page) while the nav inside it stays in view.
   return (
-    // A two-column grid from lg up: the sidebar's column stretches to the full height of the page
-    // (its background never stops short on a long page) while the nav inside it stays in view.
-    <div className="min-h-dvh lg:grid lg:grid-cols-[16rem_minmax(0,1fr)]">
-      <a
-        href="#main"
-        className="sr-only focus:not-sr-only focus:fixed focus:top-3 focus:left-3 focus:z-50 focus:rounded-lg focus:bg-surface focus:px-4 focus:py-2 focus:shadow-overlay"
-      >
-        Skip to content
-      </a>
-      <div data-testid="sidebar-column" className="hidden border-r border-border bg-surface lg:block">
-        <aside className="sticky top-0 flex h-dvh flex-col gap-6 px-4 py-5">
-          <Brand />
-          <SidebarContent session={session} />
-        </aside>
+    <KeygenJobProvider>
+      <div className="min-h-dvh lg:grid lg:grid-cols-[16rem_minmax(0,1fr)]">
+        <a
+          href="#main"
+          className="sr-only focus:not-sr-only focus:fixed focus:top-3 focus:left-3 focus:z-50 focus:rounded-lg focus:bg-surface focus:px-4 focus:py-2 focus:shadow-overlay"
+        >
+          Skip to content
+        </a>
+        <div data-testid="sidebar-column" className="hidden border-r border-border bg-surface lg:block">
+          <aside className="sticky top-0 flex h-dvh flex-col gap-6 px-4 py-5">
+            <Brand />
+            <SidebarContent session={session} />
+          </aside>
+        </div>
+        <div className="min-w-0">
+          <header className="sticky top-0 z-30 flex h-14 items-center justify-between border-b border-border bg-surface/90 px-4 backdrop-blur lg:hidden">
+            <Brand />
+            <button
+              type="button"
+              onClick={() => setDrawerOpen(true)}
+              aria-label="Open navigation"
+              aria-expanded={drawerOpen}
+              className="rounded-md p-2 text-fg hover:bg-surface-muted"
+            >
+              <MenuIcon className="size-5" />
+            </button>
+          </header>
+          <MobileDrawer session={session} open={drawerOpen} onClose={() => setDrawerOpen(false)} />
+          <main id="main" tabIndex={-1} className="mx-auto w-full max-w-6xl px-4 py-6 outline-none sm:px-6 lg:px-10 lg:py-10">
+            {!session.user.emailVerified && session.user.email ? (
+              <EmailVerificationBanner email={session.user.email} className="mb-6" />
+            ) : null}
+            <KeygenIndicator />
+            {children}
+            {/* The create-signer wizard lives here so its work survives navigation (keygen-job.tsx); /signers/new shows it. */}
+            <KeygenWizardHost userName={session.user.email ?? session.user.name ?? session.user.walletAddress ?? "Countersign user"} />
+          </main>
+        </div>
       </div>
-      <div className="min-w-0">
-        <header className="sticky top-0 z-30 flex h-14 items-center justify-between border-b border-border bg-surface/90 px-4 backdrop-blur lg:hidden">
-          <Brand />
-          <button
-            type="button"
-            onClick={() => setDrawerOpen(true)}
-            aria-label="Open navigation"
-            aria-expanded={drawerOpen}
-            className="rounded-md p-2 text-fg hover:bg-surface-muted"
-          >
-            <MenuIcon className="size-5" />
-          </button>
-        </header>
-        <MobileDrawer session={session} open={drawerOpen} onClose={() => setDrawerOpen(false)} />
-        <main id="main" tabIndex={-1} className="mx-auto w-full max-w-6xl px-4 py-6 outline-none sm:px-6 lg:px-10 lg:py-10">
-          {!session.user.emailVerified && session.user.email ? (
-            <EmailVerificationBanner email={session.user.email} className="mb-6" />
-          ) : null}
-          {children}
-        </main>
-      </div>
-    </div>
+    </KeygenJobProvider>
   );
 }

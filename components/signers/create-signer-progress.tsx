@@ -57,7 +57,8 @@ export function progressText(p: WizardProgress): string {
   }
 }
 
-function fraction(p: WizardProgress): number {
+/** The share of the ceremony done, 0..1 (phases and the user party's rounds). */
+export function progressFraction(p: WizardProgress): number {
   const r = (x?: PartyRound) => (!x ? 0 : x.protocol === "keygen" ? Math.min(x.round, 4) : 4 + Math.min(x.round, 4));
   switch (p.phase) {
     case "creating":
@@ -87,7 +88,7 @@ export function CeremonyProgressView({ progress }: { progress: WizardProgress })
   const phases = progress.mode === "remote" ? remotePhases : browserPhases;
   const phaseId = progress.phase === "creating" ? "waiting" : progress.phase;
   const current = phases.findIndex((ph) => ph.id === phaseId);
-  const pct = Math.round(fraction(progress) * 100);
+  const pct = Math.round(progressFraction(progress) * 100);
   const rows: { party: 0 | 1 | 2; label: string }[] =
     progress.mode === "remote"
       ? [

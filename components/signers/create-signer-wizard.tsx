@@ -14,9 +14,10 @@ import { Select } from "../ui/select";
 import { SkeletonBlock } from "../ui/skeleton";
 import { ProtectShareStep, materialFor, type Protector } from "./create-signer-protect";
 import { AgentShareStep } from "./create-signer-agent-share";
-import { CeremonyProgressView, type WizardProgress } from "./create-signer-progress";
+import { CeremonyProgressView, progressFraction, progressText, type WizardProgress } from "./create-signer-progress";
 import { InvitationPanel } from "./create-signer-invitation";
-import { mark, PrimeProgressPanel, usePrimeSupply, type PrimeSupplyApi } from "./create-signer-primes";
+import { mark, PrimeProgressPanel, primesText, usePrimeSupply, type PrimeSupplyApi } from "./create-signer-primes";
+import { useKeygenReport } from "./keygen-context";
 import type { DkgCeremony, DkgErrorCode, DkgWorkerRequest, DkgWorkerResponse, RelayedMessage } from "@/lib/signing/browser/messages";
 import { asAuxPrimes, PRIMES_PER_PARTY, PrimeGenerationCancelled } from "@/lib/signing/browser/prime-pool";
 import { encodeInvitation } from "@/lib/signing/e2e";
@@ -193,6 +194,12 @@ function GenerateStep({
   const queryClient = useQueryClient();
   const primesRef = useRef(primes);
   primesRef.current = primes;
+  // The shell shows this line while the user is on another page (keygen-job.tsx).
+  const report = useKeygenReport();
+  const [startedAt] = useState(() => Date.now());
+  const line = error ? `Key generation failed: ${error.message}` : progressText(progress);
+  const fraction = progressFraction(progress);
+  useEffect(() => report({ ceremony: { text: line, fraction, startedAt } }), [report, line, fraction, startedAt]);
 
   useEffect(() => {
     const abort = new AbortController();
@@ -403,6 +410,20 @@ export function CreateSignerWizard({ userName }: { userName: string }) {
   const queryClient = useQueryClient();
   // Safe primes start now, before the user has typed a name.
   const primes = usePrimeSupply();
+  const report = useKeygenReport();
+  const snapshot = primes.state.snapshot;
+  const primesDone = snapshot ? Math.min(snapshot.target, snapshot.ready + snapshot.used) : 0;
+  const primesLine = snapshot ? primesText(snapshot) : null;
+  const signerName = "details" in step ? step.details.name : "signer" in step ? step.signer.name : null;
+  useEffect(() => {
+    report({
+      step: step.name,
+      signerName,
+      primes: snapshot && primesLine ? { done: primesDone, target: snapshot.target, startedAt: snapshot.startedAt, text: primesLine } : null,
+      ...(step.name === "generate" ? {} : { ceremony: null }),
+    });
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the snapshot's figures are the dependencies
+  }, [report, step.name, signerName, primesDone, snapshot?.target, snapshot?.startedAt, primesLine]);
 
   useEffect(() => () => workerRef.current?.terminate(), []);
   // Leaving during key generation (or before the agent share is downloaded, in browser mode) loses it: ask first.

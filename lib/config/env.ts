@@ -1,6 +1,7 @@
 import { homedir } from "node:os";
 import path from "node:path";
 import { z } from "zod";
+import { parsePriceTable, PriceTableError } from "@/lib/prices/table";
 
 /**
  * Server configuration, read once from the environment. `.env.example` documents every variable;
@@ -50,6 +51,15 @@ const schema = z.object({
   DEMO_CHAT_API_KEY: z.string().min(1).optional(),
   /** Instance administrators (comma-separated e-mails): they review seed 001 operator applications. */
   INSTANCE_ADMIN_EMAILS: z.string().optional(),
+  /** A static USD price table (lib/prices): `<chainId>:<native|0xtoken>=<usd>,…`. Unset: no value is shown. */
+  COUNTERSIGN_PRICES_USD: z.string().optional().superRefine((text, ctx) => {
+    try {
+      parsePriceTable(text);
+    } catch (err) {
+      if (!(err instanceof PriceTableError)) throw err;
+      ctx.addIssue({ code: "custom", message: err.message });
+    }
+  }),
 });
 
 export type Env = z.infer<typeof schema> & { origin: string; rpId: string };

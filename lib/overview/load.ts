@@ -6,6 +6,7 @@ import type { DbOrTx } from "@/lib/db/client";
 import { env } from "@/lib/config/env";
 import { listEnabledNetworks } from "@/lib/chain/network-registry";
 import type { Network } from "@/lib/chain/networks";
+import { parsePriceTable, pricesFor } from "@/lib/prices/table";
 import { loadActivePolicies } from "@/lib/signing/guardrails";
 import { PRODUCTION_PRIME_BITS } from "@/lib/signing/prime-pool";
 import { loadUsage } from "@/lib/signing/spend-ledger";
@@ -30,7 +31,8 @@ export type PendingItem =
   | { kind: "signing"; id: string; title: string; subtitle: string; createdAt: string; href: string }
   | { kind: "tool_call"; id: string; title: string; subtitle: string; createdAt: string; expiresAt: string | null; riskLevel: string; href: string };
 
-export type HoldingSigner = { id: string; name: string; status: string; address: string | null; agentName: string | null };
+export type HoldingToken = { id: string; address: string; symbol: string };
+export type HoldingSigner = { id: string; name: string; status: string; address: string | null; agentName: string | null; tokens: HoldingToken[] };
 export type HoldingNetwork = { chainId: number; name: string; symbol: string; known: boolean; signers: HoldingSigner[] };
 
 export type NetworkHealth = { chainId: number; name: string; reachable: boolean; detail: string; blockNumber: string | null };
@@ -39,6 +41,8 @@ export type Overview = {
   generatedAt: string;
   needsYou: { pending: PendingItem[]; devices: { mine: number; organization: number } };
   holdings: HoldingNetwork[];
+  /** USD prices of the shown networks' assets (lib/prices); null when no price source is configured. */
+  prices: Record<string, string> | null;
   activity: { spend: SpendBar[]; decisions: DecisionDay[]; denials: Denial[] };
   health: {
     push: { failedLast7Days: number; devicesFailing: number; lastError: string | null };
@@ -133,7 +137,7 @@ export async function loadOverview(db: DbOrTx, input: { organizationId: string; 
 
   const signers = await db.signer.findMany({
     where: { organizationId, deletedAt: null },
-    include: { agent: { select: { name: true } } },
+    include: { agent: { select: { name: true } }, tokens: { select: { id: true, chainId: true, address: true, symbol: true }, orderBy: { createdAt: "asc" } } },
     orderBy: { createdAt: "asc" },
   });
 
@@ -146,8 +150,10 @@ export async function loadOverview(db: DbOrTx, input: { organizationId: string; 
       group = { chainId: s.chainId, name: info.name, symbol: info.symbol, known: info.known, signers: [] };
       holdingsByChain.set(s.chainId, group);
     }
-    group.signers.push({ id: s.id, name: s.name, status: s.status, address: s.address, agentName: s.agent?.name ?? null });
+    const tokens = s.tokens.filter((t) => t.chainId === s.chainId).map((t) => ({ id: t.id, address: t.address, symbol: t.symbol }));
+    group.signers.push({ id: s.id, name: s.name, status: s.status, address: s.address, agentName: s.agent?.name ?? null, tokens });
   }
+  const priceTable = parsePriceTable(env().COUNTERSIGN_PRICES_USD);
 
   // What they did: spend against each signer's limits (the guardrails' own usage figures).
   const spend: SpendBar[] = [];
@@ -203,6 +209,7 @@ export async function loadOverview(db: DbOrTx, input: { organizationId: string; 
     generatedAt: now.toISOString(),
     needsYou: { pending, devices: { mine: myDevices, organization: orgDevices } },
     holdings: [...holdingsByChain.values()],
+    prices: priceTable.size ? pricesFor(priceTable, holdingsByChain.keys()) : null,
     activity: { spend, decisions: decisionSeries(rows, now, DECISION_DAYS), denials },
     health: {
       push: { failedLast7Days, devicesFailing, lastError: lastFailure?.lastError ?? null },

@@ -132,6 +132,9 @@ describe("loadOverview (database)", () => {
     });
     signerId = signer.id;
     await db().signer.create({ data: { organizationId: org, name: "Draft wallet", status: "creating", chainId: 31337, agentId: agent.id } });
+    // Tracked tokens: one on the signer's network (shown), one on another chain (not the signer's: left out).
+    await db().trackedToken.create({ data: { signerId: signer.id, chainId: 31337, address: "0x5FbDB2315678afecb367f032d93F642f64180aa3", symbol: "TUSD", decimals: 18 } });
+    await db().trackedToken.create({ data: { signerId: signer.id, chainId: 1, address: "0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48", symbol: "USDC", decimals: 6 } });
     await db().policy.create({ data: { organizationId: org, signerId, type: "daily_limit", config: { maxAmount: (4n * ETH).toString() } } });
     const sr = (status: "committed" | "denied" | "pending_approval" | "rejected", at: Date, value: bigint, decision: object = {}) =>
       db().signingRequest.create({
@@ -224,6 +227,10 @@ describe("loadOverview (database)", () => {
     expect(o.holdings).toHaveLength(1);
     expect(o.holdings[0]).toMatchObject({ chainId: 31337, name: "Local devnet", symbol: "ETH" });
     expect(o.holdings[0]!.signers.map((s) => s.name)).toEqual(["Payroll", "Draft wallet"]);
+    expect(o.holdings[0]!.signers[0]!.tokens).toEqual([{ id: expect.any(String), address: "0x5FbDB2315678afecb367f032d93F642f64180aa3", symbol: "TUSD" }]);
+    expect(o.holdings[0]!.signers[1]!.tokens).toEqual([]);
+    // No price source is configured by default: no value is shown.
+    expect(o.prices).toBeNull();
 
     expect(o.activity.spend).toHaveLength(1);
     expect(o.activity.spend[0]).toMatchObject({ signerName: "Payroll", window: "Daily", used: "1.25", limit: "4", percent: 31.25 });
