@@ -163,7 +163,7 @@ export class TurnkeyDevServer {
     }
   }
 
-  private async route(path: string, org: Org, user: User, publicKey: string, body: Record<string, any>, raw: string): unknown {
+  private async route(path: string, org: Org, user: User, publicKey: string, body: Record<string, any>, raw: string): Promise<unknown> {
     switch (path) {
       case "/public/v1/query/whoami":
         return { organizationId: org.id, organizationName: org.name, userId: user.userId, username: user.userName };
