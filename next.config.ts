@@ -17,6 +17,12 @@ const nextConfig: NextConfig = {
     "@opentelemetry/sdk-trace-base",
     "@opentelemetry/exporter-trace-otlp-http",
     "@prisma/instrumentation",
+    // Turnkey's client (lib/turnkey): @turnkey/crypto carries its own @peculiar/x509, whose tsyringe
+    // needs reflect-metadata loaded first; bundled next to @simplewebauthn's copy, page-data
+    // collection of /api/responses failed. Node loads them from node_modules as the tests do.
+    "@turnkey/http",
+    "@turnkey/api-key-stamper",
+    "@turnkey/crypto",
   ],
 };
 

@@ -6,6 +6,7 @@
  *   4. migrations
  *   5. a local EVM devnet (anvil) with the Safe v1.5 contracts and the agent identity registry
  *      (recorded in the network registry), unless COUNTERSIGN_DEVNET=off
+ *   5b. with TURNKEY_DEV_SERVER=on and no TURNKEY_API_BASE_URL, the Turnkey development stand-in (tools/turnkey-dev)
  *   6. a production build when the sources changed since the last one, then tools/server.mjs (Next's
  *      handler behind our node:http server, which stamps each request with the socket's address)
  * `npm run dev` does the same with Next's development server.
@@ -92,6 +93,16 @@ async function main() {
     devnetStarted = devnet;
     const funded = devnet.fundedAccounts[0];
     say(`local devnet (anvil) at ${devnet.rpcUrl}, chain ${devnet.chainId}; funded dev account ${funded?.address ?? "?"} (its key is the public test mnemonic's: never use it elsewhere)`);
+  }
+
+  if (env.TURNKEY_DEV_SERVER === "on" && !env.TURNKEY_API_BASE_URL) {
+    // The Turnkey development stand-in (tools/turnkey-dev), in memory: Turnkey itself is unreachable here.
+    if (env.COUNTERSIGN_MASTER_KEY_FILE && !process.env.COUNTERSIGN_MASTER_KEY) process.env.COUNTERSIGN_MASTER_KEY_FILE = env.COUNTERSIGN_MASTER_KEY_FILE;
+    const { startTurnkeyStandIn } = await import("./turnkey-dev/main");
+    const standIn = await startTurnkeyStandIn({ port: Number(env.TURNKEY_DEV_PORT ?? 0) });
+    cleanups.push(() => standIn.server.close());
+    Object.assign(env, standIn.env);
+    say(`Turnkey development stand-in (not Turnkey; in memory) at ${standIn.url}, parent organization ${standIn.organizationId}`);
   }
 
   {

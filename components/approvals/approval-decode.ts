@@ -61,7 +61,7 @@ export function shortHex(h: string, keep = 6): string {
 
 export const SOURCE_LABEL: Record<string, string> = { sw_action: "notification button", app_ui: "approval page", unknown: "unknown surface" };
 
-export const FINAL_STATUSES = new Set(["executed", "rejected_by_human", "proposal_failed", "execution_failed"]);
+export const FINAL_STATUSES = new Set(["executed", "rejected_by_human", "proposal_failed", "execution_failed", "approval_failed", "signing_failed", "broadcast_failed"]);
 
 export const STATUS_LABEL: Record<string, string> = {
   pending_human: "Waiting for a human",
@@ -72,6 +72,11 @@ export const STATUS_LABEL: Record<string, string> = {
   executed: "Executed",
   proposal_failed: "Proposal failed",
   execution_failed: "Execution failed",
+  // Turnkey wallets
+  approving: "Approving at Turnkey",
+  approval_failed: "Turnkey approval failed",
+  signing_failed: "Turnkey signing failed",
+  broadcast_failed: "Broadcast failed",
 };
 
 /** "Chrome on Android" from a User-Agent (the device the decision came from). */

@@ -269,6 +269,41 @@ export function ApprovalDetail({ notificationId, facts }: { notificationId: stri
         </Card>
       ) : null}
 
+      {n.turnkeyExecution ? (
+        <Card data-testid="turnkey-execution">
+          <CardHeader>
+            <div>
+              <CardTitle>Turnkey wallet</CardTitle>
+              <CardDescription>The agent signed this transaction through Turnkey; it waits for your organization&apos;s approval there. Accepting approves the activity and broadcasts the signed transaction.</CardDescription>
+            </div>
+          </CardHeader>
+          <dl className="grid gap-2 px-4 pb-4 text-sm sm:grid-cols-[10rem_1fr] sm:px-5">
+            <dt className="text-fg-muted">Stage</dt>
+            <dd data-testid="turnkey-status">{STATUS_LABEL[n.turnkeyExecution.status] ?? n.turnkeyExecution.status}</dd>
+            {n.turnkeyExecution.txHash ? (
+              <>
+                <dt className="text-fg-muted">Transaction</dt>
+                <dd>
+                  {n.turnkeyExecution.explorerTxUrl ? (
+                    <a href={n.turnkeyExecution.explorerTxUrl} target="_blank" rel="noreferrer">
+                      <Mono>{n.turnkeyExecution.txHash}</Mono>
+                    </a>
+                  ) : (
+                    <Mono>{n.turnkeyExecution.txHash}</Mono>
+                  )}
+                </dd>
+              </>
+            ) : null}
+            {n.turnkeyExecution.error ? (
+              <>
+                <dt className="text-fg-muted">Error</dt>
+                <dd>{n.turnkeyExecution.error}</dd>
+              </>
+            ) : null}
+          </dl>
+        </Card>
+      ) : null}
+
       {approval?.safeTransaction ? (
         <Card>
           <CardHeader>

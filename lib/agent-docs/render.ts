@@ -7,7 +7,7 @@ import type { RouteContract } from "@/lib/http/contract";
  * drift from the API. Pure: the route handlers pass in the contracts and the public origin.
  */
 
-/** seed 004's human-approval routes (Turnkey routes excepted), in the seed's order. */
+/** seed 004's human-approval routes, Turnkey's included (lib/turnkey), in the seed's order. */
 export const APPROVAL_ROUTES: readonly { method: string; path: string }[] = [
   { method: "GET", path: "/api/pairing-info" },
   { method: "POST", path: "/api/devices" },
@@ -20,6 +20,11 @@ export const APPROVAL_ROUTES: readonly { method: string; path: string }[] = [
   { method: "GET", path: "/api/requests" },
   { method: "GET", path: "/api/requests/{id}" },
   { method: "POST", path: "/api/responses" },
+  { method: "POST", path: "/api/turnkey/hfa/setup-sessions" },
+  { method: "GET", path: "/api/turnkey/hfa/setup-sessions/{id}" },
+  { method: "POST", path: "/api/turnkey/drafts" },
+  { method: "POST", path: "/api/turnkey/requests" },
+  { method: "GET", path: "/api/turnkey/requests/{id}" },
 ];
 
 const HUMAN_PATHS = ["/api/devices", "/api/notifications", "/api/responses"];

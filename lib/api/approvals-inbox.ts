@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { TURNKEY_STATUSES } from "@/lib/turnkey/state";
 import { defineRoute } from "@/lib/http/contract";
 import { clearSigningSchema, intentAction, requestStatus } from "./approvals";
 import { evmAddress, executionMode } from "./devices";
@@ -28,8 +29,9 @@ export const inboxDecision = z.object({
 export const inboxItem = z.object({
   notificationId: z.string(),
   requestId: z.string(),
-  mode: executionMode,
-  status: requestStatus,
+  /** turnkey: a Turnkey wallet's CONSENSUS_NEEDED activity (lib/turnkey), with its own statuses. */
+  mode: z.enum([...executionMode.options, "turnkey"]),
+  status: z.union([requestStatus, z.enum(TURNKEY_STATUSES)]),
   /** The clear-signed aggregatedDescription (the notification's line). */
   description: z.string(),
   agent: z.object({ address: evmAddress, signerId: z.string().nullable(), signerName: z.string().nullable() }),

@@ -30,8 +30,9 @@ import * as system from "./system";
 import * as transparencyLog from "./transparency-log";
 import * as trust from "./trust";
 import * as trustAdmin from "./trust-admin";
+import * as turnkey from "./turnkey";
 
 /** Every API contract, for GET /openapi.json. tests/api/openapi.test.ts checks no route is missing. */
 const isContract = (v: unknown): v is RouteContract => typeof v === "object" && v !== null && "method" in v && "path" in v && "auth" in v;
 
-export const allContracts: RouteContract[] = [system, auth, organizations, chain, agents, signers, dkgProfile, signing, signingRequests, signerAdmin, policies, policyDocuments, devices, push, agentDocs, devnet, approvals, approvalsInbox, clearsign, security, transparencyLog, gateway, mcp, identity, identitySessions, a2a, demo, trust, trustAdmin, scim, billing].flatMap((m) => Object.values(m).filter(isContract));
+export const allContracts: RouteContract[] = [system, auth, organizations, chain, agents, signers, dkgProfile, signing, signingRequests, signerAdmin, policies, policyDocuments, devices, push, agentDocs, devnet, approvals, approvalsInbox, clearsign, security, transparencyLog, gateway, mcp, identity, identitySessions, a2a, demo, trust, trustAdmin, scim, billing, turnkey].flatMap((m) => Object.values(m).filter(isContract));

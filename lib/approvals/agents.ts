@@ -124,7 +124,8 @@ export async function pairAgent(db: Db, input: PairInput) {
 }
 
 export async function listAgents(db: DbOrTx, organizationId: string) {
-  return db.approvalAgent.findMany({ where: { organizationId }, orderBy: { createdAt: "desc" } });
+  // Turnkey wallets (mode "turnkey") are paired by their setup session (lib/turnkey), not listed here.
+  return db.approvalAgent.findMany({ where: { organizationId, mode: { in: ["safe", "relay"] } }, orderBy: { createdAt: "desc" } });
 }
 
 /** GET /api/pairing-info: the agent's pairing; a mode other than the paired one is a 400. */

@@ -5,6 +5,7 @@ import type { ClearSigningJson, IntentAction } from "./clear-signing";
 import { resumeStalledRequests } from "./execute";
 import { syncRelayApprovals } from "./relay";
 import type { RequestStatus } from "./state";
+import type { TurnkeyStatus } from "@/lib/turnkey/state";
 
 /**
  * The dashboard's approvals inbox (GET /api/v1/approvals/inbox): every seed 004 request with the
@@ -26,8 +27,8 @@ export type InboxDecision = {
 export type InboxItem = {
   notificationId: string;
   requestId: string;
-  mode: "safe" | "relay";
-  status: RequestStatus;
+  mode: "safe" | "relay" | "turnkey";
+  status: RequestStatus | TurnkeyStatus;
   description: string;
   agent: { address: string; signerId: string | null; signerName: string | null };
   chainId: number;
@@ -84,8 +85,8 @@ export function inboxItemJson(n: InboxRow, lookups: InboxLookups): InboxItem {
   return {
     notificationId: n.id,
     requestId: r.id,
-    mode: r.mode === "relay" ? "relay" : "safe",
-    status: r.status as RequestStatus,
+    mode: r.mode === "relay" || r.mode === "turnkey" ? r.mode : "safe",
+    status: r.status as RequestStatus | TurnkeyStatus,
     description: clearSigning?.aggregatedDescription || n.message,
     agent: { address: getAddress(r.agent.address), signerId, signerName: signerId ? (lookups.signers.get(signerId) ?? null) : null },
     chainId: r.chainId,

@@ -3,6 +3,7 @@ import { NotFoundError } from "@/lib/http/errors";
 import { approvalContext, notificationJson } from "./present";
 import { resumeStalledRequests } from "./execute";
 import { syncRelayApprovals } from "./relay";
+import { turnkeyExecutionJson } from "@/lib/turnkey/present";
 
 const include = { response: true, request: { include: { agent: { select: { address: true } } } } } as const;
 
@@ -26,5 +27,10 @@ export async function listNotifications(db: Db, organizationId: string, deviceId
 export async function getNotificationDetail(db: Db, organizationId: string, id: string) {
   const n = await db.approvalNotification.findFirst({ where: { id, organizationId }, include });
   if (!n) throw new NotFoundError("Notification not found");
-  return { ...notificationJson(n), approval: approvalContext(n.request), turnkeyExecution: null };
+  let turnkeyExecution = null;
+  if (n.request.mode === "turnkey") {
+    const network = await db.network.findUnique({ where: { chainId: n.request.chainId }, select: { explorerUrl: true } });
+    turnkeyExecution = turnkeyExecutionJson(n.request, network?.explorerUrl ?? null);
+  }
+  return { ...notificationJson(n), approval: approvalContext(n.request), turnkeyExecution };
 }

@@ -108,8 +108,10 @@ export function notificationJson(n: NotificationRow) {
   };
 }
 
-/** GET /api/notifications/:id's approval context (null for relay requests: no Safe transaction). */
+/** GET /api/notifications/:id's approval context (null for relay requests: no Safe transaction; kind "turnkey" for Turnkey requests). */
 export function approvalContext(r: RequestRow) {
+  // Turnkey (C15): the agent's transaction is at Turnkey, so no safeTransaction.
+  if (r.mode === "turnkey") return { kind: "turnkey" as const, intent: r.intent as { actions: IntentAction[] }, clearSigning: r.clearSigning as ClearSigningJson };
   if (r.mode !== "safe") return null;
   return {
     kind: "safe" as const,

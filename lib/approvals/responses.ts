@@ -10,6 +10,8 @@ import { requestJson } from "./present";
 import { decideRelayRequest } from "./relay";
 import { getApprovalSettings, passkeyRequired } from "./settings";
 import { statusAfterResponse } from "./state";
+import { driveTurnkeyRequest, rejectTurnkeyActivity } from "@/lib/turnkey/execute";
+import { turnkeyStatusAfterResponse } from "@/lib/turnkey/state";
 
 export type ResponseInput = {
   notificationId: string;
@@ -76,7 +78,7 @@ export async function respond(
 
   const now = new Date();
   const responseId = await db.$transaction(async (tx) => {
-    const moved = await tx.approvalRequest.updateMany({ where: { id: request.id, status: "pending_human" }, data: { status: statusAfterResponse(body.response), respondedAt: now } });
+    const moved = await tx.approvalRequest.updateMany({ where: { id: request.id, status: "pending_human" }, data: { status: request.mode === "turnkey" ? turnkeyStatusAfterResponse(body.response) : statusAfterResponse(body.response), respondedAt: now } });
     if (moved.count !== 1) throw new BadRequestError("This request was decided meanwhile");
     const row = await tx.approvalResponse.create({
       data: {
@@ -109,7 +111,11 @@ export async function respond(
     return row.id;
   });
 
-  if (body.response === "accepted") {
+  if (request.mode === "turnkey") {
+    // Turnkey: accept → the provider approves the agent's activity, then broadcast; reject → REJECT_ACTIVITY.
+    if (body.response === "accepted") await driveTurnkeyRequest(db, request.id);
+    else await rejectTurnkeyActivity(db, request.id);
+  } else if (body.response === "accepted") {
     if (request.mode === "relay") await db.approvalRequest.updateMany({ where: { id: request.id, status: "proposing" }, data: { status: "proposed" } });
     else await driveAcceptedRequest(db, request.id);
   }

@@ -37,6 +37,16 @@ const schema = z.object({
   PUSH_ALLOW_PRIVATE_ENDPOINTS: z.enum(["0", "1"]).optional(),
   /** When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`. */
   METRICS_TOKEN: z.string().min(16).optional(),
+  /** Turnkey (seed 004's Turnkey mode, lib/turnkey): API base URL, parent organization id, and the provider's API key pair. */
+  TURNKEY_API_BASE_URL: z.url().optional(),
+  TURNKEY_ORGANIZATION_ID: z.string().min(1).optional(),
+  TURNKEY_API_PUBLIC_KEY: z.string().regex(/^0[23][0-9a-fA-F]{64}$/, "a compressed P-256 public key (66 hex characters)").optional(),
+  /** The API private key sealed under the master key (`npx tsx tools/turnkey-seal-key.ts`). */
+  TURNKEY_API_PRIVATE_KEY_SEALED: z.string().min(1).optional(),
+  /** npm start: run the Turnkey development stand-in (tools/turnkey-dev) when TURNKEY_API_BASE_URL is unset. */
+  TURNKEY_DEV_SERVER: z.enum(["on", "off"]).default("off"),
+  /** The stand-in's port (0: any free port). */
+  TURNKEY_DEV_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   /** OTLP/HTTP collector (e.g. http://collector:4318): turns tracing on. Unset: no tracing. */
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   /** On SIGTERM: seconds to keep serving (answering /ready 503) before closing the listener. */

@@ -60,9 +60,9 @@ describe("unknown API paths", () => {
     const posted = await call(notFoundPost, "POST", "/api/v1/check", { body: { agent_id: "a", tool_name: "t" } });
     expect(posted.status).toBe(404);
     expect(posted.json.error.code).toBe("NOT_FOUND");
-    const seed004 = await call(notFoundPost, "POST", "/api/turnkey/drafts", { rawBody: "not json", headers: { "content-type": "text/plain" } });
+    const seed004 = await call(notFoundPost, "POST", "/api/turnkey/nope", { rawBody: "not json", headers: { "content-type": "text/plain" } });
     expect(seed004.status).toBe(404);
-    expect(seed004.json).toEqual({ error: "No route for POST /api/turnkey/drafts" });
+    expect(seed004.json).toEqual({ error: "No route for POST /api/turnkey/nope" });
   });
 });
 

@@ -15,7 +15,7 @@
  * operation is covered once it has its row in the table.
  */
 import { randomUUID } from "node:crypto";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { privateKeyToAddress } from "viem/accounts";
 import { allContracts } from "@/lib/api";
 import { AGENT_TOKEN_SCOPES } from "@/lib/agents/tokens/claims";
@@ -35,6 +35,8 @@ import { makeUser, ORIGIN } from "../helpers/http";
 import { loadRoutes, sample, type Handler, type Json } from "../helpers/openapi-walk";
 
 import { registerAgent } from "@/lib/trust/store";
+import { resetEnvCache } from "@/lib/config/env";
+import { startTurnkeyStandIn } from "@/tools/turnkey-dev/main";
 
 useTestDatabase();
 
@@ -198,6 +200,19 @@ async function send(o: Operation, caller: Caller, params: Record<string, string>
 }
 
 describe("role × route matrix (lib/auth/access-table.ts)", () => {
+  // The Turnkey routes reach their handlers' checks (not 503 "Turnkey is not configured"): the development stand-in.
+  let turnkey: Awaited<ReturnType<typeof startTurnkeyStandIn>> | undefined;
+  beforeAll(async () => {
+    turnkey = await startTurnkeyStandIn();
+    Object.assign(process.env, turnkey.env);
+    resetEnvCache();
+  });
+  afterAll(async () => {
+    for (const k of Object.keys(turnkey?.env ?? {})) delete process.env[k];
+    resetEnvCache();
+    await turnkey?.server.close();
+  });
+
   it("every principal gets exactly what the table says on every operation, for its own and another organization's resources", async () => {
     const started = Date.now();
     const doc = buildOpenApi(allContracts, { version: "matrix" }) as { paths: Record<string, Record<string, Json>> };

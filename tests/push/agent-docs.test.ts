@@ -8,7 +8,7 @@ import { call } from "../helpers/http";
 import { seedRoutes } from "./seed";
 
 describe("agent docs: /skill.md, /skill/manifest.json, /.well-known/llms.txt", () => {
-  it("the documented route list is seed 004's (Turnkey excepted)", () => {
+  it("the documented route list is seed 004's", () => {
     expect(APPROVAL_ROUTES).toEqual(seedRoutes());
   });
 

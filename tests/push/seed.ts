@@ -26,11 +26,11 @@ export function seedSchema(method: string, path: string, section: string): objec
   return JSON.parse(lines.slice(begin, i + 1).join("\n")) as object;
 }
 
-/** The seed's route table ("GET/api/devicesList devices"), Turnkey routes excepted. */
+/** The seed's route table ("GET/api/devicesList devices"). */
 export function seedRoutes(): { method: string; path: string }[] {
   return lines
     .map((l) => /^(GET|POST|PUT|PATCH|DELETE)(\/api\/[^A-Z\s]*?)([A-Z].*)$/.exec(l))
-    .filter((m): m is RegExpExecArray => m !== null && !m[2]!.startsWith("/api/turnkey"))
+    .filter((m): m is RegExpExecArray => m !== null)
     .map((m) => ({ method: m[1]!, path: m[2]!.replace(/:([a-zA-Z]+)/g, "{$1}") }));
 }
 
