@@ -45,6 +45,9 @@ export default defineConfig({
       DATABASE_URL: "",
       DEVNET_RPC_URL: "",
       LOG_LEVEL: "warn",
+      // The Turnkey development stand-in (tools/turnkey-dev) on a known port, for e2e/turnkey.spec.ts's agent.
+      TURNKEY_DEV_SERVER: "on",
+      TURNKEY_DEV_PORT: process.env.E2E_TURNKEY_PORT ?? "3219",
       // Foundation flows need no server primes; keep both cores for the browser and the app.
       COUNTERSIGN_PRIME_POOL_TARGET: "0",
       // End-to-end key generation uses the fast test profile (1024-bit primes); never in production.
