@@ -1,6 +1,7 @@
 "use client";
 
 import { Bar, BarChart as RechartsBarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { ChartTable } from "./chart-table";
 
 /** One series of a chart: the data field it reads, its label, and a colour token (a CSS variable from globals.css). */
 export type ChartSeries<K extends string> = { key: K; label: string; color: string };
@@ -77,33 +78,7 @@ export function BarChart<K extends string, X extends string>({
           </RechartsBarChart>
         </ResponsiveContainer>
       </div>
-      {/* A table is never narrower than its content, so sr-only's 1px width alone would not hide it
-          from the layout: the clipping box is the wrapper. */}
-      <div className="sr-only">
-        <table>
-          <caption>{title}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{String(categoryKey)}</th>
-              {series.map((s) => (
-                <th key={s.key} scope="col">
-                  {s.label}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {data.map((row) => (
-              <tr key={row[categoryKey]}>
-                <th scope="row">{formatCategory(row[categoryKey])}</th>
-                {series.map((s) => (
-                  <td key={s.key}>{formatValue(row[s.key])}</td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <ChartTable title={title} data={data} categoryKey={categoryKey} series={series} formatValue={formatValue} formatCategory={formatCategory} />
     </figure>
   );
 }

@@ -2,6 +2,7 @@
 
 import { CartesianGrid, Legend, Line, LineChart as RechartsLineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { ChartSeries } from "./bar-chart";
+import { ChartTable } from "./chart-table";
 
 /** A point of the category axis to mark (a configuration change…), with the label shown beside its line. */
 export type ChartMarker = { at: string; label: string; color: string };
@@ -86,31 +87,7 @@ export function LineChart<K extends string, X extends string>({
           </RechartsLineChart>
         </ResponsiveContainer>
       </div>
-      {/* As in BarChart: the clipping box is the wrapper, so the table does not widen the page. */}
-      <div className="sr-only">
-        <table>
-          <caption>{title}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{String(categoryKey)}</th>
-              {series.map((s) => (
-                <th key={s.key} scope="col">
-                  {s.label}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {data.map((row) => (
-              <tr key={row[categoryKey]}>
-                <th scope="row">{formatCategory(row[categoryKey])}</th>
-                {series.map((s) => (
-                  <td key={s.key}>{formatValue(row[s.key])}</td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
+      <ChartTable title={title} data={data} categoryKey={categoryKey} series={series} formatValue={formatValue} formatCategory={formatCategory}>
         {markers.length ? (
           <ul>
             {markers.map((m, i) => (
@@ -120,7 +97,7 @@ export function LineChart<K extends string, X extends string>({
             ))}
           </ul>
         ) : null}
-      </div>
+      </ChartTable>
     </figure>
   );
 }
