@@ -54,49 +54,93 @@ export async function submitRequest(db: Db, agent: AgentRow, body: { draftId: st
   const intent = draft.intent as { actions: IntentAction[] };
   const clearSigning = draft.clearSigning as ClearSigningJson;
 
+  return openPendingRequest(db, {
+    organizationId: agent.organizationId,
+    agentId: agent.id,
+    mode: "safe",
+    chainId: draft.chainId,
+    intent,
+    clearSigning,
+    subjectHash: draft.safeTxHash,
+    agentSignature: check.value.signature,
+    fields: { draftId: draft.id, safeAddress: draft.safeAddress, safe: draft.safe as object, safeTransaction: draft.safeTransaction as object },
+    actorLabel: `agent ${getAddress(agent.address)}`,
+    auditDetails: { draftId: draft.id, safeAddress: draft.safeAddress, safeTxHash: draft.safeTxHash, description: clearSigning.aggregatedDescription, signatureKind: check.value.kind },
+    conflict: `Draft ${draft.id} was already submitted`,
+    audit: context.audit,
+    now,
+  });
+}
+
+export interface PendingRequestInput {
+  organizationId: string;
+  agentId: string;
+  mode: "safe" | "turnkey";
+  chainId: number;
+  intent: { actions: IntentAction[] };
+  clearSigning: ClearSigningJson;
+  /** What the human approves: the Safe's safeTxHash, or the hash of Turnkey's unsigned transaction. */
+  subjectHash: string;
+  agentSignature: string;
+  /** The mode's own columns of approval_requests (the Safe's draft, address and transaction). */
+  fields?: { draftId?: string; safeAddress?: string; safe?: object; safeTransaction?: object };
+  actorLabel: string;
+  auditDetails: Record<string, unknown>;
+  /** The 409's message when a unique constraint says this was submitted already. */
+  conflict: string;
+  audit: AuditContext;
+  now: Date;
+  /** The mode's own rows, written in the same transaction (it may throw to roll everything back). */
+  alsoWrite?: (tx: DbOrTx, requestId: string) => Promise<void>;
+}
+
+/**
+ * Opens an approval request waiting for a human (pending_human) whatever its mode: the request, its
+ * inbox notification and the audit event in one transaction, then a push to the organization's devices.
+ */
+export async function openPendingRequest(db: Db, input: PendingRequestInput) {
+  const description = input.clearSigning.aggregatedDescription;
   let created;
   try {
     created = await db.$transaction(async (tx) => {
       const request = await tx.approvalRequest.create({
         data: {
           id: newId("req"),
-          organizationId: agent.organizationId,
-          agentId: agent.id,
-          mode: "safe",
-          draftId: draft.id,
+          organizationId: input.organizationId,
+          agentId: input.agentId,
+          mode: input.mode,
           status: "pending_human",
-          chainId: draft.chainId,
-          safeAddress: draft.safeAddress,
-          intent: draft.intent as object,
-          clearSigning: draft.clearSigning as object,
-          safe: draft.safe as object,
-          safeTransaction: draft.safeTransaction as object,
-          subjectHash: draft.safeTxHash,
-          valueWei: totalValue(intent.actions).toString(),
-          agentSignature: check.value.signature,
-          createdAt: now,
+          chainId: input.chainId,
+          intent: input.intent as object,
+          clearSigning: input.clearSigning as object,
+          subjectHash: input.subjectHash,
+          valueWei: totalValue(input.intent.actions).toString(),
+          agentSignature: input.agentSignature,
+          createdAt: input.now,
+          ...input.fields,
         },
       });
+      await input.alsoWrite?.(tx, request.id);
       const notification = await tx.approvalNotification.create({
-        data: { id: newId("ntf"), organizationId: agent.organizationId, requestId: request.id, message: clearSigning.aggregatedDescription, createdAt: now },
+        data: { id: newId("ntf"), organizationId: input.organizationId, requestId: request.id, message: description, createdAt: input.now },
       });
       await recordAudit(tx, {
-        organizationId: agent.organizationId,
-        actor: { type: "credential", label: `agent ${getAddress(agent.address)}` },
+        organizationId: input.organizationId,
+        actor: { type: "credential", label: input.actorLabel },
         action: "approval.requested",
         resourceType: "approval_request",
         resourceId: request.id,
-        details: { draftId: draft.id, safeAddress: draft.safeAddress, safeTxHash: draft.safeTxHash, description: clearSigning.aggregatedDescription, signatureKind: check.value.kind },
-        context: context.audit,
+        details: input.auditDetails,
+        context: input.audit,
       });
       return { request, notification };
     });
   } catch (err) {
-    if (isUniqueViolation(err)) throw new ConflictError(`Draft ${draft.id} was already submitted`);
+    if (isUniqueViolation(err)) throw new ConflictError(input.conflict);
     throw err;
   }
-  await notifyDevices(db, agent.organizationId, created.notification.id, created.request.id, clearSigning.aggregatedDescription);
-  return { requestId: created.request.id, status: "pending_human" as const, description: clearSigning.aggregatedDescription, createdAt: created.request.createdAt.getTime() };
+  await notifyDevices(db, input.organizationId, created.notification.id, created.request.id, description);
+  return { requestId: created.request.id, status: "pending_human" as const, description, createdAt: created.request.createdAt.getTime() };
 }
 
 /** Push failures never fail the request: the notification is in the inbox either way. */

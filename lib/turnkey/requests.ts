@@ -1,18 +1,13 @@
 import { getAddress, keccak256, type Hex } from "viem";
-import { recordAudit, type AuditContext } from "@/lib/audit/record";
+import type { AuditContext } from "@/lib/audit/record";
 import type { ClearSigningJson, IntentAction } from "@/lib/approvals/clear-signing";
-import { newId } from "@/lib/approvals/ids";
-import { notifyDevices, totalValue } from "@/lib/approvals/requests";
+import { openPendingRequest } from "@/lib/approvals/requests";
 import type { Db, DbOrTx } from "@/lib/db/client";
 import { BadRequestError, ConflictError, GoneError, NotFoundError, ServiceUnavailableError } from "@/lib/http/errors";
 import { hex0x, providerClient, turnkeyCode, turnkeyMessage, type TurnkeyActivity } from "./client";
 import { turnkeyConfig } from "./config";
 import { SIGN_ACTIVITY } from "./setup";
 import { turnkeyRequestJson } from "./present";
-
-function isUniqueViolation(err: unknown): boolean {
-  return typeof err === "object" && err !== null && (err as { code?: string }).code === "P2002";
-}
 
 /**
  * Why an activity is not the drafted transaction awaiting the provider's vote, or null when it is
@@ -65,48 +60,28 @@ export async function submitTurnkeyRequest(db: Db, organizationId: string, body:
   const intent = draft.intent as { actions: IntentAction[] };
   const clearSigning = draft.clearSigning as ClearSigningJson;
   const agentVote = activity.votes[0]!;
-  let created;
-  try {
-    created = await db.$transaction(async (tx) => {
-      const request = await tx.approvalRequest.create({
-        data: {
-          id: newId("req"),
-          organizationId,
-          agentId: session.approvalAgentId!,
-          mode: "turnkey",
-          status: "pending_human",
-          chainId: draft.chainId,
-          intent: draft.intent as object,
-          clearSigning: draft.clearSigning as object,
-          subjectHash: keccak256(draft.unsignedTransaction as Hex),
-          valueWei: totalValue(intent.actions).toString(),
-          agentSignature: /^0x(?:[0-9a-fA-F]{2})*$/.test(agentVote.signature) ? agentVote.signature : hex0x(agentVote.signature.replace(/[^0-9a-fA-F]/g, "")),
-          createdAt: now,
-        },
-      });
+  return openPendingRequest(db, {
+    organizationId,
+    agentId: session.approvalAgentId!,
+    mode: "turnkey",
+    chainId: draft.chainId,
+    intent,
+    clearSigning,
+    subjectHash: keccak256(draft.unsignedTransaction as Hex),
+    agentSignature: /^0x(?:[0-9a-fA-F]{2})*$/.test(agentVote.signature) ? agentVote.signature : hex0x(agentVote.signature.replace(/[^0-9a-fA-F]/g, "")),
+    actorLabel: `turnkey agent ${session.agentLabel ?? session.agentPublicKey}`,
+    auditDetails: { mode: "turnkey", draftId: draft.id, subOrganizationId, walletAddress, activityId: activity.id, fingerprint: activity.fingerprint, description: clearSigning.aggregatedDescription },
+    conflict: `Activity ${activity.id} or draft ${draft.id} was already submitted`,
+    audit: context.audit,
+    now,
+    alsoWrite: async (tx, requestId) => {
       await tx.turnkeyRequest.create({
-        data: { id: request.id, organizationId, draftId: draft.id, subOrganizationId, walletAddress, activityId: activity.id, fingerprint: activity.fingerprint, unsignedTransaction: draft.unsignedTransaction, createdAt: now },
+        data: { id: requestId, organizationId, draftId: draft.id, subOrganizationId, walletAddress, activityId: activity.id, fingerprint: activity.fingerprint, unsignedTransaction: draft.unsignedTransaction, createdAt: now },
       });
-      const claimed = await tx.turnkeyDraft.updateMany({ where: { id: draft.id, requestId: null }, data: { requestId: request.id } });
+      const claimed = await tx.turnkeyDraft.updateMany({ where: { id: draft.id, requestId: null }, data: { requestId } });
       if (claimed.count !== 1) throw new ConflictError(`Draft ${draft.id} was already submitted`);
-      const notification = await tx.approvalNotification.create({ data: { id: newId("ntf"), organizationId, requestId: request.id, message: clearSigning.aggregatedDescription, createdAt: now } });
-      await recordAudit(tx, {
-        organizationId,
-        actor: { type: "credential", label: `turnkey agent ${session.agentLabel ?? session.agentPublicKey}` },
-        action: "approval.requested",
-        resourceType: "approval_request",
-        resourceId: request.id,
-        details: { mode: "turnkey", draftId: draft.id, subOrganizationId, walletAddress, activityId: activity.id, fingerprint: activity.fingerprint, description: clearSigning.aggregatedDescription },
-        context: context.audit,
-      });
-      return { request, notification };
-    });
-  } catch (err) {
-    if (isUniqueViolation(err)) throw new ConflictError(`Activity ${activity.id} or draft ${draft.id} was already submitted`);
-    throw err;
-  }
-  await notifyDevices(db, organizationId, created.notification.id, created.request.id, clearSigning.aggregatedDescription);
-  return { requestId: created.request.id, status: "pending_human" as const, description: clearSigning.aggregatedDescription, createdAt: created.request.createdAt.getTime() };
+    },
+  });
 }
 
 /** GET /api/turnkey/requests/:id */
