@@ -169,17 +169,17 @@ export async function verifyAgentRequest(db: DbOrTx, req: Request, opts: VerifyO
   }
   if (opts.sameHumanAs !== undefined && !(await sameHuman(chain, agentId, opts.sameHumanAs))) throw new AgentRequestRejectedError("not_same_human", "Agents do not belong to the same human");
 
-  await recordOnce(db, keccak256(`${facts.address}${facts.digest.slice(2)}` as Hex), new Date(facts.timestampMs + SIGNATURE_WINDOW_MS), new Date(now));
+  await recordOnce(db, keccak256(`${facts.address}${facts.digest.slice(2)}` as Hex), new Date(facts.timestampMs + SIGNATURE_WINDOW_MS));
   return { agent, address: facts.address, keyType: facts.keyType, chainId };
 }
 
 /**
  * The shared replay cache: one row per accepted (agent, signed digest) until its window closes.
  * Keyed by what was signed, not by the signature bytes, so a re-encoded signature (ECDSA's high-s
- * twin) is the same request.
+ * twin) is the same request. Expired rows are swept by lib/ops/housekeeping.ts; one that is still
+ * there never collides with a fresh request, whose timestamp (part of the digest) is within the window.
  */
-async function recordOnce(db: DbOrTx, key: Hex, expiresAt: Date, now: Date): Promise<void> {
-  await db.agentRequestReplay.deleteMany({ where: { expiresAt: { lt: now } } });
+async function recordOnce(db: DbOrTx, key: Hex, expiresAt: Date): Promise<void> {
   try {
     await db.agentRequestReplay.create({ data: { key, expiresAt } });
   } catch (err) {

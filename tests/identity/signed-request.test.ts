@@ -205,10 +205,12 @@ describe("verifyAgentRequest against the registry", () => {
     expect(await db().agentRequestReplay.count()).toBeGreaterThan(0);
   });
 
-  it("expired rows leave the replay cache", async () => {
-    await db().agentRequestReplay.create({ data: { key: "0xold", expiresAt: new Date(Date.now() - 60_000) } });
-    await verifyAgentRequest(db(), await signed(keyA, "/api/sweep"));
-    expect(await db().agentRequestReplay.findUnique({ where: { key: "0xold" } })).toBeNull();
+  it("each accepted request leaves one replay row that expires when its signature window closes", async () => {
+    const before = await db().agentRequestReplay.count();
+    const timestamp = Date.now() - 1_000;
+    await verifyAgentRequest(db(), await signed(keyA, "/api/sweep", '{"a":1}', timestamp));
+    expect(await db().agentRequestReplay.count()).toBe(before + 1);
+    expect(await db().agentRequestReplay.count({ where: { expiresAt: new Date(timestamp + 5 * 60_000) } })).toBe(1);
   });
 
   it("an unregistered agent is refused (403 not_registered)", async () => {
