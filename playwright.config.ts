@@ -14,8 +14,10 @@ const dataDir = (process.env.E2E_DATA_DIR ??= mkdtempSync(path.join(tmpdir(), "c
 export default defineConfig({
   testDir: "e2e",
   testMatch: "**/*.spec.ts",
+  // Spec files are spread over two workers (E2E_WORKERS); the tests of one file run in order. Specs
+  // are independent: each signs up its own user, and each worker funds from its own devnet account.
   fullyParallel: false,
-  workers: 1,
+  workers: Number(process.env.E2E_WORKERS ?? 2),
   retries: 0,
   timeout: 300_000,
   expect: { timeout: 15_000 },

@@ -11,14 +11,14 @@
  *      handler behind our node:http server, which stamps each request with the socket's address)
  * `npm run dev` does the same with Next's development server.
  */
-import { spawn, spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "@/lib/db/embedded";
 import { migrate } from "@/lib/db/migrate";
 import { ensureLocalMasterKeyFile } from "@/lib/keystore/master-key";
 import { defaultDataDir } from "@/lib/config/env";
+import { appBuildIsCurrent, buildApp } from "./lib/app-build";
 
 const dev = process.argv.includes("--dev");
 const root = process.cwd();
@@ -39,26 +39,6 @@ const cleanups: Array<() => Promise<void>> = [];
 async function shutdown(code: number) {
   for (const c of cleanups.reverse()) await c().catch(() => undefined);
   process.exit(code);
-}
-
-function sourceFingerprint(): string {
-  const h = createHash("sha256");
-  const walk = (dir: string) => {
-    if (!existsSync(dir)) return;
-    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else {
-        const s = statSync(p);
-        h.update(`${p}:${s.size}:${s.mtimeMs}\n`);
-      }
-    }
-  };
-  for (const d of ["app", "components", "lib", "public"]) walk(path.join(root, d));
-  for (const f of ["next.config.ts", "package-lock.json", "postcss.config.mjs", "tsconfig.json"]) {
-    if (existsSync(f)) h.update(`${f}:${statSync(f).mtimeMs}\n`);
-  }
-  return h.digest("hex");
 }
 
 async function main() {
@@ -135,17 +115,9 @@ async function main() {
     say(`networks: ${networks.filter((n) => n.enabled).map((n) => `${n.name} (${n.chainId})`).join(", ") || "none enabled"}`);
   }
 
-  const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
-  if (!dev) {
-    const stamp = path.join(root, ".next", "countersign-build.txt");
-    const fp = sourceFingerprint();
-    const built = existsSync(path.join(root, ".next", "BUILD_ID")) && existsSync(stamp) && readFileSync(stamp, "utf8") === fp;
-    if (!built) {
-      say("building the app (first start, or the sources changed) …");
-      const r = spawnSync(process.execPath, [nextBin, "build"], { stdio: "inherit", env: { ...env, NODE_ENV: "production" } });
-      if (r.status !== 0) throw new Error("next build failed");
-      writeFileSync(stamp, fp);
-    }
+  if (!dev && !appBuildIsCurrent(root)) {
+    say("building the app (first start, or the sources changed) …");
+    if (!(await buildApp(root, env))) throw new Error("next build failed");
   }
 
   // The server process drains on SIGTERM itself (lib/ops/drain.ts, installed by instrumentation.ts):

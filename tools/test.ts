@@ -9,7 +9,9 @@
  *      [pglite 1/2], [pglite 2/2] and [postgres].
  *   3. the fault suites (tests/faults), which start and stop clusters of their own (alone: they
  *      measure outages and restarts and should not share the machine)
- *   4. end-to-end in Debian's Chromium (Playwright) against `npm start`
+ *   4. end-to-end in Debian's Chromium (Playwright) against `npm start`, two workers (E2E_WORKERS);
+ *      the production build it serves is made while the unit lanes still run (once the PostgreSQL
+ *      lane ends, when one core would otherwise idle), prefixed [build]
  * Installs what the machine lacks (chromium, postgresql) with apt when run as root.
  * Ends with one line "N passed, N failed".
  */
@@ -18,6 +20,7 @@ import { createInterface } from "node:readline";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { buildApp } from "./lib/app-build";
 import { findPostgresBin, startPostgres } from "./lib/postgres";
 
 /**
@@ -136,21 +139,36 @@ async function main() {
       lanes.push(vitest(`unit and integration (embedded PGlite${shard ? `, shard ${shard}` : ""})`, unitExcludes, LANE_ENV, prefixed ? `[${name}]` : undefined, shard));
     }
   }
+  let pgLane: Promise<unknown> = Promise.resolve();
   if (want("pg")) {
-    lanes.push(
-      (async () => {
-        const pg = await startPostgres();
-        try {
-          return await vitest(`data layer on a real PostgreSQL server (${pg.url})`, DATA_LAYER_SUITES, { ...LANE_ENV, TEST_PG_ADMIN_URL: pg.url }, prefixed ? "[postgres]" : undefined);
-        } finally {
-          pg.stop();
-        }
-      })(),
-    );
+    pgLane = (async () => {
+      const pg = await startPostgres();
+      try {
+        return await vitest(`data layer on a real PostgreSQL server (${pg.url})`, DATA_LAYER_SUITES, { ...LANE_ENV, TEST_PG_ADMIN_URL: pg.url }, prefixed ? "[postgres]" : undefined);
+      } finally {
+        pg.stop();
+      }
+    })();
+    lanes.push(pgLane as Promise<number>);
   }
+  // The e2e stage's production build, in the core the PostgreSQL lane leaves free.
+  const built = want("e2e")
+    ? pgLane.catch(() => undefined).then(() => {
+        process.stdout.write("\n[test] production build for the end-to-end stage\n");
+        return buildApp(process.cwd(), { ...process.env, NEXT_TELEMETRY_DISABLED: "1" }, (line) => process.stdout.write(`[build] ${line}\n`));
+      })
+    : Promise.resolve(true);
   codes.push(...(await Promise.all(lanes)));
+  const buildOk = await built; // the fault stage wants the machine to itself
   if (want("pg")) codes.push(await vitest("faults: database outage, a killed instance, load (own PostgreSQL clusters)", FAULT_SUITES));
-  if (want("e2e")) codes.push(playwright());
+  if (want("e2e")) {
+    if (buildOk) codes.push(playwright());
+    else {
+      process.stdout.write("[test] end-to-end: not run, the production build failed (see [build] above)\n");
+      total.failed += 1;
+      codes.push(1);
+    }
+  }
   const failed = codes.some((c) => c !== 0) || total.failed > 0;
   process.stdout.write(`\n${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ""}\n`);
   process.exit(failed ? 1 : 0);

@@ -13,12 +13,11 @@ import { Button } from "../ui/button";
 import { Card, CardDescription, CardHeader, CardTitle } from "../ui/card";
 import { ConfirmDialog } from "../ui/confirm-dialog";
 import { EmptyState } from "../ui/empty-state";
-import { ErrorState } from "../ui/error-state";
 import { controlClasses } from "../ui/input";
-import { SkeletonBlock } from "../ui/skeleton";
 import { TBody, THead, Table, Td, Th, Tr } from "../ui/table";
 import { useToast } from "../ui/toast";
 import { parseDescriptorText, shortAddress, violationPath } from "./descriptor-text";
+import { QueryView } from "../ui/query-view";
 
 export type OverlayDescriptor = {
   id: string;
@@ -148,66 +147,69 @@ export function ClearSigningPanel({ role }: { role: OrganizationRole }) {
         </div>
       </CardHeader>
       <div className="p-4 sm:p-5">
-        {list.isPending ? <SkeletonBlock lines={3} label="Loading descriptors" /> : null}
-        {list.isError ? <ErrorState message={describeError(list.error)} onRetry={() => list.refetch()} /> : null}
-        {list.isSuccess && list.data.length === 0 ? (
-          <EmptyState
-            icon={<ListIcon className="size-5" />}
-            title="No descriptors yet"
-            description={canManage ? "Paste or upload a descriptor below." : "Owners and admins can add descriptors."}
-          />
-        ) : null}
-        {list.isSuccess && list.data.length > 0 ? (
-          <Table aria-label="Clear-signing descriptors">
-            <THead>
-              <tr>
-                <Th>Contract</Th>
-                <Th>Deployments</Th>
-                <Th>Functions</Th>
-                <Th>Added</Th>
-                <Th className="text-right">
-                  <span className="sr-only">Actions</span>
-                </Th>
-              </tr>
-            </THead>
-            <TBody>
-              {list.data.map((d) => (
-                <Tr key={d.id} data-testid="clearsign-row">
-                  <Td label="Contract">
-                    <div className="font-medium text-fg">{d.contractName ?? d.owner ?? "Unnamed"}</div>
-                    {d.owner && d.contractName ? <div className="text-xs text-fg-muted">{d.owner}</div> : null}
-                  </Td>
-                  <Td label="Deployments">
-                    <ul className="space-y-0.5 font-mono text-xs">
-                      {d.deployments.map((dep) => (
-                        <li key={`${dep.chainId}:${dep.address}`} title={dep.address}>
-                          {dep.chainId}: {shortAddress(dep.address)}
-                        </li>
-                      ))}
-                    </ul>
-                  </Td>
-                  <Td label="Functions">
-                    <div className="flex flex-wrap gap-1">
-                      {d.functions.map((f) => (
-                        <Badge key={f.selector} tone="neutral">
-                          <span title={f.selector}>{f.signature}</span>
-                        </Badge>
-                      ))}
-                    </div>
-                  </Td>
-                  <Td label="Added">{formatRelative(d.createdAt)}</Td>
-                  <Td label="Actions" className="text-right">
-                    {canManage ? (
-                      <Button size="sm" variant="ghost" icon={<TrashIcon />} onClick={() => setRemoving(d)} aria-label={`Remove ${d.contractName ?? d.owner ?? d.id}`}>
-                        Remove
-                      </Button>
-                    ) : null}
-                  </Td>
-                </Tr>
-              ))}
-            </TBody>
-          </Table>
-        ) : null}
+        <QueryView
+          query={list}
+          loading="Loading descriptors"
+          empty={
+            <EmptyState
+              icon={<ListIcon className="size-5" />}
+              title="No descriptors yet"
+              description={canManage ? "Paste or upload a descriptor below." : "Owners and admins can add descriptors."}
+            />
+          }
+        >
+          {(data) => (
+            <Table aria-label="Clear-signing descriptors">
+              <THead>
+                <tr>
+                  <Th>Contract</Th>
+                  <Th>Deployments</Th>
+                  <Th>Functions</Th>
+                  <Th>Added</Th>
+                  <Th className="text-right">
+                    <span className="sr-only">Actions</span>
+                  </Th>
+                </tr>
+              </THead>
+              <TBody>
+                {data.map((d) => (
+                  <Tr key={d.id} data-testid="clearsign-row">
+                    <Td label="Contract">
+                      <div className="font-medium text-fg">{d.contractName ?? d.owner ?? "Unnamed"}</div>
+                      {d.owner && d.contractName ? <div className="text-xs text-fg-muted">{d.owner}</div> : null}
+                    </Td>
+                    <Td label="Deployments">
+                      <ul className="space-y-0.5 font-mono text-xs">
+                        {d.deployments.map((dep) => (
+                          <li key={`${dep.chainId}:${dep.address}`} title={dep.address}>
+                            {dep.chainId}: {shortAddress(dep.address)}
+                          </li>
+                        ))}
+                      </ul>
+                    </Td>
+                    <Td label="Functions">
+                      <div className="flex flex-wrap gap-1">
+                        {d.functions.map((f) => (
+                          <Badge key={f.selector} tone="neutral">
+                            <span title={f.selector}>{f.signature}</span>
+                          </Badge>
+                        ))}
+                      </div>
+                    </Td>
+                    <Td label="Added">{formatRelative(d.createdAt)}</Td>
+                    <Td label="Actions" className="text-right">
+                      {canManage ? (
+                        <Button size="sm" variant="ghost" icon={<TrashIcon />} onClick={() => setRemoving(d)} aria-label={`Remove ${d.contractName ?? d.owner ?? d.id}`}>
+                          Remove
+                        </Button>
+                      ) : null}
+                    </Td>
+                  </Tr>
+                ))}
+              </TBody>
+            </Table>
+          )}
+        </QueryView>
       </div>
       {canManage ? (
         <AddDescriptorForm

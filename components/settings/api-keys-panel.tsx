@@ -15,13 +15,12 @@ import { Button } from "../ui/button";
 import { Card, CardDescription, CardHeader, CardTitle } from "../ui/card";
 import { ConfirmDialog } from "../ui/confirm-dialog";
 import { EmptyState } from "../ui/empty-state";
-import { ErrorState } from "../ui/error-state";
-import { SkeletonBlock } from "../ui/skeleton";
 import { TBody, THead, Table, Td, Th, Tr } from "../ui/table";
 import { useToast } from "../ui/toast";
 import { ApiKeySecretDialog } from "./api-key-secret-dialog";
 import { apiKeyStatus, maskedKey, type ApiKeyStatus } from "./api-key-status";
 import { CreateApiKeyDialog } from "./create-api-key-dialog";
+import { QueryView } from "../ui/query-view";
 
 const statusTone: Record<ApiKeyStatus, BadgeTone> = { active: "success", revoked: "danger", expired: "warning" };
 const statusLabel: Record<ApiKeyStatus, string> = { active: "Active", revoked: "Revoked", expired: "Expired" };
@@ -100,52 +99,55 @@ export function ApiKeysPanel({ organizationId, role }: { organizationId: string;
         ) : null}
       </CardHeader>
       <div className="p-4 sm:p-5">
-        {keys.isPending ? <SkeletonBlock lines={3} label="Loading API keys" /> : null}
-        {keys.isError ? <ErrorState message={describeError(keys.error)} onRetry={() => keys.refetch()} /> : null}
-        {keys.isSuccess && keys.data.length === 0 ? (
-          <EmptyState
-            icon={<KeyIcon className="size-5" />}
-            title="No API keys yet"
-            description={canManage ? "Create a key for each service that talks to Countersign." : "Owners and admins can create keys."}
-            action={
-              canManage ? (
-                <Button icon={<PlusIcon />} onClick={() => setCreating(true)}>
-                  Create API key
-                </Button>
-              ) : undefined
-            }
-          />
-        ) : null}
-        {keys.isSuccess && keys.data.length > 0 ? (
-          <Table aria-label="API keys">
-            <THead>
-              <tr>
-                <Th>Name</Th>
-                <Th>Key</Th>
-                <Th>Scopes</Th>
-                <Th>Created</Th>
-                <Th>Last used</Th>
-                <Th>Status</Th>
-                <Th className="text-right">
-                  <span className="sr-only">Actions</span>
-                </Th>
-              </tr>
-            </THead>
-            <TBody>
-              {keys.data.map((apiKey) => (
-                <ApiKeyRow
-                  key={apiKey.id}
-                  apiKey={apiKey}
-                  canManage={canManage}
-                  onRevoke={(key) => {
-                    revoke.reset();
-                    setRevoking(key);
-                  }}
-                />
-              ))}
-            </TBody>
-          </Table>
-        ) : null}
+        <QueryView
+          query={keys}
+          loading="Loading API keys"
+          empty={
+            <EmptyState
+              icon={<KeyIcon className="size-5" />}
+              title="No API keys yet"
+              description={canManage ? "Create a key for each service that talks to Countersign." : "Owners and admins can create keys."}
+              action={
+                canManage ? (
+                  <Button icon={<PlusIcon />} onClick={() => setCreating(true)}>
+                    Create API key
+                  </Button>
+                ) : undefined
+              }
+            />
+          }
+        >
+          {(data) => (
+            <Table aria-label="API keys">
+              <THead>
+                <tr>
+                  <Th>Name</Th>
+                  <Th>Key</Th>
+                  <Th>Scopes</Th>
+                  <Th>Created</Th>
+                  <Th>Last used</Th>
+                  <Th>Status</Th>
+                  <Th className="text-right">
+                    <span className="sr-only">Actions</span>
+                  </Th>
+                </tr>
+              </THead>
+              <TBody>
+                {data.map((apiKey) => (
+                  <ApiKeyRow
+                    key={apiKey.id}
+                    apiKey={apiKey}
+                    canManage={canManage}
+                    onRevoke={(key) => {
+                      revoke.reset();
+                      setRevoking(key);
+                    }}
+                  />
+                ))}
+              </TBody>
+            </Table>
+          )}
+        </QueryView>
       </div>
 
       {creating ? (

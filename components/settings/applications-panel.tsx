@@ -12,13 +12,12 @@ import { Card, CardDescription, CardHeader, CardTitle } from "../ui/card";
 import { ConfirmDialog } from "../ui/confirm-dialog";
 import { Dialog } from "../ui/dialog";
 import { EmptyState } from "../ui/empty-state";
-import { ErrorState } from "../ui/error-state";
 import { Field } from "../ui/field";
 import { Input } from "../ui/input";
 import { Select } from "../ui/select";
-import { SkeletonBlock } from "../ui/skeleton";
 import { TBody, THead, Table, Td, Th, Tr } from "../ui/table";
 import { useToast } from "../ui/toast";
+import { QueryView } from "../ui/query-view";
 
 type Status = "pending" | "approved" | "rejected";
 type Application = {
@@ -102,82 +101,85 @@ export function ApplicationsPanel() {
         <Select aria-label="Show applications" options={FILTERS} value={status} onChange={(e) => setStatus(e.target.value)} className="h-8 w-36" />
       </CardHeader>
       <div className="p-4 sm:p-5">
-        {applications.isPending ? <SkeletonBlock lines={3} label="Loading applications" /> : null}
-        {applications.isError ? <ErrorState message={describeError(applications.error)} onRetry={() => applications.refetch()} /> : null}
-        {applications.isSuccess && applications.data.length === 0 ? (
-          <EmptyState icon={<InboxIcon className="size-5" />} title={status === "pending" ? "No pending applications" : "No applications"} description="Applications sent to POST /apply appear here." />
-        ) : null}
-        {applications.isSuccess && applications.data.length > 0 ? (
-          <Table aria-label="Operator applications">
-            <THead>
-              <tr>
-                <Th>Applicant</Th>
-                <Th>Company and reason</Th>
-                <Th>Received</Th>
-                <Th>Status</Th>
-                <Th className="text-right">
-                  <span className="sr-only">Actions</span>
-                </Th>
-              </tr>
-            </THead>
-            <TBody>
-              {applications.data.map((a) => (
-                <Tr key={a.id}>
-                  <Td label="Applicant">
-                    <span className="min-w-0 text-right sm:text-left">
-                      <span className="block font-medium text-fg">{a.name}</span>
-                      <span className="block text-xs break-all text-fg-muted">{a.email}</span>
-                    </span>
-                  </Td>
-                  <Td label="Company and reason">
-                    <span className="min-w-0 text-right sm:text-left">
-                      <span className="block text-fg">{a.company ?? "—"}</span>
-                      {a.reason ? <span className="block text-xs break-words text-fg-muted">{a.reason}</span> : null}
-                    </span>
-                  </Td>
-                  <Td label="Received" className="text-fg-muted">
-                    {formatDateTime(a.createdAt)}
-                  </Td>
-                  <Td label="Status">
-                    <span className="min-w-0 text-right sm:text-left">
-                      <Badge tone={STATUS_TONE[a.status]}>{a.status}</Badge>
-                      {a.rejectionReason ? <span className="mt-1 block text-xs break-words text-fg-muted">{a.rejectionReason}</span> : null}
-                    </span>
-                  </Td>
-                  <Td label="Actions" className="sm:text-right">
-                    {a.status === "pending" ? (
-                      <span className="inline-flex gap-2">
-                        <Button
-                          size="sm"
-                          onClick={() => {
-                            approve.reset();
-                            setApproving(a);
-                          }}
-                        >
-                          Approve
-                        </Button>
-                        <Button
-                          size="sm"
-                          variant="secondary"
-                          onClick={() => {
-                            reject.reset();
-                            setReason("");
-                            setReasonError(null);
-                            setRejecting(a);
-                          }}
-                        >
-                          Reject
-                        </Button>
+        <QueryView
+          query={applications}
+          loading="Loading applications"
+          empty={
+            <EmptyState icon={<InboxIcon className="size-5" />} title={status === "pending" ? "No pending applications" : "No applications"} description="Applications sent to POST /apply appear here." />
+          }
+        >
+          {(data) => (
+            <Table aria-label="Operator applications">
+              <THead>
+                <tr>
+                  <Th>Applicant</Th>
+                  <Th>Company and reason</Th>
+                  <Th>Received</Th>
+                  <Th>Status</Th>
+                  <Th className="text-right">
+                    <span className="sr-only">Actions</span>
+                  </Th>
+                </tr>
+              </THead>
+              <TBody>
+                {data.map((a) => (
+                  <Tr key={a.id}>
+                    <Td label="Applicant">
+                      <span className="min-w-0 text-right sm:text-left">
+                        <span className="block font-medium text-fg">{a.name}</span>
+                        <span className="block text-xs break-all text-fg-muted">{a.email}</span>
                       </span>
-                    ) : a.decidedAt ? (
-                      <span className="text-xs text-fg-muted">{formatDateTime(a.decidedAt)}</span>
-                    ) : null}
-                  </Td>
-                </Tr>
-              ))}
-            </TBody>
-          </Table>
-        ) : null}
+                    </Td>
+                    <Td label="Company and reason">
+                      <span className="min-w-0 text-right sm:text-left">
+                        <span className="block text-fg">{a.company ?? "—"}</span>
+                        {a.reason ? <span className="block text-xs break-words text-fg-muted">{a.reason}</span> : null}
+                      </span>
+                    </Td>
+                    <Td label="Received" className="text-fg-muted">
+                      {formatDateTime(a.createdAt)}
+                    </Td>
+                    <Td label="Status">
+                      <span className="min-w-0 text-right sm:text-left">
+                        <Badge tone={STATUS_TONE[a.status]}>{a.status}</Badge>
+                        {a.rejectionReason ? <span className="mt-1 block text-xs break-words text-fg-muted">{a.rejectionReason}</span> : null}
+                      </span>
+                    </Td>
+                    <Td label="Actions" className="sm:text-right">
+                      {a.status === "pending" ? (
+                        <span className="inline-flex gap-2">
+                          <Button
+                            size="sm"
+                            onClick={() => {
+                              approve.reset();
+                              setApproving(a);
+                            }}
+                          >
+                            Approve
+                          </Button>
+                          <Button
+                            size="sm"
+                            variant="secondary"
+                            onClick={() => {
+                              reject.reset();
+                              setReason("");
+                              setReasonError(null);
+                              setRejecting(a);
+                            }}
+                          >
+                            Reject
+                          </Button>
+                        </span>
+                      ) : a.decidedAt ? (
+                        <span className="text-xs text-fg-muted">{formatDateTime(a.decidedAt)}</span>
+                      ) : null}
+                    </Td>
+                  </Tr>
+                ))}
+              </TBody>
+            </Table>
+          )}
+        </QueryView>
       </div>
       <ConfirmDialog
         open={approving !== null}

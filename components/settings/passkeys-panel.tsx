@@ -18,12 +18,11 @@ import { Card, CardDescription, CardHeader, CardTitle } from "../ui/card";
 import { ConfirmDialog } from "../ui/confirm-dialog";
 import { Dialog } from "../ui/dialog";
 import { EmptyState } from "../ui/empty-state";
-import { ErrorState } from "../ui/error-state";
 import { Field } from "../ui/field";
 import { Input } from "../ui/input";
-import { SkeletonBlock } from "../ui/skeleton";
 import { TBody, THead, Table, Td, Th, Tr } from "../ui/table";
 import { useToast } from "../ui/toast";
+import { QueryView } from "../ui/query-view";
 
 function NameDialog({
   open,
@@ -147,72 +146,75 @@ export function PasskeysPanel() {
         </Button>
       </CardHeader>
       <div className="p-4 sm:p-5">
-        {passkeys.isPending ? <SkeletonBlock lines={3} label="Loading passkeys" /> : null}
-        {passkeys.isError ? <ErrorState message={describeError(passkeys.error)} onRetry={() => passkeys.refetch()} /> : null}
-        {passkeys.isSuccess && passkeys.data.length === 0 ? (
-          <EmptyState
-            icon={<FingerprintIcon className="size-5" />}
-            title="No passkeys"
-            description="You signed in with a wallet. Add a passkey to approve requests from any device."
-          />
-        ) : null}
-        {passkeys.isSuccess && passkeys.data.length > 0 ? (
-          <Table aria-label="Passkeys">
-            <THead>
-              <tr>
-                <Th>Name</Th>
-                <Th>Type</Th>
-                <Th>Added</Th>
-                <Th>Last used</Th>
-                <Th className="text-right">
-                  <span className="sr-only">Actions</span>
-                </Th>
-              </tr>
-            </THead>
-            <TBody>
-              {passkeys.data.map((passkey) => (
-                <Tr key={passkey.id}>
-                  <Td label="Name" className="font-medium text-fg">
-                    {passkey.name}
-                  </Td>
-                  <Td label="Type">
-                    <Badge tone={passkey.backedUp ? "accent" : "neutral"}>{deviceLabel(passkey)}</Badge>
-                  </Td>
-                  <Td label="Added" className="text-fg-muted">
-                    {formatDate(passkey.createdAt)}
-                  </Td>
-                  <Td label="Last used" className="text-fg-muted">
-                    {passkey.lastUsedAt ? formatRelative(passkey.lastUsedAt) : "Never"}
-                  </Td>
-                  <Td label="Actions" className="sm:text-right">
-                    <div className="flex justify-end gap-1">
-                      <Button
-                        variant="ghost"
-                        size="sm"
-                        aria-label={`Rename ${passkey.name}`}
-                        icon={<PencilIcon />}
-                        onClick={() => {
-                          rename.reset();
-                          setRenaming(passkey);
-                        }}
-                      />
-                      <Button
-                        variant="ghost"
-                        size="sm"
-                        aria-label={`Remove ${passkey.name}`}
-                        icon={<TrashIcon />}
-                        onClick={() => {
-                          remove.reset();
-                          setRemoving(passkey);
-                        }}
-                      />
-                    </div>
-                  </Td>
-                </Tr>
-              ))}
-            </TBody>
-          </Table>
-        ) : null}
+        <QueryView
+          query={passkeys}
+          loading="Loading passkeys"
+          empty={
+            <EmptyState
+              icon={<FingerprintIcon className="size-5" />}
+              title="No passkeys"
+              description="You signed in with a wallet. Add a passkey to approve requests from any device."
+            />
+          }
+        >
+          {(data) => (
+            <Table aria-label="Passkeys">
+              <THead>
+                <tr>
+                  <Th>Name</Th>
+                  <Th>Type</Th>
+                  <Th>Added</Th>
+                  <Th>Last used</Th>
+                  <Th className="text-right">
+                    <span className="sr-only">Actions</span>
+                  </Th>
+                </tr>
+              </THead>
+              <TBody>
+                {data.map((passkey) => (
+                  <Tr key={passkey.id}>
+                    <Td label="Name" className="font-medium text-fg">
+                      {passkey.name}
+                    </Td>
+                    <Td label="Type">
+                      <Badge tone={passkey.backedUp ? "accent" : "neutral"}>{deviceLabel(passkey)}</Badge>
+                    </Td>
+                    <Td label="Added" className="text-fg-muted">
+                      {formatDate(passkey.createdAt)}
+                    </Td>
+                    <Td label="Last used" className="text-fg-muted">
+                      {passkey.lastUsedAt ? formatRelative(passkey.lastUsedAt) : "Never"}
+                    </Td>
+                    <Td label="Actions" className="sm:text-right">
+                      <div className="flex justify-end gap-1">
+                        <Button
+                          variant="ghost"
+                          size="sm"
+                          aria-label={`Rename ${passkey.name}`}
+                          icon={<PencilIcon />}
+                          onClick={() => {
+                            rename.reset();
+                            setRenaming(passkey);
+                          }}
+                        />
+                        <Button
+                          variant="ghost"
+                          size="sm"
+                          aria-label={`Remove ${passkey.name}`}
+                          icon={<TrashIcon />}
+                          onClick={() => {
+                            remove.reset();
+                            setRemoving(passkey);
+                          }}
+                        />
+                      </div>
+                    </Td>
+                  </Tr>
+                ))}
+              </TBody>
+            </Table>
+          )}
+        </QueryView>
       </div>
 
       {adding ? (

@@ -1,15 +1,26 @@
-import type { BrowserContext } from "@playwright/test";
+import { test, type BrowserContext } from "@playwright/test";
 import { readFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { createPublicClient, createWalletClient, defineChain, http, parseEther, parseUnits, type Abi, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
+import { DEV_ACCOUNT_COUNT, DEV_MNEMONIC, deriveDevAccounts } from "../../lib/chain/dev-accounts";
 import { FAST_TEST, type KeyShare, type Message } from "../../lib/mpc";
 import { driveCeremony, type CeremonyResponse } from "../../lib/signing/driver";
 import { localDkgParty } from "../../lib/signing/local-party";
 
-/** Anvil's first well-known development account (public test key, funded on every devnet). */
-const DEV_ACCOUNT_KEY: Hex = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+/**
+ * Each Playwright worker funds from its own account of the devnet's public test mnemonic (the last
+ * ones, which the server never uses): two workers sending from one account would race for its nonce,
+ * and the server's own faucet and deployments send from the first.
+ */
+function devAccountKey(): Hex {
+  const slot = test.info().parallelIndex;
+  const index = DEV_ACCOUNT_COUNT - 1 - slot;
+  const account = index >= 2 ? deriveDevAccounts(DEV_MNEMONIC, index + 1)[index] : undefined;
+  if (!account) throw new Error(`no devnet funding account for Playwright worker slot ${slot}`);
+  return account.privateKey;
+}
 
 export class SetupRequestError extends Error {
   constructor(step: string, status: number, body: string) {
@@ -121,7 +132,7 @@ async function devWallet(client: SessionClient, chainId: number) {
   const chain = defineChain({ id: chainId, name: network.name, nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [network.rpcUrl] } } });
   const transport = http(network.rpcUrl);
   return {
-    wallet: createWalletClient({ account: privateKeyToAccount(DEV_ACCOUNT_KEY), chain, transport }),
+    wallet: createWalletClient({ account: privateKeyToAccount(devAccountKey()), chain, transport }),
     publicClient: createPublicClient({ chain, transport }),
   };
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineRoute } from "@/lib/http/contract";
 import { ERROR_SCHEMAS } from "@/lib/http/families";
+import { SERVICE_NOT_CONFIGURED } from "@/lib/http/errors";
 
 /** Seed 003's A2A face (lib/a2a): the JSON-RPC endpoint and the service's signed agent card. Errors outside JSON-RPC are `{ "error": "message" }`. */
 const tags = ["Agent identity", "A2A"];
@@ -12,6 +13,7 @@ const signature = z.object({ protected: z.string(), signature: z.string() }).met
 export const a2aJsonRpc = defineRoute({
   method: "POST",
   path: "/api/a2a",
+  unconfigured: SERVICE_NOT_CONFIGURED,
   summary:
     "A2A JSON-RPC 2.0 (@a2a-js/sdk): v0.3 methods (message/send, tasks/get, tasks/cancel, tasks/list…) by default, A2A 1.0 methods (SendMessage, GetTask…) with `A2A-Version: 1.0`. Intents in a data part: register, status, lookup, verify, deregister, freshness, help. Optional x-self-agent-* (or RFC 9421) signature: the caller is then the signed agent.",
   tags,
@@ -40,6 +42,7 @@ export const a2aJsonRpc = defineRoute({
 export const a2aServiceCard = defineRoute({
   method: "GET",
   path: "/.well-known/agent-card.json",
+  unconfigured: SERVICE_NOT_CONFIGURED,
   summary: "The signed A2A agent card of the identity service (the agent behind POST /api/a2a): A2A 1.0 with the v0.3 fields",
   tags,
   auth: ["public"],

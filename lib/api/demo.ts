@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineRoute } from "@/lib/http/contract";
 import { ERROR_SCHEMAS } from "@/lib/http/families";
+import { SERVICE_NOT_CONFIGURED } from "@/lib/http/errors";
 
 /** Seed 003's demo endpoints (lib/demo): every one needs a signed agent request (x-self-agent-* headers or RFC 9421), except chat (unsigned = anonymous). Errors are `{ "error": "message" }`. */
 const tags = ["Agent identity", "Demo"];
@@ -14,6 +15,7 @@ const credentials = z.object({ nationality: z.string(), olderThan: z.number().in
 export const demoVerify = defineRoute({
   method: "POST",
   path: "/api/demo/verify",
+  unconfigured: SERVICE_NOT_CONFIGURED,
   summary: "Service pattern: verifies the signed request and the agent on-chain, answers its info and credentials",
   tags,
   ...signed,
@@ -42,6 +44,7 @@ export const demoVerify = defineRoute({
 export const demoAgentToAgent = defineRoute({
   method: "POST",
   path: "/api/demo/agent-to-agent",
+  unconfigured: SERVICE_NOT_CONFIGURED,
   summary: "Agent-to-agent: verifies the caller, checks sameHuman() with the demo agent, and signs the answer with the demo agent's own x-self-agent-* headers (mutual verification)",
   tags,
   ...signed,
@@ -71,6 +74,7 @@ const census = z.object({
 export const demoCensusContribute = defineRoute({
   method: "POST",
   path: "/api/demo/census",
+  unconfigured: SERVICE_NOT_CONFIGURED,
   summary: "Census: contributes the signed agent's disclosed credentials (once per agent; 409 after) and answers the aggregate",
   tags,
   ...signed,
@@ -82,6 +86,7 @@ export const demoCensusContribute = defineRoute({
 export const demoCensusRead = defineRoute({
   method: "GET",
   path: "/api/demo/census",
+  unconfigured: SERVICE_NOT_CONFIGURED,
   summary: "Census: the aggregate of the contributions on the caller's chain (counts only, never a contribution)",
   tags,
   ...signed,
@@ -92,6 +97,7 @@ export const demoCensusRead = defineRoute({
 export const demoChat = defineRoute({
   method: "POST",
   path: "/api/demo/chat",
+  unconfigured: SERVICE_NOT_CONFIGURED,
   summary: 'AI chat about Self Agent ID through an OpenAI-compatible API (DEMO_CHAT_URL): signed requests are answered with the verified agent in the context, unsigned ones as anonymous; 503 "Service not configured" when DEMO_CHAT_URL is unset, 502/504 when that API fails',
   tags,
   auth: ["signedAgent", "public"],

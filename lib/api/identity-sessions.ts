@@ -2,6 +2,7 @@ import { z } from "zod";
 import { defineRoute } from "@/lib/http/contract";
 import { ERROR_SCHEMAS } from "@/lib/http/families";
 import { address, idParams, v1Error } from "./schemas";
+import { SERVICE_NOT_CONFIGURED } from "@/lib/http/errors";
 
 /**
  * Seed 003 (Self Agent ID) proof-of-human sessions: register, identify, refresh, deregister. Public
@@ -57,6 +58,7 @@ export const registerSession = defineRoute({
   ...common,
   method: "POST",
   path: "/api/agent/register",
+  unconfigured: SERVICE_NOT_CONFIGURED,
   summary: "Start a registration session: returns the session token, QR data, deep link and the agent address",
   rateLimit: starts,
   body: z.strictObject({
@@ -84,6 +86,7 @@ export const registerStatus = defineRoute({
   ...common,
   method: "GET",
   path: "/api/agent/register/status",
+  unconfigured: SERVICE_NOT_CONFIGURED,
   summary: "Poll a registration: stage qr-ready, proof-received, completed or failed",
   rateLimit: polls,
   query: token,
@@ -97,6 +100,7 @@ export const registerQr = defineRoute({
   ...common,
   method: "GET",
   path: "/api/agent/register/qr",
+  unconfigured: SERVICE_NOT_CONFIGURED,
   summary: "The QR payload and deep link of a registration session",
   rateLimit: polls,
   query: token,
@@ -109,6 +113,7 @@ export const registerCallback = defineRoute({
   ...common,
   method: "POST",
   path: "/api/agent/register/callback",
+  unconfigured: SERVICE_NOT_CONFIGURED,
   summary: "Proof provider callback: verifies the proof, then mints the agent's identity",
   rateLimit: polls,
   query: token,
@@ -123,6 +128,7 @@ export const registerExport = defineRoute({
   ...common,
   method: "GET",
   path: "/api/agent/register/export",
+  unconfigured: SERVICE_NOT_CONFIGURED,
   summary: "The generated agent private key, once, after the registration completed (linked, wallet-free, ed25519, ed25519-linked)",
   rateLimit: polls,
   query: token,
@@ -133,6 +139,7 @@ export const identifySession = defineRoute({
   ...common,
   method: "POST",
   path: "/api/agent/identify",
+  unconfigured: SERVICE_NOT_CONFIGURED,
   summary: "Start an identify session: the human proves again and learns their nullifier and agents",
   rateLimit: starts,
   body: z.strictObject({ network: network.default("mainnet"), chainId: chainId.optional(), disclosures: disclosures.optional() }),
@@ -145,6 +152,7 @@ export const identifyStatus = defineRoute({
   ...common,
   method: "GET",
   path: "/api/agent/identify/status",
+  unconfigured: SERVICE_NOT_CONFIGURED,
   summary: "Poll an identify session: the human's nullifier and agent count once the proof arrived",
   rateLimit: polls,
   query: token,
@@ -155,6 +163,7 @@ export const identifyCallback = defineRoute({
   ...common,
   method: "POST",
   path: "/api/agent/identify/callback",
+  unconfigured: SERVICE_NOT_CONFIGURED,
   summary: "Proof provider callback of an identify session",
   rateLimit: polls,
   query: token,
@@ -166,6 +175,7 @@ export const refreshSession = defineRoute({
   ...common,
   method: "POST",
   path: "/api/agent/refresh",
+  unconfigured: SERVICE_NOT_CONFIGURED,
   summary: "Start a proof refresh session for a registered agent",
   rateLimit: starts,
   body: z.strictObject({
@@ -190,6 +200,7 @@ export const refreshStatus = defineRoute({
   ...common,
   method: "GET",
   path: "/api/agent/refresh/status",
+  unconfigured: SERVICE_NOT_CONFIGURED,
   summary: "Poll a refresh session: the updated verification once refreshed on-chain",
   rateLimit: polls,
   query: token,
@@ -200,6 +211,7 @@ export const refreshCallback = defineRoute({
   ...common,
   method: "POST",
   path: "/api/agent/refresh/callback",
+  unconfigured: SERVICE_NOT_CONFIGURED,
   summary: "Proof provider callback of a refresh session",
   rateLimit: polls,
   query: token,
@@ -211,6 +223,7 @@ export const deregisterSession = defineRoute({
   ...common,
   method: "POST",
   path: "/api/agent/deregister",
+  unconfigured: SERVICE_NOT_CONFIGURED,
   summary: "Start a deregistration session: the human proves again to burn the agent's identity",
   rateLimit: starts,
   body: z.strictObject({ network: network.default("mainnet"), chainId: chainId.optional(), agentAddress: address, disclosures: disclosures.optional() }),
@@ -223,6 +236,7 @@ export const deregisterStatus = defineRoute({
   ...common,
   method: "GET",
   path: "/api/agent/deregister/status",
+  unconfigured: SERVICE_NOT_CONFIGURED,
   summary: "Poll a deregistration: completed once the agent's token is burned",
   rateLimit: polls,
   query: token,
@@ -233,6 +247,7 @@ export const deregisterCallback = defineRoute({
   ...common,
   method: "POST",
   path: "/api/agent/deregister/callback",
+  unconfigured: SERVICE_NOT_CONFIGURED,
   summary: "Proof provider callback of a deregistration: verifies the proof, then burns the agent's token",
   rateLimit: polls,
   query: token,
@@ -244,6 +259,7 @@ export const deregisterCallback = defineRoute({
 export const mockPassportScan = defineRoute({
   method: "POST",
   path: "/api/v1/identity/mock-passport",
+  unconfigured: SERVICE_NOT_CONFIGURED,
   summary: "MOCK proof of human (local devnet only): sign a mock passport proof for a session, as the provider's app would",
   tags: ["Agent identity sessions"],
   auth: ["session"],
@@ -265,6 +281,7 @@ export const mockPassportScan = defineRoute({
 export const agentIdentitySession = defineRoute({
   method: "POST",
   path: "/api/v1/agents/{id}/identity/sessions",
+  unconfigured: SERVICE_NOT_CONFIGURED,
   summary: "Start a proof-of-human registration for this agent (wallet-free mode: a generated agent key, exportable once)",
   tags: ["Agents", "Agent identity sessions"],
   auth: ["session", "apiKey"],

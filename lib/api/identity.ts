@@ -2,6 +2,7 @@ import { z } from "zod";
 import { defineRoute } from "@/lib/http/contract";
 import { ERROR_SCHEMAS } from "@/lib/http/families";
 import { address, idParams, uint256String, v1Error } from "./schemas";
+import { SERVICE_NOT_CONFIGURED } from "@/lib/http/errors";
 
 /** Seed 003 (Self Agent ID): public agent identity queries and discovery. Errors are `{ "error": "message" }`. */
 const tags = ["Agent identity"];
@@ -31,6 +32,7 @@ const chainReads = { name: "identity-chain-reads", limit: 300, windowSeconds: 60
 export const agentInfo = defineRoute({
   method: "GET",
   path: "/api/agent/info/{chainId}/{agentId}",
+  unconfigured: SERVICE_NOT_CONFIGURED,
   summary: "Agent registration details, verification status and credentials",
   tags,
   auth: ["public"],
@@ -57,6 +59,7 @@ export const agentInfo = defineRoute({
 export const agentsOfHuman = defineRoute({
   method: "GET",
   path: "/api/agent/agents/{chainId}/{address}",
+  unconfigured: SERVICE_NOT_CONFIGURED,
   summary: "All agent ids registered by a human wallet address (the identity tokens it holds)",
   tags,
   auth: ["public"],
@@ -69,6 +72,7 @@ export const agentsOfHuman = defineRoute({
 export const agentVerify = defineRoute({
   method: "GET",
   path: "/api/agent/verify/{chainId}/{agentId}",
+  unconfigured: SERVICE_NOT_CONFIGURED,
   summary: "Whether an agent has a valid proof of human, its provider, strength and Sybil metrics",
   tags,
   auth: ["public"],
@@ -84,6 +88,7 @@ export const agentVerify = defineRoute({
 export const agentsByNullifier = defineRoute({
   method: "GET",
   path: "/api/agent/agents-by-nullifier/{chainId}/{nullifier}",
+  unconfigured: SERVICE_NOT_CONFIGURED,
   summary: "All agent ids of one human nullifier (Sybil detection)",
   tags,
   auth: ["public"],
@@ -96,6 +101,7 @@ export const agentsByNullifier = defineRoute({
 export const agentReputation = defineRoute({
   method: "GET",
   path: "/api/reputation/{chainId}/{agentId}",
+  unconfigured: SERVICE_NOT_CONFIGURED,
   summary: "The agent's verification strength score from its proof provider",
   tags,
   auth: ["public"],
@@ -108,6 +114,7 @@ export const agentReputation = defineRoute({
 export const agentVerifyStatus = defineRoute({
   method: "GET",
   path: "/api/verify-status/{chainId}/{agentId}",
+  unconfigured: SERVICE_NOT_CONFIGURED,
   summary: "Real-time proof status and freshness",
   tags,
   auth: ["public"],
@@ -131,6 +138,7 @@ const skill = z.object({ id: z.string(), name: z.string(), description: z.string
 export const agentCard = defineRoute({
   method: "GET",
   path: "/api/cards/{chainId}/{agentId}",
+  unconfigured: SERVICE_NOT_CONFIGURED,
   summary: "The A2A agent card of a registered agent, with its on-chain identity",
   tags,
   auth: ["public"],
@@ -190,6 +198,7 @@ export const selfAgentIdDiscovery = defineRoute({
 export const agentIdentityFace = defineRoute({
   method: "GET",
   path: "/api/v1/agents/{id}/identity",
+  unconfigured: SERVICE_NOT_CONFIGURED,
   summary: "The agent's on-chain identity (seed 003), read from the registry its onchain {chainId, agentId} names",
   tags: ["Agents", ...tags],
   auth: ["session", "apiKey"],

@@ -3,6 +3,7 @@ import { defineRoute } from "@/lib/http/contract";
 import { clearSigningSchema, intentSchema } from "./approvals";
 import { evmAddress, hfaError, unixMs } from "./devices";
 import { v1Error } from "./schemas";
+import { TURNKEY_NOT_CONFIGURED } from "@/lib/turnkey/config";
 
 /**
  * seed 004's Turnkey routes (errors `{ error }`), with the seed's exact shapes. The agent calls them
@@ -54,6 +55,7 @@ const idParam = z.strictObject({ id: requestIdSchema });
 export const createTurnkeySetupSession = defineRoute({
   method: "POST",
   path: "/api/turnkey/hfa/setup-sessions",
+  unconfigured: TURNKEY_NOT_CONFIGURED,
   summary: "Create an HFA Turnkey wallet setup session",
   tags,
   auth: ["apiKey", "session"],
@@ -66,6 +68,7 @@ export const createTurnkeySetupSession = defineRoute({
 export const getTurnkeySetupSession = defineRoute({
   method: "GET",
   path: "/api/turnkey/hfa/setup-sessions/{id}",
+  unconfigured: TURNKEY_NOT_CONFIGURED,
   summary: "Read an HFA Turnkey setup session",
   tags,
   auth: ["apiKey", "session"],
@@ -78,6 +81,7 @@ export const getTurnkeySetupSession = defineRoute({
 export const createTurnkeyDraft = defineRoute({
   method: "POST",
   path: "/api/turnkey/drafts",
+  unconfigured: TURNKEY_NOT_CONFIGURED,
   summary: "Create a Turnkey transaction draft with ERC-7730 clear-signing",
   tags,
   auth: ["apiKey"],
@@ -111,6 +115,7 @@ export const createTurnkeyDraft = defineRoute({
 export const submitTurnkeyRequest = defineRoute({
   method: "POST",
   path: "/api/turnkey/requests",
+  unconfigured: TURNKEY_NOT_CONFIGURED,
   summary: "Submit a Turnkey CONSENSUS_NEEDED activity for human approval",
   tags,
   auth: ["apiKey"],
@@ -142,6 +147,7 @@ export const getTurnkeyRequest = defineRoute({
 export const completeTurnkeySetupSession = defineRoute({
   method: "POST",
   path: "/api/v1/approvals/turnkey/setup-sessions/{id}/complete",
+  unconfigured: TURNKEY_NOT_CONFIGURED,
   summary: "The setupUrl page's action: create the agent's Turnkey sub-organization (provider root user, agent user), its Ethereum wallet and the consensus policy, then pair the wallet",
   tags,
   auth: ["session"],

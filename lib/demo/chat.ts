@@ -6,7 +6,7 @@
  */
 import type { DbOrTx } from "@/lib/db/client";
 import type { SignedAgent } from "@/lib/auth/signed-agent";
-import { ProxyUpstreamError, ServiceUnavailableError } from "@/lib/http/errors";
+import { NotConfiguredError, ProxyUpstreamError } from "@/lib/http/errors";
 import { strengthLabel } from "@/lib/identity/model";
 import { callerAgent } from "./demo";
 
@@ -14,7 +14,7 @@ export type ChatConfig = { url?: string; model: string; apiKey?: string; timeout
 const SYSTEM = "You answer questions about Self Agent ID: on-chain agent identities backed by a human's proof of personhood, signed agent requests (x-self-agent-* headers) and A2A agent cards. Be brief.";
 
 export async function demoChat(db: DbOrTx, input: { query: string; sessionId: string }, caller: SignedAgent | null, cfg: ChatConfig) {
-  if (!cfg.url) throw new ServiceUnavailableError("Service not configured");
+  if (!cfg.url) throw new NotConfiguredError();
   let who = "The user is anonymous (unsigned request).";
   let agent: { agentId: number; agentAddress: string; strengthLabel: string } | null = null;
   if (caller) {

@@ -8,7 +8,7 @@
 import { toHex, type Address, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import type { DbOrTx } from "@/lib/db/client";
-import { ServiceUnavailableError } from "@/lib/http/errors";
+import { NotConfiguredError } from "@/lib/http/errors";
 import { openSecret, sealSecret, type SealedBlob } from "@/lib/keystore";
 import { registerWithLocalProvider } from "@/lib/identity/local-provider";
 import { agentIdOf, type IdentityChain } from "@/lib/identity/registry";
@@ -40,7 +40,7 @@ export async function setUpDemoAgent(db: DbOrTx, chain: IdentityChain, opts: { n
 
 export async function demoAgent(db: DbOrTx, chainId: number): Promise<DemoAgent> {
   const row = await db.demoAgent.findUnique({ where: { chainId } });
-  if (!row) throw new ServiceUnavailableError("Service not configured");
+  if (!row) throw new NotConfiguredError();
   const key = toHex(openSecret(row.sealedKey as unknown as SealedBlob, context(chainId)));
   return { chainId, agentId: row.agentId, address: row.address as Address, key };
 }

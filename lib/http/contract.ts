@@ -73,6 +73,11 @@ export type RouteContract<
    * their bytes (the Stripe webhook). Exclusive with `body`.
    */
   rawBody?: { description: string };
+  /**
+   * The 503 message this route answers while the service behind it is not configured on this
+   * instance (a NotConfiguredError: no identity registry on the chain, no Turnkey, no chat API).
+   */
+  unconfigured?: string;
   /** Operational probes (/health, /ready, /metrics): not request-logged, not traced, not counted. */
   quiet?: true;
 };

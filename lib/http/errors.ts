@@ -120,6 +120,19 @@ export class ServiceUnavailableError extends ApiError {
   }
 }
 
+/** Seed 003's answer when the service behind a route is not set up on this instance. */
+export const SERVICE_NOT_CONFIGURED = "Service not configured";
+
+/**
+ * A service this instance does not configure (a chain, a provider, an upstream API): 503 with the
+ * message the route's contract declares as `unconfigured`, so clients and tests tell it from an outage.
+ */
+export class NotConfiguredError extends ServiceUnavailableError {
+  constructor(message: string = SERVICE_NOT_CONFIGURED) {
+    super(message);
+  }
+}
+
 /**
  * The database is unavailable (down, restarting, out of connections, too slow): 503 with
  * Retry-After, so clients retry; nothing about the request was wrong.

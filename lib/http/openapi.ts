@@ -53,6 +53,7 @@ export function buildOpenApi(contracts: RouteContract[], info: { version: string
           ? { description: Number(status) < 400 ? "Success" : "Error", content: { [Number(status) < 400 && c.produces ? c.produces : "application/json"]: { schema: schemaOf(schema, "output") } } }
           : { description: "No content" };
     }
+    if (c.unconfigured && responses["503"]) responses["503"] = { ...responses["503"], description: `${(responses["503"] as { description: string }).description}; "${c.unconfigured}" while this instance does not configure the service` };
     responses.default = errorResponse(family);
     const op: Record<string, unknown> = {
       operationId: `${c.method.toLowerCase()}${c.path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, ch: string | undefined) => (ch ? ch.toUpperCase() : ""))}`,

@@ -6,7 +6,7 @@ import { BaseError, ContractFunctionRevertedError, getAddress, isAddressEqual, t
 import type { DbOrTx } from "@/lib/db/client";
 import { publicClientFor, type Network } from "@/lib/chain/networks";
 import { toNetwork } from "@/lib/chain/network-registry";
-import { ApiError, BadRequestError, NotFoundError, ServiceUnavailableError } from "@/lib/http/errors";
+import { ApiError, BadRequestError, NotConfiguredError, NotFoundError } from "@/lib/http/errors";
 import { agentRegistryAbi } from "./abi";
 import { chainIdForNetwork, SEED_IDENTITY_CHAINS } from "./config";
 import type { IdentityNetwork, OnchainAgent } from "./model";
@@ -16,9 +16,9 @@ export type IdentityChain = { network: Network; registry: Address };
 /** A registry network with its contract: 400 for a chain the network registry does not know, 503 "Service not configured" without a registry. */
 export async function identityChain(db: DbOrTx, chainId: number): Promise<IdentityChain> {
   const row = await db.network.findUnique({ where: { chainId } });
-  if (!row && SEED_IDENTITY_CHAINS.includes(chainId)) throw new ServiceUnavailableError("Service not configured");
+  if (!row && SEED_IDENTITY_CHAINS.includes(chainId)) throw new NotConfiguredError();
   if (!row) throw new BadRequestError(`Unsupported chain ${chainId}`, [{ field: "params.chainId", message: `Chain ${chainId} is not in the network registry` }]);
-  if (!row.enabled || !row.identityRegistry) throw new ServiceUnavailableError("Service not configured");
+  if (!row.enabled || !row.identityRegistry) throw new NotConfiguredError();
   return { network: toNetwork(row), registry: getAddress(row.identityRegistry) };
 }
 
@@ -26,7 +26,7 @@ export async function identityChain(db: DbOrTx, chainId: number): Promise<Identi
 export async function chainIdForNetworkLabel(db: DbOrTx, label: IdentityNetwork): Promise<number> {
   const rows = await db.network.findMany({ where: { enabled: true, identityRegistry: { not: null } }, select: { chainId: true, isDevnet: true }, orderBy: { chainId: "asc" } });
   const chainId = chainIdForNetwork(label, rows);
-  if (chainId === null) throw new ServiceUnavailableError("Service not configured");
+  if (chainId === null) throw new NotConfiguredError();
   return chainId;
 }
 

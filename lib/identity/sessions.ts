@@ -11,7 +11,7 @@ import { BaseError, bytesToHex, ContractFunctionRevertedError, getAddress, toHex
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import type { DbOrTx } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { BadRequestError, ConflictError, GoneError, NotFoundError, ServiceUnavailableError, UnauthorizedError } from "@/lib/http/errors";
+import { BadRequestError, ConflictError, GoneError, NotConfiguredError, NotFoundError, UnauthorizedError } from "@/lib/http/errors";
 import { openSecret, sealSecret, type SealedBlob } from "@/lib/keystore";
 import { deregisterWithLocalProvider, refreshWithLocalProvider, registerWithLocalProvider } from "./local-provider";
 import { getAgentRow } from "@/lib/agents/registry";
@@ -39,7 +39,7 @@ type Target = { network?: IdentityNetwork; chainId?: number };
 /** The proof provider serving a chain: the mock passport on a local devnet; elsewhere none is configured here. */
 export function proofProviderFor(db: DbOrTx, chain: IdentityChain): ProofProvider {
   if (chain.network.isDevnet) return mockPassportProvider(() => providerKeyAddress(db));
-  throw new ServiceUnavailableError("Service not configured");
+  throw new NotConfiguredError();
 }
 
 async function resolveChain(db: DbOrTx, t: Target): Promise<{ chain: IdentityChain; network: IdentityNetwork }> {
@@ -128,7 +128,7 @@ export type RegisterInput = Target & {
 
 /** POST /api/agent/register */
 export async function createRegisterSession(db: DbOrTx, input: RegisterInput, origin: string, now = Date.now()) {
-  if (input.mode === "privy" || input.mode === "smartwallet") throw new ServiceUnavailableError("Service not configured");
+  if (input.mode === "privy" || input.mode === "smartwallet") throw new NotConfiguredError();
   const mode = input.mode as KeyMode;
   const ed = ED25519_MODES.includes(mode);
   if (LINKED_MODES.includes(mode) && !input.humanAddress) throw new BadRequestError(`humanAddress is required for mode ${mode}`, [{ field: "body.humanAddress", message: "Required in linked modes" }]);
@@ -407,7 +407,7 @@ export async function scanMockPassport(db: DbOrTx, token: string, doc: MockDocum
   const { row, request } = await sessionProofRequest(db, token, origin, now);
   if (row.stage !== "qr-ready") throw new ConflictError(STAGE_CONFLICT);
   const provider = proofProviderFor(db, await identityChain(db, row.chainId));
-  if (provider.name !== MOCK_PASSPORT_PROVIDER) throw new ServiceUnavailableError("Service not configured");
+  if (provider.name !== MOCK_PASSPORT_PROVIDER) throw new NotConfiguredError();
   const proof = await signMockProof(await providerAccount(db, provider.keyName), request, doc, new Date(now));
   return { proof, callbackUrl: request.callbackUrl };
 }

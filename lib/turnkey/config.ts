@@ -1,5 +1,5 @@
 import { env } from "@/lib/config/env";
-import { ServiceUnavailableError } from "@/lib/http/errors";
+import { NotConfiguredError } from "@/lib/http/errors";
 import { openSecret, sealSecret, type SealedBlob } from "@/lib/keystore";
 
 /** The keystore context the provider's Turnkey API private key is sealed under. */
@@ -7,9 +7,11 @@ export const TURNKEY_KEY_CONTEXT = "turnkey-provider-api-key";
 
 export type TurnkeyConfig = { baseUrl: string; organizationId: string; apiPublicKey: string; apiPrivateKey: string };
 
-export class TurnkeyNotConfiguredError extends ServiceUnavailableError {
+export const TURNKEY_NOT_CONFIGURED = "Turnkey is not configured";
+
+export class TurnkeyNotConfiguredError extends NotConfiguredError {
   constructor() {
-    super("Turnkey is not configured");
+    super(TURNKEY_NOT_CONFIGURED);
   }
 }
 

@@ -79,4 +79,17 @@ describe("GET /openapi.json", () => {
       for (const [m, op] of Object.entries(ops)) expect(op["x-api-family"], `${m} ${p}`).toMatch(/^(v1|aegis|error|scim|hybrid)$/);
     }
   });
+
+  it("names the 503 of a service this instance may not configure, only where the route declares a 503", async () => {
+    const doc = (await call(openapi, "GET", "/openapi.json")).json;
+    const declaring = allContracts.filter((c) => c.unconfigured);
+    expect(declaring.length).toBeGreaterThan(20);
+    for (const c of declaring) {
+      expect(Object.keys(c.responses), `${c.method} ${c.path}`).toContain("503");
+      expect(doc.paths[c.path][c.method.toLowerCase()].responses["503"].description).toContain(`"${c.unconfigured}"`);
+    }
+    expect(doc.paths["/api/agent/register"].post.responses["503"].description).toContain('"Service not configured"');
+    expect(doc.paths["/api/turnkey/hfa/setup-sessions"].post.responses["503"].description).toContain('"Turnkey is not configured"');
+    expect(doc.paths["/api/v1/signers"].get.responses["503"]).toBeUndefined();
+  });
 });

@@ -112,3 +112,22 @@ export function sample(schema: Json | undefined, depth = 0): unknown {
   }
 }
 
+
+// --- Services this test instance does not configure ---------------------------------------------
+
+/**
+ * Whether an answer is the 503 the route's contract declares for a service this instance does not
+ * configure (`unconfigured`: seed 003's "Service not configured", "Turnkey is not configured"), in
+ * the family's body. Any other 5xx, or this message on a route that does not declare it, is a failure.
+ */
+export function isDeclaredUnconfigured(contract: { unconfigured?: string } | undefined, status: number, text: string): boolean {
+  if (status !== 503 || !contract?.unconfigured) return false;
+  let body: Json;
+  try {
+    body = JSON.parse(text) as Json;
+  } catch {
+    return false;
+  }
+  const message = typeof body.error === "string" ? body.error : (body.error?.message ?? body.message ?? body.detail);
+  return message === contract.unconfigured;
+}
