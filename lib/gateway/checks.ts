@@ -8,10 +8,10 @@
 import { recordEvidence } from "@/lib/trust/evidence";
 import { trustFactsOfAgents } from "@/lib/trust/store";
 import { randomUUID } from "node:crypto";
-import type { Db, DbOrTx } from "@/lib/db/client";
+import type { Db, DbOrTx, Tx } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { recordAudit, type AuditActor, type AuditContext } from "@/lib/audit/record";
-import { appendLeaves, decisionEvent } from "@/lib/tlog/append";
+import { decisionEvent, insertLeavesSql, leafColumns } from "@/lib/tlog/append";
 import { entriesForDecision } from "@/lib/tlog/store";
 import { verifyApprovalAssertion } from "@/lib/approvals/binding";
 import { loadActiveRulesDocument } from "@/lib/policy/documents";
@@ -22,7 +22,7 @@ import { notifyOrganization } from "@/lib/push/notify";
 import { log } from "@/lib/log/logger";
 import { allowListOf } from "./allow-list";
 import { anomalyOf, EMPTY_STATS, updateStats, type AgentStats } from "./anomaly";
-import { loadConfigs, type AgentRecord, type ConfigView } from "./config-cache";
+import { loadConfigs, peekConfigs, type AgentRecord, type ConfigView } from "./config-cache";
 import { evaluateToolCall, type ToolCallVerdict } from "./engine";
 import { argumentShape, canonicalJson, DEFAULT_SETTINGS, sha256Hex, type AnomalySignal, type Decision, type GatewaySettingsView, type Reason, type ReviewDecision } from "./model";
 import { countCall, parseRateWindow, rateCounts } from "./rate-window";
@@ -247,11 +247,14 @@ export async function runCheck(db: Db, input: CheckInput): Promise<{ view: Check
 type StatsLockRow = StatsRow & { agent_id: string; rate_window: unknown };
 
 /**
- * One transaction for a batch: revalidate the organizations' configuration (one read), resolve the
- * agents, lock their statistics rows (one upsert, in agent order so instances never deadlock), decide
- * each check in arrival order against the statistics as the previous checks left them, then insert
- * all check rows, log leaves and traces (one multi-row insert each) and write the statistics back
- * (one update). Nine statements for any number of checks when the configuration is cached.
+ * One transaction for a batch. With every organization and agent of the batch cached: one statement
+ * checks the cached configuration versions and, only if they are current, creates and locks the
+ * agents' statistics rows (one upsert, in agent order so instances never deadlock); else the
+ * configuration is revalidated and reloaded (config-cache.ts), agents are resolved and registered,
+ * then the rows are locked. Then the trust scores (one read), each check decided in arrival order
+ * against the statistics as the previous checks left them, and one statement writing all check rows,
+ * log leaves and traces and the statistics (writeDecided). Five statements, BEGIN and COMMIT
+ * included, for any number of checks when the configuration is cached.
  */
 type Decided = { q: Queued; agent: AgentRecord; verdict: ToolCallVerdict; now: Date; expiresAt: Date | null };
 
@@ -277,6 +280,82 @@ function checkRowOf({ q, agent, verdict, now, expiresAt }: Decided) {
   };
 }
 
+/**
+ * A batch's writes in one statement (data-modifying CTEs): the check rows, their log leaves, their
+ * traces and the agents' statistics. Each leaf names the check, the agent and the verdict only
+ * (public): tool names and the arguments digest (guessable for short arguments) stay in the row.
+ */
+async function writeDecided(tx: Tx, decided: readonly Decided[], updates: readonly Record<string, unknown>[], at: Date) {
+  if (!decided.length && !updates.length) return;
+  const checks = decided.map((d) => {
+    const r = checkRowOf(d);
+    return {
+      id: r.id, organization_id: d.q.input.organizationId, agent_id: r.agentId, agent_ref: r.agentRef, tool_name: r.toolName, arguments_sealed: d.q.sealed, arguments_digest: r.argumentsDigest,
+      decision: r.decision, initial_decision: r.initialDecision, policy_name: r.policyName, risk_level: r.riskLevel, category: r.category, signals: r.signals, anomaly_score: r.anomalyScore,
+      anomaly_signals: r.anomalySignals, reasons: r.reasons, expires_at: r.expiresAt?.toISOString() ?? null, trace_id: d.q.traceId, created_at: r.createdAt.toISOString(),
+    };
+  });
+  const traces = decided.map(({ q, verdict, now }) => ({
+    id: q.traceId, organization_id: q.input.organizationId, agent_ref: q.input.agentRef, check_id: q.id, tool_name: q.input.toolName, decision: verdict.decision, blocked: verdict.decision === "block", payload_digest: q.digest, occurred_at: now.toISOString(),
+  }));
+  const leaves = leafColumns(decided.map(({ q, agent, verdict, now }) => decisionEvent({ kind: "gateway.check", organizationId: q.input.organizationId, decisionId: q.id, decision: verdict.decision, actor: { type: "agent", id: agent.id }, time: now })));
+  await tx.$executeRawUnsafe(
+    `WITH checks AS (
+       INSERT INTO "gateway_checks" ("id", "organization_id", "agent_id", "agent_ref", "tool_name", "arguments_sealed", "arguments_digest", "decision", "initial_decision", "policy_name", "risk_level", "category", "signals", "anomaly_score", "anomaly_signals", "reasons", "expires_at", "trace_id", "created_at")
+       SELECT "id", "organization_id", "agent_id", "agent_ref", "tool_name", "arguments_sealed", "arguments_digest", "decision", "initial_decision", "policy_name", "risk_level", "category", "signals", "anomaly_score", "anomaly_signals", "reasons", "expires_at", "trace_id", "created_at"
+         FROM jsonb_to_recordset($1::jsonb) AS v("id" uuid, "organization_id" uuid, "agent_id" uuid, "agent_ref" text, "tool_name" text, "arguments_sealed" jsonb, "arguments_digest" text, "decision" text, "initial_decision" text, "policy_name" text, "risk_level" text, "category" text, "signals" jsonb, "anomaly_score" float8, "anomaly_signals" jsonb, "reasons" jsonb, "expires_at" timestamptz, "trace_id" text, "created_at" timestamptz)
+     ), traces AS (
+       INSERT INTO "gateway_traces" ("id", "organization_id", "agent_ref", "check_id", "tool_name", "decision", "blocked", "payload_digest", "source", "occurred_at")
+       SELECT "id", "organization_id", "agent_ref", "check_id", "tool_name", "decision", "blocked", "payload_digest", 'check', "occurred_at"
+         FROM jsonb_to_recordset($2::jsonb) AS v("id" uuid, "organization_id" uuid, "agent_ref" text, "check_id" uuid, "tool_name" text, "decision" text, "blocked" boolean, "payload_digest" text, "occurred_at" timestamptz)
+     ), stats AS (
+       UPDATE "gateway_agent_stats" AS s SET "calls" = v.calls, "ewma_interval" = v.ewma_interval, "ewma_blocks" = v.ewma_blocks, "last_call_at" = v.last_call_at,
+              "tools" = v.tools, "shapes" = v.shapes, "hours" = v.hours, "rate_window" = v.rate_window, "updated_at" = $3::timestamptz
+         FROM jsonb_to_recordset($4::jsonb) AS v("agent_id" uuid, "calls" int, "ewma_interval" float8, "ewma_blocks" float8, "last_call_at" timestamptz, "tools" jsonb, "shapes" jsonb, "hours" jsonb, "rate_window" jsonb)
+        WHERE s."agent_id" = v.agent_id
+     ), leaves AS (
+       ${insertLeavesSql(5)}
+     )
+     SELECT 1`,
+    JSON.stringify(checks),
+    JSON.stringify(traces),
+    at,
+    JSON.stringify(updates),
+    ...leaves,
+  );
+}
+
+/**
+ * Creates the agents' statistics rows if needed and locks them until commit (an upsert locks the rows
+ * it touches), returning them. With `versions` (the cached configuration's), only when every
+ * organization's configuration version is still the one given — else nothing is locked and null
+ * is returned: the caller revalidates and reloads, then locks.
+ */
+async function lockStats(tx: Tx, lockRows: readonly { a: string; o: string }[], at: Date, versions?: readonly { org: string; v: string }[]): Promise<StatsLockRow[] | null> {
+  const guarded = versions !== undefined;
+  const rows = await tx.$queryRawUnsafe<(StatsLockRow & { config_current: boolean })[]>(
+    `WITH cfg AS (
+       SELECT NOT EXISTS (
+         SELECT 1 FROM jsonb_to_recordset($3::jsonb) AS e("org" uuid, "v" text)
+           LEFT JOIN "gateway_config_versions" g ON g."organization_id" = e."org"
+          WHERE COALESCE(g."version"::text, '0') <> e."v") AS ok
+     ), locked AS (
+       INSERT INTO "gateway_agent_stats" ("agent_id", "organization_id", "updated_at")
+       SELECT (x->>'a')::uuid, (x->>'o')::uuid, $1::timestamptz FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS t(x, n)
+        WHERE (SELECT ok FROM cfg)
+        ORDER BY n
+       ON CONFLICT ("agent_id") DO UPDATE SET "agent_id" = EXCLUDED."agent_id"
+       RETURNING "agent_id"::text AS agent_id, "calls", "ewma_interval", "ewma_blocks", "last_call_at", "tools", "shapes", "hours", "rate_window"
+     )
+     SELECT l.*, c.ok AS config_current FROM cfg c LEFT JOIN locked l ON true`,
+    at,
+    JSON.stringify(lockRows),
+    JSON.stringify(versions ?? []),
+  );
+  if (guarded && !rows[0]?.config_current) return null;
+  return rows.filter((r) => r.agent_id !== null);
+}
+
 async function recordBatch(db: Db, batch: Queued[]) {
   const failed = new Map<Queued, unknown>();
   const decided: Decided[] = [];
@@ -286,28 +365,49 @@ async function recordBatch(db: Db, batch: Queued[]) {
     failed.clear();
     decided.length = 0;
     const orgs = [...new Set(batch.map((q) => q.input.organizationId))];
-    configs = await loadConfigs(db, tx, orgs);
-    for (const org of orgs) {
-      const mine = batch.filter((q) => q.input.organizationId === org);
-      await configs.agents(org, mine.map((q) => ({ ref: q.input.agentRef, register: q.input.tokenAgentId === null })));
-    }
-    const agentOf = new Map<Queued, AgentRecord>();
-    for (const q of batch) {
-      const agent = configs.get(q.input.organizationId).agents.get(q.input.agentRef);
-      if (q.input.tokenAgentId !== null && (!agent || agent.id !== q.input.tokenAgentId)) failed.set(q, new ForbiddenError("This agent token is for another agent"));
-      else if (!agent) failed.set(q, new Error(`agent ${q.input.agentRef} could not be registered`));
-      else agentOf.set(q, agent);
-    }
-    const live = batch.filter((q) => agentOf.has(q));
-    if (!live.length) return;
-
-    const lockRows = [...new Map(live.map((q) => [agentOf.get(q)!.id, q.input.organizationId])).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([a, o]) => ({ a, o }));
+    const agentsOf = (view: ConfigView) => {
+      const agentOf = new Map<Queued, AgentRecord>();
+      for (const q of batch) {
+        const agent = view.get(q.input.organizationId).agents.get(q.input.agentRef);
+        if (q.input.tokenAgentId !== null && (!agent || agent.id !== q.input.tokenAgentId)) failed.set(q, new ForbiddenError("This agent token is for another agent"));
+        else if (!agent) failed.set(q, new Error(`agent ${q.input.agentRef} could not be registered`));
+        else agentOf.set(q, agent);
+      }
+      const live = batch.filter((q) => agentOf.has(q));
+      // Each agent's statistics row once, in agent order (instances lock in the same order: no deadlock).
+      const lockRows = [...new Map(live.map((q) => [agentOf.get(q)!.id, q.input.organizationId])).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([a, o]) => ({ a, o }));
+      return { agentOf, live, lockRows };
+    };
     const lockedAt = new Date();
-    // One statement creates the rows if needed and locks them (an upsert locks the rows it touches) until commit.
-    const statsRows = await tx.$queryRaw<StatsLockRow[]>`INSERT INTO "gateway_agent_stats" ("agent_id", "organization_id", "updated_at")
-      SELECT (x->>'a')::uuid, (x->>'o')::uuid, ${lockedAt}::timestamptz FROM jsonb_array_elements(${JSON.stringify(lockRows)}::jsonb) WITH ORDINALITY AS t(x, n) ORDER BY n
-      ON CONFLICT ("agent_id") DO UPDATE SET "agent_id" = EXCLUDED."agent_id"
-      RETURNING "agent_id"::text AS agent_id, "calls", "ewma_interval", "ewma_blocks", "last_call_at", "tools", "shapes", "hours", "rate_window"`;
+    let statsRows: StatsLockRow[] | null = null;
+    let resolved: ReturnType<typeof agentsOf> | undefined;
+    // Everything cached: one statement validates the cached versions and, only if they are all
+    // current, creates and locks the statistics rows. Otherwise (or if a check would fail on the
+    // cached view) the configuration is revalidated and reloaded first.
+    const peek = peekConfigs(db, batch.map((q) => ({ organizationId: q.input.organizationId, ref: q.input.agentRef })));
+    if (peek) {
+      const r = agentsOf(peek.view);
+      if (r.live.length === batch.length) {
+        statsRows = await lockStats(tx, r.lockRows, lockedAt, peek.versions);
+        if (statsRows) {
+          configs = peek.view;
+          resolved = r;
+        }
+      }
+      failed.clear();
+    }
+    if (!configs || !resolved) {
+      configs = await loadConfigs(db, tx, orgs);
+      for (const org of orgs) {
+        const mine = batch.filter((q) => q.input.organizationId === org);
+        await configs.agents(org, mine.map((q) => ({ ref: q.input.agentRef, register: q.input.tokenAgentId === null })));
+      }
+      resolved = agentsOf(configs);
+      if (!resolved.live.length) return;
+      statsRows = await lockStats(tx, resolved.lockRows, lockedAt);
+    }
+    const { agentOf, live } = resolved;
+    if (!statsRows) throw new Error("statistics rows were not locked");
     const batchNow = new Date();
     const stats = new Map(statsRows.map((r) => [r.agent_id, { stats: statsOf(r), rate: parseRateWindow(r.rate_window), dirty: false }]));
     // Trust scores change with every reported outcome: read each batch, not cached with the configuration.
@@ -339,30 +439,13 @@ async function recordBatch(db: Db, batch: Queued[]) {
       decided.push({ q, agent, verdict, now, expiresAt: verdict.decision === "pending" ? new Date(now.getTime() + cfg.settings.pendingTtlSeconds * 1000) : null });
     }
 
-    await tx.gatewayCheck.createMany({
-      data: decided.map((d) => {
-        const row = checkRowOf(d);
-        return { ...row, organizationId: d.q.input.organizationId, argumentsSealed: d.q.sealed, traceId: d.q.traceId, anomalySignals: row.anomalySignals as unknown as Prisma.InputJsonValue, reasons: row.reasons as unknown as Prisma.InputJsonValue };
-      }),
-    });
-    // Each verdict's leaf commits with it. Public, so it names the check, the agent and the verdict
-    // only: tool names and an arguments digest (guessable for short arguments) stay in the row.
-    await appendLeaves(tx, decided.map(({ q, agent, verdict, now }) => decisionEvent({ kind: "gateway.check", organizationId: q.input.organizationId, decisionId: q.id, decision: verdict.decision, actor: { type: "agent", id: agent.id }, time: now })));
-    await tx.gatewayTrace.createMany({
-      data: decided.map(({ q, verdict, now }) => ({ id: q.traceId, organizationId: q.input.organizationId, agentRef: q.input.agentRef, checkId: q.id, toolName: q.input.toolName, decision: verdict.decision, blocked: verdict.decision === "block", payloadDigest: q.digest, source: "check", occurredAt: now })),
-    });
-    // Countersign's own evidence: a blocked call counts against the agent's security score (when its organization turned it on).
-    const blocked = decided.filter((d) => d.verdict.decision === "block");
-    if (blocked.length) await recordEvidence(tx, blocked.map((d) => ({ agentId: d.agent.id, kind: "gateway.blocked" as const, ref: d.q.id, at: d.now.getTime() })));
     const updates = [...stats.entries()].filter(([, s]) => s.dirty).map(([agentId, { stats: s, rate }]) => ({
       agent_id: agentId, calls: s.calls, ewma_interval: s.ewmaInterval, ewma_blocks: s.ewmaBlocks, last_call_at: s.lastCallAt?.toISOString() ?? null, tools: s.tools, shapes: s.shapes, hours: s.hours, rate_window: rate,
     }));
-    if (updates.length) {
-      await tx.$executeRaw`UPDATE "gateway_agent_stats" AS s SET "calls" = v.calls, "ewma_interval" = v.ewma_interval, "ewma_blocks" = v.ewma_blocks, "last_call_at" = v.last_call_at,
-          "tools" = v.tools, "shapes" = v.shapes, "hours" = v.hours, "rate_window" = v.rate_window, "updated_at" = ${batchNow}::timestamptz
-        FROM jsonb_to_recordset(${JSON.stringify(updates)}::jsonb) AS v("agent_id" uuid, "calls" int, "ewma_interval" float8, "ewma_blocks" float8, "last_call_at" timestamptz, "tools" jsonb, "shapes" jsonb, "hours" jsonb, "rate_window" jsonb)
-        WHERE s."agent_id" = v.agent_id`;
-    }
+    await writeDecided(tx, decided, updates, batchNow);
+    // Countersign's own evidence: a blocked call counts against the agent's security score (when its organization turned it on).
+    const blocked = decided.filter((d) => d.verdict.decision === "block");
+    if (blocked.length) await recordEvidence(tx, blocked.map((d) => ({ agentId: d.agent.id, kind: "gateway.blocked" as const, ref: d.q.id, at: d.now.getTime() })));
     // Under load every batch queues for a connection (the embedded database has one): wait rather than fail.
   }, { maxWait: 15_000, timeout: 15_000 });
 

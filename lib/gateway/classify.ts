@@ -95,7 +95,13 @@ export function classifyToolCall(call: ToolCall): { category: ToolCategory; sign
   return result;
 }
 
-function classifyUncached(call: ToolCall): { category: ToolCategory; signals: string[] } {
+/** The category a tool's name alone gives ("other" when the name says nothing). */
+export function categoryOfName(name: unknown): ToolCategory {
+  return byName(typeof name === "string" ? name : "")?.category ?? "other";
+}
+
+/** classifyToolCall without the per-object memo: for a caller that classifies each call once itself. */
+export function classifyUncached(call: ToolCall): { category: ToolCategory; signals: string[] } {
   const signals: string[] = [];
   const name = typeof call.tool_name === "string" ? call.tool_name : "";
   const hit = byName(name);

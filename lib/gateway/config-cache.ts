@@ -50,6 +50,32 @@ export type ConfigView = {
   commit(): void;
 };
 
+/**
+ * The instance's cached configuration for these checks, not yet validated: null unless every
+ * organization and every agent reference is cached. The caller must check `versions` against the
+ * database in its transaction (lockStats in checks.ts does, in the statement that locks) before
+ * deciding with `view`; `view.commit` has nothing to store.
+ */
+export function peekConfigs(db: Db, wanted: readonly { organizationId: string; ref: string }[]): { view: ConfigView; versions: { org: string; v: string }[] } | null {
+  const cache = cacheOf(db);
+  const configs = new Map<string, OrgConfig>();
+  for (const w of wanted) {
+    const cfg = configs.get(w.organizationId) ?? cache.get(w.organizationId);
+    if (!cfg || !cfg.agents.has(w.ref)) return null;
+    configs.set(w.organizationId, cfg);
+  }
+  return {
+    view: {
+      get: (org) => configs.get(org)!,
+      async agents(org, refs) {
+        if (refs.some((r) => !configs.get(org)?.agents.has(r.ref))) throw new Error("peekConfigs: an agent outside the peeked view");
+      },
+      commit() {},
+    },
+    versions: [...configs].map(([org, c]) => ({ org, v: c.version })),
+  };
+}
+
 /** Revalidates (and where needed reloads) the configuration of these organizations inside `tx`. */
 export async function loadConfigs(db: Db, tx: Tx, organizationIds: readonly string[]): Promise<ConfigView> {
   const cache = cacheOf(db);

@@ -7,10 +7,10 @@
  */
 import { counterfactual, describeRule, evaluateToolRules, type ActiveRulesDocument, type TrustFacts } from "@/lib/policy";
 import { describeAllowList, toolAllowed, type ToolAllowList } from "./allow-list";
-import { classifyToolCall, type ToolCategory } from "./classify";
+import { classifyUncached, type ToolCategory } from "./classify";
 import { CATEGORY_POLICY, maxRisk, type AnomalySignal, type Decision, type PolicySpec, type Reason } from "./model";
 import { asCondition, compiledSchema, dottedPath, violations } from "./schema-policy";
-import { scanWithTemplate, type RiskLevel, type ToolCall } from "./templates";
+import { prepareCall, scanPrepared, type PreparedCall, type RiskLevel, type ToolCall } from "./templates";
 
 export type RateState = { agentCalls: number; agentLimit: number; toolCalls: number; toolLimit: number; windowSeconds: number; oldestInWindow?: { agent?: Date; tool?: Date } };
 
@@ -43,10 +43,12 @@ function retryAfter(oldest: Date | undefined, windowSeconds: number, now: Date):
   return Math.max(1, Math.ceil((oldest.getTime() + windowSeconds * 1000 - now.getTime()) / 1000));
 }
 
-function policyReasons(p: PolicySpec, call: ToolCall, organizationId: string): { reasons: Reason[]; risk: RiskLevel } {
+const NONE: { reasons: Reason[]; risk: RiskLevel } = Object.freeze({ reasons: Object.freeze([]) as unknown as Reason[], risk: "LOW" });
+
+function policyReasons(p: PolicySpec, call: ToolCall, organizationId: string, prepared: () => PreparedCall): { reasons: Reason[]; risk: RiskLevel } {
   if (p.kind === "template") {
-    const findings = scanWithTemplate(p.template, call, p.options);
-    if (findings.length === 0) return { reasons: [], risk: "LOW" };
+    const findings = scanPrepared(p.template, prepared(), p.options);
+    if (findings.length === 0) return NONE;
     // Low-risk findings are reported (decision allow) but decide nothing; any other finding is a match.
     const significant = findings.some((f) => f.risk !== "LOW");
     const risk = significant ? maxRisk(p.riskLevel, ...findings.map((f) => f.risk)) : "LOW";
@@ -66,7 +68,7 @@ function policyReasons(p: PolicySpec, call: ToolCall, organizationId: string): {
     };
   }
   const errors = violations(compiledSchema(`${organizationId}:${p.id}:${p.version}`, p.schema), call);
-  if (errors.length === 0) return { reasons: [], risk: "LOW" };
+  if (errors.length === 0) return NONE;
   const e = errors[0]!;
   const path = dottedPath(e.instancePath) || "the call";
   return {
@@ -85,7 +87,7 @@ function policyReasons(p: PolicySpec, call: ToolCall, organizationId: string): {
 
 export function evaluateToolCall(input: EvaluateToolCallInput): ToolCallVerdict {
   const { call, agent, now } = input;
-  const classification = classifyToolCall(call);
+  const classification = classifyUncached(call);
   const base = { classification, anomaly_score: input.anomaly.score, anomaly_signals: input.anomaly.signals };
 
   if (agent.status !== "active") {
@@ -138,10 +140,14 @@ export function evaluateToolCall(input: EvaluateToolCallInput): ToolCallVerdict 
 
   const reasons: Reason[] = [];
   let risk: RiskLevel = "LOW";
+  // The arguments are walked once, for all template policies, and only when one runs.
+  let walked: PreparedCall | undefined;
+  const prepared = () => (walked ??= prepareCall(call, classification.category));
   for (const p of input.policies) {
-    const out = policyReasons(p, call, input.organizationId);
-    reasons.push(...out.reasons);
-    if (out.reasons.length) risk = maxRisk(risk, out.risk);
+    const out = policyReasons(p, call, input.organizationId, prepared);
+    if (!out.reasons.length) continue;
+    for (const r of out.reasons) reasons.push(r);
+    risk = maxRisk(risk, out.risk);
   }
 
   const facts = { tool: call.tool_name, arguments: call.arguments, category: classification.category, risk, anomalyScore: input.anomaly.score, agent: [agent.aegisAgentId, agent.id].filter((x): x is string => !!x) };

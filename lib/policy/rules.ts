@@ -49,9 +49,45 @@ type FieldValue = bigint | string | number | boolean | null;
 /** A rule naming any tool-call field applies to tool calls only; any other rule to signing requests only. */
 export type RuleDomain = "transaction" | "tool";
 
+type Entry = { rule: Rule; index: number; domain: RuleDomain; matches: Predicate };
+
 export interface CompiledRules {
   readonly source: RulesDocument;
-  readonly rules: readonly { rule: Rule; index: number; domain: RuleDomain; matches: Predicate }[];
+  readonly rules: readonly Entry[];
+  /**
+   * The tool rules by the tool name they require (`tool eq "x"`, alone or in an `all`): a call is
+   * tested only against the rules for its tool and the rules that name no tool, in document order.
+   */
+  readonly toolIndex?: { readonly free: readonly Entry[]; readonly byTool: ReadonlyMap<string, readonly Entry[]> };
+}
+
+/** The tool name a condition requires (`tool eq "x"`, or such a comparison inside an `all`), else null. */
+export function requiredTool(c: Condition): string | null {
+  if ("all" in c) {
+    for (const x of c.all) {
+      const t = requiredTool(x);
+      if (t !== null) return t;
+    }
+    return null;
+  }
+  if ("any" in c || "not" in c) return null;
+  return c.field === "tool" && c.op === "eq" && typeof c.value === "string" ? c.value : null;
+}
+
+function indexToolRules(entries: readonly Entry[]): NonNullable<CompiledRules["toolIndex"]> {
+  const free: Entry[] = [];
+  const byTool = new Map<string, Entry[]>();
+  for (const e of entries) {
+    if (e.domain !== "tool") continue;
+    const tool = requiredTool(e.rule.when);
+    if (tool === null) free.push(e);
+    else {
+      const list = byTool.get(tool);
+      if (list) list.push(e);
+      else byTool.set(tool, [e]);
+    }
+  }
+  return { free, byTool };
 }
 
 function fieldsOf(c: Condition): string[] {
@@ -238,7 +274,8 @@ function compileCondition(c: Condition, doc: RulesDocument): Predicate {
 /** Validates (when given raw input) and compiles a document into predicates, once per version. */
 export function compileRules(input: unknown): CompiledRules {
   const source = parseRulesDocument(input);
-  return { source, rules: source.rules.map((rule, index) => ({ rule, index, domain: ruleDomain(rule), matches: compileCondition(rule.when, source) })) };
+  const rules = source.rules.map((rule, index) => ({ rule, index, domain: ruleDomain(rule), matches: compileCondition(rule.when, source) }));
+  return { source, rules, toolIndex: indexToolRules(rules) };
 }
 
 export interface RulesOutcome {
@@ -261,6 +298,25 @@ export function evaluateRules(compiled: CompiledRules, decoded: DecodedRequest, 
  * defaultAction is written for signing requests and does not apply to tool calls.
  */
 export function evaluateToolRules(compiled: CompiledRules, facts: ToolCallFacts, now: Date, trust: TrustFacts | null = null): { rule: Rule; index: number } | null {
+  const index = compiled.toolIndex;
+  if (!index) return evaluateToolRulesInOrder(compiled, facts, now, trust);
+  const ctx: RuleContext = { tool: facts, now, local: undefined, trust };
+  const free = index.free;
+  const named = (typeof facts.tool === "string" && index.byTool.get(facts.tool)) || NO_ENTRIES;
+  // Merge the two lists in document order; the first rule that matches wins.
+  let i = 0;
+  let j = 0;
+  while (i < free.length || j < named.length) {
+    const entry = j >= named.length || (i < free.length && free[i]!.index < named[j]!.index) ? free[i++]! : named[j++]!;
+    if (entry.matches(ctx)) return { rule: entry.rule, index: entry.index };
+  }
+  return null;
+}
+
+const NO_ENTRIES: readonly Entry[] = [];
+
+/** The same answer as evaluateToolRules by testing every tool rule in document order (the reference the index must agree with). */
+export function evaluateToolRulesInOrder(compiled: CompiledRules, facts: ToolCallFacts, now: Date, trust: TrustFacts | null = null): { rule: Rule; index: number } | null {
   const ctx: RuleContext = { tool: facts, now, local: undefined, trust };
   for (const entry of compiled.rules) {
     if (entry.domain === "tool" && entry.matches(ctx)) return { rule: entry.rule, index: entry.index };

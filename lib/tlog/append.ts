@@ -70,21 +70,12 @@ function leafHashNative(leaf: Uint8Array): Buffer {
   return createHash("sha256").update(LEAF_PREFIX).update(leaf).digest();
 }
 
-/**
- * Inserts entries for the events inside the caller's transaction, in one statement whatever their
- * number; returns their entry ids in order.
- */
-export async function appendLeaves(tx: DbOrTx, events: readonly LogEvent[]): Promise<string[]> {
-  if (!events.length) return [];
-  const ids: string[] = [];
-  const kinds: string[] = [];
-  const orgs: (string | null)[] = [];
-  const decisions: (string | null)[] = [];
-  const leaves: string[] = [];
-  const hashes: string[] = [];
-  const times: string[] = [];
-  const bodies: string[] = [];
-  const salts: string[] = [];
+/** The columns of the entries for `events` (one array per column, in event order), for insertLeavesSql. */
+export type LeafColumns = [ids: string[], kinds: string[], orgs: (string | null)[], decisions: (string | null)[], leaves: string[], hashes: string[], times: string[], bodies: string[], salts: string[]];
+
+export function leafColumns(events: readonly LogEvent[]): LeafColumns {
+  const cols: LeafColumns = [[], [], [], [], [], [], [], [], []];
+  const [ids, kinds, orgs, decisions, leaves, hashes, times, bodies, salts] = cols;
   const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
   const random = randomBytes(SALT_SIZE * events.length);
   for (const [i, e] of events.entries()) {
@@ -103,23 +94,31 @@ export async function appendLeaves(tx: DbOrTx, events: readonly LogEvent[]): Pro
     hashes.push(leafHashNative(leaf).toString("hex"));
     times.push(e.time.toISOString());
   }
-  await tx.$executeRawUnsafe(
-    `INSERT INTO "tlog_entries" ("id", "kind", "organization_id", "decision_id", "leaf", "leaf_hash", "created_at", "event", "salt")
+  return cols;
+}
+
+/**
+ * The INSERT of entries whose columns (leafColumns) are the nine parameters from `$first` on:
+ * usable alone or as a data-modifying CTE of a caller's larger statement.
+ */
+export function insertLeavesSql(first: number): string {
+  const p = (i: number) => `$${first + i}`;
+  return `INSERT INTO "tlog_entries" ("id", "kind", "organization_id", "decision_id", "leaf", "leaf_hash", "created_at", "event", "salt")
        SELECT id, kind, org, decision, decode(leaf, 'hex'), decode(hash, 'hex'), at, decode(event, 'hex'), decode(salt, 'hex')
-         FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[], $9::text[])
+         FROM unnest(${p(0)}::uuid[], ${p(1)}::text[], ${p(2)}::uuid[], ${p(3)}::text[], ${p(4)}::text[], ${p(5)}::text[], ${p(6)}::timestamptz[], ${p(7)}::text[], ${p(8)}::text[])
               WITH ORDINALITY AS t(id, kind, org, decision, leaf, hash, at, event, salt, n)
-        ORDER BY n`,
-    ids,
-    kinds,
-    orgs,
-    decisions,
-    leaves,
-    hashes,
-    times,
-    bodies,
-    salts,
-  );
-  return ids;
+        ORDER BY n`;
+}
+
+/**
+ * Inserts entries for the events inside the caller's transaction, in one statement whatever their
+ * number; returns their entry ids in order.
+ */
+export async function appendLeaves(tx: DbOrTx, events: readonly LogEvent[]): Promise<string[]> {
+  if (!events.length) return [];
+  const cols = leafColumns(events);
+  await tx.$executeRawUnsafe(insertLeavesSql(1), ...cols);
+  return cols[0];
 }
 
 export type DecisionInput = {

@@ -324,10 +324,9 @@ export function growTiles(size: number, leafHashes: Hash[], edge: Map<TileKey, U
 
 /**
  * Writes tiles (insert, or grow in place: the trigger refuses anything but growth) and the interior
- * nodes of those that filled, in one statement.
+ * nodes of those that filled, and the state's new size and root, in one statement.
  */
-async function writeTiles(tx: Tx, tiles: Map<TileKey, Uint8Array>, nodes: Map<TileKey, Uint8Array>) {
-  if (!tiles.size) return;
+async function writeTilesAndState(tx: Tx, tiles: Map<TileKey, Uint8Array>, nodes: Map<TileKey, Uint8Array>, size: number, root: Hash) {
   const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
   const levels: number[] = [];
   const indexes: string[] = [];
@@ -342,13 +341,19 @@ async function writeTiles(tx: Tx, tiles: Map<TileKey, Uint8Array>, nodes: Map<Ti
     interior.push(n ? hex(n) : null);
   }
   await tx.$executeRawUnsafe(
-    `INSERT INTO "tlog_tiles" ("level", "tile_index", "hashes", "nodes")
+    `WITH tiles AS (
+       INSERT INTO "tlog_tiles" ("level", "tile_index", "hashes", "nodes")
        SELECT l, i, decode(h, 'hex'), decode(n, 'hex') FROM unnest($1::int[], $2::bigint[], $3::text[], $4::text[]) AS t(l, i, h, n)
-     ON CONFLICT ("level", "tile_index") DO UPDATE SET "hashes" = EXCLUDED."hashes", "nodes" = COALESCE("tlog_tiles"."nodes", EXCLUDED."nodes")`,
+       ON CONFLICT ("level", "tile_index") DO UPDATE SET "hashes" = EXCLUDED."hashes", "nodes" = COALESCE("tlog_tiles"."nodes", EXCLUDED."nodes")
+     )
+     UPDATE "tlog_state" SET "tree_size" = $5::bigint, "root_hash" = decode($6, 'hex'), "updated_at" = $7::timestamptz WHERE "id" = ${STATE_ID}`,
     levels,
     indexes,
     hashes,
     interior,
+    String(size),
+    hex(root),
+    new Date(),
   );
 }
 
@@ -368,7 +373,7 @@ export async function sequence(db: Db, maxBatch = MAX_BATCH): Promise<number> {
 /**
  * One batch, four statements under the lock: the state; the pending entries numbered and their
  * hashes returned by one UPDATE (a partial index finds them); the right edge's partial tiles; the
- * grown tiles written in one upsert; the new root (folded in memory from the right edge) into the state.
+ * grown tiles (one upsert) and the new root (folded in memory from the right edge) in one statement.
  */
 async function sequenceIn(tx: Tx, maxBatch: number): Promise<number> {
   await lockSequencer(tx);
@@ -388,10 +393,8 @@ async function sequenceIn(tx: Tx, maxBatch: number): Promise<number> {
   const newSize = size + numbered.length;
   const edge = await loadTiles(tx, rightEdge(size));
   const { tiles: touched, nodes } = growTiles(size, leafHashes, edge);
-  await writeTiles(tx, touched, nodes);
-  const tiles = new Map([...edge, ...touched]);
-  const root = rootHash(tileReader(tiles), newSize);
-  await tx.tlogState.update({ where: { id: STATE_ID }, data: { treeSize: BigInt(newSize), rootHash: Buffer.from(root), updatedAt: new Date() } });
+  const root = rootHash(tileReader(new Map([...edge, ...touched])), newSize);
+  await writeTilesAndState(tx, touched, nodes, newSize, root);
   // Nothing goes to the tile cache here: this transaction may still roll back.
   return newSize;
 }

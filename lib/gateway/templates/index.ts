@@ -6,7 +6,7 @@
  * (lib/gateway/templates/walk.ts: MAX_STRING, MAX_TOTAL, MAX_DEPTH, MAX_NODES). When the budget
  * cuts the walk short, every template reports `<template>:scan_truncated` so a caller can fail closed.
  */
-import { classifyToolCall } from "../classify";
+import { categoryOfName, classifyToolCall, type ToolCategory } from "../classify";
 import { scanExfiltration } from "./exfiltration";
 import { scanPath } from "./path";
 import { scanPii } from "./pii";
@@ -90,42 +90,63 @@ export function templateInfo(name: TemplateName): Info {
   return { name, title: i.title, description: i.description, risk_level: i.risk_level, options: [...i.options] };
 }
 
-/**
- * The walk and classification of a call object, kept while the object lives, so an engine that runs
- * several template policies over the same call walks its arguments once. Calls are treated as
- * immutable: mutate a call's arguments and pass a new call object.
- */
-const walked = new WeakMap<ToolCall, Omit<Ctx, "options">>();
+/** What every template reads of one call: its arguments walked once, and its classification. */
+export type PreparedCall = Omit<Ctx, "options">;
 
-function context(call: ToolCall, options: TemplateOptions | undefined): Ctx {
-  let base = walked.get(call);
-  if (!base || base.call.tool_name !== call.tool_name || base.call.arguments !== call.arguments) {
-    base = {
-      call: { tool_name: call.tool_name, arguments: call.arguments },
-      prepared: prepare(call.arguments),
-      category: classifyToolCall(call).category,
-      nameCategory: classifyToolCall({ tool_name: call.tool_name, arguments: undefined }).category,
-    };
-    if (call && typeof call === "object") walked.set(call, base);
-  }
-  return { ...base, options: options ?? {} };
+/**
+ * Walks a call's arguments once for any number of templates (scanPrepared). `category` is the
+ * call's classification when the caller already has it. Treat the call as immutable meanwhile.
+ */
+export function prepareCall(call: ToolCall, category?: ToolCategory): PreparedCall {
+  return {
+    call: { tool_name: call.tool_name, arguments: call.arguments },
+    prepared: prepare(call.arguments),
+    category: category ?? classifyToolCall(call).category,
+    nameCategory: categoryOfName(call.tool_name),
+  };
 }
 
-function run(name: TemplateName, ctx: Ctx): TemplateFinding[] {
+/**
+ * The walk and classification of a call object, kept while the object lives, so separate
+ * scanWithTemplate calls over the same call walk its arguments once. Calls are treated as
+ * immutable: mutate a call's arguments and pass a new call object.
+ */
+const walked = new WeakMap<ToolCall, PreparedCall>();
+
+function context(call: ToolCall): PreparedCall {
+  let base = walked.get(call);
+  if (!base || base.call.tool_name !== call.tool_name || base.call.arguments !== call.arguments) {
+    base = prepareCall(call);
+    if (call && typeof call === "object") walked.set(call, base);
+  }
+  return base;
+}
+
+function run(name: TemplateName, base: PreparedCall, options: TemplateOptions | undefined): TemplateFinding[] {
+  const ctx: Ctx = { call: base.call, prepared: base.prepared, category: base.category, nameCategory: base.nameCategory, options: options ?? NO_OPTIONS };
   const out = new Findings(name);
   INFO[name].scan(ctx, out);
   const t = ctx.prepared.truncated;
   if (t) out.add("scan_truncated", "MEDIUM", { path: t.path, isKey: false }, `not every argument was inspected: ${t.reason}`);
-  return out.list().sort((a, b) => RISK_ORDER[b.risk] - RISK_ORDER[a.risk] || a.path.localeCompare(b.path) || a.signal.localeCompare(b.signal));
+  const list = out.list();
+  return list.length > 1 ? list.sort((a, b) => RISK_ORDER[b.risk] - RISK_ORDER[a.risk] || a.path.localeCompare(b.path) || a.signal.localeCompare(b.signal)) : list;
+}
+
+const NO_OPTIONS: TemplateOptions = Object.freeze({});
+
+/** One template over a call prepared once (prepareCall) for several templates. */
+export function scanPrepared(name: TemplateName, base: PreparedCall, options?: TemplateOptions): TemplateFinding[] {
+  if (!isTemplateName(name)) throw new TypeError(`unknown template: ${String(name)}`);
+  return run(name, base, options);
 }
 
 export function scanWithTemplate(name: TemplateName, call: ToolCall, options?: TemplateOptions): TemplateFinding[] {
   if (!isTemplateName(name)) throw new TypeError(`unknown template: ${String(name)}`);
-  return run(name, context(call, options));
+  return run(name, context(call), options);
 }
 
 /** Every template over one walk of the arguments. */
 export function scanAll(call: ToolCall, options?: TemplateOptions): TemplateFinding[] {
-  const ctx = context(call, options);
-  return TEMPLATE_NAMES.flatMap((n) => run(n, ctx));
+  const base = context(call);
+  return TEMPLATE_NAMES.flatMap((n) => run(n, base, options));
 }

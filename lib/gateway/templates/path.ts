@@ -72,6 +72,8 @@ function withinAllowed(path: string, allow: string[]): boolean {
   });
 }
 
+const PATH_GATE = ["/", "\\", "~", ".env", "id_"];
+
 export function scanPath(ctx: Ctx, out: Findings): void {
   const allow = ctx.options.allowPaths;
   for (const u of unitsOf(ctx)) {
@@ -81,7 +83,7 @@ export function scanPath(ctx: Ctx, out: Findings): void {
       if (dd) out.add("dotdot", "HIGH", u, `a ".." segment climbs out of the intended directory: "${excerpt(t, 60)}"`, v);
       // An escaped "\u0000" in text is not a NUL; a raw or percent-encoded one is.
       if (t.includes("\u0000") && !v.via.includes("unicode")) out.add("null_byte", "HIGH", u, "a NUL byte can cut the path short of its checked suffix", v);
-      for (const tok of gated(v.lower, ["/", "\\", "~", ".env", "id_"]) ? pathTokens(t) : []) {
+      for (const tok of gated(v.lower, PATH_GATE) ? pathTokens(t) : []) {
         const s = sensitivePath(tok);
         if (s) out.add("sensitive_file", s.risk, u, `names ${s.what}: "${excerpt(tok, 60)}"`, v);
       }

@@ -56,6 +56,15 @@ export function dniValid(prefix: string, num: string, letter: string): boolean {
   return "TRWAGMYFPDXBNJZSQVHLCKE"[n % 23] === letter;
 }
 
+function digitCount(t: string): number {
+  let n = 0;
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c >= 48 && c <= 57) n++;
+  }
+  return n;
+}
+
 export function scanPii(ctx: Ctx, out: Findings): void {
   for (const u of unitsOf(ctx)) {
     for (const v of u.variants) {
@@ -67,7 +76,9 @@ export function scanPii(ctx: Ctx, out: Findings): void {
         }
       }
       if (!/\d\D?\d/.test(t)) continue;
-      for (const m of t.matchAll(CARD)) {
+      // Each pattern below needs at least this many digits: fewer in the whole text, no match.
+      const digits = digitCount(t);
+      if (digits >= 13) for (const m of t.matchAll(CARD)) {
         const d = m[0].replace(/[ -]/g, "");
         const issuer = cardIssuer(d);
         if (issuer && luhnValid(d)) {
@@ -75,13 +86,13 @@ export function scanPii(ctx: Ctx, out: Findings): void {
           break;
         }
       }
-      for (const m of t.matchAll(SSN)) {
+      if (digits >= 9) for (const m of t.matchAll(SSN)) {
         if (ssnValid(m[1] as string, m[2] as string, m[3] as string)) {
           out.add("us_ssn", "HIGH", u, "a US Social Security number (valid area/group/serial) (…" + (m[3] as string).slice(-2) + ")", v);
           break;
         }
       }
-      for (const m of t.matchAll(SSN_CONTEXT)) {
+      if (digits >= 9 && (v.lower.includes("ssn") || v.lower.includes("social security"))) for (const m of t.matchAll(SSN_CONTEXT)) {
         if (ssnValid(m[1] as string, m[2] as string, m[3] as string)) {
           out.add("us_ssn", "HIGH", u, "a US Social Security number after an SSN label", v);
           break;
@@ -93,33 +104,33 @@ export function scanPii(ctx: Ctx, out: Findings): void {
           break;
         }
       }
-      for (const m of t.matchAll(SIN)) {
+      if (digits >= 9) for (const m of t.matchAll(SIN)) {
         const d = `${m[1]}${m[2]}${m[3]}`;
         if (/^[1-79]/.test(d) && luhnValid(d)) {
           out.add("ca_sin", "MEDIUM", u, "a Canadian Social Insurance Number passing the Luhn check", v);
           break;
         }
       }
-      for (const m of t.matchAll(CPF)) {
+      if (digits >= 11) for (const m of t.matchAll(CPF)) {
         if (cpfValid(`${m[1]}${m[2]}${m[3]}${m[4]}`)) {
           out.add("br_cpf", "HIGH", u, "a Brazilian CPF with valid check digits", v);
           break;
         }
       }
-      for (const m of t.matchAll(DNI)) {
+      if (digits >= 7) for (const m of t.matchAll(DNI)) {
         if (dniValid(m[1] as string, m[2] as string, m[3] as string)) {
           out.add("es_dni", "MEDIUM", u, "a Spanish DNI/NIE with a valid control letter", v);
           break;
         }
       }
-      for (const m of t.matchAll(NINO)) {
+      if (digits >= 6) for (const m of t.matchAll(NINO)) {
         if (!/^(?:BG|GB|NK|KN|TN|NT|ZZ)$/.test(m[1] as string)) {
           out.add("uk_nino", "MEDIUM", u, "a UK National Insurance number (valid prefix)", v);
           break;
         }
       }
       let phone = false;
-      for (const m of t.matchAll(PHONE_INTL)) {
+      if (digits >= 8 && t.includes("+")) for (const m of t.matchAll(PHONE_INTL)) {
         const d = m[0].replace(/\D/g, "");
         if (d.length >= 8 && d.length <= 15) {
           phone = true;
@@ -127,7 +138,7 @@ export function scanPii(ctx: Ctx, out: Findings): void {
           break;
         }
       }
-      if (!phone) {
+      if (!phone && digits >= 10) {
         for (const m of t.matchAll(PHONE_NANP)) {
           if (!/^[01]/.test(m[0].replace(/\D/g, ""))) {
             out.add("phone", "MEDIUM", u, `a phone number (${redact(m[0])})`, v);

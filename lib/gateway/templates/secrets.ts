@@ -54,6 +54,8 @@ function highEntropyTokens(text: string): string[] {
   return out;
 }
 
+const MNEMONIC_GATE = ["mnemonic", "phrase"];
+
 export function scanSecrets(ctx: Ctx, out: Findings): void {
   for (const u of unitsOf(ctx, { simpleKeys: true })) {
     if (!u.isKey && SECRET_FIELD.test(u.key)) {
@@ -73,7 +75,7 @@ export function scanSecrets(ctx: Ctx, out: Findings): void {
       if (hex && (HEX_KEY_CONTEXT.test(u.key) || HEX_KEY_CONTEXT.test(t.slice(Math.max(0, hex.index - 40), hex.index)))) {
         out.add("hex_private_key", "CRITICAL", u, `a 256-bit hex private key (${redact(hex[0])})`, v);
       }
-      if (/^(?:mnemonic|seed[_-]?phrase|recovery[_-]?phrase|secret[_-]?phrase)$/i.test(u.key) || (gated(v.lower, ["mnemonic", "phrase"]) && /\b(?:mnemonic|seed phrase|recovery phrase)\s*[:=]/i.test(t))) {
+      if (/^(?:mnemonic|seed[_-]?phrase|recovery[_-]?phrase|secret[_-]?phrase)$/i.test(u.key) || (gated(v.lower, MNEMONIC_GATE) && /\b(?:mnemonic|seed phrase|recovery phrase)\s*[:=]/i.test(t))) {
         const words = t.replace(/^.*?(?:mnemonic|phrase)\s*[:=]\s*/i, "").trim().split(/\s+/);
         if ([12, 15, 18, 21, 24].includes(words.length) && words.every((w) => /^[a-z]{3,8}$/.test(w))) {
           out.add("mnemonic", "CRITICAL", u, `a ${words.length}-word wallet recovery phrase`, v);

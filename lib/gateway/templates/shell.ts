@@ -118,6 +118,10 @@ const DANGEROUS_CODE = /['"]\/(?:etc|proc|root)\/|os\.system|subprocess|popen|\b
 const QUOTE_SPLIT = /\b([a-z]{0,8})(?:''|"")([a-z]{0,8})\b/gi;
 const COMMAND_WORDS = new Set(["cat", "curl", "wget", "bash", "sh", "rm", "whoami", "python", "python3", "perl", "nc", "ncat", "chmod", "id", "uname", "ls", "env", "printenv", "base64", "sudo", "passwd"]);
 
+const QUOTES_GATE = ["''", '""'];
+const COMMAND_WORDS_GATE = ["curl", "wget", "sh ", "nc ", "ncat", "rm ", "chmod", "powershell"];
+const PATH_GATE = ["/", "~", ".env", "\\"];
+
 export function scanShell(ctx: Ctx, out: Findings): void {
   const shellTool = ctx.nameCategory === "shell" || ctx.nameCategory === "code";
   for (const u of unitsOf(ctx)) {
@@ -140,18 +144,18 @@ export function scanShell(ctx: Ctx, out: Findings): void {
         const d = DANGEROUS_CODE.exec(rest);
         if (d) out.add("inline_interpreter", "HIGH", u, `inline ${im[0].trim()} code calls "${excerpt(d[0], 30)}"`, v);
       }
-      for (const m of gated(lower, ["''", '""']) ? t.matchAll(QUOTE_SPLIT) : []) {
+      for (const m of gated(lower, QUOTES_GATE) ? t.matchAll(QUOTE_SPLIT) : []) {
         const joined = `${m[1] ?? ""}${m[2] ?? ""}`.toLowerCase();
         if (m[1] && m[2] && COMMAND_WORDS.has(joined)) {
           out.add("quote_evasion", "HIGH", u, `empty quotes split the command name "${joined}" to evade filters`, v);
           break;
         }
       }
-      if (!commandContext && !u.isKey && gated(lower, ["curl", "wget", "sh ", "nc ", "ncat", "rm ", "chmod", "powershell"])) {
+      if (!commandContext && !u.isKey && gated(lower, COMMAND_WORDS_GATE)) {
         const c = /^\s*(?:sudo\s+)?(?:(?:curl|wget)\s+(?:-{1,2}\w[\w-]{0,19}\s+(?:[^\s-]\S{0,199}\s+)?){0,6}(?:https?:\/\/|ftp:\/\/|[\w-]{1,63}\.[\w.-]{1,200}\/)|(?:ba)?sh\s+-c\s|(?:nc|ncat)\s+-\w|rm\s+-\w*[rf]|chmod\s+\+x\s|powershell\s+-)/i.exec(t);
         if (c) out.add("command_in_argument", "HIGH", u, `a shell command in an argument that is not a command: "${excerpt(c[0], 50)}"`, v);
       }
-      if (commandContext && !u.isKey && gated(lower, ["/", "~", ".env", "\\"])) {
+      if (commandContext && !u.isKey && gated(lower, PATH_GATE)) {
         for (const tok of pathTokens(t)) {
           const s = sensitivePath(tok);
           if (s && s.risk !== "MEDIUM") {

@@ -31,15 +31,77 @@ export class Findings {
   }
 }
 
+/*
+ * Gates are checked many times per text (every rule of every template, for each variant), so a
+ * text's pairs of adjacent code units are hashed once into a 1024-bit filter and a gate string is
+ * searched for only when each of its pairs (a single character: the character) is in the filter.
+ * The filter only rules out: a text that contains the gate string always passes it, so `gated`
+ * answers exactly what `includes` answers. Long texts (filter mostly set) skip it.
+ */
+const FILTER_MAX_LENGTH = 256;
+const LONE = 0xffff;
+const pairBit = (a: number, b: number) => Math.imul((a << 16) | b, 0x9e3779b1) >>> 22;
+let filterText: string | null = null;
+const filter = new Int32Array(32);
+
+function filterOf(lower: string): Int32Array {
+  if (lower === filterText) return filter;
+  filter.fill(0);
+  let prev = -1;
+  for (let i = 0; i < lower.length; i++) {
+    const c = lower.charCodeAt(i);
+    let bit = pairBit(c, LONE);
+    filter[bit >>> 5]! |= 1 << (bit & 31);
+    if (prev >= 0) {
+      bit = pairBit(prev, c);
+      filter[bit >>> 5]! |= 1 << (bit & 31);
+    }
+    prev = c;
+  }
+  filterText = lower;
+  return filter;
+}
+
+const gateBits = new Map<readonly string[], Uint16Array[]>();
+
+function bitsOfGate(gate: readonly string[]): Uint16Array[] {
+  let bits = gateBits.get(gate);
+  if (!bits) {
+    bits = gate.map((g) => {
+      if (g.length === 1) return Uint16Array.of(pairBit(g.charCodeAt(0), LONE));
+      const out: number[] = [];
+      for (let i = 1; i < g.length; i++) out.push(pairBit(g.charCodeAt(i - 1), g.charCodeAt(i)));
+      return Uint16Array.from(out);
+    });
+    if (gateBits.size < 10_000) gateBits.set(gate, bits);
+  }
+  return bits;
+}
+
 /** True when `lower` contains one of the substrings (a cheap filter before a regex runs). */
 export function gated(lower: string, gate: readonly string[]): boolean {
-  for (const g of gate) if (lower.includes(g)) return true;
+  if (lower.length > FILTER_MAX_LENGTH) {
+    for (const g of gate) if (lower.includes(g)) return true;
+    return false;
+  }
+  const have = filterOf(lower);
+  const need = bitsOfGate(gate);
+  outer: for (let k = 0; k < gate.length; k++) {
+    const bits = need[k]!;
+    for (let j = 0; j < bits.length; j++) {
+      const b = bits[j]!;
+      if ((have[b >>> 5]! & (1 << (b & 31))) === 0) continue outer;
+    }
+    if (lower.includes(gate[k]!)) return true;
+  }
   return false;
 }
 
 /** Units a template looks at: plain-identifier keys (`sql`, `user_id`) are skipped unless asked for. */
-export function* unitsOf(ctx: Ctx, opts: { simpleKeys?: boolean } = {}): Generator<Unit> {
-  for (const u of ctx.prepared.units) if (opts.simpleKeys || !u.simpleKey) yield u;
+export function unitsOf(ctx: Ctx, opts?: { simpleKeys?: boolean }): readonly Unit[] {
+  const p = ctx.prepared;
+  if (opts?.simpleKeys) return p.units;
+  return (p.scanned ??= p.units.some((u) => u.simpleKey) ? p.units.filter((u) => !u.simpleKey) : p.units);
 }
 
 /** Shannon entropy in bits per character. */

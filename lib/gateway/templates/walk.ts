@@ -19,6 +19,8 @@ export interface Variant {
   lower: string;
   /** How the text was obtained: "" for the raw string, else e.g. "percent-decoded". */
   via: string;
+  /** Parts in `via` ("" counts as one, as "".split("+") has one). */
+  depth: number;
 }
 
 export interface Unit {
@@ -37,6 +39,8 @@ export interface Unit {
 
 export interface Prepared {
   units: Unit[];
+  /** `units` without plain-identifier keys (what most templates scan), computed on first use. */
+  scanned?: Unit[];
   truncated: { path: string; reason: string } | null;
 }
 
@@ -157,13 +161,30 @@ export function decodeBase64Text(token: string): string | null {
   } catch {
     return null;
   }
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  let text: string;
-  try {
-    text = utf8Strict.decode(bytes);
-  } catch {
-    return null;
+  let ascii = true;
+  for (let i = 0; i < bin.length; i++) {
+    if (bin.charCodeAt(i) > 0x7f) {
+      ascii = false;
+      break;
+    }
+  }
+  // ASCII bytes are their own UTF-8 decoding.
+  let text = bin;
+  if (!ascii) {
+    const bytes = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    // Most runs that are not base64 of text decode to invalid UTF-8: the lenient decoder shows that
+    // with U+FFFD without the cost of a thrown error; only text that may hold a real U+FFFD
+    // (bytes EF BF BD) goes through the strict decoder.
+    text = utf8.decode(bytes);
+    if (text.includes("\ufffd")) {
+      if (!bin.includes("\xef\xbf\xbd")) return null;
+      try {
+        text = utf8Strict.decode(bytes);
+      } catch {
+        return null;
+      }
+    }
   }
   if (printableRatio(text) < 0.95) return null;
   // Real text has some spacing or punctuation; random alphanumerics decoded by chance rarely do.
@@ -216,12 +237,12 @@ const DECODERS: [string, (s: string) => string][] = [
 ];
 
 function variantsOf(raw: string, budget: { left: number }): Variant[] {
-  const out: Variant[] = [{ text: raw, lower: raw.toLowerCase(), via: "" }];
+  const out: Variant[] = [{ text: raw, lower: raw.toLowerCase(), via: "", depth: 1 }];
   const seen = new Set([raw]);
   budget.left -= raw.length;
   for (let i = 0; i < out.length && out.length < MAX_VARIANTS; i++) {
     const v = out[i] as Variant;
-    if (v.via.split("+").length > 3) continue;
+    if (v.depth > 3) continue;
     for (const [name, fn] of DECODERS) {
       if (out.length >= MAX_VARIANTS || budget.left <= 0) break;
       let t = fn(v.text);
@@ -229,7 +250,7 @@ function variantsOf(raw: string, budget: { left: number }): Variant[] {
       if (seen.has(t)) continue;
       seen.add(t);
       budget.left -= t.length;
-      out.push({ text: t, lower: t.toLowerCase(), via: v.via ? `${v.via}+${name}` : name });
+      out.push({ text: t, lower: t.toLowerCase(), via: v.via ? `${v.via}+${name}` : name, depth: v.via ? v.depth + 1 : 1 });
     }
   }
   return out;
