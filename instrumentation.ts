@@ -36,6 +36,9 @@ export async function register() {
   await untraced(async () => {
     const { startPrimePoolFiller } = await import("@/lib/signing/prime-pool-filler");
     stops.push(startPrimePoolFiller());
+    // Precomputed Paillier nonces (r^N mod N²) for the signers that sign, so a session only multiplies.
+    const { startNoncePoolFiller } = await import("@/lib/signing/nonce-pool-filler");
+    stops.push(startNoncePoolFiller());
     const { startPushWorker, stopPushWorker } = await import("@/lib/push/worker");
     startPushWorker();
     stops.push(stopPushWorker);

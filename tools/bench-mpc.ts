@@ -16,6 +16,7 @@ import { generateSafePrime } from "@/lib/mpc/primes";
 import { generateSafePrimeNative } from "@/lib/mpc/primes-native";
 import { isAborted, isFinished, type Message, type ProtocolName, type StateBase, type StepResult } from "@/lib/mpc/protocol";
 import { startSign, stepSign, type EcdsaSignature, type SignState } from "@/lib/mpc/sign";
+import { NoncePool, ownPaillierKey, signSessionNonceDemand } from "@/lib/mpc/nonces";
 import { benchArith, type BenchRow } from "./bench-arith";
 import { ensureBackendSelected } from "@/lib/mpc/bigint";
 
@@ -217,6 +218,21 @@ async function main(): Promise<void> {
     stepSign,
   );
 
+  // The same session with each party's nonces precomputed ahead (spec §6.4; filling is not timed).
+  const pools = new Map<number, NoncePool>();
+  for (const i of signers) {
+    const pool = new NoncePool();
+    const own = ownPaillierKey(shares[i]!);
+    await pool.fill(signSessionNonceDemand(shares[i]!, signers), { key: (N) => (N === own.N ? own : undefined), pause: async () => undefined });
+    pools.set(i, pool);
+  }
+  const pooledSid = bytesToHex(randomBytes(32));
+  const sgPooled = timedRun<SignState, EcdsaSignature>(
+    signers,
+    (i) => startSign({ share: shares[i]!, signers, messageHash, sid: pooledSid, profile, nonces: pools.get(i) }),
+    (s, incoming) => stepSign(s, incoming, { nonces: pools.get(s.self) }),
+  );
+
   const perParty = (r: TimedRun<unknown>) => [...r.cpu.values()].map(fmtMs).join(" / ");
   table(
     "Protocols (Node, one process; CPU per party, wall = critical path with parallel parties)",
@@ -225,6 +241,7 @@ async function main(): Promise<void> {
       ["keygen 2-of-3", "3", perParty(kg), fmtMs(kg.criticalPath), fmtMs(kg.sequential)],
       ["aux info", "3", perParty(ax), fmtMs(ax.criticalPath), fmtMs(ax.sequential)],
       ["sign (presign + sign)", "2", perParty(sg), fmtMs(sg.criticalPath), fmtMs(sg.sequential)],
+      ["sign, nonces precomputed (goal ≤ 500 ms CPU per party)", "2", perParty(sgPooled), fmtMs(sgPooled.criticalPath), fmtMs(sgPooled.sequential)],
     ],
   );
   table(

@@ -38,7 +38,7 @@ const DATA_LAYER_SUITES = [
   "tests/http/rate-limit-credentials.test.ts",
   "tests/tlog/store.test.ts", "tests/tlog/checkpointer.test.ts",
   "tests/gateway/api.test.ts", "tests/gateway/hot-path.test.ts", "tests/sdk/gateway.test.ts",
-  "tests/trust/concurrency.test.ts",
+  "tests/trust/concurrency.test.ts", "tests/signing/nonce-pool.test.ts",
   "tests/scim", "tests/billing/stripe-webhook.test.ts",
 ];
 // Fault tests (issue #12): each file starts a PostgreSQL cluster of its own (it stops and restarts it)

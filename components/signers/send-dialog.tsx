@@ -94,7 +94,15 @@ export function SendDialog({ signer, network, open, onClose }: { signer: Signer;
   useEffect(() => {
     if (!open) return;
     cancelled.current = false;
-    fetchUserShare(signer.id).then(setRecord, () => setRecord(null));
+    fetchUserShare(signer.id).then((r) => {
+      setRecord(r);
+      // While the dialog is open, the signing worker precomputes this session's Paillier nonces (public moduli only).
+      if (r.paillier && !workerRef.current && !cancelled.current) {
+        const worker = new Worker(new URL("./send-sign.worker.ts", import.meta.url), { type: "module" });
+        workerRef.current = worker;
+        worker.postMessage({ type: "precompute", moduli: r.paillier } satisfies SignWorkerRequest);
+      }
+    }, () => setRecord(null));
     return () => {
       cancelled.current = true;
       workerRef.current?.terminate();
@@ -139,21 +147,26 @@ export function SendDialog({ signer, network, open, onClose }: { signer: Signer;
   function runWorker(unlocked: { share: string; profile: string; identityCertificate: string }, p: Prepared): Promise<void> {
     const { share, profile, identityCertificate } = unlocked;
     return new Promise((resolve, reject) => {
-      const worker = new Worker(new URL("./send-sign.worker.ts", import.meta.url), { type: "module" });
+      // The worker the dialog opened (with its precomputed nonces), else a new one; one session per worker.
+      const worker = workerRef.current ?? new Worker(new URL("./send-sign.worker.ts", import.meta.url), { type: "module" });
       workerRef.current = worker;
+      const finish = () => {
+        worker.terminate();
+        if (workerRef.current === worker) workerRef.current = null;
+      };
       worker.onmessage = (ev: MessageEvent) => {
         const m = ev.data as SignWorkerResponse;
         if (m.type === "progress") setPhase({ name: "signing", round: m.round });
         else if (m.type === "done") {
-          worker.terminate();
+          finish();
           resolve();
         } else if (m.type === "error") {
-          worker.terminate();
+          finish();
           reject(new Error(m.message));
         }
       };
       worker.onerror = (ev) => {
-        worker.terminate();
+        finish();
         reject(new Error(`The signing worker failed: ${ev.message || "it could not start"}`));
       };
       const req: SignWorkerRequest = { type: "start", signerId: signer.id, publicKey: signer.publicKey, profile, share, session: p.session, intent: p.intent, clientNonce: p.clientNonce, identity: p.identity, identityCertificate };

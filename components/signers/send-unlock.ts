@@ -8,7 +8,7 @@ import { evaluatePrf } from "@/lib/signing/browser/passkey-prf";
 import { certifySessionKey } from "@/lib/signing/long-term-identity";
 import { decryptUserShare, deriveUserIdentitySecret, fromBase64Url, parseEncryption, walletMessage, type KeyMaterial, type UserSharePayload } from "@/lib/signing/user-share-crypto";
 
-export type StoredUserShare = { ciphertext: string; encryption: Record<string, unknown>; updatedAt: string };
+export type StoredUserShare = { ciphertext: string; encryption: Record<string, unknown>; updatedAt: string; paillier?: { user: string; server: string } | null };
 
 export function fetchUserShare(signerId: string): Promise<StoredUserShare> {
   return api.get<StoredUserShare>(signerPath(signerId, "/user-share"));

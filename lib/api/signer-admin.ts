@@ -62,4 +62,6 @@ export const putUserShare = defineRoute({ method: "POST", path: "/api/v1/signers
   responses: { 200: z.object({ stored: z.literal(true), updatedAt: z.string() }), 400: v1Error, 403: v1Error, 404: v1Error } });
 
 export const getUserShare = defineRoute({ method: "GET", path: "/api/v1/signers/{id}/user-share", summary: "Retrieve the encrypted user share blob", tags, auth: ["session"], permission: "signers:manage", params: idParams,
-  responses: { 200: z.object({ ciphertext: z.string(), encryption: z.record(z.string(), z.unknown()), updatedAt: z.string() }), 404: v1Error } });
+  responses: { 200: z.object({ ciphertext: z.string(), encryption: z.record(z.string(), z.unknown()), updatedAt: z.string(),
+    /** Public Paillier moduli (hex) of the user's and the server's party: the browser precomputes signing nonces for them while the send dialog is open. */
+    paillier: z.object({ user: z.string(), server: z.string() }).nullable().optional() }), 404: v1Error } });

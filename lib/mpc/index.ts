@@ -36,7 +36,21 @@ export {
   type AuxState,
   type PrimeProgress,
 } from "./aux";
-export { sign, startSign, stepSign, type EcdsaSignature, type SignParams, type SignPhase, type SignState } from "./sign";
+export { sign, startSign, stepSign, type EcdsaSignature, type SignParams, type SignPhase, type SignState, type SignStepOptions } from "./sign";
+export {
+  freshNonce,
+  NoncePool,
+  nonceFor,
+  ownPaillierKey,
+  publicPaillierKey,
+  scaleDemand,
+  signSessionNonceDemand,
+  signStartNonceDemand,
+  signStepNonceDemand,
+  type NonceDemand,
+  type NoncePower,
+  type NonceSource,
+} from "./nonces";
 export { assertSignerSet, lagrangeCoefficient, toAdditive, type AdditiveShares } from "./lagrange";
 export {
   decodeAuxInfo,

@@ -190,3 +190,12 @@ export function affine(key: PaillierPublicKey, c: bigint, k: bigint, m: bigint, 
   const powers = multiPowN2(key, [c, r], [k, key.N]);
   return ((1n + mod(m, key.N) * key.N) * powers) % key.N2;
 }
+
+/** (k ⊙ C) ⊕ enc(m; r) with r^N precomputed: C^k · (1 + m̄N) · rN mod N². */
+export function affineWithNoncePower(key: PaillierPublicKey, c: bigint, k: bigint, m: bigint, rN: bigint): bigint {
+  if (!isCiphertext(key, c)) throw new PaillierError("ciphertext not in Z*_{N²}");
+  if (gcd(k < 0n ? -k : k, key.N) !== 1n) throw new PaillierError("scalar must be coprime to N");
+  assertPlaintext(key, m);
+  const power = multiPowN2(key, [c], [k]);
+  return ((((1n + mod(m, key.N) * key.N) * power) % key.N2) * rN) % key.N2;
+}

@@ -9,21 +9,22 @@
  */
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
-import { randomSymmetric, randomUnit } from "./bigint";
+import { randomSymmetric } from "./bigint";
 import { G, IDENTITY, mul, Point, q, randomScalar, toScalar, toSigned, type Point as PointT } from "./curve";
 import { EncodingError, MpcError, ParameterError } from "./errors";
 import { decodeAuxInfo, decodeCoreShare, type DecodedAuxPublic, type KeyShare } from "./key-share";
 import { toAdditive } from "./lagrange";
 import {
-  affine,
+  affineWithNoncePower,
   decrypt,
-  encryptWithNonce,
+  encryptWithNoncePower,
   isCiphertext,
   paillierPublicKey,
   paillierSecretKey,
   type PaillierPublicKey,
   type PaillierSecretKey,
 } from "./paillier";
+import { nonceFor, type NonceSource } from "./nonces";
 import { PRODUCTION, type SecurityProfile } from "./params";
 import { decodeAffGProof, encodeAffGProof, proveAffG, verifyAffG } from "./proofs/aff-g";
 import { decodeElogProof, encodeElogProof, proveElog, verifyElog } from "./proofs/elog";
@@ -65,6 +66,14 @@ export interface SignParams {
   /** Echo round after round 1; defaults to on when more than two parties sign (§5.4). */
   echo?: boolean;
   profile?: SecurityProfile;
+  /** Precomputed Paillier nonces (spec §6.4); any the source lacks are computed on the spot. */
+  nonces?: NonceSource;
+}
+
+/** Options of a signing step. */
+export interface SignStepOptions {
+  /** Precomputed Paillier nonces for round 2 (own key and each peer's); see lib/mpc/nonces.ts. */
+  nonces?: NonceSource;
 }
 
 export interface EcdsaSignature {
@@ -246,10 +255,12 @@ export function startSign(params: SignParams): { state: SignState; outgoing: Mes
   const key = ownPaillier(state);
   const k = randomScalar();
   const gamma = randomScalar();
-  const rho = randomUnit(key.N);
-  const nu = randomUnit(key.N);
-  const K = encryptWithNonce(key, toSigned(k), rho);
-  const Gc = encryptWithNonce(key, toSigned(gamma), nu);
+  const rhoN = nonceFor(key, params.nonces);
+  const nuN = nonceFor(key, params.nonces);
+  const rho = rhoN.r;
+  const nu = nuN.r;
+  const K = encryptWithNoncePower(key, toSigned(k), rhoN.rN);
+  const Gc = encryptWithNoncePower(key, toSigned(gamma), nuN.rN);
   // y is discarded: Y only serves as the El-Gamal public key of this session.
   const Y = G.multiply(randomScalar());
   const a = randomScalar();
@@ -286,6 +297,7 @@ export function startSign(params: SignParams): { state: SignState; outgoing: Mes
       verifierAux,
       { N0: key, C: K, A: Y, B: A1, X: A2 },
       { x: toSigned(k), rho, b: a },
+      { nonce: nonceFor(key, params.nonces) },
     );
     const psi1 = proveEncElg(
       ss(ctx, state.self, j, "sign.proof_enc", "num", 1),
@@ -293,6 +305,7 @@ export function startSign(params: SignParams): { state: SignState; outgoing: Mes
       verifierAux,
       { N0: key, C: Gc, A: Y, B: B1, X: B2 },
       { x: toSigned(gamma), rho: nu, b },
+      { nonce: nonceFor(key, params.nonces) },
     );
     outgoing.push(
       makeMessage(state, 1, j, {
@@ -339,7 +352,7 @@ function echoHash(state: SignState): string {
 }
 
 /** Round-2 messages: Γ_i, the MtA ciphertexts and their proofs for each peer. */
-function round2(state: SignState): { state: SignState; outgoing: Message[] } {
+function round2(state: SignState, nonces: NonceSource | undefined): { state: SignState; outgoing: Message[] } {
   const ctx = context(state);
   const sec = secrets(state);
   const key = ownPaillier(state);
@@ -363,27 +376,29 @@ function round2(state: SignState): { state: SignState; outgoing: Message[] } {
     const Kj = nat(state.r1[p]!.K);
     const beta = randomSymmetric(ctx.profile.ellPrime);
     const betaHat = randomSymmetric(ctx.profile.ellPrime);
-    const s = randomUnit(peerKey.N);
-    const sHat = randomUnit(peerKey.N);
-    const r = randomUnit(key.N);
-    const rHat = randomUnit(key.N);
-    const D = affine(peerKey, Kj, toSigned(gamma), -beta, s);
-    const F = encryptWithNonce(key, -beta, r);
-    const DHat = affine(peerKey, Kj, toSigned(x), -betaHat, sHat);
-    const FHat = encryptWithNonce(key, -betaHat, rHat);
+    const s = nonceFor(peerKey, nonces);
+    const sHat = nonceFor(peerKey, nonces);
+    const r = nonceFor(key, nonces);
+    const rHat = nonceFor(key, nonces);
+    const D = affineWithNoncePower(peerKey, Kj, toSigned(gamma), -beta, s.rN);
+    const F = encryptWithNoncePower(key, -beta, r.rN);
+    const DHat = affineWithNoncePower(peerKey, Kj, toSigned(x), -betaHat, sHat.rN);
+    const FHat = encryptWithNoncePower(key, -betaHat, rHat.rN);
     const psi = proveAffG(
       ss(ctx, state.self, j, "sign.proof_psi", "hat", false),
       ctx.profile,
       ctx.rp[p]!,
       { Nj: peerKey, Ni: key, C: Kj, D, Y: F, X: Gamma },
-      { x: toSigned(gamma), y: -beta, rho: s, rhoY: r },
+      { x: toSigned(gamma), y: -beta, rho: s.r, rhoY: r.r },
+      { nonceNj: nonceFor(peerKey, nonces), nonceNi: nonceFor(key, nonces) },
     );
     const psiHat = proveAffG(
       ss(ctx, state.self, j, "sign.proof_psi", "hat", true),
       ctx.profile,
       ctx.rp[p]!,
       { Nj: peerKey, Ni: key, C: Kj, D: DHat, Y: FHat, X: ctx.X[ctx.pos]! },
-      { x: toSigned(x), y: -betaHat, rho: sHat, rhoY: rHat },
+      { x: toSigned(x), y: -betaHat, rho: sHat.r, rhoY: rHat.r },
+      { nonceNj: nonceFor(peerKey, nonces), nonceNi: nonceFor(key, nonces) },
     );
     betaSum += beta;
     betaHatSum += betaHat;
@@ -405,7 +420,7 @@ function round2(state: SignState): { state: SignState; outgoing: Message[] } {
   return { state, outgoing };
 }
 
-function onR1(state: SignState, inbox: Message[]): SignStep {
+function onR1(state: SignState, inbox: Message[], nonces: NonceSource | undefined): SignStep {
   const ctx = context(state);
   const ownRp = ownPedersen(state, ctx);
   for (const [p, j] of state.signers.entries()) {
@@ -423,15 +438,15 @@ function onR1(state: SignState, inbox: Message[]): SignStep {
     });
     state.r1[p] = r1.wire;
   }
-  if (!state.echo) return round2(state);
+  if (!state.echo) return round2(state, nonces);
   state.round += 1;
   return { state, outgoing: [makeMessage(state, state.round, "all", { h: echoHash(state) })] };
 }
 
-function onEcho(state: SignState, inbox: Message[]): SignStep {
+function onEcho(state: SignState, inbox: Message[], nonces: NonceSource | undefined): SignStep {
   const own = echoHash(state);
   verifyEchoes(state.signers, state.self, inbox, own, "round-1 messages");
-  return round2(state);
+  return round2(state, nonces);
 }
 
 function onR2(state: SignState, inbox: Message[]): SignStep {
@@ -616,14 +631,14 @@ function onR4(state: SignState, inbox: Message[]): SignStep {
 }
 
 /** Advance the signing state machine with messages of the current round. */
-export function stepSign(prev: SignState, incoming: readonly unknown[]): SignStep {
+export function stepSign(prev: SignState, incoming: readonly unknown[], options: SignStepOptions = {}): SignStep {
   const phase = phaseOf(prev);
   return advance<SignState, EcdsaSignature>(prev, SHAPES[phase], incoming, (state, inbox) => {
     switch (phase) {
       case "r1":
-        return onR1(state, inbox);
+        return onR1(state, inbox, options.nonces);
       case "echo":
-        return onEcho(state, inbox);
+        return onEcho(state, inbox, options.nonces);
       case "r2":
         return onR2(state, inbox);
       case "r3":

@@ -5,7 +5,7 @@
  * session id from both nonces (lib/signing/verify-session.ts, shared with the browser).
  */
 import type { Hex, TypedDataDefinition } from "viem";
-import { PRODUCTION, type KeyShare, type SecurityProfile } from "@/lib/mpc";
+import { NoncePool, ownPaillierKey, PRODUCTION, scaleDemand, signSessionNonceDemand, type KeyShare, type SecurityProfile } from "@/lib/mpc";
 import { ensureBackendSelected } from "@/lib/mpc/bigint";
 import { driveCeremony, type CeremonyResponse, type CeremonyTransport } from "@/lib/signing/driver";
 import { localSignParty } from "@/lib/signing/local-party";
@@ -46,6 +46,12 @@ export type AgentOptions = {
    * reached a server (connection refused), so a retry never opens a second session.
    */
   retry?: { timeoutMs?: number; initialDelayMs?: number; maxDelayMs?: number };
+  /**
+   * Signing sessions' worth of Paillier nonces (r, r^N mod N²; spec §6.4) computed in the background
+   * from start-up and after each session, kept only in this process's memory and each used once.
+   * Default 1; 0 computes every nonce during the session.
+   */
+  precomputeNonces?: number;
 };
 export type TransactionRequest = { to: string | null; value?: bigint; data?: Hex; nonce?: number; gas?: bigint; maxFeePerGas?: bigint; maxPriorityFeePerGas?: bigint };
 
@@ -138,6 +144,9 @@ export class CountersignAgent {
   /** The instance calls go to first; moves on when one fails. */
   private current = 0;
   private signer?: Promise<{ id: string; chainId: number }>;
+  /** Precomputed Paillier nonces for the agent's sessions ({agent, server}). */
+  readonly nonces = new NoncePool();
+  private filling: Promise<number> | null = null;
   constructor(private readonly opts: AgentOptions) {
     this.fetch = opts.fetch ?? globalThis.fetch.bind(globalThis);
     this.profile = opts.profile ?? PRODUCTION;
@@ -145,6 +154,23 @@ export class CountersignAgent {
     if (this.baseUrls.length === 0) throw new Error("baseUrl: at least one server");
     if (opts.share.core.index !== 0) throw new Error("The agent holds party 0's share");
     ensureBackendSelected();
+    void this.prepareNonces().catch(() => undefined);
+  }
+
+  /**
+   * Tops the in-memory nonce pool up to `precomputeNonces` sessions (one nonce per macrotask, so
+   * calls keep flowing); resolves with how many were added. Runs at start-up and after each session.
+   */
+  prepareNonces(): Promise<number> {
+    const sessions = this.opts.precomputeNonces ?? 1;
+    if (sessions <= 0) return Promise.resolve(0);
+    if (this.filling) return this.filling;
+    const own = ownPaillierKey(this.opts.share);
+    const demand = scaleDemand(signSessionNonceDemand(this.opts.share, [0, 1]), sessions);
+    this.filling = this.nonces.fill(demand, { key: (N) => (N === own.N ? own : undefined) }).finally(() => {
+      this.filling = null;
+    });
+    return this.filling;
   }
 
   /**
@@ -270,8 +296,12 @@ export class CountersignAgent {
   }
 
   private async run(session: Session, verified: VerifiedSession, auth: { identities: Record<string, string>; identity: { secretKey: Uint8Array } }): Promise<void> {
-    const party = localSignParty({ share: this.opts.share, signers: verified.signers, messageHash: verified.messageHash.slice(2), sid: verified.sid, profile: this.profile, identities: auth.identities, identity: auth.identity });
-    await driveCeremony({ transport: this.transport(session.sessionId), parties: [party], initial: session.messages as never, pollIntervalMs: 50 });
+    const party = localSignParty({ share: this.opts.share, signers: verified.signers, messageHash: verified.messageHash.slice(2), sid: verified.sid, profile: this.profile, identities: auth.identities, identity: auth.identity, nonces: this.nonces });
+    try {
+      await driveCeremony({ transport: this.transport(session.sessionId), parties: [party], initial: session.messages as never, pollIntervalMs: 50 });
+    } finally {
+      void this.prepareNonces().catch(() => undefined);
+    }
   }
 
   /** Signs and broadcasts a transaction; resolves with its hash once the network accepted it. */

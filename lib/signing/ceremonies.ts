@@ -14,7 +14,8 @@ import { BadRequestError, ConflictError, ForbiddenError, GoneError, NotFoundErro
 import { recordCeremonyEnded } from "@/lib/ops/metrics";
 import { withSpan } from "@/lib/ops/tracing";
 import type { Message, ProtocolBlame, SecurityProfile } from "@/lib/mpc";
-import { advanceParty, type PartyResult, type PartyState } from "./party";
+import { advanceParty, partyNonceDemand, type PartyResult, type PartyState } from "./party";
+import { withClaimedNonces } from "./nonce-pool";
 import { serverIdentity } from "./server-identity";
 import { verifyEvidence, type AuthenticatedBlame } from "./message-auth";
 import { identitiesOf, isAuthenticated } from "./identities";
@@ -294,8 +295,12 @@ async function submitRound(db: Db, input: SubmitInput, onOutcome: OnOutcome): Pr
       // when it joins), the server signs with its long-term key.
       const identities = identitiesOf(c.context);
       const state = openState(c.id, c.serverState);
-      if (isAuthenticated(identities)) result = advanceParty({ ...state, identities }, forServer, input.profile, await serverIdentity());
-      else result = advanceParty(state, forServer, input.profile);
+      const identity = isAuthenticated(identities) ? await serverIdentity() : undefined;
+      // Signing's round 2 takes precomputed Paillier nonces from the signer's pool (nonce-pool.ts);
+      // claimed before the step, each used at most once even if this attempt loses the race below.
+      result = await withClaimedNonces(db, c.signerId, partyNonceDemand(state), (nonces) =>
+        identity ? advanceParty({ ...state, identities }, forServer, input.profile, identity, nonces) : advanceParty(state, forServer, input.profile, undefined, nonces),
+      );
     }
 
     let response: CeremonyView;

@@ -3,7 +3,7 @@
  * machine the server runs (lib/signing/party.ts), held in memory so a driver can feed it whatever
  * messages arrive. Isomorphic.
  */
-import type { AuxPrimes, EcdsaSignature, KeyShare, Message, ProtocolBlame, SecurityProfile } from "@/lib/mpc";
+import type { AuxPrimes, EcdsaSignature, KeyShare, Message, NonceSource, ProtocolBlame, SecurityProfile } from "@/lib/mpc";
 import type { IdentityKeys } from "./message-auth";
 import { advanceParty, startKeygenParty, startSignParty, type PartyIdentity, type PartyState } from "./party";
 
@@ -16,7 +16,7 @@ export interface LocalParty<O> {
   readonly done: boolean;
 }
 
-function localParty<O>(index: number, profile: SecurityProfile, begin: () => { state: PartyState; outgoing: Message[] }, identity?: PartyIdentity): LocalParty<O> {
+function localParty<O>(index: number, profile: SecurityProfile, begin: () => { state: PartyState; outgoing: Message[] }, identity?: PartyIdentity, nonces?: NonceSource): LocalParty<O> {
   let state: PartyState | undefined;
   let done = false;
   return {
@@ -31,7 +31,7 @@ function localParty<O>(index: number, profile: SecurityProfile, begin: () => { s
     },
     receive(incoming) {
       if (done || !state) return { outgoing: [] };
-      const r = advanceParty(state, incoming, profile, identity);
+      const r = advanceParty(state, incoming, profile, identity, nonces);
       switch (r.kind) {
         case "continue":
           state = r.state;
@@ -58,6 +58,7 @@ export function localDkgParty(opts: { index: number; n: number; threshold: numbe
   return localParty(opts.index, opts.profile, () => startKeygenParty({ ...opts, primes: [p, q, pHat, qHat] }), opts.identity);
 }
 
-export function localSignParty(opts: { share: KeyShare; signers: number[]; messageHash: string; sid: string; profile: SecurityProfile } & AuthOpts): LocalParty<EcdsaSignature> {
-  return localParty(opts.share.core.index, opts.profile, () => startSignParty(opts), opts.identity);
+/** `nonces`: precomputed Paillier nonces (lib/mpc/nonces.ts), e.g. the agent's start-up pool. */
+export function localSignParty(opts: { share: KeyShare; signers: number[]; messageHash: string; sid: string; profile: SecurityProfile; nonces?: NonceSource } & AuthOpts): LocalParty<EcdsaSignature> {
+  return localParty(opts.share.core.index, opts.profile, () => startSignParty(opts), opts.identity, opts.nonces);
 }

@@ -12,6 +12,7 @@ import {
   stepAux,
   stepKeygen,
   stepSign,
+  signStepNonceDemand,
   isAborted,
   isFinished,
   type AuxPrimes,
@@ -21,6 +22,8 @@ import {
   type KeyShare,
   type KeygenState,
   type Message,
+  type NonceDemand,
+  type NonceSource,
   type ProtocolBlame,
   type SecurityProfile,
   type SignState,
@@ -65,10 +68,15 @@ export function startKeygenParty(opts: { index: number; n: number; threshold: nu
   return { state: s, outgoing: signAll(outgoing, opts.identity, opts.identities) };
 }
 
-export function startSignParty(opts: { share: KeyShare; signers: number[]; messageHash: string; sid: string; profile?: SecurityProfile } & Auth) {
+export function startSignParty(opts: { share: KeyShare; signers: number[]; messageHash: string; sid: string; profile?: SecurityProfile; nonces?: NonceSource } & Auth) {
   const { state, outgoing } = startSign(opts);
   const s: PartyState = { v: 1, phase: "sign", state, pending: [], ...(opts.identities ? { identities: opts.identities } : {}) };
   return { state: s, outgoing: signAll(outgoing, opts.identity, opts.identities) };
+}
+
+/** Paillier nonces the party's next step takes when it completes a round (signing's round 2). */
+export function partyNonceDemand(s: PartyState): NonceDemand {
+  return s.phase === "sign" ? signStepNonceDemand(s.state) : [];
 }
 
 function protocolOf(s: PartyState): Message["protocol"] {
@@ -85,9 +93,9 @@ function auxPrimes(primes: string[]): AuxPrimes {
  * Messages for a past round or another protocol than expected are handed to the state machine too,
  * which rejects them with blame on the sender.
  */
-export function advanceParty(prev: PartyState, incoming: readonly Message[], profile?: SecurityProfile, identity?: PartyIdentity): PartyResult {
+export function advanceParty(prev: PartyState, incoming: readonly Message[], profile?: SecurityProfile, identity?: PartyIdentity, nonces?: NonceSource): PartyResult {
   const keys = prev.identities;
-  if (!keys) return advanceVerified(prev, (incoming as SignedMessage[]).map(stripAuth), profile).result;
+  if (!keys) return advanceVerified(prev, (incoming as SignedMessage[]).map(stripAuth), profile, nonces).result;
   const signed = incoming as SignedMessage[];
   const forged = signed.find((m) => !keys[m.from] || !verifyMessage(m, keys[m.from]!));
   if (forged) {
@@ -97,7 +105,7 @@ export function advanceParty(prev: PartyState, incoming: readonly Message[], pro
   // Signatures are kept beside the messages (which the state machines hold without them) for evidence.
   const sigs = { ...prev.sigs };
   for (const m of signed) sigs[sigKey(m)] = m.auth!.sig;
-  const { result: r, roundMessages } = advanceVerified({ ...prev, sigs } as PartyState, signed.map(stripAuth), profile);
+  const { result: r, roundMessages } = advanceVerified({ ...prev, sigs } as PartyState, signed.map(stripAuth), profile, nonces);
   const sign = (x: PartyResult): PartyResult => ({ ...x, outgoing: signAll(x.outgoing, identity, keys) }) as PartyResult;
   if (r.kind !== "abort") return sign(r);
   const blamed = r.blame.party;
@@ -108,7 +116,7 @@ export function advanceParty(prev: PartyState, incoming: readonly Message[], pro
 const sigKey = (m: Message) => `${m.protocol}:${m.round}:${m.from}:${m.to}`;
 
 /** The state machines proper; on abort also the messages of the round that failed (for evidence). */
-function advanceVerified(prev: PartyState, incoming: readonly Message[], profile?: SecurityProfile): { result: PartyResult; roundMessages: Message[] } {
+function advanceVerified(prev: PartyState, incoming: readonly Message[], profile?: SecurityProfile, nonces?: NonceSource): { result: PartyResult; roundMessages: Message[] } {
   const done = (result: PartyResult, roundMessages: Message[] = []) => ({ result, roundMessages });
   let s: PartyState = { ...prev, pending: [...prev.pending, ...incoming] } as PartyState;
   const outgoing: Message[] = [];
@@ -136,7 +144,7 @@ function advanceVerified(prev: PartyState, incoming: readonly Message[], profile
       outgoing.push(...r.outgoing);
       s = { ...s, state: r.state, pending: waiting };
     } else {
-      const r = stepSign(s.state, ready);
+      const r = stepSign(s.state, ready, { nonces });
       if (isAborted(r)) return done({ kind: "abort", blame: r.abort, outgoing }, roundMessages);
       if (isFinished(r)) return done({ kind: "signature", signature: r.output, outgoing });
       outgoing.push(...r.outgoing);

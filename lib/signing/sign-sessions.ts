@@ -15,7 +15,7 @@ import { attachSignature, recoverSender, signingHash, type UnsignedEip1559Tx } f
 import { broadcastRawTransaction, buildEip1559Tx } from "@/lib/chain/tx-rpc";
 import { openSecret, type SealedBlob } from "@/lib/keystore";
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError, PolicyViolationError } from "@/lib/http/errors";
-import { decodeKeyShare, type EcdsaSignature, type SecurityProfile } from "@/lib/mpc";
+import { decodeKeyShare, signStartNonceDemand, type EcdsaSignature, type SecurityProfile } from "@/lib/mpc";
 import { recordAudit, type AuditActor, type AuditContext } from "@/lib/audit/record";
 import { recordCeremonyEnded, recordSigningSessionStarted } from "@/lib/ops/metrics";
 import { withSpan } from "@/lib/ops/tracing";
@@ -27,6 +27,7 @@ import { AgentInactiveError } from "@/lib/agents/model";
 import { commitSpend, releaseEndedCeremonies } from "./spend-ledger";
 import { identitiesOf, isAuthenticated } from "./identities";
 import { startSignParty } from "./party";
+import { withClaimedNonces } from "./nonce-pool";
 import { serverIdentity } from "./server-identity";
 import { sessionKeyStanding } from "./long-term-identity";
 import { signSid } from "./participants";
@@ -157,7 +158,10 @@ export async function startServerParty(db: Db, input: { ceremonyId: string; sign
   const share = decodeKeyShare(new TextDecoder().decode(openSecret(signer.serverShare.sealed as unknown as SealedBlob, `signer-share:${signer.id}`)), input.profile);
   const identities = identitiesOf(ctx);
   const auth = isAuthenticated(identities) ? { identities, identity: await serverIdentity() } : {};
-  const server = startSignParty({ share, signers: ctx.signers, messageHash: bound.messageHash, sid: bound.sid, profile: input.profile, ...auth });
+  // Round 1's own-key nonces come from the pool when it has them (spec §6.4).
+  const server = await withClaimedNonces(db, signer.id, signStartNonceDemand(share, ctx.signers), (nonces) =>
+    startSignParty({ share, signers: ctx.signers, messageHash: bound.messageHash, sid: bound.sid, profile: input.profile, nonces, ...auth }),
+  );
   return db.$transaction(async (t) => {
     if (!(await startCeremonyParty(t, { id: c.id, from: input.from, state: server.state, outgoing: server.outgoing, kind: "sign" }))) return false;
     await input.onStarted?.(t);

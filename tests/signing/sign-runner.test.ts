@@ -12,7 +12,7 @@ import { deriveSid } from "@/lib/mpc/transcript";
 import { newIdentityKey, verifyMessage, type SignedMessage } from "@/lib/signing/message-auth";
 import { dealtShare } from "../sdk/fixtures";
 import { createSignRunner } from "@/lib/signing/browser/sign-runner";
-import type { SignWorkerRequest, SignWorkerResponse } from "@/lib/signing/browser/messages";
+import type { SignWorkerRequest, SignWorkerResponse, SignWorkerStart } from "@/lib/signing/browser/messages";
 import { signerParticipants } from "@/lib/signing/participants";
 import { txFromJson, type TxJson } from "@/lib/signing/transaction-json";
 
@@ -33,7 +33,7 @@ function honestSession(tx: TxJson, messageHash: Hex = signingHash(txFromJson(tx)
   return { sessionId: "c0ffee00-0000-4000-8000-000000000000", sid, messageHash, serverNonce, clientNonce, signers: [1, 2], party: 2, identities: { "1": serverIdentityKey, "2": identity.publicKey }, transaction: tx, messages: [] };
 }
 
-async function run(session: SignWorkerRequest["session"]) {
+async function run(session: SignWorkerStart["session"]) {
   const posted: SignWorkerResponse[] = [];
   const fetchSpy = vi.fn(async () => new Response("{}", { status: 500 }));
   vi.stubGlobal("fetch", fetchSpy);
@@ -59,7 +59,7 @@ afterEach(() => {
 describe("the browser's signing worker", () => {
   it("refuses a digest, a transaction or a sid it did not compute, before its party posts a round", async () => {
     const forged = { ...filled, to: "0x000000000000000000000000000000000000dead" };
-    const cases: [SignWorkerRequest["session"], RegExp][] = [
+    const cases: [SignWorkerStart["session"], RegExp][] = [
       [{ ...honestSession(filled), messageHash: keccak256(toHex("pay the attacker")) }, /digest does not match/],
       [honestSession(forged), /transaction differs from the one requested/],
       [{ ...honestSession(filled), sid: "ab".repeat(32) }, /session id does not derive/],

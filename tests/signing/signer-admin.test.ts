@@ -89,6 +89,8 @@ describe("signer management and the chain around it", () => {
     expect((await call(putUserShare, "POST", "/x", { cookie: owner.cookie, params: params(), body: blob })).status).toBe(200);
     const got = await call(getUserShare, "GET", "/x", { cookie: owner.cookie, params: params() });
     expect(got.json).toMatchObject(blob);
+    // The public Paillier moduli of the user's and the server's party, for the dialog's nonce precomputation.
+    expect(got.json.paillier).toEqual({ user: s.userShare.aux.parties[2]!.N, server: s.userShare.aux.parties[1]!.N });
     const outsider = await makeUser();
     expect((await call(getUserShare, "GET", "/x", { cookie: outsider.cookie, params: params() })).status).toBe(404);
   });

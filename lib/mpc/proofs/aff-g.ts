@@ -91,6 +91,8 @@ function gPow(key: PaillierPublicKey, m: bigint): bigint {
 export interface AffGProveOptions {
   /** Precomputed mask nonce under the verifier's N_j: saves the one full-size exponentiation mod N_j². */
   readonly nonceNj?: NoncePower;
+  /** Precomputed mask nonce under the prover's N_i (for B_y). */
+  readonly nonceNi?: NoncePower;
 }
 
 export function proveAffG(
@@ -107,7 +109,7 @@ export function proveAffG(
   const alpha = sampleSymmetric(pow2(ell + epsilon));
   const beta = sampleSymmetric(pow2(ellPrime + epsilon));
   const { r, rN } = options.nonceNj ?? { r: randomUnit(Nj.N), rN: null };
-  const ry = randomUnit(Ni.N);
+  const { r: ry, rN: ryN } = options.nonceNi ?? { r: randomUnit(Ni.N), rN: null };
   const gamma = sampleSymmetric(pow2(ell + epsilon) * aux.N);
   const delta = sampleSymmetric(pow2(ell + epsilon) * aux.N);
   const m = sampleSymmetric(pow2(ell) * aux.N);
@@ -115,7 +117,7 @@ export function proveAffG(
   const c: Commitment = {
     A: (gPow(Nj, beta) * (rN === null ? multiPowN2(Nj, [st.C, r], [alpha, Nj.N]) : (multiPowN2(Nj, [st.C], [alpha]) * rN) % Nj.N2)) % Nj.N2,
     Bx: mulG(alpha),
-    By: (gPow(Ni, beta) * multiPowN2(Ni, [ry], [Ni.N])) % Ni.N2,
+    By: (gPow(Ni, beta) * (ryN ?? multiPowN2(Ni, [ry], [Ni.N]))) % Ni.N2,
     E: ped.commit(alpha, gamma),
     S: ped.commit(wit.x, m),
     F: ped.commit(beta, delta),

@@ -5,7 +5,7 @@
  */
 import { mod, randomUnit } from "../bigint";
 import { mul, mulG, pointFromHex, pointToHex, q, randomScalar, scalarFromHex, scalarToHex, toScalar, type Point } from "../curve";
-import { isCiphertext, isUnitModN, multiPowN, multiPowN2, type PaillierPublicKey } from "../paillier";
+import { isCiphertext, isUnitModN, multiPowN, multiPowN2, type NoncePower, type PaillierPublicKey } from "../paillier";
 import type { SecurityProfile } from "../params";
 import { pedersenContext, type RingPedersenParams } from "../ring-pedersen";
 import { challengeXof, T, type SharedState } from "../transcript";
@@ -70,25 +70,31 @@ function challenge(ss: SharedState, profile: SecurityProfile, aux: RingPedersenP
   ]).symmetricQ();
 }
 
+export interface EncElgProveOptions {
+  /** Precomputed mask nonce under N0 (lib/mpc/nonces.ts): saves the exponentiation r^N0 mod N0². */
+  readonly nonce?: NoncePower;
+}
+
 export function proveEncElg(
   ss: SharedState,
   profile: SecurityProfile,
   aux: RingPedersenParams,
   st: EncElgStatement,
   wit: EncElgWitness,
+  options: EncElgProveOptions = {},
 ): EncElgProof {
   const { ell, epsilon } = profile;
   const N0 = st.N0;
   const ped = pedersenContext(aux, profile);
   const alpha = sampleSymmetric(pow2(ell + epsilon));
   const mu = sampleSymmetric(pow2(ell) * aux.N);
-  const r = randomUnit(N0.N);
+  const { r, rN } = options.nonce ?? { r: randomUnit(N0.N), rN: null };
   const beta = randomScalar();
   const gamma = sampleSymmetric(pow2(ell + epsilon) * aux.N);
   const commitment = {
     S: ped.commit(wit.x, mu),
     T: ped.commit(alpha, gamma),
-    D: ((1n + mod(alpha, N0.N) * N0.N) * multiPowN2(N0, [r], [N0.N])) % N0.N2,
+    D: ((1n + mod(alpha, N0.N) * N0.N) * (rN ?? multiPowN2(N0, [r], [N0.N]))) % N0.N2,
     Y: mul(st.A, beta).add(mulG(alpha)),
     Z: mulG(beta),
   };

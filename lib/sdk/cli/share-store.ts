@@ -52,6 +52,8 @@ export async function openShare(io: CliIo, opts: { share?: string; baseUrl?: str
     ...(file.identity ? { identity: file.identity } : {}),
     profile: file.securityProfile,
     fetch: fetchFn,
+    // One command, at most one session: nonces computed ahead would only delay the exit.
+    precomputeNonces: 0,
     // A guardrail rule asked for a human: say so (stderr keeps --json output clean) and wait.
     onPendingApproval: (p) => {
       io.stderr.write(`Waiting for approval (signing request ${p.signingRequestId}, expires ${p.expiresAt})\n`);

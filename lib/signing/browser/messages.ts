@@ -74,7 +74,17 @@ export type DkgWorkerResponse =
   | { type: "share-file"; file: unknown }
   | { type: "error"; message: string; status?: number; code?: DkgErrorCode };
 
-export type SignWorkerRequest = {
+/**
+ * Sent when the send dialog opens (before any share is unlocked): the worker precomputes one
+ * session's Paillier nonces (spec §6.4) for these public moduli (hex, from GET …/user-share) in the
+ * background, and the session that follows takes them. Moduli that do not match the share's are
+ * simply not used.
+ */
+export type SignWorkerPrecompute = { type: "precompute"; moduli: { user: string; server: string } };
+
+export type SignWorkerRequest = SignWorkerPrecompute | SignWorkerStart;
+
+export type SignWorkerStart = {
   type: "start";
   signerId: string;
   /** The signer's public key: the decrypted share must belong to it. */

@@ -1,0 +1,75 @@
+import { db, type DbOrTx } from "@/lib/db/client";
+import { env } from "@/lib/config/env";
+import { keyStoreStatus, openSecret, type SealedBlob } from "@/lib/keystore";
+import { log } from "@/lib/log/logger";
+import { decodeKeyShare } from "@/lib/mpc";
+import { mpcProfile } from "./profile";
+import { topUpSignerNonces } from "./nonce-pool";
+
+const REFILL_INTERVAL_MS = 30_000;
+/** Signers kept topped up: the ones that signed most recently (a pool per signer costs CPU to fill). */
+export const NONCE_POOL_SIGNERS = 20;
+
+/** Active signers with a server share, most recent signing session first. */
+async function signersToFill(d: DbOrTx): Promise<string[]> {
+  const rows = await d.$queryRaw<{ id: string }[]>`
+    SELECT s."id" FROM "signers" s JOIN "signer_shares" ss ON ss."signer_id" = s."id"
+    WHERE s."status" = 'active' AND s."deleted_at" IS NULL
+    ORDER BY (SELECT max(c."created_at") FROM "ceremonies" c WHERE c."signer_id" = s."id" AND c."kind" = 'sign') DESC NULLS LAST, s."created_at" DESC
+    LIMIT ${NONCE_POOL_SIGNERS}`;
+  return rows.map((r) => r.id);
+}
+
+/**
+ * One pass: drops the nonces of deleted signers (the row stays, soft-deleted), then tops up each recent
+ * signer to `sessions` sessions' worth. Returns how many nonces were added.
+ */
+export async function fillNoncePools(d: DbOrTx, opts: { sessions: number; signal?: AbortSignal }): Promise<number> {
+  await d.$executeRaw`DELETE FROM "paillier_nonces" WHERE "signer_id" IN (SELECT "id" FROM "signers" WHERE "deleted_at" IS NOT NULL)`;
+  let added = 0;
+  for (const signerId of await signersToFill(d)) {
+    if (opts.signal?.aborted) break;
+    const row = await d.signerShare.findUnique({ where: { signerId } });
+    if (!row) continue;
+    try {
+      const share = decodeKeyShare(new TextDecoder().decode(openSecret(row.sealed as unknown as SealedBlob, `signer-share:${signerId}`)), mpcProfile());
+      added += await topUpSignerNonces(d, { signerId, share, sessions: opts.sessions, signal: opts.signal });
+    } catch (err) {
+      // One signer's share that does not open or decode must not starve the others' pools.
+      log.warn("paillier nonce pool: signer skipped", { signerId, error: err as Error });
+    }
+  }
+  return added;
+}
+
+/**
+ * Keeps the server's Paillier nonce pools at COUNTERSIGN_NONCE_POOL_TARGET sessions per signer.
+ * Started once per server process from instrumentation.ts; every instance may run it (claims are
+ * atomic, so a few extra nonces are harmless).
+ */
+export function startNoncePoolFiller(): () => void {
+  const sessions = env().COUNTERSIGN_NONCE_POOL_TARGET;
+  if (sessions === 0) return () => undefined;
+  const ac = new AbortController();
+  let running = false;
+  const tick = async () => {
+    if (running || ac.signal.aborted) return;
+    if (keyStoreStatus().sealed) return;
+    running = true;
+    try {
+      const added = await fillNoncePools(db(), { sessions, signal: ac.signal });
+      if (added) log.info("paillier nonce pools topped up", { added, sessions });
+    } catch (err) {
+      log.warn("paillier nonce pool refill failed", { error: err as Error });
+    } finally {
+      running = false;
+    }
+  };
+  const timer = setInterval(() => void tick(), REFILL_INTERVAL_MS);
+  timer.unref();
+  void tick();
+  return () => {
+    ac.abort();
+    clearInterval(timer);
+  };
+}

@@ -1,0 +1,241 @@
+/**
+ * `npm run bench:browser` (issue #20): the bench:mpc figures measured inside headless Chromium
+ * (/usr/bin/chromium through playwright-core, as the e2e tests use it; production profile) next to
+ * Node's and OpenSSL's from the same run, each with its goal:
+ *   - modexp, 3072-bit modulus and exponent (Chromium: in a worker on the backend it selects)
+ *   - one 1536-bit safe prime, median of --primes=N runs (default 5): Chromium's prime worker,
+ *     Node's isomorphic generator, OpenSSL (`crypto.generatePrime`, safe) — alternating runs
+ *   - aux info: Node CPU per party; Chromium wall of the three parties in three workers
+ *   - 2-party signing: Node CPU per party and parallel wall; Chromium wall with one Web Worker per party
+ * The page and workers are bundled with esbuild and served from a throw-away local server (no app).
+ * The load average is printed with the figures: figures from a loaded machine say little.
+ * Not part of `npm test`. Options: --primes=N, --runs=N (modexp), --node=0 (Chromium only),
+ * --protocols=0 (skip aux info and signing).
+ */
+import { build } from "esbuild";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { cpus, loadavg, tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { bytesToHex, randomBytes } from "@noble/hashes/utils.js";
+import { keccak_256 } from "@noble/hashes/sha3.js";
+import { chromium } from "playwright-core";
+import { startAux, stepAux, type AuxPrimes, type AuxState } from "@/lib/mpc/aux";
+import { ensureBackendSelected, modPow, randomBits } from "@/lib/mpc/bigint";
+import { fixtureSafePrimes } from "@/lib/mpc/fixtures";
+import type { AuxInfo, CoreKeyShare, KeyShare } from "@/lib/mpc/key-share";
+import { startKeygen, stepKeygen, type KeygenState } from "@/lib/mpc/keygen";
+import { PRODUCTION } from "@/lib/mpc/params";
+import { generateSafePrime } from "@/lib/mpc/primes";
+import { generateSafePrimeNative } from "@/lib/mpc/primes-native";
+import { isAborted, isFinished, type Message, type ProtocolName, type StateBase, type StepResult } from "@/lib/mpc/protocol";
+import { startSign, stepSign, type EcdsaSignature, type SignState } from "@/lib/mpc/sign";
+import type { AuxPrimesHex } from "@/lib/mpc/worker/messages";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+
+function arg(name: string, fallback: number): number {
+  const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
+  const v = hit ? Number(hit.split("=")[1]) : fallback;
+  return Number.isFinite(v) && v >= 0 ? v : fallback;
+}
+const fmt = (ms: number | undefined) => (ms === undefined ? "—" : ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(0)} ms`);
+const median = (xs: number[]) => {
+  if (xs.length === 0) return undefined;
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const range = (xs: number[]) => (xs.length ? ` (${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))})` : "");
+const load = () => loadavg().map((l) => l.toFixed(2)).join(" / ");
+
+/** Runs parties one after another in this process: CPU ms per party and Σ over rounds of the slowest. */
+function timedRun<S extends StateBase<ProtocolName>, O>(ids: number[], start: (id: number) => { state: S; outgoing: Message[] }, step: (s: S, incoming: Message[]) => StepResult<S, O>) {
+  const cpu = new Map<number, number>();
+  const states = new Map<number, S>();
+  const outputs = new Map<number, O>();
+  let pending: Message[] = [];
+  let critical = 0;
+  let slowest = 0;
+  for (const id of ids) {
+    const t = performance.now();
+    const r = start(id);
+    const dt = performance.now() - t;
+    cpu.set(id, dt);
+    slowest = Math.max(slowest, dt);
+    states.set(id, r.state);
+    pending.push(...r.outgoing);
+  }
+  critical += slowest;
+  for (let guard = 0; guard < 20 && states.size > 0; guard++) {
+    const next: Message[] = [];
+    slowest = 0;
+    for (const [id, st] of [...states]) {
+      const incoming = pending.filter((m) => m.from !== id && (m.to === "all" || m.to === id));
+      const t = performance.now();
+      const r = step(st, incoming);
+      const dt = performance.now() - t;
+      cpu.set(id, (cpu.get(id) ?? 0) + dt);
+      slowest = Math.max(slowest, dt);
+      if (isAborted(r)) throw new Error(`party ${id} aborted: ${JSON.stringify(r.abort)}`);
+      if (isFinished(r)) {
+        outputs.set(id, r.output);
+        states.delete(id);
+      } else {
+        states.set(id, r.state);
+        next.push(...r.outgoing);
+      }
+    }
+    critical += slowest;
+    pending = next;
+  }
+  return { cpu, outputs, critical };
+}
+
+async function bundle(outdir: string): Promise<void> {
+  await build({
+    entryPoints: {
+      "keygen.worker": path.join(root, "lib/mpc/worker/keygen.worker.ts"),
+      "sign.worker": path.join(root, "lib/mpc/worker/sign.worker.ts"),
+      "prime.worker": path.join(root, "lib/mpc/worker/prime.worker.ts"),
+      "bench.worker": path.join(root, "tools/bench-browser-worker.ts"),
+      page: path.join(root, "tools/bench-browser-page.ts"),
+    },
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    target: "es2022",
+    minify: true,
+    define: { "process.env.NODE_ENV": '"production"' },
+    outdir,
+    tsconfig: path.join(root, "tsconfig.json"),
+    logLevel: "warning",
+  });
+  writeFileSync(path.join(outdir, "index.html"), '<!doctype html><meta charset="utf-8"><title>bench:browser</title><script type="module" src="/page.js"></script>\n');
+}
+
+function serve(dir: string): Promise<http.Server> {
+  const server = http.createServer((req, res) => {
+    const file = path.join(dir, path.normalize(new URL(req.url ?? "/", "http://x").pathname).replace(/^\/+/, "") || "index.html");
+    try {
+      const body = readFileSync(file.startsWith(dir) ? file : path.join(dir, "index.html"));
+      res.writeHead(200, { "content-type": file.endsWith(".js") ? "text/javascript" : "text/html" }).end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
+}
+
+async function main(): Promise<void> {
+  const primeRuns = arg("primes", 5);
+  const runs = arg("runs", 5);
+  const withNode = arg("node", 1) !== 0;
+  const protocols = arg("protocols", 1) !== 0;
+  const profile = PRODUCTION;
+  console.log(`bench:browser — production profile (${profile.primeBits}-bit primes, m = ${profile.m}); ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), Node ${process.version}`);
+  console.log(`load average at start (1/5/15 min): ${load()}${loadavg()[0]! >= 1 ? "  — the machine is busy: read these figures as an upper bound" : ""}`);
+
+  const outdir = mkdtempSync(path.join(tmpdir(), "bench-browser-"));
+  await bundle(outdir);
+  const server = await serve(outdir);
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", headless: true, args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"] });
+  const rows: string[][] = [];
+  try {
+    const page = await browser.newPage();
+    await page.goto(origin);
+    await page.waitForFunction(() => "bench" in globalThis);
+    // Calls into the page as expressions (tsx would decorate serialised functions with helpers the page lacks).
+    const bench = <T>(method: string, a?: unknown) => page.evaluate(`bench.${method}(${a === undefined ? "" : JSON.stringify(a)})`) as Promise<T>;
+    console.log(`Chromium ${browser.version()}, navigator.hardwareConcurrency = ${await bench<number>("cores")}`);
+
+    // modexp, 3072-bit
+    const browserModexp = runs > 0 ? await page.evaluate(`bench.modexp(${runs}, 3072)`) as { backend: string; ms: number[] } : null;
+    const nodeModexp: number[] = [];
+    if (withNode && runs > 0) {
+      ensureBackendSelected();
+      const m = randomBits(3072) | (1n << 3071n) | 1n;
+      for (let k = 0; k < runs; k++) {
+        const base = randomBits(3072) % m;
+        const e = randomBits(3072) | (1n << 3071n);
+        const t = performance.now();
+        modPow(base, e, m);
+        nodeModexp.push(performance.now() - t);
+      }
+    }
+    if (browserModexp) rows.push(["modexp 3072-bit mod, 3072-bit exp", `${fmt(median(browserModexp.ms))}${range(browserModexp.ms)} [${browserModexp.backend}]`, nodeModexp.length ? `${fmt(median(nodeModexp))}${range(nodeModexp)} [${ensureBackendSelected().chosen}]` : "—", "—", "≤ 10 ms server, ≤ 25 ms phone (spec §6.4)"]);
+
+    // one 1536-bit safe prime, alternating runs so all see the same load
+    if (primeRuns > 0) {
+      const chromiumMs: number[] = [];
+      const nodeMs: number[] = [];
+      const opensslMs: number[] = [];
+      for (let k = 0; k < primeRuns; k++) {
+        chromiumMs.push(await bench<number>("prime", profile.primeBits));
+        if (withNode) {
+          const t = performance.now();
+          await generateSafePrime(profile.primeBits);
+          nodeMs.push(performance.now() - t);
+        }
+        const t2 = performance.now();
+        await generateSafePrimeNative(profile.primeBits);
+        opensslMs.push(performance.now() - t2);
+        console.log(`  safe prime ${k + 1}/${primeRuns}: Chromium ${fmt(chromiumMs[k])}, Node ${fmt(nodeMs[k])}, OpenSSL ${fmt(opensslMs[k])} (load ${load()})`);
+      }
+      const ratio = (median(chromiumMs) ?? 0) / (median(opensslMs) ?? 1);
+      rows.push([`one ${profile.primeBits}-bit safe prime, median of ${primeRuns}`, `${fmt(median(chromiumMs))}${range(chromiumMs)}`, `${fmt(median(nodeMs))}${range(nodeMs)}`, `${fmt(median(opensslMs))}${range(opensslMs)}`, `≤ 8 s in Chromium and ≤ 3× OpenSSL (now ${ratio.toFixed(1)}×)`]);
+    }
+
+    // aux info and signing (fixture primes; party 2 reuses factors in new pairings — benchmark only)
+    if (protocols) await protocolRows(bench, rows, withNode);
+  } finally {
+    await browser.close();
+    server.close();
+    rmSync(outdir, { recursive: true, force: true });
+  }
+  const header = ["figure", "Chromium", "Node", "OpenSSL", "goal (issue #20)"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) => "| " + cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ") + " |";
+  console.log(`\n${line(header)}\n|${widths.map((w) => "-".repeat(w + 2)).join("|")}|\n${rows.map(line).join("\n")}`);
+  console.log(`\nload average at end (1/5/15 min): ${load()}`);
+}
+
+async function protocolRows(bench: <T>(method: string, a?: unknown) => Promise<T>, rows: string[][], withNode: boolean): Promise<void> {
+    const profile = PRODUCTION;
+    const fp = fixtureSafePrimes(1536);
+    const pick = (a: number, b: number, c: number, d: number): AuxPrimes => ({ p: fp[a]!, q: fp[b]!, pHat: fp[c]!, qHat: fp[d]! });
+    const primeSets = [pick(0, 1, 2, 3), pick(4, 5, 6, 7), pick(0, 2, 5, 7)];
+    const hex = (s: AuxPrimes): AuxPrimesHex => ({ p: s.p.toString(16), q: s.q.toString(16), pHat: s.pHat.toString(16), qHat: s.qHat.toString(16) });
+    const sids = { keygen: bytesToHex(randomBytes(32)), aux: bytesToHex(randomBytes(32)) };
+    console.log(`  keygen + aux info in three Chromium workers… (load ${load()})`);
+    const { auxMs, shares } = await bench<{ auxMs: number; shares: KeyShare[] }>("keygenAndAux", { primes: primeSets.map(hex), sids });
+    let nodeAux: number[] = [];
+    let nodeSign: { cpu: number[]; wall: number } | null = null;
+    console.log(`  Chromium aux info: ${fmt(auxMs)}`);
+    if (withNode) {
+      console.log(`  keygen + aux info + signing in Node… (load ${load()})`);
+      const kg = timedRun<KeygenState, CoreKeyShare>([0, 1, 2], (i) => startKeygen({ index: i, n: 3, threshold: 2, sid: sids.keygen, profile }), stepKeygen);
+      const ax = timedRun<AuxState, AuxInfo>([0, 1, 2], (i) => startAux({ index: i, n: 3, sid: sids.aux, primes: primeSets[i]!, profile }), stepAux);
+      nodeAux = [...ax.cpu.values()];
+      const nodeShares = [0, 1, 2].map((i) => ({ core: kg.outputs.get(i)!, aux: ax.outputs.get(i)! }));
+      const signers = [1, 2];
+      const messageHash = bytesToHex(keccak_256(randomBytes(64)));
+      const sg = timedRun<SignState, EcdsaSignature>(signers, (i) => startSign({ share: nodeShares[i]!, signers, messageHash, sid: bytesToHex(randomBytes(32)), profile }), stepSign);
+      nodeSign = { cpu: [...sg.cpu.values()], wall: sg.critical };
+    }
+    rows.push(["aux info (Chromium: 3 parties in 3 workers, wall; Node: CPU per party)", fmt(auxMs), nodeAux.map(fmt).join(" / ") || "—", "—", "≤ 8 s per party in Chromium"]);
+    const signWalls: number[] = [];
+    for (let k = 0; k < 3; k++) {
+      const r = await bench<{ ms: number; signature: EcdsaSignature }>("sign", { shares, signers: [1, 2], messageHash: bytesToHex(keccak_256(randomBytes(64))), sid: bytesToHex(randomBytes(32)) });
+      signWalls.push(r.ms);
+      console.log(`  Chromium 2-party signing ${k + 1}/3: ${fmt(r.ms)} (load ${load()})`);
+    }
+    rows.push(["2-party signing (Chromium: wall, one Web Worker per party, 3 runs; Node: CPU per party, parallel wall)", `${fmt(median(signWalls))}${range(signWalls)}`, nodeSign ? `${nodeSign.cpu.map(fmt).join(" / ")} CPU, ${fmt(nodeSign.wall)} wall` : "—", "—", "≤ 1.5 s wall in Chromium; ≤ 0.5 s CPU per party in Node"]);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});
