@@ -73,6 +73,8 @@ export type RouteContract<
    * their bytes (the Stripe webhook). Exclusive with `body`.
    */
   rawBody?: { description: string };
+  /** A body size limit of its own (413 above it) instead of BODY_LIMIT_BYTES (seed 003's AA proxy: 200 KB). */
+  bodyLimitBytes?: number;
   /** Operational probes (/health, /ready, /metrics): not request-logged, not traced, not counted. */
   quiet?: true;
 };
