@@ -139,13 +139,14 @@ async function main() {
       if ((env.COUNTERSIGN_BUNDLER ?? "on") !== "off" && !env.BUNDLER_RPC_URL) {
         const { startBundler } = await import("@/lib/aa/bundler-process");
         const accounts = devnetStarted.fundedAccounts;
-        const bundler = await startBundler({
+        const options = {
           rpcUrl: env.DEVNET_RPC_URL!,
           entryPoint: aa.entryPoint,
           executorPrivateKey: accounts[accounts.length - 2]!.privateKey,
           utilityPrivateKey: accounts[accounts.length - 1]!.privateKey,
-          port: Number(env.BUNDLER_PORT ?? 4337),
-        });
+        };
+        // Like anvil: the configured port, else (taken) any free one.
+        const bundler = await startBundler({ ...options, port: Number(env.BUNDLER_PORT ?? 4337) }).catch(() => startBundler({ ...options, port: 0 }));
         cleanups.push(() => bundler.stop());
         env.BUNDLER_RPC_URL = bundler.rpcUrl;
         say(`ERC-4337 bundler (Alto, @pimlico/alto) at ${bundler.rpcUrl} for chain ${network.chainId}`);
