@@ -6,6 +6,8 @@
  *   4. migrations
  *   5. a local EVM devnet (anvil) with the Safe v1.5 contracts and the agent identity registry
  *      (recorded in the network registry), unless COUNTERSIGN_DEVNET=off
+ *      and ERC-4337 v0.7 (EntryPoint, simple account factory, verifying paymaster), then the Alto bundler
+ *      (@pimlico/alto) as a child process against it, unless COUNTERSIGN_BUNDLER=off or BUNDLER_RPC_URL is set
  *   5b. with TURNKEY_DEV_SERVER=on and no TURNKEY_API_BASE_URL, the Turnkey development stand-in (tools/turnkey-dev)
  *   6. a production build when the sources changed since the last one, then tools/server.mjs (Next's
  *      handler behind our node:http server, which stamps each request with the socket's address)
@@ -110,6 +112,25 @@ async function main() {
       const { setUpDemoAgent } = await import("@/lib/demo/demo-agent");
       const demo = await setUpDemoAgent(db(), await identityChain(db(), network.chainId));
       say(`demo agent ${demo.address} (agent ${demo.agentId}${demo.created ? ", registered" : ""})`);
+      // ERC-4337 (lib/aa): EntryPoint v0.7, simple account factory, verifying paymaster; then the Alto bundler against them.
+      const { setUpDevnetAa } = await import("@/lib/aa/deploy");
+      const aa = await setUpDevnetAa(db(), network, privateKeyToAccount(devnetStarted.fundedAccounts[0]!.privateKey));
+      say(`ERC-4337: EntryPoint ${aa.entryPoint}, account factory ${aa.accountFactory}, verifying paymaster ${aa.paymaster}${aa.paymasterDeployed ? " (deployed)" : ""}`);
+      if ((env.COUNTERSIGN_BUNDLER ?? "on") !== "off" && !env.BUNDLER_RPC_URL) {
+        const { startBundler } = await import("@/lib/aa/bundler-process");
+        const accounts = devnetStarted.fundedAccounts;
+        const options = {
+          rpcUrl: env.DEVNET_RPC_URL!,
+          entryPoint: aa.entryPoint,
+          executorPrivateKey: accounts[accounts.length - 2]!.privateKey,
+          utilityPrivateKey: accounts[accounts.length - 1]!.privateKey,
+        };
+        // Like anvil: the configured port, else (taken) any free one.
+        const bundler = await startBundler({ ...options, port: Number(env.BUNDLER_PORT ?? 4337) }).catch(() => startBundler({ ...options, port: 0 }));
+        cleanups.push(() => bundler.stop());
+        env.BUNDLER_RPC_URL = bundler.rpcUrl;
+        say(`ERC-4337 bundler (Alto, @pimlico/alto) at ${bundler.rpcUrl} for chain ${network.chainId}`);
+      }
     }
     await disconnectDb();
     say(`networks: ${networks.filter((n) => n.enabled).map((n) => `${n.name} (${n.chainId})`).join(", ") || "none enabled"}`);

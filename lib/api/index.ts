@@ -1,4 +1,5 @@
 import type { RouteContract } from "@/lib/http/contract";
+import * as aa from "./aa";
 import * as agents from "./agents";
 import * as billing from "./billing";
 import * as approvals from "./approvals";
@@ -35,4 +36,4 @@ import * as turnkey from "./turnkey";
 /** Every API contract, for GET /openapi.json. tests/api/openapi.test.ts checks no route is missing. */
 const isContract = (v: unknown): v is RouteContract => typeof v === "object" && v !== null && "method" in v && "path" in v && "auth" in v;
 
-export const allContracts: RouteContract[] = [system, auth, organizations, chain, agents, signers, dkgProfile, signing, signingRequests, signerAdmin, policies, policyDocuments, devices, push, agentDocs, devnet, approvals, approvalsInbox, clearsign, security, transparencyLog, gateway, mcp, identity, identitySessions, a2a, demo, trust, trustAdmin, scim, billing, turnkey].flatMap((m) => Object.values(m).filter(isContract));
+export const allContracts: RouteContract[] = [system, auth, organizations, chain, agents, signers, dkgProfile, signing, signingRequests, signerAdmin, policies, policyDocuments, devices, push, agentDocs, devnet, approvals, approvalsInbox, clearsign, security, transparencyLog, gateway, mcp, identity, identitySessions, a2a, demo, trust, trustAdmin, scim, billing, turnkey, aa].flatMap((m) => Object.values(m).filter(isContract));

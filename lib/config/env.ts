@@ -61,6 +61,18 @@ const schema = z.object({
   DEMO_CHAT_URL: z.url().optional(),
   DEMO_CHAT_MODEL: z.string().min(1).default("gpt-4o-mini"),
   DEMO_CHAT_API_KEY: z.string().min(1).optional(),
+  /** ERC-4337 (lib/aa): the bundler /api/aa/bundler forwards to (`{chainId}` in the URL is replaced). npm start sets it to its local Alto. Unset: 503. */
+  BUNDLER_RPC_URL: z.url().optional(),
+  /** An external paymaster /api/aa/paymaster forwards to (`{chainId}` replaced). Unset: this server's verifying paymaster, on chains where it is deployed. */
+  PAYMASTER_RPC_URL: z.url().optional(),
+  /** npm start: run the Alto bundler against the local devnet ("off" skips it). */
+  COUNTERSIGN_BUNDLER: z.enum(["on", "off"]).default("on"),
+  /** Alto's port (0: any free port). */
+  BUNDLER_PORT: z.coerce.number().int().min(0).max(65535).default(4337),
+  /** The verifying paymaster's budget per organization and chain, in wei (the public pool, for tokens issued without a session, has the same). */
+  AA_SPONSOR_BUDGET_WEI: z.string().regex(/^\d{1,40}$/, "wei, a decimal integer").default("100000000000000000"),
+  /** Lifetime of an /api/aa/token proxy token. */
+  AA_TOKEN_TTL_SECONDS: z.coerce.number().int().min(10).max(3600).default(600),
   /** Instance administrators (comma-separated e-mails): they review seed 001 operator applications. */
   INSTANCE_ADMIN_EMAILS: z.string().optional(),
   /** A static USD price table (lib/prices): `<chainId>:<native|0xtoken>=<usd>,…`. Unset: no value is shown. */

@@ -78,6 +78,8 @@ export type RouteContract<
    * instance (a NotConfiguredError: no identity registry on the chain, no Turnkey, no chat API).
    */
   unconfigured?: string;
+  /** A body size limit of its own (413 above it) instead of BODY_LIMIT_BYTES (seed 003's AA proxy: 200 KB). */
+  bodyLimitBytes?: number;
   /** Operational probes (/health, /ready, /metrics): not request-logged, not traced, not counted. */
   quiet?: true;
 };

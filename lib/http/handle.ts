@@ -71,9 +71,9 @@ export function handle<C extends RouteContract>(contract: C, handler: (h: Handle
       let body: unknown;
       let rawBody: string | undefined;
       if (contract.rawBody) {
-        rawBody = (await readBodyBytes(req, env().BODY_LIMIT_BYTES))?.toString("utf8");
+        rawBody = (await readBodyBytes(req, contract.bodyLimitBytes ?? env().BODY_LIMIT_BYTES))?.toString("utf8");
       } else if (contract.body) {
-        const raw = await readJsonBody(req, env().BODY_LIMIT_BYTES);
+        const raw = await readJsonBody(req, contract.bodyLimitBytes ?? env().BODY_LIMIT_BYTES);
         if (raw === undefined) {
           // A body whose every field is optional may be left out entirely (POST …/policy/activate).
           const empty = contract.body.safeParse({});

@@ -150,6 +150,11 @@ const CONTENT_REFUSALS: { op: string; who: RegExp; message: string; status?: num
     "POST /api/agent/deregister/callback",
     "POST /api/v1/identity/mock-passport",
   ].map((op) => ({ op, who: /./, status: 401, message: "Invalid or tampered session token" })),
+  // Seed 003's AA proxy: the token comes from the app's own origin only (the matrix sends no Origin
+  // header for anonymous callers), and the proxies need an x-aa-proxy-token, which no principal is.
+  { op: "POST /api/aa/token", who: /./, status: 403, message: "Origin not allowed" },
+  { op: "POST /api/aa/bundler", who: /./, status: 401, message: "Missing x-aa-proxy-token header" },
+  { op: "POST /api/aa/paymaster", who: /./, status: 401, message: "Missing x-aa-proxy-token header" },
 ];
 
 type Caller = { who: string; column: PrincipalColumn; headers: Record<string, string>; allowed: boolean };

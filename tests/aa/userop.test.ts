@@ -1,0 +1,159 @@
+/**
+ * A sponsored ERC-4337 UserOperation end to end, as `npm start` sets it up: anvil, the EntryPoint
+ * v0.7 / SimpleAccountFactory / VerifyingPaymaster deployed (setUpDevnetAa), the real Alto bundler
+ * as a child process, and viem's account-abstraction client talking to the app's /api/aa/bundler and
+ * /api/aa/paymaster route handlers (in-process) with a proxy token. The smart account holds no ETH:
+ * the paymaster pays, and the budget of the token's organization is charged.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createPublicClient, http, parseEther, type Address } from "viem";
+import { createBundlerClient, createPaymasterClient } from "viem/account-abstraction";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { resetEnvCache } from "@/lib/config/env";
+import { startDevnet, type Devnet } from "@/lib/chain/devnet";
+import { localDevnetNetwork, publicClientFor, type Network } from "@/lib/chain/networks";
+import { syncNetworks } from "@/lib/chain/network-registry";
+import { db } from "@/lib/db/client";
+import { entryPointAbi } from "@/lib/aa/abi";
+import { startBundler, type Bundler } from "@/lib/aa/bundler-process";
+import { setUpDevnetAa, type AaDeployment } from "@/lib/aa/deploy";
+import { paymasterSigner } from "@/lib/aa/paymaster-key";
+import { toSimpleAccountV07 } from "@/lib/aa/simple-account";
+import { POST as token } from "@/app/api/aa/token/route";
+import { POST as bundlerRoute } from "@/app/api/aa/bundler/route";
+import { POST as paymasterRoute } from "@/app/api/aa/paymaster/route";
+import { useTestDatabase } from "../helpers/db";
+import { call, makeUser, ORIGIN } from "../helpers/http";
+
+useTestDatabase();
+
+let devnet: Devnet;
+let network: Network;
+let aa: AaDeployment & { paymasterDeployed: boolean };
+let bundler: Bundler;
+
+beforeAll(async () => {
+  devnet = await startDevnet({ port: 0 });
+  network = localDevnetNetwork(devnet.rpcUrl, devnet.chainId);
+  await syncNetworks(db(), [network]);
+  aa = await setUpDevnetAa(db(), network, privateKeyToAccount(devnet.fundedAccounts[0]!.privateKey));
+  const accounts = devnet.fundedAccounts;
+  bundler = await startBundler({ rpcUrl: devnet.rpcUrl, entryPoint: aa.entryPoint, executorPrivateKey: accounts[8]!.privateKey, utilityPrivateKey: accounts[9]!.privateKey, startupTimeoutMs: 120_000 });
+  process.env.BUNDLER_RPC_URL = bundler.rpcUrl;
+  resetEnvCache();
+}, 240_000);
+
+afterAll(async () => {
+  delete process.env.BUNDLER_RPC_URL;
+  delete process.env.AA_SPONSOR_BUDGET_WEI;
+  resetEnvCache();
+  await bundler?.stop();
+  await devnet?.stop();
+});
+
+type Handler = (req: Request, ctx?: { params: Promise<unknown> }) => Promise<Response>;
+/** A fetch that hands /api/aa/* to the route handlers in-process, as the browser's fetch would reach them. */
+function appFetch(proxyToken: string): typeof fetch {
+  const routes: Record<string, Handler> = { "/api/aa/bundler": bundlerRoute, "/api/aa/paymaster": paymasterRoute };
+  return async (input, init) => {
+    const req = new Request(input as string, init);
+    const handler = routes[new URL(req.url).pathname];
+    if (!handler) throw new Error(`no route for ${req.url}`);
+    const headers = new Headers(req.headers);
+    headers.set("origin", ORIGIN);
+    headers.set("x-aa-proxy-token", proxyToken);
+    return handler(new Request(req.url, { method: req.method, headers, body: await req.text() }));
+  };
+}
+
+async function clients(cookie?: string) {
+  const t = await call(token, "POST", "/api/aa/token", { query: { chainId: String(devnet.chainId) }, headers: { origin: ORIGIN }, cookie, clientIp: "192.0.2.10" });
+  expect(t.status).toBe(200);
+  const fetchFn = appFetch(t.json.token);
+  const client = createPublicClient({ chain: { id: devnet.chainId, name: "devnet", nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [devnet.rpcUrl] } } }, transport: http(devnet.rpcUrl) });
+  const owner = privateKeyToAccount(generatePrivateKey());
+  const account = await toSimpleAccountV07({ client, owner, factoryAddress: aa.accountFactory, entryPointAddress: aa.entryPoint });
+  const paymaster = createPaymasterClient({ transport: http(`${ORIGIN}/api/aa/paymaster?chainId=${devnet.chainId}`, { fetchFn }) });
+  const bundlerClient = createBundlerClient({ account, client, paymaster, transport: http(`${ORIGIN}/api/aa/bundler?chainId=${devnet.chainId}`, { fetchFn }) });
+  return { account, bundlerClient, owner };
+}
+
+describe("npm start's ERC-4337 set-up", () => {
+  it("deploys the EntryPoint v0.7 at its canonical address, the factory and a funded, staked paymaster signed by the server's key; records them; reuses them", async () => {
+    expect(aa.entryPoint).toBe("0x0000000071727De22E5E9d8BAf0edAc6f37da032");
+    const row = await db().network.findUniqueOrThrow({ where: { chainId: devnet.chainId } });
+    expect({ entryPoint: row.aaEntryPoint, accountFactory: row.aaAccountFactory, paymaster: row.aaPaymaster }).toEqual({ entryPoint: aa.entryPoint, accountFactory: aa.accountFactory, paymaster: aa.paymaster });
+    const c = publicClientFor(network);
+    const info = await c.readContract({ address: aa.entryPoint, abi: entryPointAbi, functionName: "getDepositInfo", args: [aa.paymaster] });
+    expect(info.staked).toBe(true);
+    expect(info.deposit).toBeGreaterThanOrEqual(parseEther("50"));
+    const signer = await c.readContract({ address: aa.paymaster, abi: [{ type: "function", name: "verifyingSigner", inputs: [], outputs: [{ type: "address" }], stateMutability: "view" }] as const, functionName: "verifyingSigner" });
+    expect(signer).toBe((await paymasterSigner()).address);
+    const again = await setUpDevnetAa(db(), network, privateKeyToAccount(devnet.fundedAccounts[0]!.privateKey));
+    expect(again).toEqual({ ...aa, paymasterDeployed: false });
+  });
+});
+
+describe("a sponsored UserOperation through /api/aa/bundler and /api/aa/paymaster", () => {
+  it("deploys the counterfactual account and runs its call, paid by the paymaster, and charges the organization's budget", async () => {
+    const member = await makeUser();
+    const { account, bundlerClient } = await clients(member.cookie);
+    const c = publicClientFor(network);
+    const sender = account.address as Address;
+    expect(await c.getCode({ address: sender })).toBeUndefined();
+    expect(await c.getBalance({ address: sender })).toBe(0n);
+    const depositBefore = await c.readContract({ address: aa.entryPoint, abi: entryPointAbi, functionName: "balanceOf", args: [aa.paymaster] });
+
+    const target = privateKeyToAccount(generatePrivateKey()).address;
+    const hash = await bundlerClient.sendUserOperation({ calls: [{ to: target, value: 0n, data: "0x1234" }] });
+    const receipt = await bundlerClient.waitForUserOperationReceipt({ hash, timeout: 120_000, pollingInterval: 500 });
+    expect(receipt.success).toBe(true);
+    expect(receipt.paymaster?.toLowerCase()).toBe(aa.paymaster.toLowerCase());
+    expect(receipt.receipt.status).toBe("success");
+    const code = await c.getCode({ address: sender });
+    expect(code && code.length > 2).toBe(true);
+    expect(await c.getBalance({ address: sender })).toBe(0n);
+    const depositAfter = await c.readContract({ address: aa.entryPoint, abi: entryPointAbi, functionName: "balanceOf", args: [aa.paymaster] });
+    expect(depositAfter).toBe(depositBefore - receipt.actualGasCost);
+
+    const rows = await db().aaSponsorship.findMany({ where: { organizationId: member.organizationId } });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.sender).toBe(sender);
+    expect(BigInt(rows[0]!.maxCostWei.toFixed(0))).toBeGreaterThanOrEqual(receipt.actualGasCost);
+
+    // a second operation from the now deployed account (no factory this time), sponsored again
+    const hash2 = await bundlerClient.sendUserOperation({ calls: [{ to: target, value: 0n, data: "0x" }] });
+    const r2 = await bundlerClient.waitForUserOperationReceipt({ hash: hash2, timeout: 120_000, pollingInterval: 500 });
+    expect(r2.success).toBe(true);
+    expect(r2.sender).toBe(sender);
+    expect(await db().aaSponsorship.count({ where: { organizationId: member.organizationId } })).toBe(2);
+  }, 300_000);
+
+  it("refuses to sponsor beyond the organization's budget (a JSON-RPC error; nothing is sent)", async () => {
+    process.env.AA_SPONSOR_BUDGET_WEI = "1000";
+    resetEnvCache();
+    try {
+      const member = await makeUser();
+      const { bundlerClient, account } = await clients(member.cookie);
+      await expect(bundlerClient.sendUserOperation({ calls: [{ to: account.address, value: 0n, data: "0x" }] })).rejects.toThrow(/Sponsorship budget exhausted/);
+      expect(await db().aaSponsorship.count({ where: { organizationId: member.organizationId } })).toBe(0);
+    } finally {
+      delete process.env.AA_SPONSOR_BUDGET_WEI;
+      resetEnvCache();
+    }
+  }, 120_000);
+
+  it("the local paymaster refuses an operation for another EntryPoint", async () => {
+    const t = await call(token, "POST", "/api/aa/token", { query: { chainId: String(devnet.chainId) }, headers: { origin: ORIGIN }, clientIp: "192.0.2.11" });
+    const op = { sender: privateKeyToAccount(generatePrivateKey()).address, nonce: "0x0", callData: "0x", callGasLimit: "0x1", verificationGasLimit: "0x1", preVerificationGas: "0x1", maxFeePerGas: "0x1", maxPriorityFeePerGas: "0x1", signature: "0x" };
+    const r = await call(paymasterRoute, "POST", "/api/aa/paymaster", {
+      query: { chainId: String(devnet.chainId) },
+      headers: { origin: ORIGIN, "x-aa-proxy-token": t.json.token },
+      body: { jsonrpc: "2.0", id: 1, method: "pm_getPaymasterData", params: [op, "0x5FF137D4b0FDCD49DcA30c7CF57E578a026d2789", `0x${devnet.chainId.toString(16)}`, {}] },
+    });
+    expect(r.status).toBe(200);
+    expect(r.json.error.message).toMatch(/Unsupported EntryPoint/);
+    const chainId = await call(paymasterRoute, "POST", "/api/aa/paymaster", { query: { chainId: String(devnet.chainId) }, headers: { origin: ORIGIN, "x-aa-proxy-token": t.json.token }, body: { jsonrpc: "2.0", id: 2, method: "eth_chainId", params: [] } });
+    expect(chainId.json.result).toBe(`0x${devnet.chainId.toString(16)}`);
+  });
+});
