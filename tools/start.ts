@@ -130,6 +130,10 @@ async function main() {
       const { setUpDemoAgent } = await import("@/lib/demo/demo-agent");
       const demo = await setUpDemoAgent(db(), await identityChain(db(), network.chainId));
       say(`demo agent ${demo.address} (agent ${demo.agentId}${demo.created ? ", registered" : ""})`);
+      // The demo verifier of /api/demo/chain-verify (issue #17): reads the registry, the server's relayer is its Ed25519 attester.
+      const { setUpDevnetDemoVerifier } = await import("@/lib/demo/verifier-setup");
+      const dv = await setUpDevnetDemoVerifier(db(), network, privateKeyToAccount(devnetStarted.fundedAccounts[0]!.privateKey));
+      say(`demo verifier at ${dv.verifier} (${dv.deployed ? "deployed" : "already there"}); relayer ${dv.relayer}`);
     }
     await disconnectDb();
     say(`networks: ${networks.filter((n) => n.enabled).map((n) => `${n.name} (${n.chainId})`).join(", ") || "none enabled"}`);
