@@ -158,7 +158,7 @@ export const demoChainVerify = defineRoute({
   tags,
   ...signed,
   rateLimit: chainVerifyLimit,
-  body: chainVerifyBody(hex(20, "EVM address (the signed agent's)"), hex([65, 64], "ECDSA signature over the EIP-712 digest (domain AgentDemoVerifier/1)")),
+  body: chainVerifyBody(hex(20, "EVM address (the signed agent's)"), hex(65, "ECDSA signature (r, s, v) over the EIP-712 digest (domain AgentDemoVerifier/1)")),
   responses: { 200: chainVerified, ...chainVerifyRefusals },
 });
 
