@@ -96,7 +96,7 @@ export default async function IdentityDemoPage() {
                 </CardHeader>
                 <CardBody>
                   <Commands lines={p.commands} label="Shell" />
-                  {p.note ? <p className="mt-3 text-sm text-fg-muted">{p.note}</p> : null}
+                  {p.note ? <p className="mt-3 text-sm [overflow-wrap:anywhere] text-fg-muted">{p.note}</p> : null}
                   {p.id === "census" ? (
                     <div className="mt-5">
                       <h3 className="mb-3 text-sm font-semibold text-fg">Census so far{census ? ` (${census.totalAgents} agents, ${census.ofacClear} OFAC clear)` : ""}</h3>
