@@ -112,6 +112,10 @@ async function main() {
       const { setUpDemoAgent } = await import("@/lib/demo/demo-agent");
       const demo = await setUpDemoAgent(db(), await identityChain(db(), network.chainId));
       say(`demo agent ${demo.address} (agent ${demo.agentId}${demo.created ? ", registered" : ""})`);
+      // The demo verifier of /api/demo/chain-verify (issue #17): reads the registry, the server's relayer is its Ed25519 attester.
+      const { setUpDevnetDemoVerifier } = await import("@/lib/demo/verifier-setup");
+      const dv = await setUpDevnetDemoVerifier(db(), network, privateKeyToAccount(devnetStarted.fundedAccounts[0]!.privateKey));
+      say(`demo verifier at ${dv.verifier} (${dv.deployed ? "deployed" : "already there"}); relayer ${dv.relayer}`);
       // ERC-4337 (lib/aa): EntryPoint v0.7, simple account factory, verifying paymaster; then the Alto bundler against them.
       const { setUpDevnetAa } = await import("@/lib/aa/deploy");
       const aa = await setUpDevnetAa(db(), network, privateKeyToAccount(devnetStarted.fundedAccounts[0]!.privateKey));

@@ -10,13 +10,13 @@ import { driveCeremony, type CeremonyResponse } from "../../lib/signing/driver";
 import { localDkgParty } from "../../lib/signing/local-party";
 
 /**
- * Each Playwright worker funds from its own account of the devnet's public test mnemonic (the last
- * ones, which the server never uses): two workers sending from one account would race for its nonce,
- * and the server's own faucet and deployments send from the first.
+ * Each Playwright worker funds from its own account of the devnet's public test mnemonic, one the
+ * server never uses: two workers sending from one account would race for its nonce. The server's
+ * faucet and deployments send from the first, the bundler (Alto) from the last two.
  */
 function devAccountKey(): Hex {
   const slot = test.info().parallelIndex;
-  const index = DEV_ACCOUNT_COUNT - 1 - slot;
+  const index = DEV_ACCOUNT_COUNT - 3 - slot;
   const account = index >= 2 ? deriveDevAccounts(DEV_MNEMONIC, index + 1)[index] : undefined;
   if (!account) throw new Error(`no devnet funding account for Playwright worker slot ${slot}`);
   return account.privateKey;

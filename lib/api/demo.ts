@@ -123,3 +123,61 @@ export const demoChat = defineRoute({
     504: err,
   },
 });
+
+const hex = (bytes: number | readonly number[], what: string) =>
+  z.string().regex(new RegExp(`^0x(${(Array.isArray(bytes) ? bytes : [bytes]).map((b) => `[0-9a-fA-F]{${b * 2}}`).join("|")})$`), `0x-hex ${what}`);
+const uintText = z.union([z.string().regex(/^[0-9]{1,77}$/, "a non-negative integer"), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)]);
+const chainVerifyBody = (agentKey: z.ZodString, signature: z.ZodString) =>
+  z.strictObject({
+    agentKey,
+    nonce: uintText.meta({ description: "The agent's next nonce on the verifier (`nonces(agent)`), decimal" }),
+    deadline: z.union([z.number().int().positive().max(Number.MAX_SAFE_INTEGER), z.string().regex(/^[1-9][0-9]{0,15}$/)]).meta({ description: "Unix seconds; the contract refuses it after this time" }),
+    eip712Signature: signature,
+    networkId: z.string().min(1).max(64).optional().meta({ description: '"celo-sepolia" or "celo-mainnet" (the devnet where this instance has no Celo registry), or a chain id; default: the signed agent\'s chain' }),
+  });
+const chainVerifyLimit = { name: "identity-demo-chain-verify", limit: 30, windowSeconds: 60, by: "ip" } as const;
+const chainVerified = z.object({
+  verified: z.literal(true),
+  txHash: z.string(),
+  blockNumber: z.number().int(),
+  chainId: z.number().int(),
+  verifier: z.string().meta({ description: "The AgentDemoVerifier contract" }),
+  relayer: z.string().meta({ description: "The server's relayer account that paid the gas" }),
+  explorerUrl: z.string().nullable(),
+  agentAddress: z.string(),
+  agentId: z.number().int(),
+  keyType: z.enum(["ecdsa", "ed25519"]),
+  nonce: z.string(),
+  verificationCount: z.string().meta({ description: "Verifications of this agent recorded by the contract" }),
+  totalVerifications: z.string(),
+  gasUsed: z.string(),
+  rateLimitRemaining: z.number().int().meta({ description: "Relays left this hour for the agent's human (3 per hour per human nullifier)" }),
+  credentials: z.object({ nationality: z.string(), olderThan: z.number().int() }),
+});
+const chainVerifyRefusals = { ...refusals, 500: err.meta({ description: '"RPC failure" when the chain fails' }) } as const;
+
+export const demoChainVerify = defineRoute({
+  method: "POST",
+  path: "/api/demo/chain-verify",
+  unconfigured: SERVICE_NOT_CONFIGURED,
+  summary:
+    "Meta-transaction relay: the server's relayer submits the signed agent's EIP-712 MetaVerify{agentKey, nonce, deadline} to the AgentDemoVerifier contract, which checks the signature, the registry, the nonce and the deadline and records the verification; 3 per hour per human nullifier",
+  tags,
+  ...signed,
+  rateLimit: chainVerifyLimit,
+  body: chainVerifyBody(hex(20, "EVM address (the signed agent's)"), hex(65, "ECDSA signature (r, s, v) over the EIP-712 digest (domain AgentDemoVerifier/1)")),
+  responses: { 200: chainVerified, ...chainVerifyRefusals },
+});
+
+export const demoChainVerifyEd25519 = defineRoute({
+  method: "POST",
+  path: "/api/demo/chain-verify-ed25519",
+  unconfigured: SERVICE_NOT_CONFIGURED,
+  summary:
+    "Meta-transaction relay for Ed25519 agents: the relayer verifies the Ed25519 signature over the EIP-712 MetaVerifyEd25519{agentKey, nonce, deadline} digest off-chain and submits it as the verifier's attester; the contract checks the registry, nonce and deadline and records the verification; 3 per hour per human nullifier",
+  tags,
+  ...signed,
+  rateLimit: chainVerifyLimit,
+  body: chainVerifyBody(hex(32, "Ed25519 public key (the signed agent's)"), hex(64, "Ed25519 signature over the EIP-712 digest")),
+  responses: { 200: chainVerified, ...chainVerifyRefusals },
+});

@@ -70,6 +70,8 @@ export const ACCESS_TABLE: Readonly<Record<string, Access>> = {
   "POST /api/demo/census": { signedAgent: true },
   "GET /api/demo/census": { signedAgent: true },
   "POST /api/demo/chat": { signedAgent: true, anonymous: true },
+  "POST /api/demo/chain-verify": { signedAgent: true },
+  "POST /api/demo/chain-verify-ed25519": { signedAgent: true },
   "GET /api/agent/info/{chainId}/{agentId}": { anonymous: true },
   "GET /api/agent/agents/{chainId}/{address}": { anonymous: true },
   "GET /api/agent/verify/{chainId}/{agentId}": { anonymous: true },

@@ -6,6 +6,7 @@
 import { allContracts } from "@/lib/api";
 import { SIGN_IN_FLOOD, SIGN_IN_TRUSTED } from "@/lib/auth/sign-in-rules";
 import { CREDENTIAL_FAILURES } from "@/lib/security/credential-failures";
+import { CHAIN_VERIFY_LIMIT } from "@/lib/demo/chain-verify";
 import type { RateLimitRule } from "./contract";
 import { RATE_LIMIT_STAGE } from "./rate-limit";
 
@@ -46,6 +47,7 @@ export function rateLimitTable(): string {
       .map(({ rule, routes }) => `| ${STAGE_LABEL[RATE_LIMIT_STAGE[rule.by]]} | \`${rule.name}\` | ${KEY_LABEL[rule.by]} | ${rule.limit} | ${window(rule.windowSeconds)} | ${[...routes].sort().map((r) => `\`${r}\``).join(", ")} |`),
     `| authentication failed | \`${CREDENTIAL_FAILURES.name}\` | client address | ${CREDENTIAL_FAILURES.limit} failed API-key / signer-key / SCIM-token / agent-token authentications, then 429 for that address's failed attempts | ${window(CREDENTIAL_FAILURES.windowSeconds)} | every route taking machine credentials (valid keys are never refused) |`,
     `| before a sign-in check | \`${SIGN_IN_FLOOD.name}\` | all addresses and accounts together | ${SIGN_IN_FLOOD.limit} failed sign-ins trip the flood circuit: addresses without a successful sign-in in the last ${window(SIGN_IN_TRUSTED.rememberSeconds)} (\`${SIGN_IN_TRUSTED.name}\`) get 429 until a full window passes under it | ${window(SIGN_IN_FLOOD.windowSeconds)} | \`POST /api/v1/auth/passkey/login\`, \`POST /api/v1/auth/siwe/verify\` |`,
+    `| after the contract accepts a simulation | \`${CHAIN_VERIFY_LIMIT.name}\` | human nullifier of the signed agent (read on-chain) | ${CHAIN_VERIFY_LIMIT.limit} meta-transaction relays | ${window(CHAIN_VERIFY_LIMIT.windowSeconds)} | \`POST /api/demo/chain-verify\`, \`POST /api/demo/chain-verify-ed25519\` |`,
     `| before authentication | \`auth\` (shared) | client address | the \`auth\` row above | | next-auth's \`POST /api/auth/*\` |`,
   ];
   return lines.join("\n");

@@ -1,5 +1,5 @@
 /**
- * Compiles the agent identity registry with solc-js (the `solc` npm package) and OpenZeppelin 5
+ * Compiles the agent identity registry (and lib/demo's demo verifier) with solc-js (the `solc` npm package) and OpenZeppelin 5
  * (`@openzeppelin/contracts-v5`, an npm alias: the project's tests still use 4.9's prebuilt ERC-20
  * artifacts). Node only: used by `npm start`, `tools/compile-contracts.ts` (postinstall/build) and
  * the tests, never by the app server (which reads the contract through `abi.ts`).
@@ -22,8 +22,6 @@ export interface CompiledContract {
   sourceHash: string;
 }
 
-const CONTRACT = "AgentIdentityRegistry";
-const SOURCE_FILE = `lib/identity/contracts/${CONTRACT}.sol`;
 const OZ_PREFIX = "@openzeppelin/contracts/";
 const OZ_DIR = "node_modules/@openzeppelin/contracts-v5/";
 
@@ -42,7 +40,7 @@ function resolveImport(p: string): string {
 }
 
 /** Every source the contract imports (transitively), read from disk. */
-function collectSources(): Record<string, { content: string }> {
+function collectSources(sourceFile: string): Record<string, { content: string }> {
   const sources: Record<string, { content: string }> = {};
   const visit = (unit: string) => {
     if (sources[unit]) return;
@@ -54,24 +52,29 @@ function collectSources(): Record<string, { content: string }> {
       visit(target);
     }
   };
-  visit(SOURCE_FILE);
+  visit(sourceFile);
   return sources;
 }
 
-function cacheFile(): string {
-  return path.join(root(), "lib", "generated", "contracts", `${CONTRACT}.json`);
+function cacheFile(contract: string): string {
+  return path.join(root(), "lib", "generated", "contracts", `${contract}.json`);
 }
 
 /** Compiles (or reads the cached compilation of) the registry. */
 export function compileAgentRegistry(): CompiledContract {
+  return compileContract("lib/identity/contracts/AgentIdentityRegistry.sol", "AgentIdentityRegistry");
+}
+
+/** Compiles (or reads the cached compilation of) contract `CONTRACT` of the Solidity file `SOURCE_FILE` (a path from the project root). */
+export function compileContract(SOURCE_FILE: string, CONTRACT: string): CompiledContract {
   const require = createRequire(import.meta.url);
   const solcVersion = (JSON.parse(readFileSync(path.join(root(), "node_modules/solc/package.json"), "utf8")) as { version: string }).version;
-  const sources = collectSources();
+  const sources = collectSources(SOURCE_FILE);
   const h = createHash("sha256").update(`solc ${solcVersion}\n`);
   for (const k of Object.keys(sources).sort()) h.update(`${k}\n${sources[k]!.content}\n`);
   const sourceHash = h.digest("hex");
 
-  const file = cacheFile();
+  const file = cacheFile(CONTRACT);
   if (existsSync(file)) {
     const cached = JSON.parse(readFileSync(file, "utf8")) as CompiledContract;
     if (cached.sourceHash === sourceHash) return cached;

@@ -28,7 +28,7 @@ const pages = pageFiles(dashboardDir).map((file) => ({ file, route: routeOf(file
 describe("dashboard pages", () => {
   it("finds the pages", () => {
     expect(pages.map((page) => page.route).sort()).toEqual(
-      expect.arrayContaining(["/", "/agents", "/approvals", "/audit", "/gateway", "/policies", "/settings", "/settings/api-keys", "/signers"]),
+      expect.arrayContaining(["/", "/agents", "/approvals", "/audit", "/gateway", "/identity/demo", "/policies", "/settings", "/settings/api-keys", "/signers"]),
     );
   });
 
