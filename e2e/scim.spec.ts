@@ -95,12 +95,14 @@ test("SCIM: token in Settings → Provisioning, provisioned user invited, passke
     await member.goto("/dev/outbox");
     const invitation = member.getByRole("listitem").filter({ has: member.getByRole("heading", { name: `You have been added to ${orgName} on Countersign` }) });
     await expect(invitation).toBeVisible();
-    await expect(invitation).toContainText("as approver");
+    // Mailed when the identity provider created the user (before its group had a role): it names the organization and where to sign up.
+    await expect(invitation).toContainText(`added you to the organization "${orgName}"`);
     await expect(invitation.getByRole("link", { name: /\/sign-up$/ })).toBeVisible();
     const verification = member.getByRole("listitem").filter({ has: member.getByRole("heading", { name: "Verify your email for Countersign" }) });
     await verification.getByRole("link", { name: /\/verify-email\?token=/ }).click();
     await expect(member.getByRole("heading", { name: "Email verified" })).toBeVisible();
-    await member.getByRole("link", { name: "Go to dashboard" }).click();
+    await expect(member.getByRole("link", { name: "Go to dashboard" })).toBeVisible();
+    await member.goto("/");
 
     // The organization is theirs now, as approver.
     await member.getByRole("button", { name: /Switch organization/ }).filter({ visible: true }).first().click();
@@ -115,8 +117,11 @@ test("SCIM: token in Settings → Provisioning, provisioned user invited, passke
     await expect(member.getByRole("button", { name: "Add member" })).toHaveCount(0);
     const meBefore = await member.request.get("/api/v1/auth/me");
     expect(meBefore.status()).toBe(200);
-    const denied = await member.request.post("/api/v1/agents", { headers: { origin: new URL(baseUrl).origin }, data: { name: "not-allowed" } });
+    const sameOrigin = { origin: new URL(baseUrl).origin };
+    const denied = await member.request.post("/api/v1/agents", { headers: sameOrigin, data: { name: "not-allowed" } });
     expect(denied.status()).toBe(403);
+    // The same request from the owner's browser creates the agent: the refusal is the role's.
+    expect((await page.request.post("/api/v1/agents", { headers: sameOrigin, data: { name: "owner-made" } })).status()).toBe(201);
 
     // 5. The identity provider deactivates the user (Okta's PATCH): the session ends at once.
     const off = await scim.patch(`/Users/${user.id}`, [{ op: "replace", value: { active: false } }]);
