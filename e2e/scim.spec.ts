@@ -14,6 +14,7 @@ import { addVirtualAuthenticator } from "./helpers/webauthn";
 const USER_URN = "urn:ietf:params:scim:schemas:core:2.0:User";
 const GROUP_URN = "urn:ietf:params:scim:schemas:core:2.0:Group";
 const PATCH_URN = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+const SLOW = { timeout: 60_000 };
 
 function idp(request: APIRequestContext, baseUrl: string, token: string) {
   const headers = { authorization: `Bearer ${token}`, "content-type": "application/scim+json", accept: "application/scim+json" };
@@ -34,8 +35,9 @@ test("SCIM: token in Settings → Provisioning, provisioned user invited, passke
   // 1. Settings → Provisioning: the base URL, and a token shown once.
   await page.goto("/settings/provisioning");
   await expect(page.getByRole("heading", { name: "SCIM provisioning" })).toBeVisible();
-  const baseUrl = (await page.getByTestId("scim-base-url").textContent())?.trim() ?? "";
-  expect(baseUrl).toMatch(/^http:\/\/localhost:\d+\/scim\/v2$/);
+  // The base URL to paste into the identity provider (shown once the tokens have loaded).
+  await expect(page.getByTestId("scim-base-url")).toHaveText(/^http:\/\/localhost:\d+\/scim\/v2$/);
+  const baseUrl = (await page.getByTestId("scim-base-url").textContent())!.trim();
   await page.getByRole("button", { name: "Create SCIM token" }).click();
   const dialog = page.getByRole("dialog", { name: "Copy your SCIM token" });
   await expect(dialog).toBeVisible();
@@ -88,32 +90,37 @@ test("SCIM: token in Settings → Provisioning, provisioned user invited, passke
   try {
     const member = await memberContext.newPage();
     const authenticator = await addVirtualAuthenticator(member);
-    await signUp(member, invitee);
+    // Sign-up as e2e/helpers/auth.ts's signUp does, with room for a loaded machine (the first page after it renders the whole dashboard).
+    await member.goto("/sign-up");
+    await member.getByLabel("Work email").fill(invitee.email);
+    await member.getByLabel("Full name").fill(invitee.name);
+    await member.getByRole("button", { name: "Create account with passkey" }).click();
+    await expect(member.getByRole("heading", { level: 1, name: `Welcome, ${invitee.name}` })).toBeVisible(SLOW);
     expect(await authenticator.credentials()).toHaveLength(1);
 
     // Their mailbox (the development outbox shows the signed-in address's mail): the invitation, and the address check.
     await member.goto("/dev/outbox");
     const invitation = member.getByRole("listitem").filter({ has: member.getByRole("heading", { name: `You have been added to ${orgName} on Countersign` }) });
-    await expect(invitation).toBeVisible();
+    await expect(invitation).toBeVisible(SLOW);
     // Mailed when the identity provider created the user (before its group had a role): it names the organization and where to sign up.
     await expect(invitation).toContainText(`added you to the organization "${orgName}"`);
     await expect(invitation.getByRole("link", { name: /\/sign-up$/ })).toBeVisible();
     const verification = member.getByRole("listitem").filter({ has: member.getByRole("heading", { name: "Verify your email for Countersign" }) });
     await verification.getByRole("link", { name: /\/verify-email\?token=/ }).click();
-    await expect(member.getByRole("heading", { name: "Email verified" })).toBeVisible();
+    await expect(member.getByRole("heading", { name: "Email verified" })).toBeVisible(SLOW);
     await expect(member.getByRole("link", { name: "Go to dashboard" })).toBeVisible();
     await member.goto("/");
 
     // The organization is theirs now, as approver.
     await member.getByRole("button", { name: /Switch organization/ }).filter({ visible: true }).first().click();
     await member.getByRole("menuitemradio", { name: `${orgName} · Approver` }).click();
-    await expect(member.getByRole("button", { name: `Organization: ${orgName}. Switch organization` }).filter({ visible: true }).first()).toBeVisible();
+    await expect(member.getByRole("button", { name: `Organization: ${orgName}. Switch organization` }).filter({ visible: true }).first()).toBeVisible(SLOW);
 
     // What an approver sees: the approvals; what an admin can do and they cannot: add members, create agents.
     await member.goto("/approvals");
-    await expect(member.getByRole("heading", { level: 1, name: "Approvals" })).toBeVisible();
+    await expect(member.getByRole("heading", { level: 1, name: "Approvals" })).toBeVisible(SLOW);
     await member.goto("/settings/members");
-    await expect(member.getByText(owner.email)).toBeVisible();
+    await expect(member.getByText(owner.email)).toBeVisible(SLOW);
     await expect(member.getByRole("button", { name: "Add member" })).toHaveCount(0);
     const meBefore = await member.request.get("/api/v1/auth/me");
     expect(meBefore.status()).toBe(200);
@@ -129,11 +136,11 @@ test("SCIM: token in Settings → Provisioning, provisioned user invited, passke
     expect(((await off.json()) as { active: boolean }).active).toBe(false);
     expect((await member.request.get("/api/v1/auth/me")).status()).toBe(401);
     await member.goto("/approvals");
-    await expect(member).toHaveURL((url) => url.pathname === "/sign-in");
+    await expect(member).toHaveURL((url) => url.pathname === "/sign-in", SLOW);
 
     // The owner sees the membership gone.
     await page.goto("/settings/members");
-    await expect(page.getByText(owner.email)).toBeVisible();
+    await expect(page.getByRole("table", { name: "Members" }).getByText(owner.email)).toBeVisible(SLOW);
     await expect(page.getByText(invitee.email)).toHaveCount(0);
   } finally {
     await memberContext.close();
