@@ -17,7 +17,7 @@ type Billing = {
   graceUntil: string | null;
   readOnly: boolean;
   limits: { agents: number | null; signers: number | null; members: number | null; checksPerMonth: number | null; scim: boolean };
-  usage: { agents: number; signers: number; members: number };
+  usage: { agents: number; signers: number; members: number; checksThisMonth: number };
 };
 
 /** Settings → Billing: the plan, usage against its limits, and the subscription state. */
@@ -44,7 +44,9 @@ export function BillingPanel() {
             </p>
             {q.data.graceUntil ? (
               <p role="status" className="rounded-md border border-border px-3 py-2 text-sm">
-                {q.data.readOnly ? "The payment is overdue: no new agents or signers until the invoice is paid." : `A payment failed. Pay before ${formatDate(q.data.graceUntil)} to keep adding agents and signers.`}
+                {q.data.readOnly
+                  ? `The payment is overdue: the grace period ended on ${formatDate(q.data.graceUntil)}. No new agents or signers until the invoice is paid; existing keys keep signing.`
+                  : `A payment failed. Pay before ${formatDate(q.data.graceUntil)} (end of the grace period) to keep adding agents and signers.`}
               </p>
             ) : null}
             <ul className="grid gap-2 text-sm sm:grid-cols-2">
@@ -54,6 +56,10 @@ export function BillingPanel() {
                   <span className="font-medium text-fg">{q.data.usage[k]} / {q.data.limits[k] ?? "unlimited"}</span>
                 </li>
               ))}
+              <li className="flex justify-between rounded-md border border-border px-3 py-2">
+                <span className="text-fg-muted">Gateway checks this month</span>
+                <span className="font-medium text-fg" data-testid="billing-checks">{q.data.usage.checksThisMonth} / {q.data.limits.checksPerMonth ?? "unlimited"}</span>
+              </li>
               <li className="flex justify-between rounded-md border border-border px-3 py-2">
                 <span className="text-fg-muted">SCIM provisioning</span>
                 <span className="font-medium text-fg">{q.data.limits.scim ? "included" : "not included"}</span>

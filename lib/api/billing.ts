@@ -32,7 +32,7 @@ export const getBilling = defineRoute({
       graceUntil: z.string().nullable(),
       readOnly: z.boolean(),
       limits: z.object({ agents: limit, signers: limit, checksPerMonth: limit, members: limit, scim: z.boolean() }),
-      usage: z.object({ agents: z.int(), signers: z.int(), members: z.int() }),
+      usage: z.object({ agents: z.int(), signers: z.int(), members: z.int(), checksThisMonth: z.int().meta({ description: "Gateway checks (POST /api/v1/check) counted this calendar month (UTC), against limits.checksPerMonth" }) }),
     }),
   },
 });

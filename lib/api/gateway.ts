@@ -82,7 +82,7 @@ export const check = defineRoute({
   auth: ["apiKey", "agentToken", "session"],
   permission: "gateway:check",
   body: z.strictObject({ agent_id: agentId, tool_name: toolName, arguments: z.unknown().optional() }),
-  responses: { 200: checkResult, 400: aegisError, 401: aegisError, 403: aegisError, 503: aegisError },
+  responses: { 200: checkResult, 400: aegisError, 401: aegisError, 402: aegisError, 403: aegisError, 503: aegisError },
 });
 
 export const decisionView = z.object({
@@ -359,7 +359,7 @@ export const putAgentTools = defineRoute({
       .nullable()
       .meta({ description: "Tool names or `prefix*` patterns; null removes the allow-list" }),
   }),
-  responses: { 200: agentToolsView, 400: aegisError, 401: aegisError, 403: aegisError, 404: aegisError },
+  responses: { 200: agentToolsView, 400: aegisError, 401: aegisError, 402: aegisError, 403: aegisError, 404: aegisError },
 });
 
 export const backtestToolPolicy = defineRoute({

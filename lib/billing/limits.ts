@@ -2,10 +2,11 @@ import { env } from "@/lib/config/env";
 import type { DbOrTx } from "@/lib/db/client";
 import { ApiError, ForbiddenError } from "@/lib/http/errors";
 import { isPlan, PAYING_STATUSES, PLANS, type PlanLimits, type PlanName } from "./plans";
+import { checksThisMonth, grantChecks } from "./usage";
 
 /**
- * What an organization's plan allows, and the checks the app makes before it grows: a new agent, a
- * new signer, a new member, SCIM. Billing is on when STRIPE_WEBHOOK_SECRET is set; without it (a
+ * What an organization's plan allows, and the checks the app makes before it grows: a new agent (on
+ * every path that creates one), a new signer, a new member, SCIM, and the gateway's checks per month. Billing is on when STRIPE_WEBHOOK_SECRET is set; without it (a
  * self-hosted install) nothing is limited. Existing keys keep signing whatever the billing state:
  * only growth stops, so no money is stranded.
  */
@@ -14,6 +15,11 @@ export class PlanLimitError extends ApiError {
   constructor(message: string) {
     super(402, message, { code: "PLAN_LIMIT" });
   }
+}
+
+/** The one wording of a full plan, for every limit (each family shapes it: seed 002's is { error: { code: "PLAN_LIMIT", message } }). */
+export function planLimitReached(plan: PlanName, limit: number, noun: string): PlanLimitError {
+  return new PlanLimitError(`Plan limit reached: the ${plan} plan allows ${limit} ${noun}`);
 }
 
 export function billingEnabled(): boolean {
@@ -61,21 +67,37 @@ async function countOf(db: DbOrTx, organizationId: string, what: Resource): Prom
   }
 }
 
-export async function usageOf(db: DbOrTx, organizationId: string) {
+export async function usageOf(db: DbOrTx, organizationId: string, now = new Date()) {
   const [agents, signers, members] = await Promise.all((["agents", "signers", "members"] as const).map((w) => countOf(db, organizationId, w)));
-  return { agents: agents!, signers: signers!, members: members! };
+  return { agents: agents!, signers: signers!, members: members!, checksThisMonth: await checksThisMonth(db, organizationId, now) };
 }
 
 const NOUN: Record<Resource, string> = { agents: "agent", signers: "signer", members: "member" };
 
-/** Before adding one more agent, signer or member: 402 naming the limit when the plan is full or payment is overdue. */
-export async function assertCanAdd(db: DbOrTx, organizationId: string, what: Resource, now = new Date()) {
-  if (!billingEnabled()) return;
+/**
+ * Before adding `count` (default one) more agents, signers or members: 402 naming the limit when the
+ * plan would be exceeded or payment is overdue. Every path that creates an Agent record calls it.
+ */
+export async function assertCanAdd(db: DbOrTx, organizationId: string, what: Resource, now = new Date(), count = 1) {
+  if (!billingEnabled() || count <= 0) return;
   const s = await billingState(db, organizationId, now);
   if (s.readOnly && what !== "members") throw new PlanLimitError(`Payment overdue since the grace period ended on ${s.graceUntil!.toISOString()}: no new ${what} until the invoice is paid (existing keys keep signing)`);
   const limit = s.limits[what];
   if (limit === null) return;
-  if ((await countOf(db, organizationId, what)) >= limit) throw new PlanLimitError(`Plan limit reached: the ${s.plan} plan allows ${limit} ${limit === 1 ? NOUN[what] : what}`);
+  if ((await countOf(db, organizationId, what)) + count > limit) throw planLimitReached(s.plan, limit, limit === 1 ? NOUN[what] : what);
+}
+
+/**
+ * The gateway's checks per month: grants up to `wanted` of the organization's remaining checks this
+ * month (counted whatever the plan, unlimited without billing) with one upsert, and answers how many
+ * were granted and the error for the others. In the batch's transaction the counter row stays locked
+ * until commit, so concurrent instances cannot both take the last check.
+ */
+export async function admitChecks(db: DbOrTx, organizationId: string, wanted: number, now = new Date()): Promise<{ granted: number; refusal: PlanLimitError | null }> {
+  const s = billingEnabled() ? await billingState(db, organizationId, now) : null;
+  const limit = s ? s.limits.checksPerMonth : null;
+  const granted = await grantChecks(db, organizationId, wanted, limit, now);
+  return { granted, refusal: granted < wanted && s && limit !== null ? planLimitReached(s.plan, limit, "gateway checks per month") : null };
 }
 
 /** SCIM provisioning is part of some plans only. */

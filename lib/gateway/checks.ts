@@ -5,6 +5,7 @@
  * A pending check waits for a human (PATCH /check/{id}, the dashboard or the approvals inbox):
  * first decision wins; past `expires_at` it is blocked.
  */
+import { admitChecks, assertCanAdd } from "@/lib/billing/limits";
 import { recordEvidence } from "@/lib/trust/evidence";
 import { trustFactsOfAgents } from "@/lib/trust/store";
 import { randomUUID } from "node:crypto";
@@ -48,7 +49,7 @@ export async function updateGatewaySettings(db: DbOrTx, organizationId: string, 
 /**
  * The agent a check is for: its seed 002 agent_id (or registry id). With an agent token it must be
  * the token's own agent (403 otherwise). An agent_id the organization has never seen is registered
- * (name = agent_id), so seed 002 clients work without a registration step.
+ * (name = agent_id), so seed 002 clients work without a registration step (within the plan's agent limit).
  */
 export async function resolveAgent(db: DbOrTx, organizationId: string, agentRef: string, tokenAgentId: string | null): Promise<AgentRecord> {
   const select = { id: true, name: true, aegisAgentId: true, status: true, toolAllowList: true } as const;
@@ -59,6 +60,7 @@ export async function resolveAgent(db: DbOrTx, organizationId: string, agentRef:
     return agent;
   }
   if (agent) return agent;
+  await assertCanAdd(db, organizationId, "agents");
   try {
     return await db.agent.create({ data: { organizationId, name: agentRef.slice(0, 100), aegisAgentId: agentRef }, select });
   } catch (err) {
@@ -406,8 +408,21 @@ async function recordBatch(db: Db, batch: Queued[]) {
       if (!resolved.live.length) return;
       statsRows = await lockStats(tx, resolved.lockRows, lockedAt);
     }
-    const { agentOf, live } = resolved;
+    const { agentOf } = resolved;
     if (!statsRows) throw new Error("statistics rows were not locked");
+    // The plan's checks per month: one upsert per organization (in organization order, after the
+    // statistics rows, as on every instance), which grants the first of its checks in arrival order
+    // and keeps the counter row locked until commit.
+    for (const org of [...new Set(resolved.live.map((q) => q.input.organizationId))].sort()) {
+      const mine = resolved.live.filter((q) => q.input.organizationId === org);
+      const { granted, refusal } = await admitChecks(tx, org, mine.length);
+      for (const q of mine.slice(granted)) {
+        agentOf.delete(q);
+        failed.set(q, refusal ?? new Error("check not admitted"));
+      }
+    }
+    const live = resolved.live.filter((q) => agentOf.has(q));
+    if (!live.length) return;
     const batchNow = new Date();
     const stats = new Map(statsRows.map((r) => [r.agent_id, { stats: statsOf(r), rate: parseRateWindow(r.rate_window), dirty: false }]));
     // Trust scores change with every reported outcome: read each batch, not cached with the configuration.

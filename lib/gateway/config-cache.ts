@@ -9,6 +9,7 @@
  * starts is seen by that check. Changes made inside a batch's transaction (agents registered on first
  * sight) reach the cache only once that transaction commits (`commit`).
  */
+import { assertCanAdd } from "@/lib/billing/limits";
 import type { Db, Tx } from "@/lib/db/client";
 import { loadActiveRulesDocument } from "@/lib/policy/documents";
 import type { ActiveRulesDocument } from "@/lib/policy/engine";
@@ -129,6 +130,8 @@ export async function loadConfigs(db: Db, tx: Tx, organizationIds: readonly stri
       let resolved = byRef();
       const register = [...new Set(wanted.filter((w) => w.register && !resolved.has(w.ref)).map((w) => w.ref))];
       if (register.length) {
+        // New agents count against the plan (lib/billing): over it, the batch fails and each check is retried alone.
+        await assertCanAdd(tx, org, "agents", new Date(), register.length);
         await tx.agent.createMany({ data: register.map((ref) => ({ organizationId: org, name: ref.slice(0, 100), aegisAgentId: ref })), skipDuplicates: true });
         found = await find();
         resolved = byRef();

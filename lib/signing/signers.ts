@@ -83,8 +83,10 @@ export async function createSignerWithDkg(
   await requireNetwork(db, input.chainId);
   // The plan's signer limit (and a payment overdue past its grace period) stops a new signer before any work (lib/billing).
   await assertCanAdd(db, input.organizationId, "signers");
-  // A named agent is checked before primes leave the pool (and again in the transaction).
+  // A named agent is checked before primes leave the pool (and again in the transaction); without one, the
+  // plan's agent limit is, since a new agent comes with the signer (agentForNew checks it again).
   if (input.agentId) await agentForNew(db, { organizationId: input.organizationId, agentId: input.agentId, field: "body.agentId", create: { name: input.name }, createdById: input.createdById });
+  else await assertCanAdd(db, input.organizationId, "agents");
   const primes = await primesForKey(db, input.profile.primeBits, generateSafePrimeNative);
   const signerId = randomUUID();
   const ceremonyId = randomUUID();

@@ -5,6 +5,7 @@
  * `recomputeAgent` rebuilds the score from those alone.
  */
 import { randomBytes } from "node:crypto";
+import { assertCanAdd } from "@/lib/billing/limits";
 import type { Db, DbOrTx, Tx } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { recordAudit, type AuditActor, type AuditContext } from "@/lib/audit/record";
@@ -127,6 +128,7 @@ export async function registerAgent(db: Db, organizationId: string, input: Regis
   const fingerprint = fingerprintOf(input);
   const s = initialState(now);
   return db.$transaction(async (tx) => {
+    await assertCanAdd(tx, organizationId, "agents");
     const sid = sidFromBytes(randomBytes(8));
     const agent = await tx.agent.create({ data: { organizationId, name: input.name, description: input.description ?? null, signetSid: sid } });
     await tx.trustProfile.create({ data: { agentId: agent.id, organizationId, ...stateColumns(s), fingerprint, ...configColumns(input), lastUpdated: new Date(now) } });

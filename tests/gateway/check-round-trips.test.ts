@@ -31,7 +31,9 @@ async function statementsDuring(fn: () => Promise<unknown>): Promise<string[]> {
   return seen;
 }
 
-const MAX_WARM = 6;
+// API key lookup, BEGIN, version check + statistics lock, the plan's monthly check counter (one upsert
+// per organization), trust read, the one combined write, COMMIT.
+const MAX_WARM = 7;
 let key: string;
 let organizationId: string;
 const send = (body: unknown) => call(check, "POST", "/api/v1/check", { headers: { "x-aegis-api-key": key }, body });
