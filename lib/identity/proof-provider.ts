@@ -30,7 +30,13 @@ export type ProofRequest = {
   origin: string;
 };
 
-export type VerifiedProof = { nullifier: bigint; credentials: Credentials; strength: 1 | 2 | 3 };
+export type VerifiedProof = {
+  nullifier: bigint;
+  credentials: Credentials;
+  strength: 1 | 2 | 3;
+  /** The mock passport only: the member (user id) whose passkey assertion the proof was made after. */
+  attestedBy?: string;
+};
 
 export interface ProofProvider {
   /** Stored on the session ("mock-passport"). */

@@ -15,6 +15,7 @@ import { BadRequestError, ConflictError, GoneError, NotFoundError, ServiceUnavai
 import { openSecret, sealSecret, type SealedBlob } from "@/lib/keystore";
 import { deregisterWithLocalProvider, refreshWithLocalProvider, registerWithLocalProvider } from "./local-provider";
 import { getAgentRow } from "@/lib/agents/registry";
+import { memberAssertionChallenge, recordMemberAssertion, requireFreshMemberAssertion } from "./member-assertion";
 import { MOCK_PASSPORT_PROVIDER, mockPassportProvider, signMockProof, type MockDocument } from "./mock-passport";
 import { networkLabel, strengthLabel, type IdentityNetwork } from "./model";
 import { InvalidProofError, proofScope, type Disclosures, type ProofProvider, type ProofRequest, type VerifiedProof } from "./proof-provider";
@@ -348,6 +349,8 @@ export async function sessionCallback(db: DbOrTx, token: string, kind: SessionKi
     if (err instanceof InvalidProofError) throw new BadRequestError(err.message);
     throw err;
   }
+  // The mock passport's proofs count only after a fresh passkey assertion of a member (member-assertion.ts).
+  if (provider.name === MOCK_PASSPORT_PROVIDER) await requireFreshMemberAssertion(db, row, proof.attestedBy, now);
   const claimed = await db.identitySession.updateMany({ where: { id: row.id, stage: "qr-ready" }, data: { stage: "proof-received", nullifier: proof.nullifier.toString() } });
   if (claimed.count === 0) throw new ConflictError(STAGE_CONFLICT);
 
@@ -402,13 +405,31 @@ export async function exportAgentKey(db: DbOrTx, token: string, now = Date.now()
   return { privateKey: toHex(secret), agentAddress: row.agentAddress as Address, agentId: row.agentId as number };
 }
 
-/** POST /api/v1/identity/mock-passport: the mock passport page's "scan" — a signed mock proof for the session. */
-export async function scanMockPassport(db: DbOrTx, token: string, doc: MockDocument, origin: string, now = Date.now()) {
+/** The mock passport sessions' provider check: the session waits for a proof, and the mock passport serves its chain. */
+async function mockPassportSession(db: DbOrTx, token: string, origin: string, now: number) {
   const { row, request } = await sessionProofRequest(db, token, origin, now);
   if (row.stage !== "qr-ready") throw new ConflictError(STAGE_CONFLICT);
   const provider = proofProviderFor(db, await identityChain(db, row.chainId));
   if (provider.name !== MOCK_PASSPORT_PROVIDER) throw new ServiceUnavailableError("Service not configured");
-  const proof = await signMockProof(await providerAccount(db, provider.keyName), request, doc, new Date(now));
+  return { row, request, provider };
+}
+
+export type Member = { userId: string; organizationId: string | null };
+
+/** POST /api/v1/identity/mock-passport/challenge: the passkey challenge the member answers before the scan. */
+export async function mockPassportChallenge(db: DbOrTx, token: string, member: Member, origin: string, now = Date.now()) {
+  const { row } = await mockPassportSession(db, token, origin, now);
+  return memberAssertionChallenge(db, row, member.userId, member.organizationId);
+}
+
+/**
+ * POST /api/v1/identity/mock-passport: the mock passport page's "scan" — verifies the member's
+ * passkey assertion (`assertionHeader`), then a signed mock proof for the session naming the member.
+ */
+export async function scanMockPassport(db: DbOrTx, token: string, doc: MockDocument, member: Member, assertionHeader: string | null, origin: string, now = Date.now()) {
+  const { row, request, provider } = await mockPassportSession(db, token, origin, now);
+  await recordMemberAssertion(db, row, member.userId, member.organizationId, assertionHeader, new Date(now));
+  const proof = await signMockProof(await providerAccount(db, provider.keyName), request, doc, member.userId, new Date(now));
   return { proof, callbackUrl: request.callbackUrl };
 }
 

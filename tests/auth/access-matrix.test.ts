@@ -149,6 +149,7 @@ const CONTENT_REFUSALS: { op: string; who: RegExp; message: string; status?: num
     "GET /api/agent/deregister/status",
     "POST /api/agent/deregister/callback",
     "POST /api/v1/identity/mock-passport",
+    "POST /api/v1/identity/mock-passport/challenge",
   ].map((op) => ({ op, who: /./, status: 401, message: "Invalid or tampered session token" })),
   ...["POST /api/agent/register", "POST /api/agent/identify", "POST /api/agent/refresh", "POST /api/agent/deregister", "POST /api/v1/agents/{id}/identity/sessions"].map((op) => ({
     op,
