@@ -220,7 +220,7 @@ describe("POST /api/agent/register → scan → callback → status → export",
   it("400 for a bad mode or a missing humanAddress, 503 \"Service not configured\" for privy and smartwallet, 409 for a key already registered", async () => {
     const bad = await call(register, "POST", "/x", { body: { mode: "custodial" } });
     expect(bad.status).toBe(400);
-    expect(typeof bad.json.message).toBe("string");
+    expect(typeof bad.json.error).toBe("string");
     const linked = await call(register, "POST", "/x", { body: { mode: "linked", network: "testnet" } });
     expect(linked.status).toBe(400);
     expect(linked.json.error).toBe("humanAddress is required for mode linked");
