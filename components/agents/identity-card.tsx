@@ -2,11 +2,20 @@
 
 import { useState } from "react";
 import { describeError } from "../api/errors";
-import { useAgentIdentity, useExportAgentKey, useRegisterStatus, useStartVerification, type AgentIdentity } from "../api/identity";
+import {
+  useAgentIdentity,
+  useDeregisterStatus,
+  useExportAgentKey,
+  useRegisterStatus,
+  useStartDeregistration,
+  useStartVerification,
+  type AgentIdentity,
+} from "../api/identity";
 import { QrCode } from "../signers/create-signer-invitation";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
 import { Card, CardBody, CardDescription, CardHeader, CardTitle } from "../ui/card";
+import { ConfirmDialog } from "../ui/confirm-dialog";
 import { SecretOnceDialog } from "../ui/secret-once-dialog";
 import { SkeletonBlock } from "../ui/skeleton";
 
@@ -39,7 +48,30 @@ function IdentityFacts({ identity }: { identity: NonNullable<AgentIdentity["iden
   );
 }
 
-/** The agent's on-chain identity, and "Verify as human" (a seed 003 registration session) while it has none. */
+/** A proof-of-human session waiting for the person's app: QR, deep link (the mock passport in development), stage. */
+function SessionPrompt({ session, stage, error, testId }: { session: { qrData: string; deepLink: string }; stage?: string; error?: string; testId: string }) {
+  return (
+    <div className="space-y-2" data-testid={testId}>
+      <p className="text-sm">Scan with the proof-of-personhood app, or open the link on this device:</p>
+      <div data-testid="identity-qr">
+        <QrCode text={session.qrData} label="Proof of human request" size={176} />
+      </div>
+      <a href={session.deepLink} target="_blank" rel="noreferrer" className="text-sm break-all text-accent-soft-fg underline" data-testid="identity-deep-link">
+        Open the mock passport (development)
+      </a>
+      <p className="text-sm" role="status" data-testid="identity-stage">
+        Stage: {stage ?? "qr-ready"}
+        {error ? ` — ${error}` : ""}
+      </p>
+    </div>
+  );
+}
+
+/**
+ * The agent's on-chain identity: "Verify as human" (a seed 003 registration session) while it has
+ * none, "Deregister" (a deregistration session: the person proves again, the token is burned) once
+ * it has one.
+ */
 export function IdentityCard({ organizationId, agentId, canManage }: { organizationId: string; agentId: string; canManage: boolean }) {
   const identity = useAgentIdentity(organizationId, agentId);
   const start = useStartVerification(agentId);
@@ -48,6 +80,11 @@ export function IdentityCard({ organizationId, agentId, canManage }: { organizat
   const exportKey = useExportAgentKey(token);
   const [secret, setSecret] = useState<string | null>(null);
   const session = start.data;
+  const leave = useStartDeregistration();
+  const [leaveToken, setLeaveToken] = useState<string | null>(null);
+  const leaveStatus = useDeregisterStatus(leaveToken);
+  const [confirmLeave, setConfirmLeave] = useState(false);
+  const leaving = leave.data;
 
   return (
     <Card data-testid="identity-card">
@@ -63,20 +100,12 @@ export function IdentityCard({ organizationId, agentId, canManage }: { organizat
         {identity.data?.identity ? <IdentityFacts identity={identity.data.identity} /> : null}
         {identity.data && !identity.data.identity ? <p className="text-sm text-fg-muted">Not verified as human yet.</p> : null}
 
-        {session && status.data?.stage !== "completed" ? (
-          <div className="space-y-2" data-testid="identity-session">
-            <p className="text-sm">Scan with the proof-of-personhood app, or open the link on this device:</p>
-            <div data-testid="identity-qr">
-              <QrCode text={session.qrData} label="Proof of human request" size={176} />
-            </div>
-            <a href={session.deepLink} target="_blank" rel="noreferrer" className="text-sm break-all text-accent-soft-fg underline" data-testid="identity-deep-link">
-              Open the mock passport (development)
-            </a>
-            <p className="text-sm" role="status" data-testid="identity-stage">
-              Stage: {status.data?.stage ?? "qr-ready"}
-              {status.data?.error ? ` — ${status.data.error}` : ""}
-            </p>
-          </div>
+        {session && status.data?.stage !== "completed" ? <SessionPrompt session={session} stage={status.data?.stage} error={status.data?.error} testId="identity-session" /> : null}
+        {leaving && leaveStatus.data?.stage !== "completed" ? <SessionPrompt session={leaving} stage={leaveStatus.data?.stage} error={leaveStatus.data?.error} testId="identity-deregister-session" /> : null}
+        {leaveStatus.data?.stage === "completed" ? (
+          <p className="text-sm" role="status" data-testid="identity-deregistered">
+            <Badge tone="neutral">Deregistered</Badge> Agent #{leaveStatus.data.agentId} burned{leaveStatus.data.txHash ? ` (tx ${leaveStatus.data.txHash.slice(0, 10)}…)` : ""}: it no longer has an on-chain identity.
+          </p>
         ) : null}
         {status.data?.stage === "completed" && token ? (
           <div className="space-y-2" role="status" data-testid="identity-completed">
@@ -104,12 +133,40 @@ export function IdentityCard({ organizationId, agentId, canManage }: { organizat
             Verify as human
           </Button>
         ) : null}
+        {canManage && identity.data?.identity && (!leaving || leaveStatus.data?.stage === "failed") ? (
+          <Button variant="danger" onClick={() => setConfirmLeave(true)} data-testid="identity-deregister">
+            Deregister
+          </Button>
+        ) : null}
         {start.isError ? (
           <p role="alert" className="text-sm text-danger-soft-fg">
             {describeError(start.error)}
           </p>
         ) : null}
       </CardBody>
+      {identity.data?.identity ? (
+        <ConfirmDialog
+          open={confirmLeave}
+          title={`Deregister agent #${identity.data.identity.agentId}?`}
+          description="Its soulbound identity token is burned on chain once the person who verified it proves again with the same document, and the human's agent slot is freed. Signed requests from this agent are refused from then on."
+          confirmLabel="Deregister"
+          pending={leave.isPending}
+          error={leave.isError ? describeError(leave.error) : null}
+          onClose={() => setConfirmLeave(false)}
+          onConfirm={() => {
+            const i = identity.data!.identity!;
+            leave.mutate(
+              { chainId: i.chainId, agentAddress: i.agentAddress },
+              {
+                onSuccess: (s) => {
+                  setLeaveToken(s.sessionToken);
+                  setConfirmLeave(false);
+                },
+              },
+            );
+          }}
+        />
+      ) : null}
       {secret ? (
         <SecretOnceDialog
           title="Agent identity key"

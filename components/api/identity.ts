@@ -63,3 +63,26 @@ export function useRegisterStatus(token: string | null) {
 export function useExportAgentKey(token: string | null) {
   return useMutation({ mutationFn: () => api.get<{ privateKey: string; agentAddress: string; agentId: number }>(`/api/agent/register/export?token=${encodeURIComponent(token!)}`) });
 }
+
+export type DeregisterSession = { sessionToken: string; deepLink: string; qrData: string; network: string; chainId: number; expiresAt: number; agentId: number; agentAddress: string };
+export type DeregisterStatus = { stage: "qr-ready" | "proof-received" | "completed" | "failed"; agentId: number | null; agentAddress: string | null; txHash?: string; error?: string };
+
+/** POST /api/agent/deregister (seed 003): the person proves again, then the agent's token is burned. */
+export function useStartDeregistration() {
+  return useMutation({ mutationFn: (i: { chainId: number; agentAddress: string }) => api.post<DeregisterSession>("/api/agent/deregister", { chainId: i.chainId, agentAddress: i.agentAddress }) });
+}
+
+/** Polls GET /api/agent/deregister/status until the token is burned (or the session failed), then refreshes the agent. */
+export function useDeregisterStatus(token: string | null) {
+  const queryClient = useQueryClient();
+  return useQuery({
+    queryKey: ["identity-deregister-session", token],
+    enabled: token !== null,
+    queryFn: async ({ signal }) => {
+      const s = await api.get<DeregisterStatus>(`/api/agent/deregister/status?token=${encodeURIComponent(token!)}`, signal);
+      if (s.stage === "completed") await queryClient.invalidateQueries({ queryKey: agentKeys.all });
+      return s;
+    },
+    refetchInterval: (q) => (q.state.data && (q.state.data.stage === "completed" || q.state.data.stage === "failed") ? false : 1500),
+  });
+}

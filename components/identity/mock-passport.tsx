@@ -1,8 +1,10 @@
 "use client";
 
+import { startAuthentication, type PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/browser";
 import { useState } from "react";
-import { api } from "../api/client";
+import { api, apiRequest } from "../api/client";
 import { describeError } from "../api/errors";
+import { assertionHeader } from "../api/passkey-assertion";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
 import { Card, CardBody, CardDescription, CardHeader, CardTitle } from "../ui/card";
@@ -61,7 +63,19 @@ export function MockPassport({ token, request, problem }: { token: string; reque
     setBusy(true);
     setError(null);
     try {
-      const { proof, callbackUrl } = await api.post<{ proof: unknown; callbackUrl: string }>("/api/v1/identity/mock-passport", { token, document: doc });
+      // A signed-in member confirms with a passkey (the approvals' challenge, bound to this session).
+      const ch = await api.post<{ challengeId: string; options: PublicKeyCredentialRequestOptionsJSON }>("/api/v1/identity/mock-passport/challenge", { token });
+      let assertion;
+      try {
+        assertion = await startAuthentication({ optionsJSON: ch.options });
+      } catch (err) {
+        throw new Error(err instanceof Error && err.name === "NotAllowedError" ? "The passkey prompt was cancelled or timed out. Scan again to retry." : `Passkey check failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      const { proof, callbackUrl } = await apiRequest<{ proof: unknown; callbackUrl: string }>("/api/v1/identity/mock-passport", {
+        method: "POST",
+        body: { token, document: doc },
+        headers: { "X-Countersign-Assertion": assertionHeader(ch.challengeId, assertion) },
+      });
       // As the provider's app would: post the proof to the session's callback.
       setOutcome(await api.post<Outcome>(new URL(callbackUrl).pathname + new URL(callbackUrl).search, proof));
     } catch (err) {
@@ -144,6 +158,7 @@ export function MockPassport({ token, request, problem }: { token: string; reque
                 {error}
               </p>
             ) : null}
+            <p className="text-xs text-fg-muted">Scanning asks for your passkey: only a member of the organization that owns this agent can confirm.</p>
             <Button type="submit" loading={busy}>
               Scan mock passport
             </Button>

@@ -39,3 +39,14 @@ export async function addVirtualAuthenticator(page: Page, opts: { prf?: boolean 
     },
   };
 }
+
+/**
+ * Makes `to` hold exactly the credentials of `from` (private keys and signature counters): the same
+ * passkey on a second tab (a CDP virtual authenticator belongs to one tab). Copy back after the
+ * second tab used it, so the counters the server checks keep increasing.
+ */
+export async function copyCredentials(from: VirtualAuthenticator, to: VirtualAuthenticator): Promise<void> {
+  const { credentials } = await from.cdp.send("WebAuthn.getCredentials", { authenticatorId: from.authenticatorId });
+  await to.cdp.send("WebAuthn.clearCredentials", { authenticatorId: to.authenticatorId });
+  for (const credential of credentials) await to.cdp.send("WebAuthn.addCredential", { authenticatorId: to.authenticatorId, credential });
+}

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineRoute } from "@/lib/http/contract";
 import { ERROR_SCHEMAS } from "@/lib/http/families";
-import { address, idParams, v1Error } from "./schemas";
+import { address, idParams, v1Error, webauthnOptions } from "./schemas";
 import { SERVICE_NOT_CONFIGURED } from "@/lib/http/errors";
 
 /**
@@ -51,6 +51,8 @@ const statusBase = {
 const starts = { name: "identity-session-starts", limit: 30, windowSeconds: 60, by: "ip" } as const;
 const polls = { name: "identity-session-polls", limit: 600, windowSeconds: 60, by: "ip" } as const;
 const sessionErrors = { 400: err, 401: err, 409: err, 410: err, 429: err, 500: err, 503: err } as const;
+/** Callbacks: also 403, a mock passport proof without a fresh passkey assertion of a member (lib/identity/member-assertion.ts). */
+const callbackErrors = { ...sessionErrors, 403: err } as const;
 
 const common = { auth: ["public"], family: "error", tags } as const;
 
@@ -120,7 +122,7 @@ export const registerCallback = defineRoute({
   body: callbackBody,
   responses: {
     200: z.object({ ...statusBase, mode: z.string().nullable(), agentAddress: z.string().nullable(), agentId: z.number().int().optional() }),
-    ...sessionErrors,
+    ...callbackErrors,
   },
 });
 
@@ -168,7 +170,7 @@ export const identifyCallback = defineRoute({
   rateLimit: polls,
   query: token,
   body: callbackBody,
-  responses: { 200: identifyStatusBody, ...sessionErrors },
+  responses: { 200: identifyStatusBody, ...callbackErrors },
 });
 
 export const refreshSession = defineRoute({
@@ -216,7 +218,7 @@ export const refreshCallback = defineRoute({
   rateLimit: polls,
   query: token,
   body: callbackBody,
-  responses: { 200: refreshStatusBody, ...sessionErrors },
+  responses: { 200: refreshStatusBody, ...callbackErrors },
 });
 
 export const deregisterSession = defineRoute({
@@ -252,7 +254,21 @@ export const deregisterCallback = defineRoute({
   rateLimit: polls,
   query: token,
   body: callbackBody,
-  responses: { 200: deregisterStatusBody, ...sessionErrors },
+  responses: { 200: deregisterStatusBody, ...callbackErrors },
+});
+
+/** The mock passport page's passkey step: the challenge a signed-in member answers before the scan. */
+export const mockPassportChallenge = defineRoute({
+  method: "POST",
+  path: "/api/v1/identity/mock-passport/challenge",
+  unconfigured: SERVICE_NOT_CONFIGURED,
+  summary:
+    "MOCK proof of human (local devnet only): WebAuthn request options whose challenge commits to the session; the member must belong to the organization that owns the session's agent (single use, 5 minutes)",
+  tags: ["Agent identity sessions"],
+  auth: ["session"],
+  rateLimit: { name: "identity-mock-passport", limit: 30, windowSeconds: 60, by: "principal" },
+  body: z.strictObject({ token: z.string().min(1).max(4096) }),
+  responses: { 200: z.object({ challengeId: z.string(), options: webauthnOptions }), 400: v1Error, 401: v1Error, 403: v1Error, 404: v1Error, 409: v1Error, 410: v1Error, 429: v1Error, 503: v1Error },
 });
 
 /** The mock passport page's scan (development only): a signed-in member turns mock document data into a proof. */
@@ -260,7 +276,8 @@ export const mockPassportScan = defineRoute({
   method: "POST",
   path: "/api/v1/identity/mock-passport",
   unconfigured: SERVICE_NOT_CONFIGURED,
-  summary: "MOCK proof of human (local devnet only): sign a mock passport proof for a session, as the provider's app would",
+  summary:
+    "MOCK proof of human (local devnet only): sign a mock passport proof for a session, as the provider's app would, after verifying the member's passkey assertion (X-Countersign-Assertion: base64url(JSON.stringify({ challengeId, response })))",
   tags: ["Agent identity sessions"],
   auth: ["session"],
   rateLimit: { name: "identity-mock-passport", limit: 30, windowSeconds: 60, by: "principal" },
@@ -274,7 +291,7 @@ export const mockPassportScan = defineRoute({
       ofacListed: z.boolean().default(false),
     }),
   }),
-  responses: { 200: z.object({ proof: z.looseObject({}), callbackUrl: z.string() }), 400: v1Error, 401: v1Error, 403: v1Error, 409: v1Error, 410: v1Error, 429: v1Error, 503: v1Error },
+  responses: { 200: z.object({ proof: z.looseObject({}), callbackUrl: z.string() }), 400: v1Error, 401: v1Error, 403: v1Error, 404: v1Error, 409: v1Error, 410: v1Error, 429: v1Error, 503: v1Error },
 });
 
 /** The dashboard's "Verify as human": a registration session for one Countersign agent record. */

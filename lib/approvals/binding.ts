@@ -6,6 +6,7 @@ import { env } from "@/lib/config/env";
 import type { DbOrTx } from "@/lib/db/client";
 import { BadRequestError, ForbiddenError, NotFoundError, UnauthorizedError } from "@/lib/http/errors";
 import { authenticationCredential } from "@/lib/api/schemas";
+import { sessionSubjectHash } from "@/lib/identity/mock-passport";
 import { newId } from "./ids";
 
 /**
@@ -35,15 +36,22 @@ export function approvalChallengeBytes(requestId: string, subjectHash: string, n
 
 /**
  * What a passkey approval commits to: a seed 004 request (by notification), a parked signing
- * request, or a pending gateway check (its id and arguments digest).
+ * request, a pending gateway check (its id and arguments digest), or a seed 003 proof-of-human
+ * session the mock passport page completes (its id and lib/identity's session subject hash; the
+ * caller checks the member belongs to the organization that owns the session's agent).
  */
-export type ApprovalSubject = { notificationId: string } | { signingRequestId: string } | { gatewayCheckId: string };
+export type ApprovalSubject = { notificationId: string } | { signingRequestId: string } | { gatewayCheckId: string } | { identitySessionId: string };
 
 async function resolveSubject(db: DbOrTx, organizationId: string, subject: ApprovalSubject): Promise<{ requestId: string; subjectHash: string }> {
   if ("notificationId" in subject) {
     const n = await db.approvalNotification.findFirst({ where: { id: subject.notificationId, organizationId }, include: { request: true } });
     if (!n) throw new NotFoundError("Notification not found");
     return { requestId: n.request.id, subjectHash: n.request.subjectHash };
+  }
+  if ("identitySessionId" in subject) {
+    const s = await db.identitySession.findUnique({ where: { id: subject.identitySessionId } });
+    if (!s) throw new NotFoundError("Session not found");
+    return { requestId: s.id, subjectHash: sessionSubjectHash(s) };
   }
   if ("gatewayCheckId" in subject) {
     const c = await db.gatewayCheck.findFirst({ where: { id: subject.gatewayCheckId, organizationId }, select: { id: true, argumentsDigest: true } });

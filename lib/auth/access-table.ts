@@ -139,6 +139,7 @@ export const ACCESS_TABLE: Readonly<Record<string, Access>> = {
   "GET /api/v1/agents/{id}/identity": { session: "agents:read", orgKey: "agents:read" },
   "POST /api/v1/agents/{id}/identity/sessions": { session: "agents:manage", orgKey: "agents:manage" },
   "POST /api/v1/identity/mock-passport": { session: "any" },
+  "POST /api/v1/identity/mock-passport/challenge": { session: "any" },
   "PATCH /api/v1/agents/{id}": { session: "agents:manage", orgKey: "agents:manage" },
   "POST /api/v1/agents/{id}/pause": { session: "agents:manage", orgKey: "agents:manage" },
   "POST /api/v1/agents/{id}/resume": { session: "agents:manage", orgKey: "agents:manage" },

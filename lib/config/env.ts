@@ -1,6 +1,7 @@
 import { homedir } from "node:os";
 import path from "node:path";
 import { z } from "zod";
+import { selfConfigFrom } from "@/lib/identity/self-provider";
 import { parsePriceTable, PriceTableError } from "@/lib/prices/table";
 
 /**
@@ -73,6 +74,16 @@ const schema = z.object({
   AA_SPONSOR_BUDGET_WEI: z.string().regex(/^\d{1,40}$/, "wei, a decimal integer").default("100000000000000000"),
   /** Lifetime of an /api/aa/token proxy token. */
   AA_TOKEN_TTL_SECONDS: z.coerce.number().int().min(10).max(3600).default(600),
+  /**
+   * Seed 003's Self protocol proof provider (lib/identity/self-provider.ts), for the identity chain
+   * SELF_CHAIN_ID names, once SELF_CHAIN_ID, SELF_SCOPE and SELF_RPC_URL are set (validated there).
+   */
+  SELF_CHAIN_ID: z.string().optional(),
+  SELF_SCOPE: z.string().optional(),
+  SELF_RPC_URL: z.string().optional(),
+  SELF_HUB_ADDRESS: z.string().optional(),
+  SELF_MOCK_PASSPORT: z.string().optional(),
+  SELF_APP_NAME: z.string().optional(),
   /** Instance administrators (comma-separated e-mails): they review seed 001 operator applications. */
   INSTANCE_ADMIN_EMAILS: z.string().optional(),
   /** A static USD price table (lib/prices): `<chainId>:<native|0xtoken>=<usd>,…`. Unset: no value is shown. */
@@ -98,6 +109,7 @@ export function env(): Env {
     throw new Error(`Invalid configuration: ${detail}`);
   }
   const e = parsed.data;
+  selfConfigFrom(e);
   const origin = (e.COUNTERSIGN_ORIGIN ?? `http://localhost:${e.PORT}`).replace(/\/$/, "");
   cached = {
     ...e,

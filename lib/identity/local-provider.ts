@@ -7,7 +7,7 @@ import { parseEventLogs, type Address, type Hex } from "viem";
 import type { DbOrTx } from "@/lib/db/client";
 import { publicClientFor, walletClientFor } from "@/lib/chain/networks";
 import { agentRegistryAbi } from "./abi";
-import { providerAccount } from "./provider-key";
+import { LOCAL_PROVIDER, providerAccount } from "./provider-key";
 import type { IdentityChain } from "./registry";
 
 export type RegistrationInput = {
@@ -23,8 +23,9 @@ export type RegistrationInput = {
 const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000" as const;
 const ZERO32 = `0x${"00".repeat(32)}` as const;
 
-export async function registerWithLocalProvider(db: DbOrTx, chain: IdentityChain, r: RegistrationInput): Promise<{ agentId: number; txHash: Hex }> {
-  const account = await providerAccount(db);
+/** `keyName`: the provider key whose account the registry authorised (the local provider's by default). */
+export async function registerWithLocalProvider(db: DbOrTx, chain: IdentityChain, r: RegistrationInput, keyName: string = LOCAL_PROVIDER): Promise<{ agentId: number; txHash: Hex }> {
+  const account = await providerAccount(db, keyName);
   const client = publicClientFor(chain.network);
   const args = [
     {
@@ -45,8 +46,8 @@ export async function registerWithLocalProvider(db: DbOrTx, chain: IdentityChain
   return { agentId: Number(event.args.agentId), txHash };
 }
 
-export async function deregisterWithLocalProvider(db: DbOrTx, chain: IdentityChain, agentId: number, nullifier: bigint): Promise<Hex> {
-  const account = await providerAccount(db);
+export async function deregisterWithLocalProvider(db: DbOrTx, chain: IdentityChain, agentId: number, nullifier: bigint, keyName: string = LOCAL_PROVIDER): Promise<Hex> {
+  const account = await providerAccount(db, keyName);
   const client = publicClientFor(chain.network);
   const { request } = await client.simulateContract({ account, address: chain.registry, abi: agentRegistryAbi, functionName: "deregisterAgent", args: [BigInt(agentId), nullifier] });
   const txHash = await walletClientFor(chain.network, account).writeContract(request);
@@ -62,8 +63,9 @@ export async function refreshWithLocalProvider(
   nullifier: bigint,
   verificationStrength: number,
   credentials: RegistrationInput["credentials"],
+  keyName: string = LOCAL_PROVIDER,
 ): Promise<Hex> {
-  const account = await providerAccount(db);
+  const account = await providerAccount(db, keyName);
   const client = publicClientFor(chain.network);
   const { request } = await client.simulateContract({
     account,

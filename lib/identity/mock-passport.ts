@@ -2,12 +2,13 @@
  * The mock passport provider: a MOCK of a proof-of-personhood service (Self's passport app and
  * verifier) that this machine cannot reach — the equivalent of Self's testnet "mock documents".
  * The page /identity/mock-passport plays the provider's app: a signed-in member picks mock document
- * data, this server turns it into a proof signed by the local provider key (`scanMockPassport`),
- * and the page posts it to the session's callback, where `mockPassportProvider.verify` checks the
- * signature and the session binding. Only offered for sessions on a local devnet, where the local
+ * data and confirms with a passkey assertion (lib/identity/member-assertion.ts), this server turns
+ * it into a proof signed by the local provider key naming that member (`scanMockPassport`), and the
+ * page posts it to the session's callback, where `mockPassportProvider.verify` checks the signature
+ * and the session binding, and the session checks the member's assertion is fresh. Only offered for sessions on a local devnet, where the local
  * provider key is the registry's authorised provider.
  */
-import { encodePacked, keccak256, verifyMessage, type Address, type Hex } from "viem";
+import { encodePacked, keccak256, sha256, stringToBytes, verifyMessage, type Address, type Hex } from "viem";
 import type { PrivateKeyAccount } from "viem/accounts";
 import { z } from "zod";
 import { SESSION_TTL_MS } from "./model";
@@ -36,6 +37,8 @@ const payloadSchema = z.strictObject({
   nullifier: z.string().regex(/^\d{1,78}$/),
   strength: z.number().int().min(1).max(3),
   credentials: z.strictObject({ nationality: z.string(), olderThan: z.number().int().min(0).max(255), ofac: z.tuple([z.boolean(), z.boolean(), z.boolean()]) }),
+  /** The member whose passkey assertion the scan verified (a user id). */
+  member: z.uuid(),
   issuedAt: z.number().int(),
 });
 export type MockProofPayload = z.infer<typeof payloadSchema>;
@@ -66,7 +69,7 @@ export function mockCredentials(doc: MockDocument, asked: Disclosures, now: Date
 const message = (p: MockProofPayload) => DOMAIN + JSON.stringify(p);
 
 /** Signs a mock proof for the session `req` with the local provider's account. */
-export async function signMockProof(account: PrivateKeyAccount, req: Pick<ProofRequest, "sessionId" | "kind" | "scope" | "disclosures">, doc: MockDocument, now = new Date()): Promise<MockProof> {
+export async function signMockProof(account: PrivateKeyAccount, req: Pick<ProofRequest, "sessionId" | "kind" | "scope" | "disclosures">, doc: MockDocument, member: string, now = new Date()): Promise<MockProof> {
   const payload: MockProofPayload = {
     v: 1,
     sid: req.sessionId,
@@ -75,6 +78,7 @@ export async function signMockProof(account: PrivateKeyAccount, req: Pick<ProofR
     nullifier: mockNullifier(req.scope, doc).toString(),
     strength: MOCK_DOCUMENT_TYPES[doc.type],
     credentials: mockCredentials(doc, req.disclosures, now),
+    member,
     issuedAt: now.getTime(),
   };
   return { provider: MOCK_PASSPORT_PROVIDER, payload, signature: await account.signMessage({ message: message(payload) }) };
@@ -100,7 +104,15 @@ export function mockPassportProvider(signer: () => Promise<Address>, now: () => 
       if (payload.issuedAt > now() + 60_000 || now() - payload.issuedAt > SESSION_TTL_MS) throw new InvalidProofError("Invalid proof: expired");
       const unmet = credentialsMeet(req.disclosures, payload.credentials);
       if (unmet) throw new InvalidProofError(unmet);
-      return { nullifier: BigInt(payload.nullifier), credentials: payload.credentials, strength: payload.strength as 1 | 2 | 3 };
+      return { nullifier: BigInt(payload.nullifier), credentials: payload.credentials, strength: payload.strength as 1 | 2 | 3, attestedBy: payload.member };
     },
   };
+}
+
+/**
+ * Pure: what a member's passkey assertion for a session commits to (the approval challenge's
+ * subject hash, lib/approvals/binding.ts): the session and what it would do on chain.
+ */
+export function sessionSubjectHash(s: { id: string; kind: string; chainId: number; agentAddress: string | null; agentId: number | null }): string {
+  return sha256(stringToBytes(`${DOMAIN}assertion\0${s.id}\0${s.kind}\0${s.chainId}\0${(s.agentAddress ?? "").toLowerCase()}\0${s.agentId ?? ""}`));
 }

@@ -30,7 +30,13 @@ export type ProofRequest = {
   origin: string;
 };
 
-export type VerifiedProof = { nullifier: bigint; credentials: Credentials; strength: 1 | 2 | 3 };
+export type VerifiedProof = {
+  nullifier: bigint;
+  credentials: Credentials;
+  strength: 1 | 2 | 3;
+  /** The mock passport only: the member (user id) whose passkey assertion the proof was made after. */
+  attestedBy?: string;
+};
 
 export interface ProofProvider {
   /** Stored on the session ("mock-passport"). */
@@ -40,12 +46,17 @@ export interface ProofProvider {
   /** The identity_provider_keys entry whose account the registry authorised. */
   readonly keyName: string;
   /** The deep link the human opens (and the QR payload). */
-  link(req: ProofRequest): { deepLink: string; qrData: string };
-  /** Checks a callback body; throws InvalidProofError with the reason. Async: a provider may verify against its own service or key. */
+  link(req: ProofRequest): { deepLink: string; qrData: string } | Promise<{ deepLink: string; qrData: string }>;
+  /**
+   * Checks a callback body; throws InvalidProofError with the reason (400, the session stays open),
+   * or ProviderFailureError when the provider's own service cannot be reached (the session fails).
+   */
   verify(body: unknown, req: ProofRequest): Promise<VerifiedProof>;
 }
 
 export class InvalidProofError extends Error {}
+/** The provider could not check the proof (its service or chain is unreachable): the session turns failed with this reason. */
+export class ProviderFailureError extends Error {}
 
 /** The scope of this server's proofs on one chain. */
 export function proofScope(chainId: number): string {

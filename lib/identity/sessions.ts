@@ -15,10 +15,13 @@ import { BadRequestError, ConflictError, GoneError, NotConfiguredError, NotFound
 import { openSecret, sealSecret, type SealedBlob } from "@/lib/keystore";
 import { deregisterWithLocalProvider, refreshWithLocalProvider, registerWithLocalProvider } from "./local-provider";
 import { getAgentRow } from "@/lib/agents/registry";
+import { memberAssertionChallenge, recordMemberAssertion, requireFreshMemberAssertion } from "./member-assertion";
 import { MOCK_PASSPORT_PROVIDER, mockPassportProvider, signMockProof, type MockDocument } from "./mock-passport";
 import { networkLabel, strengthLabel, type IdentityNetwork } from "./model";
-import { InvalidProofError, proofScope, type Disclosures, type ProofProvider, type ProofRequest, type VerifiedProof } from "./proof-provider";
+import { InvalidProofError, ProviderFailureError, proofScope, type Disclosures, type ProofProvider, type ProofRequest, type VerifiedProof } from "./proof-provider";
 import { providerAccount, providerKeyAddress } from "./provider-key";
+import { selfConfigFrom, selfProvider } from "./self-provider";
+import { env } from "@/lib/config/env";
 import { agentIdOf, agentsOfNullifier, chainIdForNetworkLabel, identityChain, readAgent, type IdentityChain } from "./registry";
 import { openSessionToken, resealSessionToken, sealSessionToken, sessionKey, type SessionClaims, type SessionKind } from "./session-token";
 import { ed25519AgentAddress } from "./sign";
@@ -36,8 +39,13 @@ export const STAGE_CONFLICT = "Operation not available at current session stage"
 type SessionRow = NonNullable<Awaited<ReturnType<DbOrTx["identitySession"]["findUnique"]>>>;
 type Target = { network?: IdentityNetwork; chainId?: number };
 
-/** The proof provider serving a chain: the mock passport on a local devnet; elsewhere none is configured here. */
+/**
+ * The proof provider serving a chain: Self on the chain SELF_CHAIN_ID names (lib/identity/self-provider.ts),
+ * the mock passport on a local devnet; elsewhere none is configured (503).
+ */
 export function proofProviderFor(db: DbOrTx, chain: IdentityChain): ProofProvider {
+  const self = selfConfigFrom(env());
+  if (self && self.chainId === chain.network.chainId) return selfProvider(self);
   if (chain.network.isDevnet) return mockPassportProvider(() => providerKeyAddress(db));
   throw new NotConfiguredError();
 }
@@ -109,7 +117,7 @@ async function openSession(db: DbOrTx, s: NewSession, origin: string, now: numbe
       expiresAt: new Date(claims.exp),
     },
   });
-  const link = provider.link(proofRequest(row, token, origin));
+  const link = await provider.link(proofRequest(row, token, origin));
   return { sessionToken: token, ...link, network: s.network, chainId: row.chainId, expiresAt: claims.exp };
 }
 
@@ -248,7 +256,7 @@ export async function sessionQr(db: DbOrTx, token: string, kind: SessionKind, or
   const { row } = await loadSession(db, token, kind, now);
   if (row.stage !== "qr-ready") throw new ConflictError(STAGE_CONFLICT);
   const provider = proofProviderFor(db, await identityChain(db, row.chainId));
-  return { ...provider.link(proofRequest(row, token, origin)), stage: row.stage as SessionStage };
+  return { ...(await provider.link(proofRequest(row, token, origin))), stage: row.stage as SessionStage };
 }
 
 /** The proof request of a session: what the provider's app shows (the mock passport page reads it). */
@@ -291,7 +299,7 @@ function chainFailure(err: unknown): string {
 
 type Outcome = { stage: "completed" | "failed"; agentId?: number; txHash?: Hex; result?: Record<string, unknown>; error?: string };
 
-async function runOnChain(db: DbOrTx, row: SessionRow, chain: IdentityChain, proof: VerifiedProof): Promise<Outcome> {
+async function runOnChain(db: DbOrTx, row: SessionRow, chain: IdentityChain, proof: VerifiedProof, keyName: string): Promise<Outcome> {
   const base = (row.result ?? {}) as Result;
   switch (row.kind as SessionKind) {
     case "identify": {
@@ -312,13 +320,13 @@ async function runOnChain(db: DbOrTx, row: SessionRow, chain: IdentityChain, pro
           a2aEndpoint: "",
           mcpEndpoint: "",
         },
-      });
+      }, keyName);
       return { stage: "completed", agentId, txHash };
     }
     case "refresh": {
       const agent = await readAgent(chain, row.agentId!);
       if (agent.nullifier !== proof.nullifier) return { stage: "failed", error: "Proof is from a different human" };
-      const txHash = await refreshWithLocalProvider(db, chain, row.agentId!, proof.nullifier, proof.strength, proof.credentials);
+      const txHash = await refreshWithLocalProvider(db, chain, row.agentId!, proof.nullifier, proof.strength, proof.credentials, keyName);
       const after = await readAgent(chain, row.agentId!);
       return {
         stage: "completed",
@@ -329,7 +337,7 @@ async function runOnChain(db: DbOrTx, row: SessionRow, chain: IdentityChain, pro
     case "deregister": {
       const agent = await readAgent(chain, row.agentId!);
       if (agent.nullifier !== proof.nullifier) return { stage: "failed", error: "Proof is from a different human" };
-      const txHash = await deregisterWithLocalProvider(db, chain, row.agentId!, proof.nullifier);
+      const txHash = await deregisterWithLocalProvider(db, chain, row.agentId!, proof.nullifier, keyName);
       return { stage: "completed", txHash };
     }
   }
@@ -346,14 +354,17 @@ export async function sessionCallback(db: DbOrTx, token: string, kind: SessionKi
     proof = await provider.verify(body, proofRequest(row, token, origin));
   } catch (err) {
     if (err instanceof InvalidProofError) throw new BadRequestError(err.message);
+    if (err instanceof ProviderFailureError) return failSession(db, row, claims, err.message);
     throw err;
   }
+  // The mock passport's proofs count only after a fresh passkey assertion of a member (member-assertion.ts).
+  if (provider.name === MOCK_PASSPORT_PROVIDER) await requireFreshMemberAssertion(db, row, proof.attestedBy, now);
   const claimed = await db.identitySession.updateMany({ where: { id: row.id, stage: "qr-ready" }, data: { stage: "proof-received", nullifier: proof.nullifier.toString() } });
   if (claimed.count === 0) throw new ConflictError(STAGE_CONFLICT);
 
   let outcome: Outcome;
   try {
-    outcome = await runOnChain(db, row, chain, proof);
+    outcome = await runOnChain(db, row, chain, proof, provider.keyName);
   } catch (err) {
     outcome = { stage: "failed", error: chainFailure(err) };
   }
@@ -371,6 +382,17 @@ export async function sessionCallback(db: DbOrTx, token: string, kind: SessionKi
     },
   });
   if (outcome.stage === "completed") await linkAgentRecord(db, updated);
+  return statusView(updated, resealSessionToken(await sessionKey(), claims));
+}
+
+/** The provider could not check the proof: qr-ready → failed with the reason (once, like a proof). */
+async function failSession(db: DbOrTx, row: SessionRow, claims: SessionClaims, reason: string) {
+  const failed = await db.identitySession.updateMany({
+    where: { id: row.id, stage: "qr-ready" },
+    data: { stage: "failed", error: reason, ...(row.sealedAgentKey ? { sealedAgentKey: Prisma.DbNull } : {}) },
+  });
+  if (failed.count === 0) throw new ConflictError(STAGE_CONFLICT);
+  const updated = await db.identitySession.findUniqueOrThrow({ where: { id: row.id } });
   return statusView(updated, resealSessionToken(await sessionKey(), claims));
 }
 
@@ -402,13 +424,31 @@ export async function exportAgentKey(db: DbOrTx, token: string, now = Date.now()
   return { privateKey: toHex(secret), agentAddress: row.agentAddress as Address, agentId: row.agentId as number };
 }
 
-/** POST /api/v1/identity/mock-passport: the mock passport page's "scan" — a signed mock proof for the session. */
-export async function scanMockPassport(db: DbOrTx, token: string, doc: MockDocument, origin: string, now = Date.now()) {
+/** The mock passport sessions' provider check: the session waits for a proof, and the mock passport serves its chain. */
+async function mockPassportSession(db: DbOrTx, token: string, origin: string, now: number) {
   const { row, request } = await sessionProofRequest(db, token, origin, now);
   if (row.stage !== "qr-ready") throw new ConflictError(STAGE_CONFLICT);
   const provider = proofProviderFor(db, await identityChain(db, row.chainId));
   if (provider.name !== MOCK_PASSPORT_PROVIDER) throw new NotConfiguredError();
-  const proof = await signMockProof(await providerAccount(db, provider.keyName), request, doc, new Date(now));
+  return { row, request, provider };
+}
+
+export type Member = { userId: string; organizationId: string | null };
+
+/** POST /api/v1/identity/mock-passport/challenge: the passkey challenge the member answers before the scan. */
+export async function mockPassportChallenge(db: DbOrTx, token: string, member: Member, origin: string, now = Date.now()) {
+  const { row } = await mockPassportSession(db, token, origin, now);
+  return memberAssertionChallenge(db, row, member.userId, member.organizationId);
+}
+
+/**
+ * POST /api/v1/identity/mock-passport: the mock passport page's "scan" — verifies the member's
+ * passkey assertion (`assertionHeader`), then a signed mock proof for the session naming the member.
+ */
+export async function scanMockPassport(db: DbOrTx, token: string, doc: MockDocument, member: Member, assertionHeader: string | null, origin: string, now = Date.now()) {
+  const { row, request, provider } = await mockPassportSession(db, token, origin, now);
+  await recordMemberAssertion(db, row, member.userId, member.organizationId, assertionHeader, new Date(now));
+  const proof = await signMockProof(await providerAccount(db, provider.keyName), request, doc, member.userId, new Date(now));
   return { proof, callbackUrl: request.callbackUrl };
 }
 

@@ -149,6 +149,7 @@ const CONTENT_REFUSALS: { op: string; who: RegExp; message: string; status?: num
     "GET /api/agent/deregister/status",
     "POST /api/agent/deregister/callback",
     "POST /api/v1/identity/mock-passport",
+    "POST /api/v1/identity/mock-passport/challenge",
   ].map((op) => ({ op, who: /./, status: 401, message: "Invalid or tampered session token" })),
   // Seed 003's AA proxy: the token comes from the app's own origin only (the matrix sends no Origin
   // header for anonymous callers), and the proxies need an x-aa-proxy-token, which no principal is.

@@ -1,7 +1,8 @@
 /**
  * Seed 003's proof-of-human sessions (register / identify / refresh / deregister) end to end through
  * the route handlers, against a real registry on anvil set up as `npm start` does, with proofs from
- * the mock passport provider (the page's scan route, as a signed-in member).
+ * the mock passport provider (the page's scan route, as a signed-in member who confirms with a
+ * passkey: the approvals' challenge answered by a software authenticator).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ed25519 } from "@noble/curves/ed25519.js";
@@ -31,6 +32,7 @@ import { POST as deregister } from "@/app/api/agent/deregister/route";
 import { GET as deregisterStatus } from "@/app/api/agent/deregister/status/route";
 import { POST as deregisterCallback } from "@/app/api/agent/deregister/callback/route";
 import { POST as scan } from "@/app/api/v1/identity/mock-passport/route";
+import { POST as scanChallenge } from "@/app/api/v1/identity/mock-passport/challenge/route";
 import { POST as startVerification } from "@/app/api/v1/agents/[id]/identity/sessions/route";
 import { GET as identityFace } from "@/app/api/v1/agents/[id]/identity/route";
 import { GET as info } from "@/app/api/agent/info/[chainId]/[agentId]/route";
@@ -38,6 +40,7 @@ import { GET as verify } from "@/app/api/agent/verify/[chainId]/[agentId]/route"
 import { GET as agentsOfHuman } from "@/app/api/agent/agents/[chainId]/[address]/route";
 import { useTestDatabase } from "../helpers/db";
 import { call, makeUser, ORIGIN } from "../helpers/http";
+import { assertionHeader, SoftAuthenticator } from "../helpers/soft-authenticator";
 
 useTestDatabase();
 
@@ -45,7 +48,16 @@ let devnet: Devnet;
 let network: Network;
 let chain: IdentityChain;
 let provider: Address;
-let member: { cookie: string; organizationId: string };
+type Member = { cookie: string; organizationId: string; user: { id: string }; authenticator: SoftAuthenticator };
+let member: Member;
+
+/** A signed-in user with a passkey (a software authenticator). */
+async function memberWithPasskey(opts: Parameters<typeof makeUser>[0] = { role: "owner" }): Promise<Member> {
+  const u = await makeUser(opts);
+  const authenticator = new SoftAuthenticator();
+  await authenticator.register(u.user.id);
+  return { ...u, authenticator };
+}
 
 const STAGE_CONFLICT = "Operation not available at current session stage";
 const alice = { type: "passport", nationality: "GBR", dateOfBirth: "1990-04-01", documentNumber: "GB1234567", ofacListed: false } as const;
@@ -60,7 +72,7 @@ beforeAll(async () => {
   await syncNetworks(db(), [network]);
   provider = (await setUpDevnetIdentity(db(), network, privateKeyToAccount(devnet.fundedAccounts[0]!.privateKey))).provider;
   chain = await identityChain(db(), network.chainId);
-  member = await makeUser({ role: "owner" });
+  member = await memberWithPasskey();
 }, 120_000);
 
 afterAll(async () => {
@@ -74,8 +86,15 @@ beforeEach(async () => {
 
 const q = (token: string) => ({ query: { token } });
 
-async function scanFor(token: string, document: object = alice) {
-  const r = await call(scan, "POST", "/api/v1/identity/mock-passport", { cookie: member.cookie, body: { token, document } });
+/** The member's passkey assertion header for the session (the page's challenge, answered by their authenticator). */
+async function assertFor(token: string, who: Member = member): Promise<string> {
+  const ch = await call(scanChallenge, "POST", "/api/v1/identity/mock-passport/challenge", { cookie: who.cookie, body: { token } });
+  expect(ch.status).toBe(200);
+  return assertionHeader(ch.json.challengeId, who.authenticator.assert(ch.json.options.challenge));
+}
+
+async function scanFor(token: string, document: object = alice, who: Member = member) {
+  const r = await call(scan, "POST", "/api/v1/identity/mock-passport", { cookie: who.cookie, headers: { "x-countersign-assertion": await assertFor(token, who) }, body: { token, document } });
   expect(r.status).toBe(200);
   return r.json as { proof: Record<string, unknown>; callbackUrl: string };
 }
@@ -280,8 +299,104 @@ describe("POST /api/agent/register → scan → callback → status → export",
     const { json } = await call(register, "POST", "/x", { body: { mode: "wallet-free", network: "testnet" } });
     const r = await call(scan, "POST", "/api/v1/identity/mock-passport", { body: { token: json.sessionToken, document: alice } });
     expect(r.status).toBe(401);
+    expect((await call(scanChallenge, "POST", "/x", { body: { token: json.sessionToken } })).status).toBe(401);
     const bad = await call(scan, "POST", "/x", { cookie: member.cookie, body: { token: json.sessionToken, document: { ...alice, nationality: "gb" } } });
     expect(bad.status).toBe(400);
+  });
+});
+
+describe("the mock passport requires a passkey assertion of a member", () => {
+  const started = async () => (await call(register, "POST", "/x", { body: { mode: "wallet-free", network: "testnet" } })).json as { sessionToken: string; agentAddress: string };
+  const stage = async (token: string) => (await call(registerStatus, "GET", "/x", q(token))).json.stage;
+
+  it("the scan without an assertion, with a tampered one, or with one made for another session is refused (403); nothing is recorded", async () => {
+    const a = await started();
+    const b = await started();
+    const noHeader = await call(scan, "POST", "/x", { cookie: member.cookie, body: { token: a.sessionToken, document: freshHuman() } });
+    expect(noHeader.status).toBe(403);
+    expect(noHeader.json.message).toContain("passkey assertion of a signed-in member");
+
+    // an assertion of session b's challenge presented for session a
+    const forB = await assertFor(b.sessionToken);
+    const swapped = await call(scan, "POST", "/x", { cookie: member.cookie, headers: { "x-countersign-assertion": forB }, body: { token: a.sessionToken, document: freshHuman() } });
+    expect(swapped.status).toBe(403);
+    expect(swapped.json.message).toBe("This passkey assertion was made for a different request");
+
+    // a signature that does not verify
+    const ch = (await call(scanChallenge, "POST", "/x", { cookie: member.cookie, body: { token: a.sessionToken } })).json;
+    const response = member.authenticator.assert(ch.options.challenge);
+    const tampered = { ...response, response: { ...response.response, signature: Buffer.from("not a signature").toString("base64url") } };
+    const bad = await call(scan, "POST", "/x", { cookie: member.cookie, headers: { "x-countersign-assertion": assertionHeader(ch.challengeId, tampered) }, body: { token: a.sessionToken, document: freshHuman() } });
+    expect(bad.status).toBe(403);
+    expect(bad.json.message).toMatch(/^Passkey verification failed/);
+
+    // someone else's passkey answering this member's challenge
+    const ch2 = (await call(scanChallenge, "POST", "/x", { cookie: member.cookie, body: { token: a.sessionToken } })).json;
+    const stranger = new SoftAuthenticator();
+    const other = await call(scan, "POST", "/x", { cookie: member.cookie, headers: { "x-countersign-assertion": assertionHeader(ch2.challengeId, stranger.assert(ch2.options.challenge)) }, body: { token: a.sessionToken, document: freshHuman() } });
+    expect(other.status).toBe(403);
+    expect(other.json.message).toBe("This passkey does not belong to you");
+
+    const row = await db().identitySession.findFirstOrThrow({ where: { agentAddress: a.agentAddress } });
+    expect(row.assertedBy).toBeNull();
+    expect(await stage(a.sessionToken)).toBe("qr-ready");
+    // a member without a passkey cannot even get a challenge
+    const nokey = await makeUser({ role: "owner" });
+    const none = await call(scanChallenge, "POST", "/x", { cookie: nokey.cookie, body: { token: a.sessionToken } });
+    expect(none.status).toBe(400);
+  });
+
+  it("the callback refuses a provider-signed proof without a recorded assertion, with a stale one, or naming another member (403); the session stays qr-ready", async () => {
+    const { signMockProof } = await import("@/lib/identity/mock-passport");
+    const { providerAccount } = await import("@/lib/identity/provider-key");
+    const { sessionProofRequest } = await import("@/lib/identity/sessions");
+    const account = await providerAccount(db(), "local");
+    const a = await started();
+    const { request, row } = await sessionProofRequest(db(), a.sessionToken, ORIGIN);
+    // Signed by the authorised provider key itself, but no member ever confirmed this session.
+    const unasserted = await signMockProof(account, request, freshHuman(), member.user.id);
+    const r1 = await call(registerCallback, "POST", "/x", { ...q(a.sessionToken), body: unasserted });
+    expect(r1.status).toBe(403);
+    expect(r1.json).toEqual({ error: "Mock passport proof refused: no passkey assertion of a signed-in member for this session" });
+    expect(await stage(a.sessionToken)).toBe("qr-ready");
+
+    // The member confirms; a proof naming someone else is refused.
+    const { proof } = await scanFor(a.sessionToken, freshHuman());
+    const impostor = await signMockProof(account, request, freshHuman(), "00000000-0000-4000-8000-000000000000");
+    const r2 = await call(registerCallback, "POST", "/x", { ...q(a.sessionToken), body: impostor });
+    expect(r2.status).toBe(403);
+    expect(r2.json).toEqual({ error: "Mock passport proof refused: made for another member's assertion" });
+
+    // The assertion ages past 5 minutes: refused, still qr-ready.
+    await db().identitySession.update({ where: { id: row.id }, data: { assertedAt: new Date(Date.now() - 6 * 60_000) } });
+    const r3 = await call(registerCallback, "POST", "/x", { ...q(a.sessionToken), body: proof });
+    expect(r3.status).toBe(403);
+    expect(r3.json).toEqual({ error: "Mock passport proof refused: the member's passkey assertion is older than 5 minutes" });
+    expect(await stage(a.sessionToken)).toBe("qr-ready");
+
+    // Confirmed again: the fresh proof completes.
+    const fresh = await scanFor(a.sessionToken, freshHuman());
+    const ok = await call(registerCallback, "POST", "/x", { ...q(a.sessionToken), body: fresh.proof });
+    expect(ok.json.stage).toBe("completed");
+  });
+
+  it("an agent record's session takes only a member of the organization that owns it; a member removed after confirming is refused at the callback", async () => {
+    const record = await db().agent.create({ data: { organizationId: member.organizationId, name: "Owned bot", agentAddress: null } });
+    const s = (await call(startVerification, "POST", "/x", { params: { id: record.id }, cookie: member.cookie, body: { network: "testnet" } })).json;
+
+    const outsider = await memberWithPasskey();
+    const refused = await call(scanChallenge, "POST", "/x", { cookie: outsider.cookie, body: { token: s.sessionToken } });
+    expect(refused.status).toBe(403);
+    expect(refused.json.message).toBe("Only a member of the organization that owns this agent can confirm its proof of human");
+
+    // A viewer of the owning organization is a member: they may confirm.
+    const viewer = await memberWithPasskey({ role: "viewer", organizationId: member.organizationId });
+    const { proof } = await scanFor(s.sessionToken, freshHuman(), viewer);
+    await db().membership.delete({ where: { organizationId_userId: { organizationId: member.organizationId, userId: viewer.user.id } } });
+    const cb = await call(registerCallback, "POST", "/x", { ...q(s.sessionToken), body: proof });
+    expect(cb.status).toBe(403);
+    expect(cb.json).toEqual({ error: "Mock passport proof refused: the asserting member no longer belongs to the organization" });
+    expect(await stage(s.sessionToken)).toBe("qr-ready");
   });
 });
 
