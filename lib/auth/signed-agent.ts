@@ -28,11 +28,16 @@ export type SignedAgent = {
 
 export type SignedAgentVerifier = (req: Request) => Promise<SignedAgent>;
 
-let verifier: SignedAgentVerifier | null = null;
+/**
+ * Kept on globalThis, not in a module variable: in the production build, instrumentation.ts (which
+ * installs it) and each route handler are separate bundles with their own copies of this module.
+ */
+const VERIFIER = Symbol.for("countersign.signedAgentVerifier");
+const slot = globalThis as { [VERIFIER]?: SignedAgentVerifier | null };
 
 /** Installs the verifier (once, at start-up; tests install their own and remove it with null). */
 export function registerSignedAgentVerifier(v: SignedAgentVerifier | null): void {
-  verifier = v;
+  slot[VERIFIER] = v;
 }
 
 /** x-self-agent-* headers, or an RFC 9421 signature (Signature-Input + Signature). */
@@ -41,6 +46,7 @@ export function presentsSignedAgent(req: Request): boolean {
 }
 
 export async function verifySignedAgent(req: Request): Promise<SignedAgent> {
+  const verifier = slot[VERIFIER];
   if (!verifier) throw new UnauthorizedError("Signed agent requests cannot be verified on this server yet");
   return verifier(req);
 }
