@@ -22,7 +22,21 @@ export type ApiErrorOptions = {
   scimType?: ScimType;
 };
 
+/** Marks an ApiError whichever copy of this module made it (see ApiError's hasInstance). */
+const API_ERROR = Symbol.for("countersign.ApiError");
+
 export class ApiError extends Error {
+  /**
+   * `instanceof ApiError` holds for an ApiError from another copy of this module too: the production
+   * build gives instrumentation.ts (which installs the signed-agent verifier) and each route handler
+   * bundles of their own, and an error the verifier throws must still map to its status, not a 500.
+   * Subclasses keep the ordinary prototype check.
+   */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    if (this === ApiError) return typeof value === "object" && value !== null && (value as { [API_ERROR]?: true })[API_ERROR] === true;
+    return Function.prototype[Symbol.hasInstance].call(this, value);
+  }
+  readonly [API_ERROR] = true as const;
   readonly status: number;
   readonly violations?: Violation[];
   readonly headers?: Record<string, string>;

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import {
   BadRequestError,
@@ -14,6 +14,7 @@ import {
 import { toErrorResponse } from "@/lib/http/respond";
 import { parseOrThrow } from "@/lib/http/body";
 import { redact } from "@/lib/log/logger";
+import { ApiError } from "@/lib/http/errors";
 
 describe("error mapping", () => {
   it("maps each typed error to its status and seed 000's body", async () => {
@@ -65,3 +66,20 @@ describe("error mapping", () => {
     expect(out.user).toBe("a");
   });
 });
+
+describe("errors from another copy of lib/http/errors (the production build bundles instrumentation.ts apart from each route)", () => {
+  it("still map to their status and message, while subclasses keep their own identity", async () => {
+    vi.resetModules();
+    const other = await import("@/lib/http/errors");
+    expect(other.ApiError).not.toBe(ApiError);
+    const err = new other.UnauthorizedError("Invalid agent signature");
+    expect(err instanceof ApiError).toBe(true);
+    expect(err instanceof UnauthorizedError).toBe(false);
+    expect(new Error("plain") instanceof ApiError).toBe(false);
+    expect({ status: 401, message: "look-alike" } instanceof ApiError).toBe(false);
+    const res = toErrorResponse(err);
+    expect(res.status).toBe(401);
+    expect(JSON.stringify(await res.json())).toContain("Invalid agent signature");
+  });
+});
+
