@@ -1,10 +1,11 @@
 import { db, type DbOrTx } from "@/lib/db/client";
 import { env } from "@/lib/config/env";
-import { keyStoreStatus, openSecret, type SealedBlob } from "@/lib/keystore";
+import { openSecret, type SealedBlob } from "@/lib/keystore";
 import { log } from "@/lib/log/logger";
 import { decodeKeyShare } from "@/lib/mpc";
 import { mpcProfile } from "./profile";
 import { topUpSignerNonces } from "./nonce-pool";
+import { startRefillLoop } from "./refill-loop";
 
 const REFILL_INTERVAL_MS = 30_000;
 /** Signers kept topped up: the ones that signed most recently (a pool per signer costs CPU to fill). */
@@ -50,26 +51,5 @@ export async function fillNoncePools(d: DbOrTx, opts: { sessions: number; signal
 export function startNoncePoolFiller(): () => void {
   const sessions = env().COUNTERSIGN_NONCE_POOL_TARGET;
   if (sessions === 0) return () => undefined;
-  const ac = new AbortController();
-  let running = false;
-  const tick = async () => {
-    if (running || ac.signal.aborted) return;
-    if (keyStoreStatus().sealed) return;
-    running = true;
-    try {
-      const added = await fillNoncePools(db(), { sessions, signal: ac.signal });
-      if (added) log.info("paillier nonce pools topped up", { added, sessions });
-    } catch (err) {
-      log.warn("paillier nonce pool refill failed", { error: err as Error });
-    } finally {
-      running = false;
-    }
-  };
-  const timer = setInterval(() => void tick(), REFILL_INTERVAL_MS);
-  timer.unref();
-  void tick();
-  return () => {
-    ac.abort();
-    clearInterval(timer);
-  };
+  return startRefillLoop("paillier nonce pools", REFILL_INTERVAL_MS, (signal) => fillNoncePools(db(), { sessions, signal }), { sessions });
 }

@@ -77,7 +77,7 @@ describe("errors from another copy of lib/http/errors (the production build bund
     expect(err instanceof UnauthorizedError).toBe(false);
     expect(new Error("plain") instanceof ApiError).toBe(false);
     expect({ status: 401, message: "look-alike" } instanceof ApiError).toBe(false);
-    const res = toErrorResponse(err);
+    const res = toErrorResponse(err, "req-x");
     expect(res.status).toBe(401);
     expect(JSON.stringify(await res.json())).toContain("Invalid agent signature");
   });
