@@ -36,6 +36,7 @@ function expectedUdt(f: Field): string {
   let t = base[f.type] ?? f.type;
   if (native === "Uuid") t = "uuid";
   if (native === "Timestamptz") t = "timestamptz";
+  if (native === "Date") t = "date";
   return f.isList ? `_${t}` : t;
 }
 
