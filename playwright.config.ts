@@ -52,6 +52,7 @@ export default defineConfig({
       TURNKEY_DEV_PORT: process.env.E2E_TURNKEY_PORT ?? "3219",
       // Foundation flows need no server primes; keep both cores for the browser and the app.
       COUNTERSIGN_PRIME_POOL_TARGET: "0",
+      COUNTERSIGN_NONCE_POOL_TARGET: "0",
       // End-to-end key generation uses the fast test profile (1024-bit primes); never in production.
       COUNTERSIGN_MPC_PROFILE: "fast-test",
       COUNTERSIGN_ALLOW_FAST_TEST_PROFILE: "1",
