@@ -9,7 +9,7 @@
  *      [pglite 1/2], [pglite 2/2] and [postgres].
  *   3. the fault suites (tests/faults), which start and stop clusters of their own (alone: they
  *      measure outages and restarts and should not share the machine)
- *   4. end-to-end in Debian's Chromium (Playwright) against `npm start`, two workers (E2E_WORKERS);
+ *   4. end-to-end in Debian's Chromium (Playwright) against `npm start` (E2E_WORKERS, default 1);
  *      the production build it serves is made while the unit lanes still run (once the PostgreSQL
  *      lane ends, when one core would otherwise idle), prefixed [build]
  * Installs what the machine lacks (chromium, postgresql) with apt when run as root.
