@@ -15,7 +15,8 @@ import { Button } from "../ui/button";
 import { Card, CardDescription, CardHeader, CardTitle } from "../ui/card";
 import { ConfirmDialog } from "../ui/confirm-dialog";
 import { EmptyState } from "../ui/empty-state";
-import { TBody, THead, Table, Td, Th, Tr } from "../ui/table";
+import { TBody, Table, Td, Tr } from "../ui/table";
+import { TableHeader } from "../ui/table-header";
 import { useToast } from "../ui/toast";
 import { ApiKeySecretDialog } from "./api-key-secret-dialog";
 import { apiKeyStatus, maskedKey, type ApiKeyStatus } from "./api-key-status";
@@ -119,19 +120,7 @@ export function ApiKeysPanel({ organizationId, role }: { organizationId: string;
         >
           {(data) => (
             <Table aria-label="API keys">
-              <THead>
-                <tr>
-                  <Th>Name</Th>
-                  <Th>Key</Th>
-                  <Th>Scopes</Th>
-                  <Th>Created</Th>
-                  <Th>Last used</Th>
-                  <Th>Status</Th>
-                  <Th className="text-right">
-                    <span className="sr-only">Actions</span>
-                  </Th>
-                </tr>
-              </THead>
+              <TableHeader columns={["Name", "Key", "Scopes", "Created", "Last used", "Status"]} />
               <TBody>
                 {data.map((apiKey) => (
                   <ApiKeyRow

@@ -15,7 +15,8 @@ import { EmptyState } from "../ui/empty-state";
 import { Field } from "../ui/field";
 import { Input } from "../ui/input";
 import { Select } from "../ui/select";
-import { TBody, THead, Table, Td, Th, Tr } from "../ui/table";
+import { TBody, Table, Td, Tr } from "../ui/table";
+import { TableHeader } from "../ui/table-header";
 import { useToast } from "../ui/toast";
 import { QueryView } from "../ui/query-view";
 
@@ -110,17 +111,7 @@ export function ApplicationsPanel() {
         >
           {(data) => (
             <Table aria-label="Operator applications">
-              <THead>
-                <tr>
-                  <Th>Applicant</Th>
-                  <Th>Company and reason</Th>
-                  <Th>Received</Th>
-                  <Th>Status</Th>
-                  <Th className="text-right">
-                    <span className="sr-only">Actions</span>
-                  </Th>
-                </tr>
-              </THead>
+              <TableHeader columns={["Applicant", "Company and reason", "Received", "Status"]} />
               <TBody>
                 {data.map((a) => (
                   <Tr key={a.id}>

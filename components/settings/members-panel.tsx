@@ -21,7 +21,8 @@ import { Field } from "../ui/field";
 import { Input } from "../ui/input";
 import { Select } from "../ui/select";
 import { SkeletonBlock } from "../ui/skeleton";
-import { TBody, THead, Table, Td, Th, Tr } from "../ui/table";
+import { TBody, Table, Td, Tr } from "../ui/table";
+import { TableHeader } from "../ui/table-header";
 import { useToast } from "../ui/toast";
 
 const roleOptions = ORGANIZATION_ROLES.map((role) => ({ value: role, label: roleLabel(role) }));
@@ -160,16 +161,7 @@ export function MembersPanel({
               <EmptyState icon={<UsersIcon className="size-5" />} title="No members" description="Add teammates above." />
             ) : (
               <Table aria-label="Members">
-                <THead>
-                  <tr>
-                    <Th>Member</Th>
-                    <Th>Role</Th>
-                    <Th>Joined</Th>
-                    <Th className="text-right">
-                      <span className="sr-only">Actions</span>
-                    </Th>
-                  </tr>
-                </THead>
+                <TableHeader columns={["Member", "Role", "Joined"]} />
                 <TBody>
                   {members.data.members.map((member) => (
                     <Tr key={member.userId}>

@@ -20,7 +20,8 @@ import { Dialog } from "../ui/dialog";
 import { EmptyState } from "../ui/empty-state";
 import { Field } from "../ui/field";
 import { Input } from "../ui/input";
-import { TBody, THead, Table, Td, Th, Tr } from "../ui/table";
+import { TBody, Table, Td, Tr } from "../ui/table";
+import { TableHeader } from "../ui/table-header";
 import { useToast } from "../ui/toast";
 import { QueryView } from "../ui/query-view";
 
@@ -159,17 +160,7 @@ export function PasskeysPanel() {
         >
           {(data) => (
             <Table aria-label="Passkeys">
-              <THead>
-                <tr>
-                  <Th>Name</Th>
-                  <Th>Type</Th>
-                  <Th>Added</Th>
-                  <Th>Last used</Th>
-                  <Th className="text-right">
-                    <span className="sr-only">Actions</span>
-                  </Th>
-                </tr>
-              </THead>
+              <TableHeader columns={["Name", "Type", "Added", "Last used"]} />
               <TBody>
                 {data.map((passkey) => (
                   <Tr key={passkey.id}>

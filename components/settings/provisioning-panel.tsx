@@ -14,7 +14,8 @@ import { Input } from "../ui/input";
 import { SecretOnceDialog } from "../ui/secret-once-dialog";
 import { Select } from "../ui/select";
 import { SkeletonBlock } from "../ui/skeleton";
-import { TBody, THead, Table, Td, Th, Tr } from "../ui/table";
+import { TBody, Table, Td, Tr } from "../ui/table";
+import { TableHeader } from "../ui/table-header";
 
 type Token = { id: string; name: string; prefix: string; createdAt: string; lastUsedAt: string | null; revokedAt: string | null };
 type GroupMapping = { id: string; displayName: string; role: string | null; byName: boolean; members: number };
@@ -73,16 +74,7 @@ export function ProvisioningPanel() {
           {tokens.isError ? <ErrorState message={describeError(tokens.error)} onRetry={() => tokens.refetch()} /> : null}
           {tokens.isSuccess && tokens.data.tokens.length > 0 ? (
             <Table aria-label="SCIM tokens">
-              <THead>
-                <Tr>
-                  <Th>Name</Th>
-                  <Th>Token</Th>
-                  <Th>Created</Th>
-                  <Th>Last used</Th>
-                  <Th>Status</Th>
-                  <Th className="sm:text-right">Actions</Th>
-                </Tr>
-              </THead>
+              <TableHeader columns={["Name", "Token", "Created", "Last used", "Status"]} />
               <TBody>
                 {tokens.data.tokens.map((t) => (
                   <Tr key={t.id}>
@@ -120,13 +112,7 @@ export function ProvisioningPanel() {
           {groups.isSuccess && groups.data.groups.length === 0 ? <p className="text-sm text-fg-muted">No groups pushed yet.</p> : null}
           {groups.isSuccess && groups.data.groups.length > 0 ? (
             <Table aria-label="Provisioned groups">
-              <THead>
-                <Tr>
-                  <Th>Group</Th>
-                  <Th>Members</Th>
-                  <Th>Role</Th>
-                </Tr>
-              </THead>
+              <TableHeader columns={["Group", "Members", "Role"]} actions={false} />
               <TBody>
                 {groups.data.groups.map((g) => (
                   <Tr key={g.id}>
