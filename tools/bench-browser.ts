@@ -30,17 +30,13 @@ import { startKeygen, stepKeygen, type KeygenState } from "@/lib/mpc/keygen";
 import { PRODUCTION } from "@/lib/mpc/params";
 import { generateSafePrime } from "@/lib/mpc/primes";
 import { generateSafePrimeNative } from "@/lib/mpc/primes-native";
-import { isAborted, isFinished, type Message, type ProtocolName, type StateBase, type StepResult } from "@/lib/mpc/protocol";
 import { startSign, stepSign, type EcdsaSignature, type SignState } from "@/lib/mpc/sign";
 import type { AuxPrimesHex } from "@/lib/mpc/worker/messages";
+import { numberArg as arg, table } from "./lib/bench-table";
+import { timedRun } from "./lib/timed-run";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
-function arg(name: string, fallback: number): number {
-  const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
-  const v = hit ? Number(hit.split("=")[1]) : fallback;
-  return Number.isFinite(v) && v >= 0 ? v : fallback;
-}
 const fmt = (ms: number | undefined) => (ms === undefined ? "—" : ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(0)} ms`);
 const median = (xs: number[]) => {
   if (xs.length === 0) return undefined;
@@ -49,49 +45,6 @@ const median = (xs: number[]) => {
 };
 const range = (xs: number[]) => (xs.length ? ` (${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))})` : "");
 const load = () => loadavg().map((l) => l.toFixed(2)).join(" / ");
-
-/** Runs parties one after another in this process: CPU ms per party and Σ over rounds of the slowest. */
-function timedRun<S extends StateBase<ProtocolName>, O>(ids: number[], start: (id: number) => { state: S; outgoing: Message[] }, step: (s: S, incoming: Message[]) => StepResult<S, O>) {
-  const cpu = new Map<number, number>();
-  const states = new Map<number, S>();
-  const outputs = new Map<number, O>();
-  let pending: Message[] = [];
-  let critical = 0;
-  let slowest = 0;
-  for (const id of ids) {
-    const t = performance.now();
-    const r = start(id);
-    const dt = performance.now() - t;
-    cpu.set(id, dt);
-    slowest = Math.max(slowest, dt);
-    states.set(id, r.state);
-    pending.push(...r.outgoing);
-  }
-  critical += slowest;
-  for (let guard = 0; guard < 20 && states.size > 0; guard++) {
-    const next: Message[] = [];
-    slowest = 0;
-    for (const [id, st] of [...states]) {
-      const incoming = pending.filter((m) => m.from !== id && (m.to === "all" || m.to === id));
-      const t = performance.now();
-      const r = step(st, incoming);
-      const dt = performance.now() - t;
-      cpu.set(id, (cpu.get(id) ?? 0) + dt);
-      slowest = Math.max(slowest, dt);
-      if (isAborted(r)) throw new Error(`party ${id} aborted: ${JSON.stringify(r.abort)}`);
-      if (isFinished(r)) {
-        outputs.set(id, r.output);
-        states.delete(id);
-      } else {
-        states.set(id, r.state);
-        next.push(...r.outgoing);
-      }
-    }
-    critical += slowest;
-    pending = next;
-  }
-  return { cpu, outputs, critical };
-}
 
 async function bundle(outdir: string): Promise<void> {
   await build({
@@ -195,10 +148,7 @@ async function main(): Promise<void> {
     server.close();
     rmSync(outdir, { recursive: true, force: true });
   }
-  const header = ["figure", "Chromium", "Node", "OpenSSL", "goal (issue #20)"];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]) => "| " + cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ") + " |";
-  console.log(`\n${line(header)}\n|${widths.map((w) => "-".repeat(w + 2)).join("|")}|\n${rows.map(line).join("\n")}`);
+  table("Chromium beside Node and OpenSSL, production profile", ["figure", "Chromium", "Node", "OpenSSL", "goal (issue #20)"], rows);
   console.log(`\nload average at end (1/5/15 min): ${load()}`);
 }
 
@@ -223,7 +173,7 @@ async function protocolRows(bench: <T>(method: string, a?: unknown) => Promise<T
       const signers = [1, 2];
       const messageHash = bytesToHex(keccak_256(randomBytes(64)));
       const sg = timedRun<SignState, EcdsaSignature>(signers, (i) => startSign({ share: nodeShares[i]!, signers, messageHash, sid: bytesToHex(randomBytes(32)), profile }), stepSign);
-      nodeSign = { cpu: [...sg.cpu.values()], wall: sg.critical };
+      nodeSign = { cpu: [...sg.cpu.values()], wall: sg.criticalPath };
     }
     rows.push(["aux info (Chromium: 3 parties in 3 workers, wall; Node: CPU per party)", fmt(auxMs), nodeAux.map(fmt).join(" / ") || "—", "—", "≤ 8 s per party in Chromium"]);
     const signWalls: number[] = [];

@@ -14,94 +14,15 @@ import { startKeygen, stepKeygen, type KeygenState } from "@/lib/mpc/keygen";
 import { PRODUCTION } from "@/lib/mpc/params";
 import { generateSafePrime } from "@/lib/mpc/primes";
 import { generateSafePrimeNative } from "@/lib/mpc/primes-native";
-import { isAborted, isFinished, type Message, type ProtocolName, type StateBase, type StepResult } from "@/lib/mpc/protocol";
 import { startSign, stepSign, type EcdsaSignature, type SignState } from "@/lib/mpc/sign";
 import { NoncePool, ownPaillierKey, signSessionNonceDemand } from "@/lib/mpc/nonces";
 import { benchArith, type BenchRow } from "./bench-arith";
+import { numberArg as arg, table } from "./lib/bench-table";
+import { timedRun, type TimedRun } from "./lib/timed-run";
 import { ensureBackendSelected } from "@/lib/mpc/bigint";
-
-function arg(name: string, fallback: number): number {
-  const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
-  const v = hit ? Number(hit.split("=")[1]) : fallback;
-  return Number.isFinite(v) && v >= 0 ? v : fallback;
-}
 
 const fmtMs = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(0)} ms`);
 const fmtBytes = (b: number) => (b >= 10_240 ? `${(b / 1024).toFixed(1)} KB` : `${b} B`);
-
-function table(title: string, header: string[], rows: string[][]): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]) => "| " + cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ") + " |";
-  console.log(`\n${title}`);
-  console.log(line(header));
-  console.log("|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|");
-  for (const r of rows) console.log(line(r));
-}
-
-interface TimedRun<O> {
-  outputs: Map<number, O>;
-  /** CPU ms per party (start + every step). */
-  cpu: Map<number, number>;
-  /** Σ over rounds of the slowest party: wall time if parties run in parallel with instant transport. */
-  criticalPath: number;
-  /** Wall time of this single-threaded run (parties one after another). */
-  sequential: number;
-  /** Bytes of JSON per message, by round (one entry per message). */
-  sizes: Map<number, number[]>;
-}
-
-function timedRun<S extends StateBase<ProtocolName>, O>(
-  ids: number[],
-  start: (id: number) => { state: S; outgoing: Message[] },
-  step: (s: S, incoming: Message[]) => StepResult<S, O>,
-): TimedRun<O> {
-  const t0 = performance.now();
-  const cpu = new Map<number, number>();
-  const states = new Map<number, S>();
-  const sizes = new Map<number, number[]>();
-  let pending: Message[] = [];
-  let criticalPath = 0;
-  let slowest = 0;
-  for (const id of ids) {
-    const t = performance.now();
-    const r = start(id);
-    const dt = performance.now() - t;
-    cpu.set(id, dt);
-    slowest = Math.max(slowest, dt);
-    states.set(id, r.state);
-    pending.push(...r.outgoing);
-  }
-  criticalPath += slowest;
-  const outputs = new Map<number, O>();
-  while (states.size > 0) {
-    for (const m of pending) {
-      const list = sizes.get(m.round) ?? [];
-      list.push(JSON.stringify(m).length);
-      sizes.set(m.round, list);
-    }
-    const next: Message[] = [];
-    slowest = 0;
-    for (const [id, st] of [...states]) {
-      const incoming = pending.filter((m) => m.from !== id && (m.to === "all" || m.to === id));
-      const t = performance.now();
-      const r = step(st, incoming);
-      const dt = performance.now() - t;
-      cpu.set(id, (cpu.get(id) ?? 0) + dt);
-      slowest = Math.max(slowest, dt);
-      if (isAborted(r)) throw new Error(`party ${id} aborted: ${JSON.stringify(r.abort)}`);
-      if (isFinished(r)) {
-        outputs.set(id, r.output);
-        states.delete(id);
-      } else {
-        states.set(id, r.state);
-        next.push(...r.outgoing);
-      }
-    }
-    criticalPath += slowest;
-    pending = next;
-  }
-  return { outputs, cpu, criticalPath, sequential: performance.now() - t0, sizes };
-}
 
 function sizeRows(protocol: string, sizes: Map<number, number[]>): string[][] {
   return [...sizes].map(([round, list]) => [

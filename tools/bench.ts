@@ -23,13 +23,7 @@ import { benchBrowserKeygen, printBrowserKeygen } from "./bench-browser-keygen";
 import { benchGateway } from "./bench-gateway";
 import { benchSigningLoad, LOAD_P99_GOAL_MS } from "./bench-load";
 import { startBenchDatabase } from "./lib/bench-db";
-
-function table(title: string, header: string[], rows: string[][]) {
-  const w = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (c: string[]) => "| " + c.map((x, i) => x.padEnd(w[i]!)).join(" | ") + " |";
-  console.log(`\n${title}\n${line(header)}\n|${w.map((n) => "-".repeat(n + 2)).join("|")}|`);
-  for (const r of rows) console.log(line(r));
-}
+import { table } from "./lib/bench-table";
 
 async function signingLatency(runs: number) {
   const dbh = await startBenchDatabase();
