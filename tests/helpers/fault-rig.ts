@@ -5,11 +5,9 @@ import { db } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
 import { sealSecret } from "@/lib/keystore";
 import { encodeKeyShare, type KeyShare } from "@/lib/mpc";
-import { dealAuxInfo, dealCoreShares } from "@/lib/mpc/dealer";
-import { fixtureSafePrimes } from "@/lib/mpc/fixtures";
-import { generateRingPedersen } from "@/lib/mpc/ring-pedersen";
 import { addressOf } from "@/lib/signing/signers";
 import { startPostgres, type PostgresServer } from "@/tools/lib/postgres";
+import { dealtKeyShares } from "./dealt-shares";
 
 /**
  * The fault rig (tests/faults, and the load figures of `npm run bench`): a PostgreSQL cluster of its
@@ -97,14 +95,7 @@ export async function timed(url: string, init: RequestInit = {}): Promise<{ stat
  * identity, so the SDK signs each session with a fresh one.
  */
 export async function dealtSigner(organizationId: string, chainId = 31337): Promise<{ signer: { id: string; address: `0x${string}` }; apiKey: string; agentShare: KeyShare }> {
-  const f = fixtureSafePrimes(1024);
-  const aux = dealAuxInfo([0, 4, 8].map((o) => {
-    const [p, q, pHat, qHat] = f.slice(o, o + 4) as [bigint, bigint, bigint, bigint];
-    const rp = generateRingPedersen(pHat, qHat);
-    return { p, q, pHat, qHat, s: rp.s, t: rp.t };
-  }));
-  const secret = BigInt(`0x${Buffer.from(crypto.getRandomValues(new Uint8Array(31))).toString("hex")}`);
-  const shares = dealCoreShares({ secret, threshold: 2, n: 3 }).map((core, i) => ({ core, aux: aux[i]! }));
+  const shares = dealtKeyShares();
   const address = addressOf(shares[0]!.core.publicKey) as `0x${string}`;
   const signer = await db().signer.create({ data: { organizationId, name: "Fault-test signer", chainId, status: "active", publicKey: shares[0]!.core.publicKey, address } });
   await db().signerShare.create({ data: { signerId: signer.id, sealed: sealSecret(new TextEncoder().encode(encodeKeyShare(shares[1]!)), `signer-share:${signer.id}`) as never, public: {} } });

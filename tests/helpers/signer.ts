@@ -7,12 +7,16 @@ import { db } from "@/lib/db/client";
 import { FAST_TEST, type KeyShare } from "@/lib/mpc";
 import { fixtureSafePrimes } from "@/lib/mpc/fixtures";
 import { joinSigner, type JoinResult } from "@/lib/sdk/join";
+import { agentForNew } from "@/lib/agents/registry";
 import { addPrime } from "@/lib/signing/prime-pool";
+import { PARTY } from "@/lib/signing/ceremonies";
+import { issueSignerKey, storeServerShare } from "@/lib/signing/signers";
 import { localDkgParty } from "@/lib/signing/local-party";
 import { driveCeremony, type CeremonyTransport } from "@/lib/signing/driver";
 import { assertAgentKey, e2eCodec, encodeInvitation, generateE2eKeyPair, generatePin, pinnedIdentities } from "@/lib/signing/e2e";
 import { identityPublicKey, newIdentityKey } from "@/lib/signing/message-auth";
 import { appFetch } from "./app-fetch";
+import { dealtKeyShares } from "./dealt-shares";
 import { call, ORIGIN } from "./http";
 
 const primes = fixtureSafePrimes(1024);
@@ -125,6 +129,27 @@ export async function createSignerViaBrowserDkg(cookie: string, chainId = 31337,
   const fin = await call(dkgFinalize, "POST", "/api/v1/dkg/finalize", { cookie, body: { ceremonyId: dkg.ceremonyId, publicKey: outputs.get(0)!.core.publicKey } });
   if (fin.status !== 200) throw new Error(`finalize: ${fin.status} ${JSON.stringify(fin.json)}`);
   return { signer: fin.json.signer as { id: string; address: `0x${string}` }, apiKey: fin.json.apiKey.secret as string, agentShare: outputs.get(0)!, agentIdentity: a.secretKey, userShare: outputs.get(2)! };
+}
+
+/**
+ * An active signer as key generation leaves it (its new agent, the server's share sealed with its
+ * public data, the agent's long-term identity registered, the signer key issued), from dealt shares
+ * over the same fixture primes as createSignerViaDkg's parties instead of a key generation: for tests
+ * whose subject comes after it (signing, policies, approvals, the gateway). Key generation itself is
+ * tested through createSignerViaDkg (tests/signing/agent-join, dkg-http, authenticated-blame-http, …).
+ */
+export async function createDealtSigner(owner: { organizationId: string; user: { id: string } }, chainId = 31337, name = "Test signer"): Promise<CreatedSigner> {
+  process.env.COUNTERSIGN_MPC_PROFILE = "fast-test";
+  const shares = dealtKeyShares([0, 12, 4]);
+  const identity = newIdentityKey();
+  const { organizationId, user } = owner;
+  return db().$transaction(async (tx) => {
+    const { agent } = await agentForNew(tx, { organizationId, field: "body.agentId", create: { name, description: null, ownerId: user.id }, createdById: user.id });
+    const signer = await tx.signer.create({ data: { organizationId, name, chainId, createdById: user.id, agentId: agent.id, status: "active" } });
+    const { address } = await storeServerShare(tx, { signerId: signer.id, context: { identities: { [PARTY.agent]: identity.publicKey } } }, shares[PARTY.server]!);
+    const { secret } = await issueSignerKey(tx, signer, user.id);
+    return { signer: { id: signer.id, address }, apiKey: secret, agentShare: shares[PARTY.agent]!, agentIdentity: identity.secretKey, userShare: shares[PARTY.user]! };
+  });
 }
 
 /** Seeds an active rules document (version 1, default allow, UTC) for a signer, as if activated. */

@@ -4,22 +4,11 @@ import { bytesToHex } from "@noble/hashes/utils.js";
 import { getAddress } from "viem";
 import { publicKeyToAddress } from "viem/accounts";
 import type { KeyShare } from "@/lib/mpc";
-import { dealAuxInfo, dealCoreShares } from "@/lib/mpc/dealer";
-import { fixtureSafePrimes } from "@/lib/mpc/fixtures";
-import { generateRingPedersen } from "@/lib/mpc/ring-pedersen";
+import { dealtKeyShares } from "../helpers/dealt-shares";
 
 /** Party `index`'s share of a dealt key with the given secret. */
 export function dealtShare(index: number, secret = 0x1234567890abcdefn): KeyShare {
-  const primes = fixtureSafePrimes(1024);
-  const aux = dealAuxInfo(
-    [0, 1, 2].map((i) => {
-      const [p, q, pHat, qHat] = primes.slice(4 * i, 4 * i + 4) as [bigint, bigint, bigint, bigint];
-      const rp = generateRingPedersen(pHat, qHat);
-      return { p, q, pHat, qHat, s: rp.s, t: rp.t };
-    }),
-  );
-  const core = dealCoreShares({ secret, threshold: 2, n: 3 });
-  return { core: core[index]!, aux: aux[index]! };
+  return dealtKeyShares([0, 4, 8], secret)[index]!;
 }
 
 export function dealtAgentShare(): { share: KeyShare; address: string } {
