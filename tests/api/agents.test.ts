@@ -21,14 +21,14 @@ import { GET as pairingInfo } from "@/app/api/pairing-info/route";
 import { POST as submitRequest } from "@/app/api/requests/route";
 import { useTestDatabase } from "../helpers/db";
 import { call, makeApiKey, makeUser } from "../helpers/http";
-import { activateRules, agentIdentityOf, createSignerViaDkg } from "../helpers/signer";
+import { activateRules, agentIdentityOf, createDealtSigner } from "../helpers/signer";
 
 useTestDatabase();
 
 let owner: Awaited<ReturnType<typeof makeUser>>;
 let viewer: Awaited<ReturnType<typeof makeUser>>;
 let other: Awaited<ReturnType<typeof makeUser>>;
-let s: Awaited<ReturnType<typeof createSignerViaDkg>>;
+let s: Awaited<ReturnType<typeof createDealtSigner>>;
 let n = 0;
 const nonce = () => (0xa9e7 + ++n).toString(16).padStart(64, "0");
 
@@ -37,7 +37,7 @@ beforeAll(async () => {
   owner = await makeUser();
   viewer = await makeUser({ organizationId: owner.organizationId, role: "viewer" });
   other = await makeUser();
-  s = await createSignerViaDkg(owner.cookie, 31337, "Payroll bot");
+  s = await createDealtSigner(owner, 31337, "Payroll bot");
 }, 600_000);
 
 const create = (body: unknown, who = owner.cookie) => call(createAgent, "POST", "/api/v1/agents", { cookie: who, body });

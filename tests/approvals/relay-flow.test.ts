@@ -28,7 +28,7 @@ import { POST as pauseAgent } from "@/app/api/v1/agents/[id]/pause/route";
 import { POST as resumeAgent } from "@/app/api/v1/agents/[id]/resume/route";
 import { useTestDatabase } from "../helpers/db";
 import { call, makeUser } from "../helpers/http";
-import { activateRules, agentIdentityOf, createSignerViaDkg } from "../helpers/signer";
+import { activateRules, agentIdentityOf, createDealtSigner } from "../helpers/signer";
 import { assertionHeader, SoftAuthenticator } from "../helpers/soft-authenticator";
 import { expectSeed } from "./seed-schemas";
 
@@ -39,7 +39,7 @@ const ETH = 10n ** 18n;
 const alice = "0x000000000000000000000000000000000000a11c";
 let devnet: Devnet;
 let owner: Awaited<ReturnType<typeof makeUser>>;
-let s: Awaited<ReturnType<typeof createSignerViaDkg>>;
+let s: Awaited<ReturnType<typeof createDealtSigner>>;
 let agentToken: string;
 const authenticator = new SoftAuthenticator();
 let nonce = 0;
@@ -60,7 +60,7 @@ beforeAll(async () => {
   await syncNetworks(db(), configuredNetworks({ DEVNET_RPC_URL: devnet.rpcUrl }));
   owner = await makeUser();
   await authenticator.register(owner.user.id);
-  s = await createSignerViaDkg(owner.cookie, 31337, "Relay bot");
+  s = await createDealtSigner(owner, 31337, "Relay bot");
   const network = await getNetwork(db(), 31337);
   const funder = privateKeyToAccount(devnet.fundedAccounts[0]!.privateKey as Hex);
   await publicClientFor(network).waitForTransactionReceipt({ hash: await walletClientFor(network, funder).sendTransaction({ to: s.signer.address, value: parseEther("5") }) });

@@ -28,7 +28,7 @@ import { localToolsBackend } from "@/lib/sdk/mcp";
 import { appFetch } from "../helpers/app-fetch";
 import { useTestDatabase } from "../helpers/db";
 import { call, makeUser } from "../helpers/http";
-import { activateRules, createSignerViaDkg } from "../helpers/signer";
+import { activateRules, createDealtSigner } from "../helpers/signer";
 import { assertionHeader, SoftAuthenticator } from "../helpers/soft-authenticator";
 
 useTestDatabase();
@@ -38,7 +38,7 @@ const bob = "0x000000000000000000000000000000000000b0B0";
 let devnet: Devnet;
 let owner: Awaited<ReturnType<typeof makeUser>>;
 let passkey: SoftAuthenticator;
-let s: Awaited<ReturnType<typeof createSignerViaDkg>>;
+let s: Awaited<ReturnType<typeof createDealtSigner>>;
 let client: Client;
 
 /** appFetch plus the session status the SDK polls while parked, and the signer's balance. */
@@ -59,7 +59,7 @@ beforeAll(async () => {
   owner = await makeUser();
   passkey = new SoftAuthenticator();
   await passkey.register(owner.user.id);
-  s = await createSignerViaDkg(owner.cookie, 31337, "MCP bot");
+  s = await createDealtSigner(owner, 31337, "MCP bot");
   const network = await getNetwork(db(), 31337);
   const funder = privateKeyToAccount(devnet.fundedAccounts[0]!.privateKey as Hex);
   await publicClientFor(network).waitForTransactionReceipt({ hash: await walletClientFor(network, funder).sendTransaction({ to: s.signer.address, value: parseEther("5") }) });

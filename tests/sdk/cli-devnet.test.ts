@@ -16,7 +16,7 @@ import { GET as signerBalance } from "@/app/api/v1/signer/balance/route";
 import { useTestDatabase } from "../helpers/db";
 import { makeUser } from "../helpers/http";
 import { appFetch } from "../helpers/app-fetch";
-import { createSignerViaDkg } from "../helpers/signer";
+import { createDealtSigner } from "../helpers/signer";
 import { cli, PASSPHRASE, removeTempHomes, tempHome, type CliRun } from "./cli-harness";
 
 useTestDatabase();
@@ -42,7 +42,7 @@ beforeAll(async () => {
   devnet = await startDevnet({ port: 0 });
   await syncNetworks(db(), configuredNetworks({ DEVNET_RPC_URL: devnet.rpcUrl }));
   const owner = await makeUser();
-  const created = await createSignerViaDkg(owner.cookie, 31337, "CLI bot");
+  const created = await createDealtSigner(owner, 31337, "CLI bot");
   signer = created.signer;
   const funder = privateKeyToAccount(devnet.fundedAccounts[0]!.privateKey as Hex);
   const network = await getNetwork(db(), 31337);

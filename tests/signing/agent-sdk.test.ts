@@ -15,20 +15,20 @@ import { GET as getBalance } from "@/app/api/v1/signers/[id]/route";
 import { useTestDatabase } from "../helpers/db";
 import { call, makeUser } from "../helpers/http";
 import { appFetch } from "../helpers/app-fetch";
-import { agentIdentityOf, createSignerViaDkg } from "../helpers/signer";
+import { agentIdentityOf, createDealtSigner } from "../helpers/signer";
 
 useTestDatabase();
 
 let devnet: Devnet;
 let agent: CountersignAgent;
-let ctx: Awaited<ReturnType<typeof createSignerViaDkg>> & { organizationId: string; cookie: string };
+let ctx: Awaited<ReturnType<typeof createDealtSigner>> & { organizationId: string; cookie: string };
 const recipient = "0x000000000000000000000000000000000000bEEF";
 
 beforeAll(async () => {
   devnet = await startDevnet({ port: 0 });
   await syncNetworks(db(), configuredNetworks({ DEVNET_RPC_URL: devnet.rpcUrl }));
   const owner = await makeUser();
-  ctx = { ...(await createSignerViaDkg(owner.cookie)), organizationId: owner.organizationId, cookie: owner.cookie };
+  ctx = { ...(await createDealtSigner(owner)), organizationId: owner.organizationId, cookie: owner.cookie };
   agent = new CountersignAgent({ baseUrl: "http://localhost:3000", apiKey: ctx.apiKey, share: ctx.agentShare, identity: ctx.agentIdentity, profile: FAST_TEST, fetch: appFetch });
   const funder = privateKeyToAccount(devnet.fundedAccounts[0]!.privateKey as Hex);
   const network = await getNetwork(db(), 31337);

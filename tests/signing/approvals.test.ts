@@ -31,7 +31,7 @@ import { PATCH as patchApprovalSettings } from "@/app/api/v1/approvals/settings/
 import { useTestDatabase } from "../helpers/db";
 import { call, makeUser } from "../helpers/http";
 import { appFetch } from "../helpers/app-fetch";
-import { activateRules, agentIdentityOf, createSignerViaDkg } from "../helpers/signer";
+import { activateRules, agentIdentityOf, createDealtSigner } from "../helpers/signer";
 import { assertionHeader, SoftAuthenticator } from "../helpers/soft-authenticator";
 
 useTestDatabase();
@@ -41,7 +41,7 @@ let owner: Awaited<ReturnType<typeof makeUser>>;
 let approver: Awaited<ReturnType<typeof makeUser>>;
 let viewer: Awaited<ReturnType<typeof makeUser>>;
 let outsider: Awaited<ReturnType<typeof makeUser>>;
-let s: Awaited<ReturnType<typeof createSignerViaDkg>>;
+let s: Awaited<ReturnType<typeof createDealtSigner>>;
 let agent: CountersignAgent;
 // EIP-55: the checksummed form of this address is all-lowercase ("A11c" would be a wrong checksum, refused).
 const alice = "0x000000000000000000000000000000000000a11c";
@@ -82,7 +82,7 @@ beforeAll(async () => {
     await a.register(u.user.id);
     passkeys.set(u.cookie, a);
   }
-  s = await createSignerViaDkg(owner.cookie, 31337, "Approval bot");
+  s = await createDealtSigner(owner, 31337, "Approval bot");
   const network = await getNetwork(db(), 31337);
   const funder = privateKeyToAccount(devnet.fundedAccounts[0]!.privateKey as Hex);
   await publicClientFor(network).waitForTransactionReceipt({ hash: await walletClientFor(network, funder).sendTransaction({ to: s.signer.address, value: parseEther("5") }) });

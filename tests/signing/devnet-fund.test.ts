@@ -10,19 +10,19 @@ import { POST as fund } from "@/app/api/v1/signers/[id]/fund/route";
 import { GET as getUserShare, POST as putUserShare } from "@/app/api/v1/signers/[id]/user-share/route";
 import { useTestDatabase } from "../helpers/db";
 import { call, makeUser } from "../helpers/http";
-import { createSignerViaDkg } from "../helpers/signer";
+import { createDealtSigner } from "../helpers/signer";
 
 useTestDatabase();
 
 let devnet: Devnet;
 let owner: Awaited<ReturnType<typeof makeUser>>;
-let s: Awaited<ReturnType<typeof createSignerViaDkg>>;
+let s: Awaited<ReturnType<typeof createDealtSigner>>;
 
 beforeAll(async () => {
   devnet = await startDevnet({ port: 0 });
   await syncNetworks(db(), configuredNetworks({ DEVNET_RPC_URL: devnet.rpcUrl }));
   owner = await makeUser();
-  s = await createSignerViaDkg(owner.cookie);
+  s = await createDealtSigner(owner);
 }, 600_000);
 
 afterAll(async () => {

@@ -31,12 +31,12 @@ import { GET as listNetworks } from "@/app/api/v1/networks/route";
 import { useTestDatabase } from "../helpers/db";
 import { call, makeUser } from "../helpers/http";
 import { appFetch } from "../helpers/app-fetch";
-import { activateRules, agentIdentityOf, createSignerViaDkg, type CreatedSigner } from "../helpers/signer";
+import { activateRules, agentIdentityOf, createDealtSigner, createSignerViaDkg, type CreatedSigner } from "../helpers/signer";
 import { cli, PASSPHRASE, removeTempHomes, tempHome } from "../sdk/cli-harness";
 
 const database = useTestDatabase();
 
-type SignerCtx = Awaited<ReturnType<typeof createSignerViaDkg>>;
+type SignerCtx = Awaited<ReturnType<typeof createDealtSigner>>;
 let devnet: Devnet;
 let owner: Awaited<ReturnType<typeof makeUser>>;
 let a: SignerCtx;
@@ -66,7 +66,9 @@ beforeAll(async () => {
   devnet = await startDevnet({ port: 0 });
   await syncNetworks(db(), configuredNetworks({ DEVNET_RPC_URL: devnet.rpcUrl }));
   owner = await makeUser();
-  a = await createSignerViaDkg(owner.cookie, 31337, "Limits bot");
+  a = await createDealtSigner(owner, 31337, "Limits bot");
+  // One signer through the real three-party key generation: npm test's PostgreSQL lane runs this
+  // file, and no other suite there generates a key (its ceremony queries on a real server).
   b = await createSignerViaDkg(owner.cookie, 31337, "Race bot");
   await fund(a.signer.address, "5");
   await fund(b.signer.address, "5");

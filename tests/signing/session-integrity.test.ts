@@ -29,13 +29,13 @@ import { GET as userSessionStatus } from "@/app/api/v1/signers/[id]/sign/session
 import { useTestDatabase } from "../helpers/db";
 import { call, makeUser } from "../helpers/http";
 import { appFetch } from "../helpers/app-fetch";
-import { activateRules, agentIdentityOf, createSignerViaDkg } from "../helpers/signer";
+import { activateRules, agentIdentityOf, createDealtSigner } from "../helpers/signer";
 
 useTestDatabase();
 
 let devnet: Devnet;
 let owner: Awaited<ReturnType<typeof makeUser>>;
-let s: Awaited<ReturnType<typeof createSignerViaDkg>>;
+let s: Awaited<ReturnType<typeof createDealtSigner>>;
 // EIP-55 checksummed (a mixed-case address with a wrong checksum is refused with 400).
 const recipient = "0x000000000000000000000000000000000000F00D";
 let n = 0;
@@ -45,7 +45,7 @@ beforeAll(async () => {
   devnet = await startDevnet({ port: 0 });
   await syncNetworks(db(), configuredNetworks({ DEVNET_RPC_URL: devnet.rpcUrl }));
   owner = await makeUser();
-  s = await createSignerViaDkg(owner.cookie, 31337, "Integrity bot");
+  s = await createDealtSigner(owner, 31337, "Integrity bot");
   const network = await getNetwork(db(), 31337);
   const funder = privateKeyToAccount(devnet.fundedAccounts[0]!.privateKey as Hex);
   await publicClientFor(network).waitForTransactionReceipt({ hash: await walletClientFor(network, funder).sendTransaction({ to: s.signer.address, value: parseEther("1") }) });

@@ -21,13 +21,13 @@ import { POST as signSession } from "@/app/api/v1/sign/session/route";
 import { GET as signerStatus } from "@/app/api/v1/signer/route";
 import { useTestDatabase } from "../helpers/db";
 import { call, makeUser } from "../helpers/http";
-import { createSignerViaDkg } from "../helpers/signer";
+import { createDealtSigner } from "../helpers/signer";
 
 useTestDatabase();
 
 let devnet: Devnet;
 let owner: Awaited<ReturnType<typeof makeUser>>;
-let s: Awaited<ReturnType<typeof createSignerViaDkg>>;
+let s: Awaited<ReturnType<typeof createDealtSigner>>;
 let token: `0x${string}`;
 const params = () => ({ id: s.signer.id });
 
@@ -35,7 +35,7 @@ beforeAll(async () => {
   devnet = await startDevnet({ port: 0 });
   await syncNetworks(db(), configuredNetworks({ DEVNET_RPC_URL: devnet.rpcUrl }));
   owner = await makeUser();
-  s = await createSignerViaDkg(owner.cookie);
+  s = await createDealtSigner(owner);
   const network = await getNetwork(db(), 31337);
   const funder = privateKeyToAccount(devnet.fundedAccounts[0]!.privateKey as Hex);
   const wallet = walletClientFor(network, funder);

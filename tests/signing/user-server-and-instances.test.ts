@@ -18,12 +18,12 @@ import { POST as agentSession } from "@/app/api/v1/sign-message/session/route";
 import { useTestDatabase } from "../helpers/db";
 import { call, makeUser } from "../helpers/http";
 import { appFetch } from "../helpers/app-fetch";
-import { agentIdentityOf, createSignerViaDkg } from "../helpers/signer";
+import { agentIdentityOf, createDealtSigner } from "../helpers/signer";
 
 const database = useTestDatabase();
 let devnet: Devnet;
 let owner: Awaited<ReturnType<typeof makeUser>>;
-let s: Awaited<ReturnType<typeof createSignerViaDkg>>;
+let s: Awaited<ReturnType<typeof createDealtSigner>>;
 let second: ChildProcess | undefined;
 // EIP-55 checksummed (a mixed-case address with a wrong checksum is refused with 400).
 const recipient = "0x000000000000000000000000000000000000c0DE";
@@ -32,7 +32,7 @@ beforeAll(async () => {
   devnet = await startDevnet({ port: 0 });
   await syncNetworks(db(), configuredNetworks({ DEVNET_RPC_URL: devnet.rpcUrl }));
   owner = await makeUser();
-  s = await createSignerViaDkg(owner.cookie);
+  s = await createDealtSigner(owner);
   const network = await getNetwork(db(), 31337);
   const funder = privateKeyToAccount(devnet.fundedAccounts[0]!.privateKey as Hex);
   await publicClientFor(network).waitForTransactionReceipt({ hash: await walletClientFor(network, funder).sendTransaction({ to: s.signer.address, value: parseEther("1") }) });
