@@ -2,7 +2,8 @@
  * `npm test`: every test.
  *   0. the type checker over the whole project (app, lib, tests, tools)
  *   1. unit + integration (vitest) with the data layer on embedded PGlite, split in two shards
- *      (TEST_SHARDS, default 2), and at the same time
+ *      (TEST_SHARDS, default 2) of about equal time by tests/durations.json (tools/lib/test-shards.ts;
+ *      TEST_RECORD_DURATIONS=1 writes this run's file times back to it), and at the same time
  *      2. the data-layer suites again on a real PostgreSQL server (a throwaway cluster on 127.0.0.1);
  *      vitest runs one worker on this 2-core machine, so the three lanes share the two cores (the
  *      PostgreSQL lane ends first, after which each shard has a core). Output lines are prefixed
@@ -22,6 +23,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { buildApp } from "./lib/app-build";
 import { findPostgresBin, startPostgres } from "./lib/postgres";
+import { listTestFiles, mergeDurations, readDurations, splitByDuration, writeDurations, type Durations } from "./lib/test-shards";
 
 /**
  * Suites that run a second time on the PostgreSQL server: everything whose outcome depends on the
@@ -44,6 +46,7 @@ const DATA_LAYER_SUITES = [
 // Fault tests (issue #12): each file starts a PostgreSQL cluster of its own (it stops and restarts it)
 // and app instances in child processes; run once, in the pg stage (about 2-3 minutes).
 const FAULT_SUITES = ["tests/faults"];
+const DURATIONS_FILE = "tests/durations.json";
 /**
  * The two lanes share two cores with ceremonies that hold the event loop for seconds (the in-process
  * agent and server both compute), so a transaction can outlive the production default of 8 s without
@@ -91,11 +94,15 @@ function run(cmd: string, args: string[], env: Record<string, string>, prefix?: 
   });
 }
 
-async function vitest(label: string, files: string[], env: Record<string, string> = {}, prefix?: string, shard?: string): Promise<number> {
-  const out = path.join(mkdtempSync(path.join(tmpdir(), "cs-vitest-")), "report.json");
+/** `record`: collects each file's time there (tools/lib/durations-reporter.ts). */
+async function vitest(label: string, files: string[], env: Record<string, string> = {}, prefix?: string, record?: Durations): Promise<number> {
+  const tmp = mkdtempSync(path.join(tmpdir(), "cs-vitest-"));
+  const out = path.join(tmp, "report.json");
+  const times = path.join(tmp, "durations.json");
   process.stdout.write(`\n[test] ${label}\n`);
-  const args = ["vitest", "run", ...files, ...(shard ? [`--shard=${shard}`] : []), "--reporter=default", "--reporter=json", `--outputFile.json=${out}`];
-  const code = await run("npx", args, { ...env, ...(prefix ? { NO_COLOR: "1" } : {}) }, prefix);
+  const args = ["vitest", "run", ...files, "--reporter=default", "--reporter=json", `--outputFile.json=${out}`, ...(record ? ["--reporter=./tools/lib/durations-reporter.ts"] : [])];
+  const code = await run("npx", args, { ...env, ...(record ? { TEST_DURATIONS_OUT: times } : {}), ...(prefix ? { NO_COLOR: "1" } : {}) }, prefix);
+  if (record && existsSync(times)) Object.assign(record, JSON.parse(readFileSync(times, "utf8")) as Durations);
   if (existsSync(out)) {
     const r = JSON.parse(readFileSync(out, "utf8")) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
     total.passed += r.numPassedTests;
@@ -132,12 +139,16 @@ async function main() {
   const lanes: Promise<number>[] = [];
   const shards = Math.max(1, Number(process.env.TEST_SHARDS ?? 2) || 1);
   const prefixed = (want("unit") && want("pg")) || shards > 1;
+  const unitFiles = listTestFiles("tests", FAULT_SUITES);
+  const measured: Durations = {};
   if (want("unit")) {
-    for (let i = 1; i <= shards; i++) {
-      const shard = shards > 1 ? `${i}/${shards}` : undefined;
+    const split = shards > 1 ? splitByDuration(unitFiles, readDurations(DURATIONS_FILE), shards) : [[]];
+    split.forEach((files, i) => {
+      if (shards > 1 && files.length === 0) return; // more shards than files: no filter would run them all
+      const shard = shards > 1 ? `${i + 1}/${shards}` : undefined;
       const name = shard ? `pglite ${shard}` : "pglite";
-      lanes.push(vitest(`unit and integration (embedded PGlite${shard ? `, shard ${shard}` : ""})`, unitExcludes, LANE_ENV, prefixed ? `[${name}]` : undefined, shard));
-    }
+      lanes.push(vitest(`unit and integration (embedded PGlite${shard ? `, shard ${shard}: ${files.length} files` : ""})`, [...files, ...unitExcludes], LANE_ENV, prefixed ? `[${name}]` : undefined, measured));
+    });
   }
   let pgLane: Promise<unknown> = Promise.resolve();
   if (want("pg")) {
@@ -159,6 +170,10 @@ async function main() {
       })
     : Promise.resolve(true);
   codes.push(...(await Promise.all(lanes)));
+  if (want("unit") && process.env.TEST_RECORD_DURATIONS === "1") {
+    writeDurations(DURATIONS_FILE, mergeDurations(readDurations(DURATIONS_FILE), measured, unitFiles));
+    process.stdout.write(`[test] file durations written to ${DURATIONS_FILE}\n`);
+  }
   const buildOk = await built; // the fault stage wants the machine to itself
   if (want("pg")) codes.push(await vitest("faults: database outage, a killed instance, load (own PostgreSQL clusters)", FAULT_SUITES));
   if (want("e2e")) {
