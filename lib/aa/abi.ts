@@ -31,3 +31,10 @@ export const verifyingPaymasterAbi = parseAbi([
   "function getDeposit() view returns (uint256)",
   "function addStake(uint32 unstakeDelaySec) payable",
 ]);
+
+/** lib/aa/contracts/PasskeyAccount.sol's factory: accounts owned by a WebAuthn P-256 key (qx, qy). */
+export const passkeyAccountFactoryAbi = parseAbi([
+  "function createAccount(bytes32 qx, bytes32 qy, uint256 salt) returns (address)",
+  "function getAddress(bytes32 qx, bytes32 qy, uint256 salt) view returns (address)",
+  "function entryPoint() view returns (address)",
+]);

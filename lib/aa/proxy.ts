@@ -7,7 +7,7 @@
  */
 import { getAddress, type Address, type Hex } from "viem";
 import { env } from "@/lib/config/env";
-import type { Db } from "@/lib/db/client";
+import type { Db, DbOrTx } from "@/lib/db/client";
 import { ApiError, BadRequestError, ForbiddenError, NotConfiguredError } from "@/lib/http/errors";
 import { AA_ERRORS, AA_TOKEN_HEADER, BUNDLER_METHODS, isAllowed, methodNotAllowed, PAYMASTER_METHODS, sameOrigin, servesAnyChain, upstreamUrl } from "./model";
 import { budgetWei, paymasterRpc, RpcError, type LocalPaymaster } from "./paymaster";
@@ -26,7 +26,7 @@ const UPSTREAM_TIMEOUT_MS = 30_000;
 type ChainAa = { chainId: number; bundlerUrl: string | null; paymasterUrl: string | null; local: LocalPaymaster | null };
 
 /** The chain's row (400 for a chain the network registry does not know or has disabled). */
-async function chainRow(db: Db, chainId: number) {
+async function chainRow(db: DbOrTx, chainId: number) {
   const row = await db.network.findUnique({ where: { chainId } });
   if (!row || !row.enabled) throw new BadRequestError(`Unsupported chain ${chainId}`, [{ field: "query.chainId", message: `Chain ${chainId} is not in the network registry` }]);
   return row;
@@ -47,7 +47,7 @@ async function upstreamServes(url: string, chainId: number): Promise<boolean> {
   return (await known) === chainId;
 }
 
-export async function aaForChain(db: Db, chainId: number): Promise<ChainAa> {
+export async function aaForChain(db: DbOrTx, chainId: number): Promise<ChainAa> {
   const row = await chainRow(db, chainId);
   const e = env();
   const pick = async (template: string | undefined) => {

@@ -23,21 +23,24 @@ export type RegistrationInput = {
 const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000" as const;
 const ZERO32 = `0x${"00".repeat(32)}` as const;
 
+/** The registry's `Registration` struct for `r` (zero for what the mode leaves out). */
+export function registrationStruct(r: RegistrationInput) {
+  return {
+    nullifier: r.nullifier,
+    agentAddress: r.agentAddress ?? ZERO_ADDRESS,
+    ed25519Key: r.ed25519Key ?? ZERO32,
+    humanAddress: r.humanAddress ?? ZERO_ADDRESS,
+    verificationStrength: r.verificationStrength,
+    credentials: r.credentials,
+    metadata: r.metadata,
+  } as const;
+}
+
 /** `keyName`: the provider key whose account the registry authorised (the local provider's by default). */
 export async function registerWithLocalProvider(db: DbOrTx, chain: IdentityChain, r: RegistrationInput, keyName: string = LOCAL_PROVIDER): Promise<{ agentId: number; txHash: Hex }> {
   const account = await providerAccount(db, keyName);
   const client = publicClientFor(chain.network);
-  const args = [
-    {
-      nullifier: r.nullifier,
-      agentAddress: r.agentAddress ?? ZERO_ADDRESS,
-      ed25519Key: r.ed25519Key ?? ZERO32,
-      humanAddress: r.humanAddress ?? ZERO_ADDRESS,
-      verificationStrength: r.verificationStrength,
-      credentials: r.credentials,
-      metadata: r.metadata,
-    },
-  ] as const;
+  const args = [registrationStruct(r)] as const;
   const { request } = await client.simulateContract({ account, address: chain.registry, abi: agentRegistryAbi, functionName: "registerAgent", args });
   const txHash = await walletClientFor(chain.network, account).writeContract(request);
   const receipt = await client.waitForTransactionReceipt({ hash: txHash });

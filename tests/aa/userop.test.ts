@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPublicClient, http, parseEther, type Address } from "viem";
-import { createBundlerClient, createPaymasterClient } from "viem/account-abstraction";
+import { createBundlerClient } from "viem/account-abstraction";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { resetEnvCache } from "@/lib/config/env";
 import { startDevnet, type Devnet } from "@/lib/chain/devnet";
@@ -20,8 +20,8 @@ import { setUpDevnetAa, type AaDeployment } from "@/lib/aa/deploy";
 import { paymasterSigner } from "@/lib/aa/paymaster-key";
 import { toSimpleAccountV07 } from "@/lib/aa/simple-account";
 import { POST as token } from "@/app/api/aa/token/route";
-import { POST as bundlerRoute } from "@/app/api/aa/bundler/route";
 import { POST as paymasterRoute } from "@/app/api/aa/paymaster/route";
+import { aaProxyTransports } from "../helpers/aa-proxy";
 import { useTestDatabase } from "../helpers/db";
 import { call, makeUser, ORIGIN } from "../helpers/http";
 
@@ -51,30 +51,12 @@ afterAll(async () => {
   await devnet?.stop();
 });
 
-type Handler = (req: Request, ctx?: { params: Promise<unknown> }) => Promise<Response>;
-/** A fetch that hands /api/aa/* to the route handlers in-process, as the browser's fetch would reach them. */
-function appFetch(proxyToken: string): typeof fetch {
-  const routes: Record<string, Handler> = { "/api/aa/bundler": bundlerRoute, "/api/aa/paymaster": paymasterRoute };
-  return async (input, init) => {
-    const req = new Request(input as string, init);
-    const handler = routes[new URL(req.url).pathname];
-    if (!handler) throw new Error(`no route for ${req.url}`);
-    const headers = new Headers(req.headers);
-    headers.set("origin", ORIGIN);
-    headers.set("x-aa-proxy-token", proxyToken);
-    return handler(new Request(req.url, { method: req.method, headers, body: await req.text() }));
-  };
-}
-
 async function clients(cookie?: string) {
-  const t = await call(token, "POST", "/api/aa/token", { query: { chainId: String(devnet.chainId) }, headers: { origin: ORIGIN }, cookie, clientIp: "192.0.2.10" });
-  expect(t.status).toBe(200);
-  const fetchFn = appFetch(t.json.token);
+  const proxy = await aaProxyTransports(devnet.chainId, cookie);
   const client = createPublicClient({ chain: { id: devnet.chainId, name: "devnet", nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [devnet.rpcUrl] } } }, transport: http(devnet.rpcUrl) });
   const owner = privateKeyToAccount(generatePrivateKey());
   const account = await toSimpleAccountV07({ client, owner, factoryAddress: aa.accountFactory, entryPointAddress: aa.entryPoint });
-  const paymaster = createPaymasterClient({ transport: http(`${ORIGIN}/api/aa/paymaster?chainId=${devnet.chainId}`, { fetchFn }) });
-  const bundlerClient = createBundlerClient({ account, client, paymaster, transport: http(`${ORIGIN}/api/aa/bundler?chainId=${devnet.chainId}`, { fetchFn }) });
+  const bundlerClient = createBundlerClient({ account, client, paymaster: proxy.paymaster, transport: proxy.bundler });
   return { account, bundlerClient, owner };
 }
 
