@@ -4,11 +4,11 @@
  * navigator.credentials, or any signer producing WebAuthn assertions); its assertion over the
  * userOpHash is encoded as OpenZeppelin's `WebAuthn.WebAuthnAuth` fields, which the contract decodes.
  */
-import { decodeFunctionData, encodeAbiParameters, encodeFunctionData, hexToBigInt, size, slice, type Address, type Hex } from "viem";
+import { encodeAbiParameters, encodeFunctionData, hexToBigInt, size, slice, type Address, type Hex } from "viem";
 import { entryPoint07Abi, getUserOperationHash, toSmartAccount, type SmartAccountImplementation, type WebAuthnAccount } from "viem/account-abstraction";
 import { readContract } from "viem/actions";
 import { passkeyAccountFactoryAbi } from "./abi";
-import { simpleAccountAbi } from "./simple-account";
+import { executeCallsCodec } from "./simple-account";
 
 /** What a WebAuthn assertion gives (viem's WebAuthnAccount `sign` result). */
 export type WebAuthnAssertion = {
@@ -61,15 +61,7 @@ export async function toPasskeyAccount(p: { client: SmartAccountImplementation["
   return toSmartAccount({
     client: p.client,
     entryPoint,
-    async decodeCalls(data) {
-      const r = decodeFunctionData({ abi: simpleAccountAbi, data });
-      if (r.functionName === "execute") return [{ to: r.args[0], value: r.args[1], data: r.args[2] }];
-      return r.args[0].map((to, i) => ({ to, value: r.args[1][i] ?? 0n, data: r.args[2][i] ?? "0x" }));
-    },
-    async encodeCalls(calls) {
-      if (calls.length === 1) return encodeFunctionData({ abi: simpleAccountAbi, functionName: "execute", args: [calls[0]!.to, calls[0]!.value ?? 0n, calls[0]!.data ?? "0x"] });
-      return encodeFunctionData({ abi: simpleAccountAbi, functionName: "executeBatch", args: [calls.map((c) => c.to), calls.map((c) => c.value ?? 0n), calls.map((c) => c.data ?? "0x")] });
-    },
+    ...executeCallsCodec,
     async getAddress() {
       address ??= await readContract(p.client, { address: p.factoryAddress, abi: passkeyAccountFactoryAbi, functionName: "getAddress", args: [qx, qy, salt] });
       return address;

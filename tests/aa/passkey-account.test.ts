@@ -9,15 +9,12 @@ import { p256 } from "@noble/curves/nist.js";
 import { createPublicClient, decodeAbiParameters, http, type Address } from "viem";
 import { createBundlerClient } from "viem/account-abstraction";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { resetEnvCache } from "@/lib/config/env";
-import { startDevnet, type Devnet } from "@/lib/chain/devnet";
-import { localDevnetNetwork, publicClientFor, type Network } from "@/lib/chain/networks";
-import { syncNetworks } from "@/lib/chain/network-registry";
+import type { Devnet } from "@/lib/chain/devnet";
+import { publicClientFor, type Network } from "@/lib/chain/networks";
 import { db } from "@/lib/db/client";
 import { passkeyAccountFactoryAbi } from "@/lib/aa/abi";
-import { startBundler, type Bundler } from "@/lib/aa/bundler-process";
-import { setUpDevnetAa, type AaDeployment } from "@/lib/aa/deploy";
 import { encodeWebAuthnSignature, passkeyCoordinates, toPasskeyAccount } from "@/lib/aa/passkey-account";
+import { startAaDevnet, type AaDevnet } from "../helpers/aa-devnet";
 import { aaProxyTransports } from "../helpers/aa-proxy";
 import { useTestDatabase } from "../helpers/db";
 import { makeUser } from "../helpers/http";
@@ -27,25 +24,16 @@ useTestDatabase();
 
 let devnet: Devnet;
 let network: Network;
-let aa: AaDeployment & { paymasterDeployed: boolean };
-let bundler: Bundler;
+let aa: AaDevnet["aa"];
+let env: AaDevnet;
 
 beforeAll(async () => {
-  devnet = await startDevnet({ port: 0 });
-  network = localDevnetNetwork(devnet.rpcUrl, devnet.chainId);
-  await syncNetworks(db(), [network]);
-  aa = await setUpDevnetAa(db(), network, privateKeyToAccount(devnet.fundedAccounts[0]!.privateKey));
-  const accounts = devnet.fundedAccounts;
-  bundler = await startBundler({ rpcUrl: devnet.rpcUrl, entryPoint: aa.entryPoint, executorPrivateKey: accounts[8]!.privateKey, utilityPrivateKey: accounts[9]!.privateKey, startupTimeoutMs: 120_000 });
-  process.env.BUNDLER_RPC_URL = bundler.rpcUrl;
-  resetEnvCache();
+  env = await startAaDevnet();
+  ({ devnet, network, aa } = env);
 }, 240_000);
 
 afterAll(async () => {
-  delete process.env.BUNDLER_RPC_URL;
-  resetEnvCache();
-  await bundler?.stop();
-  await devnet?.stop();
+  await env?.stop();
 });
 
 async function passkeyClient(passkey: SoftwarePasskey, cookie: string) {

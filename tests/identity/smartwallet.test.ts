@@ -11,13 +11,10 @@ import { createPublicClient, decodeFunctionData, http, numberToHex, toFunctionSe
 import { createBundlerClient } from "viem/account-abstraction";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { resetEnvCache } from "@/lib/config/env";
-import { startDevnet, type Devnet } from "@/lib/chain/devnet";
-import { localDevnetNetwork, publicClientFor, walletClientFor, type Network } from "@/lib/chain/networks";
-import { syncNetworks } from "@/lib/chain/network-registry";
+import type { Devnet } from "@/lib/chain/devnet";
+import { publicClientFor, walletClientFor, type Network } from "@/lib/chain/networks";
 import { db } from "@/lib/db/client";
 import { passkeyAccountFactoryAbi } from "@/lib/aa/abi";
-import { startBundler, type Bundler } from "@/lib/aa/bundler-process";
-import { setUpDevnetAa, type AaDeployment } from "@/lib/aa/deploy";
 import { passkeyCoordinates, toPasskeyAccount } from "@/lib/aa/passkey-account";
 import { agentRegistryAbi } from "@/lib/identity/abi";
 import { setUpDevnetIdentity } from "@/lib/identity/devnet";
@@ -31,6 +28,7 @@ import { GET as registerExport } from "@/app/api/agent/register/export/route";
 import { POST as scan } from "@/app/api/v1/identity/mock-passport/route";
 import { POST as scanChallenge } from "@/app/api/v1/identity/mock-passport/challenge/route";
 import { POST as startVerification } from "@/app/api/v1/agents/[id]/identity/sessions/route";
+import { startAaDevnet, type AaDevnet } from "../helpers/aa-devnet";
 import { aaProxyTransports } from "../helpers/aa-proxy";
 import { useTestDatabase } from "../helpers/db";
 import { call, makeUser } from "../helpers/http";
@@ -42,24 +40,20 @@ useTestDatabase();
 let devnet: Devnet;
 let network: Network;
 let chain: IdentityChain;
-let aa: AaDeployment & { paymasterDeployed: boolean };
-let bundler: Bundler;
+let aa: AaDevnet["aa"];
+let bundler: AaDevnet["bundler"];
 let provider: Address;
 type Member = { cookie: string; organizationId: string; user: { id: string }; authenticator: SoftAuthenticator };
 let member: Member;
 
+let env: AaDevnet;
+
 beforeAll(async () => {
-  devnet = await startDevnet({ port: 0 });
-  network = localDevnetNetwork(devnet.rpcUrl, devnet.chainId);
-  await syncNetworks(db(), [network]);
-  const owner = privateKeyToAccount(devnet.fundedAccounts[0]!.privateKey);
-  provider = (await setUpDevnetIdentity(db(), network, owner)).provider;
+  env = await startAaDevnet(async (net, dn) => {
+    provider = (await setUpDevnetIdentity(db(), net, privateKeyToAccount(dn.fundedAccounts[0]!.privateKey))).provider;
+  });
+  ({ devnet, network, aa, bundler } = env);
   chain = await identityChain(db(), network.chainId);
-  aa = await setUpDevnetAa(db(), network, owner);
-  const accounts = devnet.fundedAccounts;
-  bundler = await startBundler({ rpcUrl: devnet.rpcUrl, entryPoint: aa.entryPoint, executorPrivateKey: accounts[8]!.privateKey, utilityPrivateKey: accounts[9]!.privateKey, startupTimeoutMs: 120_000 });
-  process.env.BUNDLER_RPC_URL = bundler.rpcUrl;
-  resetEnvCache();
   const u = await makeUser({ role: "owner" });
   const authenticator = new SoftAuthenticator();
   await authenticator.register(u.user.id);
@@ -67,10 +61,7 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  delete process.env.BUNDLER_RPC_URL;
-  resetEnvCache();
-  await bundler?.stop();
-  await devnet?.stop();
+  await env?.stop();
 });
 
 beforeEach(async () => {
