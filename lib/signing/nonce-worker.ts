@@ -36,7 +36,9 @@ export class NonceWorker {
 
   constructor() {
     try {
-      this.worker = new Worker(entry(), { workerData: { backend: getBackend().name } });
+      // Not `new Worker(…)`: Turbopack follows that to the entry and bundles it (tsx, esbuild's binary)
+      // into instrumentation's chunk, which fails the build; the worker must load from the source tree.
+      this.worker = Reflect.construct(Worker, [entry(), { workerData: { backend: getBackend().name } }]) as Worker;
     } catch (err) {
       throw new NonceWorkerError(`nonce worker did not start: ${(err as Error).message}`);
     }
