@@ -19,7 +19,11 @@ type ContractWrite = { address: Address; abi: Abi | readonly unknown[]; function
 /** `contract`: the call it encodes, so that a revert is decoded (custom errors by name) as writeContract does. */
 export type ServerTx = { to: Address; data?: Hex; value?: bigint; gas?: bigint; contract?: ContractWrite };
 
-/** A simulated contract write (`simulateContract`'s `request`, or the same fields) as a transaction. */
+/**
+ * A simulated contract write (`simulateContract`'s `request`, or the same fields) as a transaction.
+ * Give the contract's whole ABI (the simulation's request carries only the function) so that custom
+ * errors decode by name.
+ */
 export function contractCall(request: ContractWrite): ServerTx {
   const data = encodeFunctionData({ abi: request.abi as Abi, functionName: request.functionName, args: request.args ?? [] } as never);
   return { to: request.address, data, contract: request, ...(request.value !== undefined ? { value: request.value } : {}), ...(request.gas !== undefined ? { gas: request.gas } : {}) };
@@ -57,7 +61,8 @@ export async function sendFromServerKey(db: DbOrTx, network: Network, account: L
       throw decoded(err);
     }
   };
-  return "$transaction" in db ? db.$transaction(send) : send(db);
+  // A transaction client has $transaction too (nested); only the top-level client has $connect.
+  return "$connect" in db ? db.$transaction(send) : send(db);
 }
 
 /**

@@ -139,7 +139,7 @@ export async function relayChainVerify(db: DbOrTx, caller: SignedAgent, input: C
   let receipt;
   try {
     // The relayer key is installation-wide: its nonces are serialised across instances.
-    const hash = await sendFromServerKey(db, chain.network, relayer, contractCall(request as never));
+    const hash = await sendFromServerKey(db, chain.network, relayer, contractCall({ ...(request as never as { address: Address; functionName: string; args: readonly unknown[] }), abi: demoVerifierAbi }));
     receipt = await client.waitForTransactionReceipt({ hash });
   } catch (err) {
     throw rejection(err);

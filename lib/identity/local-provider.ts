@@ -41,7 +41,7 @@ export async function registerWithLocalProvider(db: DbOrTx, chain: IdentityChain
     },
   ] as const;
   const { request } = await client.simulateContract({ account, address: chain.registry, abi: agentRegistryAbi, functionName: "registerAgent", args });
-  const txHash = await sendFromServerKey(db, chain.network, account, contractCall(request));
+  const txHash = await sendFromServerKey(db, chain.network, account, contractCall({ ...request, abi: agentRegistryAbi }));
   const receipt = await client.waitForTransactionReceipt({ hash: txHash });
   const [event] = parseEventLogs({ abi: agentRegistryAbi, eventName: "AgentRegistered", logs: receipt.logs });
   if (receipt.status !== "success" || !event) throw new Error(`registerAgent ${txHash} failed`);
@@ -52,7 +52,7 @@ export async function deregisterWithLocalProvider(db: DbOrTx, chain: IdentityCha
   const account = await providerAccount(db, keyName);
   const client = publicClientFor(chain.network);
   const { request } = await client.simulateContract({ account, address: chain.registry, abi: agentRegistryAbi, functionName: "deregisterAgent", args: [BigInt(agentId), nullifier] });
-  const txHash = await sendFromServerKey(db, chain.network, account, contractCall(request));
+  const txHash = await sendFromServerKey(db, chain.network, account, contractCall({ ...request, abi: agentRegistryAbi }));
   const receipt = await client.waitForTransactionReceipt({ hash: txHash });
   if (receipt.status !== "success") throw new Error(`deregisterAgent ${txHash} failed`);
   return txHash;
@@ -76,7 +76,7 @@ export async function refreshWithLocalProvider(
     functionName: "refreshProof",
     args: [BigInt(agentId), nullifier, verificationStrength, credentials],
   });
-  const txHash = await sendFromServerKey(db, chain.network, account, contractCall(request));
+  const txHash = await sendFromServerKey(db, chain.network, account, contractCall({ ...request, abi: agentRegistryAbi }));
   const receipt = await client.waitForTransactionReceipt({ hash: txHash });
   if (receipt.status !== "success") throw new Error(`refreshProof ${txHash} failed`);
   return txHash;
