@@ -142,6 +142,7 @@ export async function relayChainVerify(db: DbOrTx, caller: SignedAgent, input: C
     const hash = await sendFromServerKey(db, chain.network, relayer, contractCall({ ...(request as never as { address: Address; functionName: string; args: readonly unknown[] }), abi: demoVerifierAbi }));
     receipt = await client.waitForTransactionReceipt({ hash });
   } catch (err) {
+    if (!(err instanceof BaseError)) throw err; // not the chain's (the nonce lock's database: lib/http/respond.ts answers 503 when it is down)
     throw rejection(err);
   }
   const [event] = parseEventLogs({ abi: demoVerifierAbi, eventName: "AgentVerified", logs: receipt.logs });
