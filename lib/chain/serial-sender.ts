@@ -6,10 +6,12 @@
  * that explicit nonce and handing the transaction to the node; it is released as soon as the node
  * accepted it (not when it is mined), so the next sender sees it in the pending count.
  *
- * Gas and fees are estimated before the lock (they do not depend on the nonce); inside it there are
- * two RPC calls. With the embedded database (one session shared by every connection) advisory locks
- * do not exclude each other, but its socket server runs one transaction at a time, which serialises
- * the same section.
+ * Gas and fees are estimated inside the lock too: an earlier transaction of the same account can
+ * change what the next one costs (estimated beside each other, concurrent registrations ran out of
+ * gas). On a chain that does not mine at once the estimate still reads the latest block, not the
+ * account's transactions still pending. With the embedded database (one session shared by every
+ * connection) advisory locks do not exclude each other, but its socket server runs one transaction
+ * at a time, which serialises the same section.
  */
 import { BaseError, encodeFunctionData, getContractError, type Abi, type Address, type Hex, type LocalAccount } from "viem";
 import type { DbOrTx, Tx } from "@/lib/db/client";
@@ -45,17 +47,13 @@ export async function sendFromServerKey(db: DbOrTx, network: Network, account: L
   const { contract, ...request } = tx;
   const decoded = (err: unknown) =>
     contract && err instanceof BaseError ? getContractError(err, { abi: contract.abi as Abi, address: contract.address, args: contract.args, functionName: contract.functionName, sender: account.address }) : err;
-  let prepared: Record<string, unknown>;
-  try {
-    prepared = (await wallet.prepareTransactionRequest({ ...request, account, parameters: ["chainId", "fees", "gas", "type"] } as never)) as Record<string, unknown>;
-  } catch (err) {
-    throw decoded(err);
-  }
   const send = async (t: Tx | DbOrTx) => {
     await t.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${senderLockName(network.chainId, account.address)}))`;
     const nonce = await client.getTransactionCount({ address: account.address, blockTag: "pending" });
     try {
-      const serializedTransaction = await wallet.signTransaction({ ...prepared, nonce } as never);
+      // Gas is estimated here, after the account's previous transactions: their effects can change it.
+      const prepared = await wallet.prepareTransactionRequest({ ...request, account, nonce, parameters: ["chainId", "fees", "gas", "type"] } as never);
+      const serializedTransaction = await wallet.signTransaction(prepared as never);
       return await client.sendRawTransaction({ serializedTransaction });
     } catch (err) {
       throw decoded(err);

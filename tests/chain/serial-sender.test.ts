@@ -4,7 +4,12 @@
  * every transaction is mined, each with its own nonce, consecutive, none lost or replaced — for raw
  * sends, the local proof provider's registrations and the demo relayer's meta-transactions. In
  * tools/test.ts's PostgreSQL lane the two pools race on a real server, where only the advisory lock
- * serialises them.
+ * serialises them. On PGlite the raw sends still come from two clients (all their queries are in
+ * the lock's transactions, which its socket server runs one at a time), but the registrations and
+ * relays, which also read outside transactions, share the app's one connection: the socket server
+ * interleaves concurrent connections' extended-protocol messages outside a transaction (one app
+ * instance per embedded database, lib/db/README.md), so there they are concurrent requests of one
+ * instance.
  */
 import { PrismaPg } from "@prisma/adapter-pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -32,6 +37,8 @@ let network: Network;
 let chain: IdentityChain;
 let verifier: Address;
 let instances: [Db, Db];
+/** The instances the registrations and relays run on (see above). */
+let callers: [Db, Db];
 
 const credentials = { nationality: "GBR", olderThan: 18, ofac: [false, false, false] as const };
 const metadata = { name: "serial sender test", description: "", a2aEndpoint: "", mcpEndpoint: "" };
@@ -51,6 +58,7 @@ beforeAll(async () => {
   chain = await identityChain(db(), network.chainId);
   verifier = (await setUpDevnetDemoVerifier(db(), network, owner)).verifier;
   instances = [instance(), instance()];
+  callers = database.current.kind === "postgres" ? instances : [db(), db()];
 }, 240_000);
 
 afterAll(async () => {
@@ -110,7 +118,7 @@ describe("sendFromServerKey", () => {
     const N = 6;
     const agents = Array.from({ length: N }, () => privateKeyToAccount(generatePrivateKey()).address);
     const results = await Promise.all(
-      agents.map((agentAddress, i) => registerWithLocalProvider(instances[i % 2]!, chain, { nullifier: 900n + BigInt(i), agentAddress, verificationStrength: 2, credentials, metadata })),
+      agents.map((agentAddress, i) => registerWithLocalProvider(callers[i % 2]!, chain, { nullifier: 900n + BigInt(i), agentAddress, verificationStrength: 2, credentials, metadata })),
     );
     expect(new Set(results.map((r) => r.agentId)).size).toBe(N);
     expect(await minedNonces(results.map((r) => r.txHash), provider)).toEqual(consecutive(start, N));
@@ -131,7 +139,7 @@ describe("sendFromServerKey", () => {
       agents.map(async (a, i) => {
         const eip712Signature = await a.signTypedData(metaVerifyTypedData({ chainId: devnet.chainId, verifier, agentKey: a.address, nonce: 0n, deadline }) as never);
         const caller = { agentAddress: a.address, chainId: devnet.chainId, agentId: String(ids[i]), recordId: null, organizationId: null };
-        return relayChainVerify(instances[i % 2]!, caller, { agentKey: a.address, nonce: 0, deadline: deadline.toString(), eip712Signature }, "ecdsa");
+        return relayChainVerify(callers[i % 2]!, caller, { agentKey: a.address, nonce: 0, deadline: deadline.toString(), eip712Signature }, "ecdsa");
       }),
     );
     expect(results.map((r) => r.verified)).toEqual(agents.map(() => true));
