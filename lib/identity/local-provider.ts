@@ -1,11 +1,13 @@
 /**
  * The local (development) proof provider's chain writes: mint, refresh and burn with the provider
  * key the registry authorised (lib/identity/provider-key.ts). Its proofs are mock proofs: it is
- * only authorised on registries this server deployed on a devnet.
+ * only authorised on registries this server deployed on a devnet. A provider key is shared by every
+ * instance: its transactions go through lib/chain/serial-sender.ts (one nonce at a time).
  */
 import { parseEventLogs, type Address, type Hex } from "viem";
 import type { DbOrTx } from "@/lib/db/client";
-import { publicClientFor, walletClientFor } from "@/lib/chain/networks";
+import { publicClientFor } from "@/lib/chain/networks";
+import { contractCall, sendFromServerKey } from "@/lib/chain/serial-sender";
 import { agentRegistryAbi } from "./abi";
 import { LOCAL_PROVIDER, providerAccount } from "./provider-key";
 import type { IdentityChain } from "./registry";
@@ -42,7 +44,7 @@ export async function registerWithLocalProvider(db: DbOrTx, chain: IdentityChain
   const client = publicClientFor(chain.network);
   const args = [registrationStruct(r)] as const;
   const { request } = await client.simulateContract({ account, address: chain.registry, abi: agentRegistryAbi, functionName: "registerAgent", args });
-  const txHash = await walletClientFor(chain.network, account).writeContract(request);
+  const txHash = await sendFromServerKey(db, chain.network, account, contractCall({ ...request, abi: agentRegistryAbi }));
   const receipt = await client.waitForTransactionReceipt({ hash: txHash });
   const [event] = parseEventLogs({ abi: agentRegistryAbi, eventName: "AgentRegistered", logs: receipt.logs });
   if (receipt.status !== "success" || !event) throw new Error(`registerAgent ${txHash} failed`);
@@ -53,7 +55,7 @@ export async function deregisterWithLocalProvider(db: DbOrTx, chain: IdentityCha
   const account = await providerAccount(db, keyName);
   const client = publicClientFor(chain.network);
   const { request } = await client.simulateContract({ account, address: chain.registry, abi: agentRegistryAbi, functionName: "deregisterAgent", args: [BigInt(agentId), nullifier] });
-  const txHash = await walletClientFor(chain.network, account).writeContract(request);
+  const txHash = await sendFromServerKey(db, chain.network, account, contractCall({ ...request, abi: agentRegistryAbi }));
   const receipt = await client.waitForTransactionReceipt({ hash: txHash });
   if (receipt.status !== "success") throw new Error(`deregisterAgent ${txHash} failed`);
   return txHash;
@@ -77,7 +79,7 @@ export async function refreshWithLocalProvider(
     functionName: "refreshProof",
     args: [BigInt(agentId), nullifier, verificationStrength, credentials],
   });
-  const txHash = await walletClientFor(chain.network, account).writeContract(request);
+  const txHash = await sendFromServerKey(db, chain.network, account, contractCall({ ...request, abi: agentRegistryAbi }));
   const receipt = await client.waitForTransactionReceipt({ hash: txHash });
   if (receipt.status !== "success") throw new Error(`refreshProof ${txHash} failed`);
   return txHash;
