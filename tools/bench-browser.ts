@@ -99,6 +99,7 @@ async function bundle(outdir: string): Promise<void> {
       "keygen.worker": path.join(root, "lib/mpc/worker/keygen.worker.ts"),
       "sign.worker": path.join(root, "lib/mpc/worker/sign.worker.ts"),
       "prime.worker": path.join(root, "lib/mpc/worker/prime.worker.ts"),
+      "repetition.worker": path.join(root, "lib/mpc/worker/repetition.worker.ts"),
       "bench.worker": path.join(root, "tools/bench-browser-worker.ts"),
       page: path.join(root, "tools/bench-browser-page.ts"),
     },
