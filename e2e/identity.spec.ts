@@ -8,7 +8,8 @@ import { privateKeyToAccount } from "viem/accounts";
 import { deriveDevAccounts } from "../lib/chain/dev-accounts";
 import { agentRegistryAbi } from "../lib/identity/abi";
 import { signUp, uniqueUser } from "./helpers/auth";
-import { addVirtualAuthenticator, copyCredentials, type VirtualAuthenticator } from "./helpers/webauthn";
+import { createAgent, scanOnPhone } from "./helpers/identity";
+import { addVirtualAuthenticator, type VirtualAuthenticator } from "./helpers/webauthn";
 
 /**
  * Seed 003 "Verify as human" end to end: the agent page starts a registration session, the mock
@@ -29,37 +30,6 @@ async function cliSign(url: string, body: string, key: string): Promise<Record<s
     env: { ...process.env, NODE_OPTIONS: "", COUNTERSIGN_IDENTITY_KEY: key, NO_COLOR: "1" },
   });
   return JSON.parse(stdout) as Record<string, string>;
-}
-
-async function createAgent(page: Page, name: string): Promise<string> {
-  await page.goto("/agents");
-  await page.getByTestId("new-agent").click();
-  const dialog = page.getByRole("dialog");
-  await dialog.getByTestId("agent-name").fill(name);
-  await dialog.getByTestId("create-agent-submit").click();
-  await expect(page).toHaveURL(/\/agents\/[0-9a-f-]{36}$/);
-  return page.url();
-}
-
-/** The mock passport page in a second tab (the person's phone), holding the member's passkey: scans `documentNumber`. */
-async function scanOnPhone(page: Page, passkey: VirtualAuthenticator, link: string, documentNumber: string, expectDisclosed = true): Promise<string> {
-  const phone = await page.context().newPage();
-  const phoneKey = await addVirtualAuthenticator(phone);
-  await copyCredentials(passkey, phoneKey);
-  await phone.goto(link);
-  const app = phone.getByTestId("mock-passport");
-  await expect(app.getByText("Mock · development only")).toBeVisible();
-  if (expectDisclosed) {
-    await expect(app.getByTestId("mock-passport-disclosures")).toContainText("Age 18 or over");
-    await expect(app.getByTestId("mock-passport-disclosures")).toContainText("Your nationality");
-  }
-  await app.getByLabel("Document number").fill(documentNumber);
-  // The scan asks for the member's passkey (the virtual authenticator answers), then posts the callback.
-  await app.getByRole("button", { name: "Scan mock passport" }).click();
-  const outcome = (await app.getByTestId("mock-passport-outcome").textContent()) ?? "";
-  await copyCredentials(phoneKey, passkey);
-  await phone.close();
-  return outcome;
 }
 
 /** On the agent page: "Verify as human", then the mock passport page in a new tab, scanned with `documentNumber`. */

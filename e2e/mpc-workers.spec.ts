@@ -37,6 +37,7 @@ test.beforeAll(async () => {
       "keygen.worker": path.join(root, "lib/mpc/worker/keygen.worker.ts"),
       "sign.worker": path.join(root, "lib/mpc/worker/sign.worker.ts"),
       "prime.worker": path.join(root, "lib/mpc/worker/prime.worker.ts"),
+      "repetition.worker": path.join(root, "lib/mpc/worker/repetition.worker.ts"),
       harness: path.join(fixtureDir, "harness.ts"),
     },
     bundle: true,

@@ -89,6 +89,8 @@ export async function benchBrowserKeygen(opts: { log?: (s: string) => void } = {
     LOG_LEVEL: "warn",
     // Enough server primes for the signer, generated natively (OpenSSL) at start-up.
     COUNTERSIGN_PRIME_POOL_TARGET: process.env.COUNTERSIGN_PRIME_POOL_TARGET ?? "4",
+    // The nonce filler would take a core while the wizard runs: the benchmark measures the browser.
+    COUNTERSIGN_NONCE_POOL_TARGET: process.env.COUNTERSIGN_NONCE_POOL_TARGET ?? "0",
     NEXT_TELEMETRY_DISABLED: "1",
   };
   delete env.COUNTERSIGN_MPC_PROFILE;

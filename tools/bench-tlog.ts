@@ -83,6 +83,8 @@ async function main() {
   const cp = await publish(db());
   const buildSeconds = (performance.now() - buildStart) / 1000;
   const proofMs: number[] = [];
+  // 20 proofs first, not counted: the first queries after the bulk load pay for cold caches and JIT.
+  for (let i = 0; i < 20; i++) await proveInclusion(db(), Math.floor(Math.random() * cp.treeSize), cp.treeSize);
   for (let i = 0; i < 200; i++) {
     const index = Math.floor(Math.random() * cp.treeSize);
     const s = performance.now();
@@ -99,7 +101,7 @@ async function main() {
   console.log("| figure | measured | goal (issue #14) |\n|---|---|---|");
   console.log(`| appends/s (8 writers, ${appended - start} leaves, sequenced + checkpointed) | ${Math.round((appended - start) / appendSeconds)} | ≥ 3000 on PostgreSQL |`);
   console.log(`| append → signed checkpoint, p50 / p99 (40 appends) | ${pct(latencies, 50).toFixed(0)} ms / ${pct(latencies, 99).toFixed(0)} ms | p99 ≤ 1000 ms |`);
-  console.log(`| inclusion proof at ${cp.treeSize} leaves, p50 / p99 (200 proofs) | ${pct(proofMs, 50).toFixed(2)} ms / ${pct(proofMs, 99).toFixed(2)} ms | ≤ 2 ms at 10^6 |`);
+  console.log(`| inclusion proof at ${cp.treeSize} leaves, p50 / p99 (200 proofs after 20 warm-up, max ${Math.max(...proofMs).toFixed(2)} ms) | ${pct(proofMs, 50).toFixed(2)} ms / ${pct(proofMs, 99).toFixed(2)} ms | ≤ 2 ms at 10^6 |`);
   console.log(`| (building the ${cp.treeSize}-leaf tree in batches of ${BUILD_BATCH}) | ${Math.round((cp.treeSize - appended) / buildSeconds)} leaves/s | — |`);
   await disconnectDb();
   await stopDb();

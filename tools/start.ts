@@ -119,7 +119,7 @@ async function main() {
       // ERC-4337 (lib/aa): EntryPoint v0.7, simple account factory, verifying paymaster; then the Alto bundler against them.
       const { setUpDevnetAa } = await import("@/lib/aa/deploy");
       const aa = await setUpDevnetAa(db(), network, privateKeyToAccount(devnetStarted.fundedAccounts[0]!.privateKey));
-      say(`ERC-4337: EntryPoint ${aa.entryPoint}, account factory ${aa.accountFactory}, verifying paymaster ${aa.paymaster}${aa.paymasterDeployed ? " (deployed)" : ""}`);
+      say(`ERC-4337: EntryPoint ${aa.entryPoint}, account factory ${aa.accountFactory}, passkey account factory ${aa.passkeyFactory}, verifying paymaster ${aa.paymaster}${aa.paymasterDeployed ? " (deployed)" : ""}`);
       if ((env.COUNTERSIGN_BUNDLER ?? "on") !== "off" && !env.BUNDLER_RPC_URL) {
         const { startBundler } = await import("@/lib/aa/bundler-process");
         const accounts = devnetStarted.fundedAccounts;

@@ -42,6 +42,7 @@ const DATA_LAYER_SUITES = [
   "tests/gateway/api.test.ts", "tests/gateway/hot-path.test.ts", "tests/sdk/gateway.test.ts",
   "tests/trust/concurrency.test.ts", "tests/signing/nonce-pool.test.ts",
   "tests/scim", "tests/billing/stripe-webhook.test.ts", "tests/billing/check-quota.test.ts",
+  "tests/chain/serial-sender.test.ts",
 ];
 // Fault tests (issue #12): each file starts a PostgreSQL cluster of its own (it stops and restarts it)
 // and app instances in child processes; run once, in the pg stage (about 2-3 minutes).

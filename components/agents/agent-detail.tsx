@@ -451,7 +451,7 @@ export function AgentDetailView({ organizationId, agentId, role }: { organizatio
         <TrustScoreCard score={detail.trustScore} />
       </div>
       <TrustHistoryCard organizationId={organizationId} agentId={agent.id} hasScore={detail.trustScore !== null} />
-      <IdentityCard organizationId={organizationId} agentId={agent.id} canManage={canManage} />
+      <IdentityCard organizationId={organizationId} agentId={agent.id} agentName={agent.name} canManage={canManage} />
     </div>
   );
 }

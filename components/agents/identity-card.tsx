@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import { describeError } from "../api/errors";
+import { useNetworks } from "../api/signers";
 import {
   useAgentIdentity,
   useDeregisterStatus,
@@ -10,6 +11,7 @@ import {
   useStartDeregistration,
   useStartVerification,
   type AgentIdentity,
+  type RegisterStatus,
 } from "../api/identity";
 import { QrCode } from "../signers/create-signer-invitation";
 import { Badge } from "../ui/badge";
@@ -18,6 +20,7 @@ import { Card, CardBody, CardDescription, CardHeader, CardTitle } from "../ui/ca
 import { ConfirmDialog } from "../ui/confirm-dialog";
 import { SecretOnceDialog } from "../ui/secret-once-dialog";
 import { SkeletonBlock } from "../ui/skeleton";
+import { createSmartWalletPasskey, rememberedPasskey, submitSmartWalletRegistration, type SubmitProgress } from "./smart-wallet";
 
 function IdentityFacts({ identity }: { identity: NonNullable<AgentIdentity["identity"]> }) {
   const c = identity.credentials;
@@ -67,12 +70,67 @@ function SessionPrompt({ session, stage, error, testId }: { session: { qrData: s
   );
 }
 
+const SUBMIT_STEPS: Record<SubmitProgress, string> = {
+  token: "Asking for a sponsorship token…",
+  signing: "Confirm with your passkey: it signs the UserOperation…",
+  bundling: "Sent to the bundler: waiting for it to be mined…",
+  mined: "Mined: waiting for the registry to show it…",
+};
+
+/**
+ * smartwallet mode after the proof: the registration goes on chain from the passkey's account, a
+ * UserOperation the paymaster sponsors (the first one also deploys the account).
+ */
+function SmartWalletSubmit({ agentId, status }: { agentId: string; status: RegisterStatus }) {
+  const networks = useNetworks();
+  const [progress, setProgress] = useState<SubmitProgress | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const plan = status.smartWallet;
+  if (!plan?.call) return null;
+  const network = networks.data?.find((n) => n.chainId === status.chainId);
+  const passkey = rememberedPasskey(agentId);
+  const busy = progress !== null && progress !== "mined" && error === null;
+  return (
+    <div className="space-y-2 rounded-md border border-border p-3" data-testid="smartwallet-submit">
+      <p className="text-sm">
+        Proof verified. The identity token goes to your passkey&apos;s smart account <code className="font-mono text-xs break-all">{plan.account}</code>: sign its registration with the passkey (no gas needed, the app sponsors it).
+      </p>
+      {!passkey ? <p className="text-sm text-danger-soft-fg">This browser does not hold the passkey this registration was started with: start again here.</p> : null}
+      <Button
+        loading={busy}
+        disabled={!passkey || !network || busy || progress === "mined"}
+        onClick={() => {
+          setError(null);
+          submitSmartWalletRegistration({ network: network!, passkey: passkey!, plan }, setProgress).then(
+            (r) => (r.success ? undefined : setError(`The UserOperation reverted (tx ${r.transactionHash.slice(0, 10)}…)`)),
+            (err: unknown) => setError(err instanceof Error ? err.message.split("\n")[0]! : String(err)),
+          );
+        }}
+        data-testid="smartwallet-sign"
+      >
+        Sign registration with passkey
+      </Button>
+      {progress && !error ? (
+        <p className="text-sm" role="status" data-testid="smartwallet-progress">
+          {SUBMIT_STEPS[progress]}
+        </p>
+      ) : null}
+      {error ? (
+        <p className="text-sm text-danger-soft-fg" role="alert" data-testid="smartwallet-error">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
 /**
  * The agent's on-chain identity: "Verify as human" (a seed 003 registration session) while it has
- * none, "Deregister" (a deregistration session: the person proves again, the token is burned) once
- * it has one.
+ * none — its token held by the agent's address, or (smartwallet mode) by a passkey-owned smart account
+ * — and "Deregister" (a deregistration session: the person proves again, the token is burned) once it
+ * has one.
  */
-export function IdentityCard({ organizationId, agentId, canManage }: { organizationId: string; agentId: string; canManage: boolean }) {
+export function IdentityCard({ organizationId, agentId, agentName, canManage }: { organizationId: string; agentId: string; agentName: string; canManage: boolean }) {
   const identity = useAgentIdentity(organizationId, agentId);
   const start = useStartVerification(agentId);
   const [token, setToken] = useState<string | null>(null);
@@ -85,6 +143,21 @@ export function IdentityCard({ organizationId, agentId, canManage }: { organizat
   const leaveStatus = useDeregisterStatus(leaveToken);
   const [confirmLeave, setConfirmLeave] = useState(false);
   const leaving = leave.data;
+  const [passkeyError, setPasskeyError] = useState<string | null>(null);
+  const [creatingPasskey, setCreatingPasskey] = useState(false);
+
+  async function startSmartWallet() {
+    setPasskeyError(null);
+    setCreatingPasskey(true);
+    try {
+      const passkey = await createSmartWalletPasskey(agentId, agentName);
+      start.mutate({ passkeyPublicKey: passkey.publicKey }, { onSuccess: (s) => setToken(s.sessionToken) });
+    } catch (err) {
+      setPasskeyError(err instanceof Error ? err.message.split("\n")[0]! : String(err));
+    } finally {
+      setCreatingPasskey(false);
+    }
+  }
 
   return (
     <Card data-testid="identity-card">
@@ -100,7 +173,13 @@ export function IdentityCard({ organizationId, agentId, canManage }: { organizat
         {identity.data?.identity ? <IdentityFacts identity={identity.data.identity} /> : null}
         {identity.data && !identity.data.identity ? <p className="text-sm text-fg-muted">Not verified as human yet.</p> : null}
 
+        {session?.smartWallet && status.data?.stage !== "completed" ? (
+          <p className="text-sm" data-testid="smartwallet-account">
+            Smart account (passkey-owned, deployed by its first operation): <code className="font-mono text-xs break-all">{session.smartWallet.account}</code>
+          </p>
+        ) : null}
         {session && status.data?.stage !== "completed" ? <SessionPrompt session={session} stage={status.data?.stage} error={status.data?.error} testId="identity-session" /> : null}
+        {status.data?.stage === "proof-received" && status.data.smartWallet?.call ? <SmartWalletSubmit agentId={agentId} status={status.data} /> : null}
         {leaving && leaveStatus.data?.stage !== "completed" ? <SessionPrompt session={leaving} stage={leaveStatus.data?.stage} error={leaveStatus.data?.error} testId="identity-deregister-session" /> : null}
         {leaveStatus.data?.stage === "completed" ? (
           <p className="text-sm" role="status" data-testid="identity-deregistered">
@@ -110,7 +189,8 @@ export function IdentityCard({ organizationId, agentId, canManage }: { organizat
         {status.data?.stage === "completed" && token ? (
           <div className="space-y-2" role="status" data-testid="identity-completed">
             <p className="text-sm">
-              Verified: agent #{status.data.agentId} minted{status.data.txHash ? ` (tx ${status.data.txHash.slice(0, 10)}…)` : ""}.
+              Verified: agent #{status.data.agentId} minted{status.data.txHash ? ` (tx ${status.data.txHash.slice(0, 10)}…)` : ""}
+              {status.data.humanAddress ? ` to the passkey's smart account ${status.data.humanAddress.slice(0, 10)}…` : ""}.
             </p>
             <Button
               variant="secondary"
@@ -125,13 +205,24 @@ export function IdentityCard({ organizationId, agentId, canManage }: { organizat
           </div>
         ) : null}
         {canManage && identity.data && identity.data.status !== "registered" && (!session || status.data?.stage === "failed") ? (
-          <Button
-            loading={start.isPending}
-            onClick={() => start.mutate(undefined, { onSuccess: (s) => setToken(s.sessionToken) })}
-            data-testid="verify-as-human"
-          >
-            Verify as human
-          </Button>
+          <div className="flex flex-wrap gap-2">
+            <Button
+              loading={start.isPending && !start.variables}
+              disabled={start.isPending || creatingPasskey}
+              onClick={() => start.mutate(undefined, { onSuccess: (s) => setToken(s.sessionToken) })}
+              data-testid="verify-as-human"
+            >
+              Verify as human
+            </Button>
+            <Button variant="secondary" loading={creatingPasskey || (start.isPending && !!start.variables)} disabled={start.isPending || creatingPasskey} onClick={() => void startSmartWallet()} data-testid="verify-smartwallet">
+              Verify with a passkey wallet
+            </Button>
+          </div>
+        ) : null}
+        {passkeyError ? (
+          <p role="alert" className="text-sm text-danger-soft-fg" data-testid="smartwallet-passkey-error">
+            Passkey not created: {passkeyError}
+          </p>
         ) : null}
         {canManage && identity.data?.identity && (!leaving || leaveStatus.data?.stage === "failed") ? (
           <Button variant="danger" onClick={() => setConfirmLeave(true)} data-testid="identity-deregister">

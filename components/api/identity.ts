@@ -28,8 +28,10 @@ export type AgentIdentity = {
   } | null;
 };
 
-export type RegisterSession = { sessionToken: string; deepLink: string; qrData: string; agentAddress: string; mode: string; network: string; chainId: number; expiresAt: number };
-export type RegisterStatus = { stage: "qr-ready" | "proof-received" | "completed" | "failed"; agentId?: number; agentAddress: string | null; txHash?: string; error?: string };
+/** smartwallet mode: the passkey's account, the contracts, and once the proof is verified the registry call it makes. */
+export type SmartWalletPlan = { account: `0x${string}`; entryPoint: `0x${string}`; factory: `0x${string}`; call?: { to: `0x${string}`; data: `0x${string}` }; deadline?: number };
+export type RegisterSession = { sessionToken: string; deepLink: string; qrData: string; agentAddress: string; mode: string; network: string; chainId: number; expiresAt: number; humanAddress?: string; smartWallet?: SmartWalletPlan };
+export type RegisterStatus = { stage: "qr-ready" | "proof-received" | "completed" | "failed"; chainId: number; agentId?: number; agentAddress: string | null; txHash?: string; error?: string; humanAddress?: string | null; smartWallet?: SmartWalletPlan };
 
 export function useAgentIdentity(organizationId: string, id: string) {
   return useQuery({
@@ -41,7 +43,14 @@ export function useAgentIdentity(organizationId: string, id: string) {
 
 /** POST /api/v1/agents/{id}/identity/sessions: "Verify as human". */
 export function useStartVerification(agentId: string) {
-  return useMutation({ mutationFn: () => api.post<RegisterSession>(agentPath(agentId, "/identity/sessions"), { network: "testnet", disclosures: { minimumAge: 18, ofac: true, nationality: true } }) });
+  return useMutation({
+    mutationFn: (smartWallet?: { passkeyPublicKey: string }) =>
+      api.post<RegisterSession>(agentPath(agentId, "/identity/sessions"), {
+        network: "testnet",
+        disclosures: { minimumAge: 18, ofac: true, nationality: true },
+        ...(smartWallet ? { mode: "smartwallet", passkeyPublicKey: smartWallet.passkeyPublicKey } : {}),
+      }),
+  });
 }
 
 /** Polls GET /api/agent/register/status until the session completes or fails, then refreshes the agent. */

@@ -116,8 +116,9 @@ export function MockPassport({ token, request, problem }: { token: string; reque
         {outcome ? (
           <div role="status" data-testid="mock-passport-outcome" className="space-y-1 text-sm">
             <p>
-              Result: <Badge tone={outcome.stage === "completed" ? "success" : "danger"}>{outcome.stage}</Badge>
+              Result: <Badge tone={outcome.stage === "completed" ? "success" : outcome.stage === "proof-received" ? "neutral" : "danger"}>{outcome.stage}</Badge>
             </p>
+            {outcome.stage === "proof-received" ? <p>Proof accepted: finish the registration with your passkey on the agent&apos;s page.</p> : null}
             {outcome.agentId ? <p>Agent #{outcome.agentId}</p> : null}
             {outcome.agentCount !== undefined ? <p>{outcome.agentCount} agent(s) registered with this document</p> : null}
             {outcome.error ? <p className="text-danger-soft-fg">{outcome.error}</p> : null}

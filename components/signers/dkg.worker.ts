@@ -4,5 +4,8 @@ import { createDkgRunner } from "@/lib/signing/browser/dkg-runner";
 import type { DkgWorkerRequest, DkgWorkerResponse } from "@/lib/signing/browser/messages";
 
 const scope = workerScope();
-const handle = createDkgRunner((m: DkgWorkerResponse) => scope.postMessage(m));
+const handle = createDkgRunner((m: DkgWorkerResponse) => scope.postMessage(m), {
+  // Aux info's proof repetitions are spread over two of these (where the browser has the cores).
+  makeRepetitionWorker: () => new Worker(new URL("./dkg-repetition.worker.ts", import.meta.url), { type: "module" }),
+});
 scope.onmessage = (event: MessageEvent) => void handle(event.data as DkgWorkerRequest);

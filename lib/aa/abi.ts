@@ -1,5 +1,5 @@
 /** Pure: the parts of the v0.7 contracts the server calls (lib/aa). */
-import { parseAbi } from "viem";
+import { parseAbi, parseAbiItem } from "viem";
 
 /** The canonical EntryPoint v0.7 (CREATE2 through the deterministic deployer; the npm artifact lands there). */
 export const ENTRY_POINT_V07 = "0x0000000071727De22E5E9d8BAf0edAc6f37da032" as const;
@@ -31,3 +31,15 @@ export const verifyingPaymasterAbi = parseAbi([
   "function getDeposit() view returns (uint256)",
   "function addStake(uint32 unstakeDelaySec) payable",
 ]);
+
+/** lib/aa/contracts/PasskeyAccount.sol's factory: accounts owned by a WebAuthn P-256 key (qx, qy). */
+export const passkeyAccountFactoryAbi = parseAbi([
+  "function createAccount(bytes32 qx, bytes32 qy, uint256 salt) returns (address)",
+  "function getAddress(bytes32 qx, bytes32 qy, uint256 salt) view returns (address)",
+  "function entryPoint() view returns (address)",
+]);
+
+/** What the EntryPoint emits for every executed operation: `actualGasCost` is what it took from the paymaster's deposit. */
+export const userOperationEvent = parseAbiItem(
+  "event UserOperationEvent(bytes32 indexed userOpHash, address indexed sender, address indexed paymaster, uint256 nonce, bool success, uint256 actualGasCost, uint256 actualGasUsed)",
+);

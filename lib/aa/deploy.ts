@@ -1,7 +1,7 @@
 /**
  * ERC-4337 v0.7 on a chain (node only: reads the npm artifacts): the EntryPoint at its canonical
  * address (CREATE2 through the deterministic deployer, as on every public chain), the
- * SimpleAccountFactory (CREATE2, zero salt), and a VerifyingPaymaster whose signer is this server's
+ * SimpleAccountFactory and the passkey account factory (CREATE2, zero salt), and a VerifyingPaymaster whose signer is this server's
  * paymaster key, owned by the deployer, funded with a deposit and staked. `npm start` runs
  * `setUpDevnetAa` on the local devnet; the addresses go into the network registry.
  */
@@ -10,9 +10,10 @@ import type { DbOrTx } from "@/lib/db/client";
 import { publicClientFor, walletClientFor, type Network } from "@/lib/chain/networks";
 import { DETERMINISTIC_DEPLOYER, ENTRY_POINT_V07, ENTRY_POINT_V07_SALT, entryPointAbi, verifyingPaymasterAbi } from "./abi";
 import { aaArtifact } from "./artifacts";
+import { compilePasskeyAccountFactory } from "./compile";
 import { paymasterSigner } from "./paymaster-key";
 
-export type AaDeployment = { entryPoint: Address; accountFactory: Address; paymaster: Address };
+export type AaDeployment = { entryPoint: Address; accountFactory: Address; paymaster: Address; passkeyFactory: Address };
 
 async function hasCode(network: Network, address: Address): Promise<boolean> {
   const code = await publicClientFor(network).getCode({ address });
@@ -38,6 +39,12 @@ export async function deployEntryPoint(network: Network, deployer: Account): Pro
 
 export async function deployAccountFactory(network: Network, deployer: Account, entryPoint: Address): Promise<Address> {
   const initCode = concatHex([aaArtifact("SimpleAccountFactory").bytecode, encodeAbiParameters([{ type: "address" }], [entryPoint])]);
+  return getAddress(await create2(network, deployer, initCode));
+}
+
+/** The passkey account factory (lib/aa/contracts/PasskeyAccount.sol), CREATE2 with a zero salt: its address follows from the build and the EntryPoint. */
+export async function deployPasskeyAccountFactory(network: Network, deployer: Account, entryPoint: Address): Promise<Address> {
+  const initCode = concatHex([compilePasskeyAccountFactory().bytecode, encodeAbiParameters([{ type: "address" }], [entryPoint])]);
   return getAddress(await create2(network, deployer, initCode));
 }
 
@@ -91,12 +98,13 @@ export async function ensurePaymaster(network: Network, owner: Account, entryPoi
 export async function deployAa(network: Network, owner: Account, recorded: Partial<AaDeployment> = {}): Promise<AaDeployment & { paymasterDeployed: boolean }> {
   const entryPoint = await deployEntryPoint(network, owner);
   const accountFactory = await deployAccountFactory(network, owner, entryPoint);
+  const passkeyFactory = await deployPasskeyAccountFactory(network, owner, entryPoint);
   const pm = await ensurePaymaster(network, owner, entryPoint, recorded.paymaster ?? null);
-  return { entryPoint, accountFactory, paymaster: pm.address, paymasterDeployed: pm.deployed };
+  return { entryPoint, accountFactory, passkeyFactory, paymaster: pm.address, paymasterDeployed: pm.deployed };
 }
 
 export async function recordAaDeployment(db: DbOrTx, chainId: number, d: AaDeployment): Promise<void> {
-  await db.network.update({ where: { chainId }, data: { aaEntryPoint: d.entryPoint, aaAccountFactory: d.accountFactory, aaPaymaster: d.paymaster } });
+  await db.network.update({ where: { chainId }, data: { aaEntryPoint: d.entryPoint, aaAccountFactory: d.accountFactory, aaPaymaster: d.paymaster, aaPasskeyFactory: d.passkeyFactory } });
 }
 
 /** `npm start` on the local devnet: deploy (or find) the contracts and record them in the network registry. */

@@ -6,14 +6,19 @@
  * `getHash(userOp, validUntil, validAfter)`; before signing, the operation's maximum cost is
  * reserved against the organization's budget (AA_SPONSOR_BUDGET_WEI per chain; the public pool for
  * tokens issued without a session), under an advisory lock so concurrent instances cannot overspend.
+ * Reservations are settled to the EntryPoint's actual charge (lib/aa/settle.ts) before the check:
+ * the budget spent is the actual cost of settled sponsorships plus the maximum of pending ones.
  */
 import { concatHex, encodeAbiParameters, getAddress, isAddress, isAddressEqual, keccak256, numberToHex, toHex, type Address, type Hex } from "viem";
 import { formatUserOperation, toPackedUserOperation, type RpcUserOperation, type UserOperation } from "viem/account-abstraction";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import type { Db, Tx } from "@/lib/db/client";
+import type { publicClientFor } from "@/lib/chain/networks";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { log } from "@/lib/log/logger";
 import { maxOperationCost } from "./model";
 import { paymasterSigner } from "./paymaster-key";
+import { settleSponsorships, type PaymasterOnChain } from "./settle";
 
 /** A JSON-RPC error the proxy returns in the JSON-RPC body (HTTP 200), as a paymaster service does. */
 export class RpcError extends Error {
@@ -22,7 +27,7 @@ export class RpcError extends Error {
   }
 }
 
-export type LocalPaymaster = { chainId: number; entryPoint: Address; paymaster: Address };
+export type LocalPaymaster = PaymasterOnChain;
 
 /** Fixed gas the VerifyingPaymaster needs: ECDSA recovery in validation; no context, so no postOp. */
 export const PAYMASTER_VERIFICATION_GAS = 100_000n;
@@ -85,9 +90,13 @@ export function budgetWei(raw: string): bigint {
   return BigInt(raw);
 }
 
-async function spent(db: Db | Tx, organizationId: string | null, chainId: number): Promise<bigint> {
-  const agg = await db.aaSponsorship.aggregate({ where: { organizationId, chainId }, _sum: { maxCostWei: true } });
-  return BigInt((agg._sum.maxCostWei ?? new Prisma.Decimal(0)).toFixed(0));
+const wei = (d: Prisma.Decimal | null) => BigInt((d ?? new Prisma.Decimal(0)).toFixed(0));
+
+/** The budget spent: the actual cost of settled sponsorships, the maximum cost of pending ones. */
+export async function spentWei(db: Db | Tx, organizationId: string | null, chainId: number): Promise<bigint> {
+  const pending = await db.aaSponsorship.aggregate({ where: { organizationId, chainId, actualCostWei: null }, _sum: { maxCostWei: true } });
+  const settled = await db.aaSponsorship.aggregate({ where: { organizationId, chainId, actualCostWei: { not: null } }, _sum: { actualCostWei: true } });
+  return wei(pending._sum.maxCostWei) + wei(settled._sum.actualCostWei);
 }
 
 export class BudgetExhaustedError extends RpcError {
@@ -97,12 +106,20 @@ export class BudgetExhaustedError extends RpcError {
 }
 
 /** Reserves `cost` against the budget, or throws BudgetExhaustedError. */
-async function reserve(db: Db, input: { organizationId: string | null; chainId: number; sender: Address; nonce: bigint; cost: bigint; budget: bigint; validUntil: number }) {
+async function reserve(db: Db, input: { organizationId: string | null; chainId: number; sender: Address; nonce: bigint; cost: bigint; budget: bigint; validUntil: number; fromBlock: bigint | null }) {
   await db.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`aa-budget:${input.organizationId ?? "public"}:${input.chainId}`}))`;
-    if ((await spent(tx, input.organizationId, input.chainId)) + input.cost > input.budget) throw new BudgetExhaustedError();
+    if ((await spentWei(tx, input.organizationId, input.chainId)) + input.cost > input.budget) throw new BudgetExhaustedError();
     await tx.aaSponsorship.create({
-      data: { organizationId: input.organizationId, chainId: input.chainId, sender: getAddress(input.sender), nonce: input.nonce.toString(), maxCostWei: new Prisma.Decimal(input.cost.toString()), validUntil: new Date(input.validUntil * 1000) },
+      data: {
+        organizationId: input.organizationId,
+        chainId: input.chainId,
+        sender: getAddress(input.sender),
+        nonce: input.nonce.toString(),
+        maxCostWei: new Prisma.Decimal(input.cost.toString()),
+        validUntil: new Date(input.validUntil * 1000),
+        fromBlock: input.fromBlock,
+      },
     });
   });
 }
@@ -114,8 +131,18 @@ export type PaymasterCall = {
   budget: bigint;
   /** For pm_sponsorUserOperation: estimates the operation's gas with the bundler (eth_estimateUserOperationGas). */
   estimate?: (op: Record<string, unknown>, entryPoint: Address) => Promise<Record<string, Hex>>;
+  /** The chain's RPC: settles the organization's reservations before a budget check, and dates new ones. */
+  client?: ReturnType<typeof publicClientFor>;
   now?: number;
 };
+
+/** Opportunistic: an unreachable chain leaves the reservations pending (counted at their maximum). */
+async function settleBeforeCheck(c: PaymasterCall): Promise<void> {
+  if (!c.client) return;
+  await settleSponsorships(c.db, c.client, c.pm, { organizationId: c.organizationId }).catch((err: unknown) => {
+    log.warn("could not settle paymaster sponsorships", { chainId: c.pm.chainId, error: (err as Error).message.split("\n")[0] });
+  });
+}
 
 async function sign(c: PaymasterCall, op: UserOperation<"0.7">) {
   const now = Math.floor((c.now ?? Date.now()) / 1000);
@@ -123,7 +150,9 @@ async function sign(c: PaymasterCall, op: UserOperation<"0.7">) {
   const validUntil = now + SPONSORSHIP_VALIDITY_SECONDS;
   const withPm = { ...op, paymasterVerificationGasLimit: op.paymasterVerificationGasLimit ?? PAYMASTER_VERIFICATION_GAS, paymasterPostOpGasLimit: op.paymasterPostOpGasLimit ?? PAYMASTER_POST_OP_GAS };
   const cost = maxOperationCost(withPm);
-  await reserve(c.db, { organizationId: c.organizationId, chainId: c.pm.chainId, sender: op.sender, nonce: op.nonce, cost, budget: c.budget, validUntil });
+  await settleBeforeCheck(c);
+  const fromBlock = c.client ? await c.client.getBlockNumber().catch(() => null) : null;
+  await reserve(c.db, { organizationId: c.organizationId, chainId: c.pm.chainId, sender: op.sender, nonce: op.nonce, cost, budget: c.budget, validUntil, fromBlock });
   const signature = await (await paymasterSigner()).signMessage({ message: { raw: sponsorshipHash(c.pm, withPm, validUntil, validAfter) } });
   return { paymaster: c.pm.paymaster, paymasterData: concatHex([timestamps(validUntil, validAfter), signature]), paymasterVerificationGasLimit: numberToHex(withPm.paymasterVerificationGasLimit), paymasterPostOpGasLimit: numberToHex(withPm.paymasterPostOpGasLimit) };
 }
@@ -138,7 +167,8 @@ export async function paymasterRpc(c: PaymasterCall, method: string, params: unk
       const op = parseUserOp(p[0]);
       checkEntryPoint(c.pm, p[1]);
       checkChain(c.pm, p[2]);
-      if ((await spent(c.db, c.organizationId, c.pm.chainId)) >= c.budget) throw new BudgetExhaustedError();
+      await settleBeforeCheck(c);
+      if ((await spentWei(c.db, c.organizationId, c.pm.chainId)) >= c.budget) throw new BudgetExhaustedError();
       void op;
       const validUntil = Math.floor((c.now ?? Date.now()) / 1000) + SPONSORSHIP_VALIDITY_SECONDS;
       return {

@@ -7,7 +7,9 @@
  */
 import { getAddress, type Address, type Hex } from "viem";
 import { env } from "@/lib/config/env";
-import type { Db } from "@/lib/db/client";
+import type { Db, DbOrTx } from "@/lib/db/client";
+import { publicClientFor, type Network } from "@/lib/chain/networks";
+import { toNetwork } from "@/lib/chain/network-registry";
 import { ApiError, BadRequestError, ForbiddenError, NotConfiguredError } from "@/lib/http/errors";
 import { AA_ERRORS, AA_TOKEN_HEADER, BUNDLER_METHODS, isAllowed, methodNotAllowed, PAYMASTER_METHODS, sameOrigin, servesAnyChain, upstreamUrl } from "./model";
 import { budgetWei, paymasterRpc, RpcError, type LocalPaymaster } from "./paymaster";
@@ -23,10 +25,10 @@ class RpcFailureError extends ApiError {
 
 const UPSTREAM_TIMEOUT_MS = 30_000;
 
-type ChainAa = { chainId: number; bundlerUrl: string | null; paymasterUrl: string | null; local: LocalPaymaster | null };
+type ChainAa = { chainId: number; network: Network; bundlerUrl: string | null; paymasterUrl: string | null; local: LocalPaymaster | null };
 
 /** The chain's row (400 for a chain the network registry does not know or has disabled). */
-async function chainRow(db: Db, chainId: number) {
+async function chainRow(db: DbOrTx, chainId: number) {
   const row = await db.network.findUnique({ where: { chainId } });
   if (!row || !row.enabled) throw new BadRequestError(`Unsupported chain ${chainId}`, [{ field: "query.chainId", message: `Chain ${chainId} is not in the network registry` }]);
   return row;
@@ -47,7 +49,7 @@ async function upstreamServes(url: string, chainId: number): Promise<boolean> {
   return (await known) === chainId;
 }
 
-export async function aaForChain(db: Db, chainId: number): Promise<ChainAa> {
+export async function aaForChain(db: DbOrTx, chainId: number): Promise<ChainAa> {
   const row = await chainRow(db, chainId);
   const e = env();
   const pick = async (template: string | undefined) => {
@@ -56,7 +58,7 @@ export async function aaForChain(db: Db, chainId: number): Promise<ChainAa> {
     return (await upstreamServes(template, chainId)) ? template : null;
   };
   const local = !e.PAYMASTER_RPC_URL && row.aaPaymaster && row.aaEntryPoint ? { chainId, entryPoint: getAddress(row.aaEntryPoint), paymaster: getAddress(row.aaPaymaster) } : null;
-  return { chainId, bundlerUrl: await pick(e.BUNDLER_RPC_URL), paymasterUrl: await pick(e.PAYMASTER_RPC_URL), local };
+  return { chainId, network: toNetwork(row), bundlerUrl: await pick(e.BUNDLER_RPC_URL), paymasterUrl: await pick(e.PAYMASTER_RPC_URL), local };
 }
 
 /** 403 unless the request comes from the app's own origin. */
@@ -118,7 +120,8 @@ export async function proxyPaymaster(db: Db, req: Request, chainId: number, requ
       }
     : undefined;
   try {
-    const result = await paymasterRpc({ db, pm: chain.local, organizationId: claims.organizationId, budget: budgetWei(env().AA_SPONSOR_BUDGET_WEI), estimate }, request.method, request.params);
+    const client = publicClientFor(chain.network);
+    const result = await paymasterRpc({ db, pm: chain.local, organizationId: claims.organizationId, budget: budgetWei(env().AA_SPONSOR_BUDGET_WEI), estimate, client }, request.method, request.params);
     return { status: 200, body: { jsonrpc: "2.0", id: request.id ?? null, result } };
   } catch (err) {
     if (err instanceof RpcError) return { status: 200, body: { jsonrpc: "2.0", id: request.id ?? null, error: { code: err.code, message: err.message } } };

@@ -14,6 +14,19 @@ export const simpleAccountAbi = parseAbi([
   "function executeBatch(address[] dest, uint256[] value, bytes[] func)",
 ]);
 
+/** `execute` / `executeBatch` call encoding: SimpleAccount's, which lib/aa/contracts/PasskeyAccount.sol shares. */
+export const executeCallsCodec = {
+  async decodeCalls(data: Hex) {
+    const r = decodeFunctionData({ abi: simpleAccountAbi, data });
+    if (r.functionName === "execute") return [{ to: r.args[0], value: r.args[1], data: r.args[2] }];
+    return r.args[0].map((to, i) => ({ to, value: r.args[1][i] ?? 0n, data: r.args[2][i] ?? "0x" }));
+  },
+  async encodeCalls(calls: readonly { to: Address; value?: bigint | undefined; data?: Hex | undefined }[]) {
+    if (calls.length === 1) return encodeFunctionData({ abi: simpleAccountAbi, functionName: "execute", args: [calls[0]!.to, calls[0]!.value ?? 0n, calls[0]!.data ?? "0x"] });
+    return encodeFunctionData({ abi: simpleAccountAbi, functionName: "executeBatch", args: [calls.map((c) => c.to), calls.map((c) => c.value ?? 0n), calls.map((c) => c.data ?? "0x")] });
+  },
+};
+
 /** A well-formed (low-s) signature by a throwaway key: validation recovers a wrong signer instead of reverting during gas estimation. */
 const STUB_KEY = "0x00000000000000000000000000000000000000000000000000000000000000a1" as const;
 let stub: Promise<Hex> | undefined;
@@ -26,15 +39,7 @@ export async function toSimpleAccountV07(p: { client: SmartAccountImplementation
   return toSmartAccount({
     client: p.client,
     entryPoint,
-    async decodeCalls(data) {
-      const r = decodeFunctionData({ abi: simpleAccountAbi, data });
-      if (r.functionName === "execute") return [{ to: r.args[0], value: r.args[1], data: r.args[2] }];
-      return r.args[0].map((to, i) => ({ to, value: r.args[1][i] ?? 0n, data: r.args[2][i] ?? "0x" }));
-    },
-    async encodeCalls(calls) {
-      if (calls.length === 1) return encodeFunctionData({ abi: simpleAccountAbi, functionName: "execute", args: [calls[0]!.to, calls[0]!.value ?? 0n, calls[0]!.data ?? "0x"] });
-      return encodeFunctionData({ abi: simpleAccountAbi, functionName: "executeBatch", args: [calls.map((c) => c.to), calls.map((c) => c.value ?? 0n), calls.map((c) => c.data ?? "0x")] });
-    },
+    ...executeCallsCodec,
     async getAddress() {
       address ??= await readContract(p.client, { address: p.factoryAddress, abi: simpleAccountFactoryAbi, functionName: "getAddress", args: [p.owner.address, salt] });
       return address;

@@ -30,6 +30,22 @@ const text = (max: number) =>
     .max(max)
     .regex(/^[^"\\\u0000-\u001f]*$/, "No quotes, backslashes or control characters");
 const stage = z.enum(["qr-ready", "proof-received", "completed", "failed"]);
+const passkeyPublicKey = z
+  .string()
+  .regex(/^0x(04)?[0-9a-fA-F]{128}$/, "P-256 public key: 0x + x || y (64 bytes), optionally prefixed by 04")
+  .meta({ description: "smartwallet mode: the passkey (WebAuthn P-256) that owns the human's ERC-4337 account; its counterfactual address becomes humanAddress" });
+const smartWallet = z
+  .object({
+    account: z.string().meta({ description: "The passkey's smart account (counterfactual until its first UserOperation); holds the agent's token" }),
+    entryPoint: z.string(),
+    factory: z.string().meta({ description: "The passkey account factory (the UserOperation's factory while the account has no code)" }),
+    call: z
+      .object({ to: z.string(), data: z.string() })
+      .optional()
+      .meta({ description: "Once the proof is verified: the registry call (registerAgentWithAttestation) the account makes through /api/aa/bundler" }),
+    deadline: z.number().int().optional().meta({ description: "Unix seconds: the attestation's deadline" }),
+  })
+  .meta({ description: "smartwallet mode: what the browser needs to send the registration as a sponsored UserOperation" });
 const credentials = z.object({ nationality: z.string(), olderThan: z.number().int(), ofac: z.tuple([z.boolean(), z.boolean(), z.boolean()]) });
 const sessionBase = {
   sessionToken: z.string(),
@@ -67,7 +83,8 @@ export const registerSession = defineRoute({
     mode: z.enum(["linked", "wallet-free", "ed25519", "ed25519-linked", "privy", "smartwallet"]),
     network: network.default("mainnet"),
     chainId: chainId.optional(),
-    humanAddress: address.optional().meta({ description: "linked modes: the human's wallet (holds the agent's token)" }),
+    humanAddress: address.optional().meta({ description: "linked modes: the human's wallet (holds the agent's token); smartwallet: must equal the passkey's account when given" }),
+    passkeyPublicKey: passkeyPublicKey.optional(),
     agentAddress: address.optional().meta({ description: "EVM modes: the agent's own address (else a key is generated, exportable once)" }),
     agentPublicKey: z
       .string()
@@ -79,7 +96,7 @@ export const registerSession = defineRoute({
     description: text(300).optional(),
   }),
   responses: {
-    200: z.object({ ...sessionBase, agentAddress: z.string(), mode: z.string() }),
+    200: z.object({ ...sessionBase, agentAddress: z.string(), mode: z.string(), humanAddress: z.string().optional(), smartWallet: smartWallet.optional() }),
     ...sessionErrors,
   },
 });
@@ -93,7 +110,7 @@ export const registerStatus = defineRoute({
   rateLimit: polls,
   query: token,
   responses: {
-    200: z.object({ ...statusBase, mode: z.string().nullable(), agentAddress: z.string().nullable(), agentId: z.number().int().optional() }),
+    200: z.object({ ...statusBase, mode: z.string().nullable(), agentAddress: z.string().nullable(), agentId: z.number().int().optional(), humanAddress: z.string().nullable().optional(), smartWallet: smartWallet.optional() }),
     ...sessionErrors,
   },
 });
@@ -116,12 +133,12 @@ export const registerCallback = defineRoute({
   method: "POST",
   path: "/api/agent/register/callback",
   unconfigured: SERVICE_NOT_CONFIGURED,
-  summary: "Proof provider callback: verifies the proof, then mints the agent's identity",
+  summary: "Proof provider callback: verifies the proof, then mints the agent's identity (smartwallet mode: attests it for the human's account to submit)",
   rateLimit: polls,
   query: token,
   body: callbackBody,
   responses: {
-    200: z.object({ ...statusBase, mode: z.string().nullable(), agentAddress: z.string().nullable(), agentId: z.number().int().optional() }),
+    200: z.object({ ...statusBase, mode: z.string().nullable(), agentAddress: z.string().nullable(), agentId: z.number().int().optional(), humanAddress: z.string().nullable().optional(), smartWallet: smartWallet.optional() }),
     ...callbackErrors,
   },
 });
@@ -299,14 +316,19 @@ export const agentIdentitySession = defineRoute({
   method: "POST",
   path: "/api/v1/agents/{id}/identity/sessions",
   unconfigured: SERVICE_NOT_CONFIGURED,
-  summary: "Start a proof-of-human registration for this agent (wallet-free mode: a generated agent key, exportable once)",
+  summary: "Start a proof-of-human registration for this agent: wallet-free (a generated agent key, exportable once; the agent holds its token) or smartwallet (the member's passkey account holds it)",
   tags: ["Agents", "Agent identity sessions"],
   auth: ["session", "apiKey"],
   permission: "agents:manage",
   params: idParams,
-  body: z.strictObject({ network: network.default("mainnet"), disclosures: disclosures.optional() }),
+  body: z.strictObject({
+    network: network.default("mainnet"),
+    disclosures: disclosures.optional(),
+    mode: z.enum(["wallet-free", "smartwallet"]).default("wallet-free"),
+    passkeyPublicKey: passkeyPublicKey.optional(),
+  }),
   responses: {
-    201: z.object({ ...sessionBase, agentAddress: z.string(), mode: z.string() }),
+    201: z.object({ ...sessionBase, agentAddress: z.string(), mode: z.string(), humanAddress: z.string().optional(), smartWallet: smartWallet.optional() }),
     400: v1Error,
     401: v1Error,
     403: v1Error,

@@ -1,7 +1,8 @@
 import { getAddress, keccak256, toHex, type Address } from "viem";
 import { issueCredential } from "@/lib/auth/credentials";
 import { getNetwork } from "@/lib/chain/network-registry";
-import { publicClientFor, walletClientFor, type Network } from "@/lib/chain/networks";
+import { publicClientFor, type Network } from "@/lib/chain/networks";
+import { serialContractWriter } from "@/lib/chain/serial-sender";
 import type { Db, DbOrTx } from "@/lib/db/client";
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError, ServiceUnavailableError } from "@/lib/http/errors";
 import type { Principal } from "@/lib/http/principal";
@@ -54,7 +55,7 @@ export async function ensureAgentSafe(db: DbOrTx, network: Network, organization
   const provider = await providerAccount(db, organizationId);
   try {
     await ensureDevnetGas(network, provider.address);
-    return await deploySafe(publicClientFor(network), walletClientFor(network, provider) as never, {
+    return await deploySafe(publicClientFor(network), serialContractWriter(db, network, provider) as never, {
       owners: [getAddress(agent), provider.address],
       threshold: 2,
       saltNonce: safeSaltNonce(organizationId, agent),

@@ -1,5 +1,6 @@
 import { getAddress, isAddressEqual, type Hex } from "viem";
-import { walletClientFor, publicClientFor } from "@/lib/chain/networks";
+import { publicClientFor } from "@/lib/chain/networks";
+import { serialContractWriter } from "@/lib/chain/serial-sender";
 import type { Db } from "@/lib/db/client";
 import { log } from "@/lib/log/logger";
 import { readSafeState, sendExecTransaction } from "@/lib/safe/account";
@@ -62,7 +63,7 @@ export async function driveAcceptedRequest(db: Db, id: string): Promise<void> {
       const agent = await db.approvalAgent.findUniqueOrThrow({ where: { id: fresh.agentId } });
       const txHash = await sendExecTransaction(
         client,
-        walletClientFor(network, provider) as never,
+        serialContractWriter(db, network, provider) as never,
         safeAddress,
         tx,
         [

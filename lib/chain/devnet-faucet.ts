@@ -8,14 +8,13 @@ import { privateKeyToAccount } from "viem/accounts";
 import type { DbOrTx } from "@/lib/db/client";
 import { ConflictError, ForbiddenError, ServiceUnavailableError } from "@/lib/http/errors";
 import { deriveDevAccounts, DEV_MNEMONIC } from "./dev-accounts";
-import { LOCAL_DEVNET_CHAIN_ID, publicClientFor, walletClientFor } from "./networks";
+import { LOCAL_DEVNET_CHAIN_ID, publicClientFor } from "./networks";
 import { requireNetwork } from "./network-registry";
+import { sendFromServerKey } from "./serial-sender";
 
 export const DEVNET_FUND_AMOUNT_ETH = "1";
 
 let devKey: Hex | null = null;
-/** One funding at a time per process: the dev account's nonces must not collide. */
-let queue: Promise<unknown> = Promise.resolve();
 
 function devAccount() {
   devKey ??= deriveDevAccounts(DEV_MNEMONIC, 1)[0]!.privateKey;
@@ -34,16 +33,14 @@ export async function fundFromDevnet(db: DbOrTx, signer: { chainId: number; addr
   if (remoteChainId !== LOCAL_DEVNET_CHAIN_ID) throw new ForbiddenError("The configured devnet RPC is not the local devnet");
   const account = devAccount();
   const value = parseEther(DEVNET_FUND_AMOUNT_ETH);
-  const run = async () => {
-    const hash = await walletClientFor(network, account).sendTransaction({ to, value });
+  try {
+    // The dev account is shared by every instance: one nonce at a time (lib/chain/serial-sender.ts).
+    const hash = await sendFromServerKey(db, network, account, { to, value });
     const receipt = await client.waitForTransactionReceipt({ hash });
     if (receipt.status !== "success") throw new ConflictError("The funding transaction reverted");
     return { txHash: hash, from: account.address, to, value: value.toString(), chainId: network.chainId, blockNumber: receipt.blockNumber.toString() };
-  };
-  const result = queue.then(run, run);
-  queue = result.catch(() => undefined);
-  return result.catch((err: unknown) => {
+  } catch (err) {
     if (err instanceof ConflictError || err instanceof ForbiddenError) throw err;
     throw new ServiceUnavailableError(`The devnet refused the funding transaction: ${(err as Error).message.split("\n")[0]}`);
-  });
+  }
 }

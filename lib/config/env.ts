@@ -34,8 +34,8 @@ const schema = z.object({
   DEVNET_PORT: z.coerce.number().int().min(0).max(65535).default(8545),
   DEVNET_RPC_URL: z.string().optional(),
   COUNTERSIGN_PRIME_POOL_TARGET: z.coerce.number().int().min(0).max(400).default(8),
-  /** Signing sessions' worth of precomputed Paillier nonces kept per recently signing signer (lib/signing/nonce-pool.ts); 0 disables. */
-  COUNTERSIGN_NONCE_POOL_TARGET: z.coerce.number().int().min(0).max(50).default(0),
+  /** Signing sessions' worth of precomputed Paillier nonces kept per recently signing signer (lib/signing/nonce-pool.ts, computed on a worker thread); 0 disables. */
+  COUNTERSIGN_NONCE_POOL_TARGET: z.coerce.number().int().min(0).max(50).default(2),
   /** Push endpoints on loopback/private networks: refused in production unless "1" (local receivers, e2e). */
   PUSH_ALLOW_PRIVATE_ENDPOINTS: z.enum(["0", "1"]).optional(),
   /** When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`. */

@@ -12,13 +12,15 @@
  *
  * The agent key must be the signed caller's own. The transaction is simulated first (a rejection
  * costs no gas and no attempt); then 3 relays per hour per human nullifier (database counters shared
- * by every instance), then sent and mined.
+ * by every instance), then sent (lib/chain/serial-sender.ts: one nonce at a time per relayer across
+ * instances) and mined.
  */
 import { BaseError, ContractFunctionRevertedError, getAddress, hexToBytes, isAddressEqual, parseEventLogs, type Address, type Hex } from "viem";
 import { ed25519 } from "@noble/curves/ed25519.js";
 import type { DbOrTx } from "@/lib/db/client";
 import type { SignedAgent } from "@/lib/auth/signed-agent";
-import { publicClientFor, walletClientFor } from "@/lib/chain/networks";
+import { publicClientFor } from "@/lib/chain/networks";
+import { contractCall, sendFromServerKey } from "@/lib/chain/serial-sender";
 import { ApiError, BadRequestError, ConflictError, ForbiddenError, NotConfiguredError, TooManyRequestsError } from "@/lib/http/errors";
 import { countHit } from "@/lib/http/rate-limit";
 import { providerAccount, providerKeyAddress } from "@/lib/identity/provider-key";
@@ -136,9 +138,11 @@ export async function relayChainVerify(db: DbOrTx, caller: SignedAgent, input: C
 
   let receipt;
   try {
-    const hash = await walletClientFor(chain.network, relayer).writeContract(request as never);
+    // The relayer key is installation-wide: its nonces are serialised across instances.
+    const hash = await sendFromServerKey(db, chain.network, relayer, contractCall({ ...(request as never as { address: Address; functionName: string; args: readonly unknown[] }), abi: demoVerifierAbi }));
     receipt = await client.waitForTransactionReceipt({ hash });
   } catch (err) {
+    if (!(err instanceof BaseError)) throw err; // not the chain's (the nonce lock's database: lib/http/respond.ts answers 503 when it is down)
     throw rejection(err);
   }
   const [event] = parseEventLogs({ abi: demoVerifierAbi, eventName: "AgentVerified", logs: receipt.logs });

@@ -34,6 +34,49 @@ export const agentRegistryAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "deadline",
+        "type": "uint256"
+      }
+    ],
+    "name": "AttestationExpired",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "AttestationUsed",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "ECDSAInvalidSignature",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "length",
+        "type": "uint256"
+      }
+    ],
+    "name": "ECDSAInvalidSignatureLength",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "s",
+        "type": "bytes32"
+      }
+    ],
+    "name": "ECDSAInvalidSignatureS",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "ERC721EnumerableForbiddenBatchMint",
     "type": "error"
@@ -181,6 +224,17 @@ export const agentRegistryAbi = [
       }
     ],
     "name": "InvalidStrength",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "caller",
+        "type": "address"
+      }
+    ],
+    "name": "NotHumanAccount",
     "type": "error"
   },
   {
@@ -472,6 +526,19 @@ export const agentRegistryAbi = [
     "type": "event"
   },
   {
+    "inputs": [],
+    "name": "ATTESTATION_TYPEHASH",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [
       {
         "internalType": "address",
@@ -544,6 +611,125 @@ export const agentRegistryAbi = [
     "name": "approve",
     "outputs": [],
     "stateMutability": "pure",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint256",
+            "name": "nullifier",
+            "type": "uint256"
+          },
+          {
+            "internalType": "address",
+            "name": "agentAddress",
+            "type": "address"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "ed25519Key",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "address",
+            "name": "humanAddress",
+            "type": "address"
+          },
+          {
+            "internalType": "uint8",
+            "name": "verificationStrength",
+            "type": "uint8"
+          },
+          {
+            "components": [
+              {
+                "internalType": "string",
+                "name": "nationality",
+                "type": "string"
+              },
+              {
+                "internalType": "uint8",
+                "name": "olderThan",
+                "type": "uint8"
+              },
+              {
+                "internalType": "bool[3]",
+                "name": "ofac",
+                "type": "bool[3]"
+              }
+            ],
+            "internalType": "struct AgentIdentityRegistry.Credentials",
+            "name": "credentials",
+            "type": "tuple"
+          },
+          {
+            "components": [
+              {
+                "internalType": "string",
+                "name": "name",
+                "type": "string"
+              },
+              {
+                "internalType": "string",
+                "name": "description",
+                "type": "string"
+              },
+              {
+                "internalType": "string",
+                "name": "a2aEndpoint",
+                "type": "string"
+              },
+              {
+                "internalType": "string",
+                "name": "mcpEndpoint",
+                "type": "string"
+              }
+            ],
+            "internalType": "struct AgentIdentityRegistry.Metadata",
+            "name": "metadata",
+            "type": "tuple"
+          }
+        ],
+        "internalType": "struct AgentIdentityRegistry.Registration",
+        "name": "r",
+        "type": "tuple"
+      },
+      {
+        "internalType": "uint256",
+        "name": "deadline",
+        "type": "uint256"
+      }
+    ],
+    "name": "attestationDigest",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "name": "attestationUsed",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
     "type": "function"
   },
   {
@@ -1031,6 +1217,111 @@ export const agentRegistryAbi = [
       }
     ],
     "name": "registerAgent",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "agentId",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint256",
+            "name": "nullifier",
+            "type": "uint256"
+          },
+          {
+            "internalType": "address",
+            "name": "agentAddress",
+            "type": "address"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "ed25519Key",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "address",
+            "name": "humanAddress",
+            "type": "address"
+          },
+          {
+            "internalType": "uint8",
+            "name": "verificationStrength",
+            "type": "uint8"
+          },
+          {
+            "components": [
+              {
+                "internalType": "string",
+                "name": "nationality",
+                "type": "string"
+              },
+              {
+                "internalType": "uint8",
+                "name": "olderThan",
+                "type": "uint8"
+              },
+              {
+                "internalType": "bool[3]",
+                "name": "ofac",
+                "type": "bool[3]"
+              }
+            ],
+            "internalType": "struct AgentIdentityRegistry.Credentials",
+            "name": "credentials",
+            "type": "tuple"
+          },
+          {
+            "components": [
+              {
+                "internalType": "string",
+                "name": "name",
+                "type": "string"
+              },
+              {
+                "internalType": "string",
+                "name": "description",
+                "type": "string"
+              },
+              {
+                "internalType": "string",
+                "name": "a2aEndpoint",
+                "type": "string"
+              },
+              {
+                "internalType": "string",
+                "name": "mcpEndpoint",
+                "type": "string"
+              }
+            ],
+            "internalType": "struct AgentIdentityRegistry.Metadata",
+            "name": "metadata",
+            "type": "tuple"
+          }
+        ],
+        "internalType": "struct AgentIdentityRegistry.Registration",
+        "name": "r",
+        "type": "tuple"
+      },
+      {
+        "internalType": "uint256",
+        "name": "deadline",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bytes",
+        "name": "providerSignature",
+        "type": "bytes"
+      }
+    ],
+    "name": "registerAgentWithAttestation",
     "outputs": [
       {
         "internalType": "uint256",

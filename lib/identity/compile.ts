@@ -24,6 +24,8 @@ export interface CompiledContract {
 
 const OZ_PREFIX = "@openzeppelin/contracts/";
 const OZ_DIR = "node_modules/@openzeppelin/contracts-v5/";
+/** ERC-4337 v0.7's sources (the passkey account builds on its BaseAccount); they import OpenZeppelin 5 too. */
+const AA_PREFIX = "@account-abstraction/contracts/";
 
 type SolcOutput = {
   errors?: Array<{ severity: string; formattedMessage: string }>;
@@ -36,6 +38,7 @@ function root(): string {
 
 function resolveImport(p: string): string {
   if (p.startsWith(OZ_PREFIX)) return path.join(root(), OZ_DIR, p.slice(OZ_PREFIX.length));
+  if (p.startsWith(AA_PREFIX)) return path.join(root(), "node_modules", p);
   return path.join(root(), p);
 }
 

@@ -7,13 +7,13 @@
  */
 import { randomBytes } from "node:crypto";
 import { ed25519 } from "@noble/curves/ed25519.js";
-import { BaseError, bytesToHex, ContractFunctionRevertedError, getAddress, toHex, type Address, type Hex } from "viem";
+import { BaseError, bytesToHex, ContractFunctionRevertedError, getAddress, isAddressEqual, toHex, type Address, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import type { DbOrTx } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { BadRequestError, ConflictError, GoneError, NotConfiguredError, NotFoundError, UnauthorizedError } from "@/lib/http/errors";
 import { openSecret, sealSecret, type SealedBlob } from "@/lib/keystore";
-import { deregisterWithLocalProvider, refreshWithLocalProvider, registerWithLocalProvider } from "./local-provider";
+import { deregisterWithLocalProvider, refreshWithLocalProvider, registerWithLocalProvider, type RegistrationInput } from "./local-provider";
 import { getAgentRow } from "@/lib/agents/registry";
 import { memberAssertionChallenge, recordMemberAssertion, requireFreshMemberAssertion } from "./member-assertion";
 import { MOCK_PASSPORT_PROVIDER, mockPassportProvider, signMockProof, type MockDocument } from "./mock-passport";
@@ -25,11 +25,12 @@ import { env } from "@/lib/config/env";
 import { agentIdOf, agentsOfNullifier, chainIdForNetworkLabel, identityChain, readAgent, type IdentityChain } from "./registry";
 import { openSessionToken, resealSessionToken, sealSessionToken, sessionKey, type SessionClaims, type SessionKind } from "./session-token";
 import { ed25519AgentAddress } from "./sign";
+import { attestRegistration, settleSmartWallet, smartWalletFor, type SmartWalletPlan } from "./smartwallet";
 
 export const SESSION_STAGES = ["qr-ready", "proof-received", "completed", "failed"] as const;
 export type SessionStage = (typeof SESSION_STAGES)[number];
 /** Modes whose agent key this server generates (and exports once). */
-export const KEY_MODES = ["linked", "wallet-free", "ed25519", "ed25519-linked"] as const;
+export const KEY_MODES = ["linked", "wallet-free", "ed25519", "ed25519-linked", "smartwallet"] as const;
 export type KeyMode = (typeof KEY_MODES)[number];
 const ED25519_MODES: readonly string[] = ["ed25519", "ed25519-linked"];
 const LINKED_MODES: readonly string[] = ["linked", "ed25519-linked"];
@@ -91,6 +92,7 @@ type NewSession = {
   agentRecordId?: string;
   name?: string;
   description?: string;
+  smartWallet?: SmartWalletPlan;
 };
 
 async function openSession(db: DbOrTx, s: NewSession, origin: string, now: number) {
@@ -113,7 +115,7 @@ async function openSession(db: DbOrTx, s: NewSession, origin: string, now: numbe
       humanAddress: s.humanAddress ?? null,
       agentId: s.agentId ?? null,
       agentRecordId: s.agentRecordId ?? null,
-      result: { network: s.network, ...(s.name ? { name: s.name } : {}), ...(s.description ? { description: s.description } : {}) },
+      result: { network: s.network, ...(s.name ? { name: s.name } : {}), ...(s.description ? { description: s.description } : {}), ...(s.smartWallet ? { smartWallet: s.smartWallet } : {}) },
       expiresAt: new Date(claims.exp),
     },
   });
@@ -132,18 +134,30 @@ export type RegisterInput = Target & {
   name?: string;
   description?: string;
   agentRecordId?: string;
+  /** smartwallet mode: the passkey's P-256 public key (x || y), whose counterfactual account holds the agent's token. */
+  passkeyPublicKey?: string;
 };
 
 /** POST /api/agent/register */
 export async function createRegisterSession(db: DbOrTx, input: RegisterInput, origin: string, now = Date.now()) {
-  if (input.mode === "privy" || input.mode === "smartwallet") throw new NotConfiguredError();
+  if (input.mode === "privy") throw new NotConfiguredError();
   const mode = input.mode as KeyMode;
   const ed = ED25519_MODES.includes(mode);
+  const smart = mode === "smartwallet";
+  if (smart && !input.passkeyPublicKey) throw new BadRequestError("passkeyPublicKey is required for mode smartwallet", [{ field: "body.passkeyPublicKey", message: "The passkey that owns the smart account" }]);
+  if (!smart && input.passkeyPublicKey) throw new BadRequestError(`passkeyPublicKey is not used in mode ${mode}`, [{ field: "body.passkeyPublicKey", message: "Only for mode smartwallet" }]);
   if (LINKED_MODES.includes(mode) && !input.humanAddress) throw new BadRequestError(`humanAddress is required for mode ${mode}`, [{ field: "body.humanAddress", message: "Required in linked modes" }]);
-  if (!LINKED_MODES.includes(mode) && input.humanAddress) throw new BadRequestError(`humanAddress is not used in mode ${mode}`, [{ field: "body.humanAddress", message: "Only for linked modes" }]);
+  if (!LINKED_MODES.includes(mode) && !smart && input.humanAddress) throw new BadRequestError(`humanAddress is not used in mode ${mode}`, [{ field: "body.humanAddress", message: "Only for linked modes" }]);
   if (ed && input.agentAddress) throw new BadRequestError(`Mode ${mode} takes agentPublicKey, not agentAddress`, [{ field: "body.agentAddress", message: "Ed25519 modes" }]);
   if (!ed && input.agentPublicKey) throw new BadRequestError(`Mode ${mode} takes agentAddress, not agentPublicKey`, [{ field: "body.agentPublicKey", message: "EVM modes" }]);
   const { chain, network } = await resolveChain(db, input);
+  let humanAddress = input.humanAddress ? getAddress(input.humanAddress) : undefined;
+  let smartWallet: SmartWalletPlan | undefined;
+  if (smart) {
+    smartWallet = await smartWalletFor(db, chain, input.passkeyPublicKey!);
+    if (humanAddress && !isAddressEqual(humanAddress, smartWallet.account)) throw new BadRequestError("humanAddress is not the passkey's smart account", [{ field: "body.humanAddress", message: `The passkey's account is ${smartWallet.account}` }]);
+    humanAddress = smartWallet.account;
+  }
 
   let agentAddress: Address;
   let ed25519Key: Hex | undefined;
@@ -175,15 +189,26 @@ export async function createRegisterSession(db: DbOrTx, input: RegisterInput, or
       agentAddress,
       ed25519Key,
       sealedAgentKey: sealedKey ? (sid) => sealSecret(sealedKey, agentKeyContext(sid)) : undefined,
-      humanAddress: input.humanAddress ? getAddress(input.humanAddress) : undefined,
+      humanAddress,
       agentRecordId: input.agentRecordId,
       name: input.name,
       description: input.description,
+      smartWallet,
     },
     origin,
     now,
   );
-  return { sessionToken: opened.sessionToken, deepLink: opened.deepLink, qrData: opened.qrData, agentAddress, mode, network, chainId: opened.chainId, expiresAt: opened.expiresAt };
+  return {
+    sessionToken: opened.sessionToken,
+    deepLink: opened.deepLink,
+    qrData: opened.qrData,
+    agentAddress,
+    mode,
+    network,
+    chainId: opened.chainId,
+    expiresAt: opened.expiresAt,
+    ...(smartWallet ? { humanAddress: smartWallet.account, smartWallet: smartWalletView(smartWallet) } : {}),
+  };
 }
 
 /** POST /api/agent/identify */
@@ -219,11 +244,17 @@ export async function loadSession(db: DbOrTx, token: string, kind: SessionKind, 
   return { row, claims };
 }
 
-type Result = { network?: IdentityNetwork; name?: string; description?: string } & Record<string, unknown>;
+type Result = { network?: IdentityNetwork; name?: string; description?: string; smartWallet?: SmartWalletPlan } & Record<string, unknown>;
+
+/** What a client sees of the smartwallet plan: the account, the contracts, and (once attested) the call to make before `deadline`. */
+function smartWalletView(plan: SmartWalletPlan) {
+  const { fromBlock: _fromBlock, ...view } = plan;
+  return view;
+}
 
 /** The status body of a session (the seed's fields, then what the kind adds). */
 export function statusView(row: SessionRow, sessionToken: string) {
-  const { network, name: _name, description: _description, ...outcome } = (row.result ?? {}) as Result;
+  const { network, name: _name, description: _description, smartWallet, ...outcome } = (row.result ?? {}) as Result;
   const base = { stage: row.stage as SessionStage, sessionToken, network: network ?? "testnet", chainId: row.chainId };
   const error = row.error ? { error: row.error } : {};
   switch (row.kind as SessionKind) {
@@ -234,6 +265,7 @@ export function statusView(row: SessionRow, sessionToken: string) {
         agentAddress: row.agentAddress,
         ...(row.agentId !== null ? { agentId: row.agentId } : {}),
         ...(row.txHash ? { txHash: row.txHash } : {}),
+        ...(smartWallet ? { humanAddress: row.humanAddress, smartWallet: smartWalletView(smartWallet) } : {}),
         ...error,
       };
     case "identify":
@@ -248,7 +280,28 @@ export function statusView(row: SessionRow, sessionToken: string) {
 /** GET /api/agent/{kind}/status */
 export async function sessionStatus(db: DbOrTx, token: string, kind: SessionKind, now = Date.now()) {
   const { row, claims } = await loadSession(db, token, kind, now);
-  return statusView(row, resealSessionToken(await sessionKey(), claims));
+  const current = kind === "register" && row.mode === "smartwallet" && row.stage === "proof-received" ? await settleSmartWalletSession(db, row) : row;
+  return statusView(current, resealSessionToken(await sessionKey(), claims));
+}
+
+/** A smartwallet registration waiting for its UserOperation: completed once the registry holds it, failed past the attestation's deadline. */
+async function settleSmartWalletSession(db: DbOrTx, row: SessionRow): Promise<SessionRow> {
+  const plan = ((row.result ?? {}) as Result).smartWallet;
+  if (plan?.deadline === undefined || plan.fromBlock === undefined) return row;
+  let settled: Awaited<ReturnType<typeof settleSmartWallet>>;
+  try {
+    settled = await settleSmartWallet(await identityChain(db, row.chainId), row.agentAddress as Address, { deadline: plan.deadline, fromBlock: plan.fromBlock });
+  } catch {
+    return row; // the chain did not answer: the session is still waiting
+  }
+  if (!settled) return row;
+  const moved = await db.identitySession.updateMany({
+    where: { id: row.id, stage: "proof-received" },
+    data: settled.stage === "completed" ? { stage: "completed", agentId: settled.agentId, txHash: settled.txHash } : { stage: "failed", error: settled.error, ...(row.sealedAgentKey ? { sealedAgentKey: Prisma.DbNull } : {}) },
+  });
+  const updated = await db.identitySession.findUniqueOrThrow({ where: { id: row.id } });
+  if (moved.count === 1 && updated.stage === "completed") await linkAgentRecord(db, updated);
+  return updated;
 }
 
 /** GET /api/agent/register/qr */
@@ -297,7 +350,10 @@ function chainFailure(err: unknown): string {
   return "On-chain transaction failed";
 }
 
-type Outcome = { stage: "completed" | "failed"; agentId?: number; txHash?: Hex; result?: Record<string, unknown>; error?: string };
+type Outcome = { stage: "completed" | "failed" | "proof-received"; agentId?: number; txHash?: Hex; result?: Record<string, unknown>; error?: string };
+
+/** Seconds before the session expires by which a smartwallet registration must be on chain (its status must still be readable then). */
+const ATTESTATION_MARGIN_S = 60;
 
 async function runOnChain(db: DbOrTx, row: SessionRow, chain: IdentityChain, proof: VerifiedProof, keyName: string): Promise<Outcome> {
   const base = (row.result ?? {}) as Result;
@@ -308,7 +364,7 @@ async function runOnChain(db: DbOrTx, row: SessionRow, chain: IdentityChain, pro
     }
     case "register": {
       const agentAddress = row.agentAddress as Address;
-      const { agentId, txHash } = await registerWithLocalProvider(db, chain, {
+      const registration: RegistrationInput = {
         nullifier: proof.nullifier,
         ...(row.ed25519Key ? { ed25519Key: row.ed25519Key as Hex } : { agentAddress }),
         humanAddress: (row.humanAddress ?? undefined) as Address | undefined,
@@ -320,7 +376,14 @@ async function runOnChain(db: DbOrTx, row: SessionRow, chain: IdentityChain, pro
           a2aEndpoint: "",
           mcpEndpoint: "",
         },
-      }, keyName);
+      };
+      if (row.mode === "smartwallet" && base.smartWallet) {
+        // The human's passkey account submits it (lib/identity/smartwallet.ts): attest, and wait for the chain.
+        const deadline = Math.floor(row.expiresAt.getTime() / 1000) - ATTESTATION_MARGIN_S;
+        const attested = await attestRegistration(db, chain, registration, deadline, keyName);
+        return { stage: "proof-received", result: { smartWallet: { ...base.smartWallet, ...attested } } };
+      }
+      const { agentId, txHash } = await registerWithLocalProvider(db, chain, registration, keyName);
       return { stage: "completed", agentId, txHash };
     }
     case "refresh": {
@@ -452,14 +515,24 @@ export async function scanMockPassport(db: DbOrTx, token: string, doc: MockDocum
   return { proof, callbackUrl: request.callbackUrl };
 }
 
-/** The dashboard's "Verify as human": a wallet-free registration for one Countersign agent record. */
-export async function startAgentVerification(db: DbOrTx, organizationId: string, recordId: string, input: Target & { disclosures?: Disclosures }, origin: string, now = Date.now()) {
+/**
+ * The dashboard's "Verify as human": a registration for one Countersign agent record, wallet-free (the
+ * token goes to the agent's address) or smartwallet (to the member's passkey account).
+ */
+export async function startAgentVerification(
+  db: DbOrTx,
+  organizationId: string,
+  recordId: string,
+  input: Target & { disclosures?: Disclosures; mode?: "wallet-free" | "smartwallet"; passkeyPublicKey?: string },
+  origin: string,
+  now = Date.now(),
+) {
   const record = await getAgentRow(db, organizationId, recordId);
   if (record.onchainChainId !== null && record.onchainAgentId !== null) throw new ConflictError("Agent already has an on-chain identity");
   const name = record.name.replace(/["\\\u0000-\u001f]/g, "").slice(0, 100) || undefined;
   return createRegisterSession(
     db,
-    { ...input, mode: "wallet-free", agentAddress: (record.agentAddress ?? undefined) as Address | undefined, name, description: `Countersign agent ${record.name}`.replace(/["\\\u0000-\u001f]/g, "").slice(0, 300), agentRecordId: record.id },
+    { ...input, mode: input.mode ?? "wallet-free", agentAddress: (record.agentAddress ?? undefined) as Address | undefined, name, description: `Countersign agent ${record.name}`.replace(/["\\\u0000-\u001f]/g, "").slice(0, 300), agentRecordId: record.id },
     origin,
     now,
   );

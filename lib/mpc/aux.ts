@@ -14,8 +14,20 @@ import { KEY_SHARE_VERSION, type AuxInfo, type AuxPublic } from "./key-share";
 import { PRODUCTION, type SecurityProfile } from "./params";
 import { generateSafePrime, verifySafePrime, type SafePrimeProgress } from "./primes";
 import { decodeFacProof, encodeFacProof, proveFac, verifyFac } from "./proofs/fac";
-import { decodeModProof, encodeModProof, proveMod, verifyMod } from "./proofs/mod";
-import { decodePrmProof, encodePrmProof, provePrm, verifyPrm } from "./proofs/prm";
+import { decodeModProof, encodeModProof } from "./proofs/mod";
+import { decodePrmProof, encodePrmProof } from "./proofs/prm";
+import {
+  allWork,
+  proveModWork,
+  provePrmWork,
+  runWork,
+  runWorkAsync,
+  verifyModWork,
+  verifyPrmWork,
+  type Outcome,
+  type RepetitionRunner,
+  type Work,
+} from "./proofs/repetitions";
 import { PeerFault, profileNamed, STATE_VERSION, type Message, type StateBase, type StepResult } from "./protocol";
 import { generateRingPedersen, isUsableRingPedersen, type RingPedersenSecret } from "./ring-pedersen";
 import { hashTagged, T, type SharedState, type TValue } from "./transcript";
@@ -159,6 +171,11 @@ function checkPrimes(primes: AuxPrimes, profile: SecurityProfile): void {
 }
 
 export function startAux(params: AuxParams): { state: AuxState; outgoing: Message[] } {
+  return runWork(startAuxWork(params));
+}
+
+/** startAux as work (the Π^prm commitments are its one batch). */
+export function* startAuxWork(params: AuxParams): Work<{ state: AuxState; outgoing: Message[] }> {
   const { index, n, sid } = params;
   const profile = params.profile ?? PRODUCTION;
   if (!Number.isSafeInteger(n) || n < 2) throw new ParameterError("n must be at least 2");
@@ -168,7 +185,7 @@ export function startAux(params: AuxParams): { state: AuxState; outgoing: Messag
   const { p, q, pHat, qHat } = params.primes;
   const rp = generateRingPedersen(pHat, qHat);
   const kappaBytes = profile.kappaBits / 8;
-  const prm = provePrm(shared(sid, index, null, "aux.proof_prm"), profile, rp);
+  const prm = yield* provePrmWork(shared(sid, index, null, "aux.proof_prm"), profile, rp);
   const own: AuxDecommitment = {
     N: encodeNat(p * q),
     NHat: encodeNat(rp.N),
@@ -203,45 +220,66 @@ function decommitRound(state: AuxState): { state: AuxState; outgoing: Message[] 
   return { state, outgoing: [makeMessage(state, state.round, "all", { ...state.own })] };
 }
 
-function onDecommit(state: AuxState, inbox: Message[]): AuxStep {
-  const profile = profileNamed(state.profile);
+/** checkFrom over a work: every segment between two batches runs under the same blame. */
+function* checkFromWork<T>(party: number, what: string, work: Work<T>): Work<T> {
+  let r = checkFrom(party, what, () => work.next([]));
+  while (!r.done) {
+    const results = yield r.value;
+    r = checkFrom(party, what, () => work.next(results));
+  }
+  return r.value;
+}
+
+/** The first failure in party order, as if the parties had been checked one after the other. */
+function inPartyOrder<T>(outcomes: readonly Outcome<T>[]): T[] {
+  return outcomes.map((o) => {
+    if (!o.ok) throw o.error;
+    return o.value;
+  });
+}
+
+/** Party j's decommitment with its parameters and Π^prm checked (own: as it is). */
+function* decommitmentOf(state: AuxState, inbox: Message[], profile: SecurityProfile, j: number): Work<AuxDecommitment> {
+  if (j === state.self) return state.own;
   const maxBits = 2 * profile.primeBits + 8;
+  const d: AuxDecommitment = checkFrom(j, "decommitment", () => {
+    const b = pick(inbox, j, "all").payload;
+    return {
+      N: str(b, "N"),
+      NHat: str(b, "NHat"),
+      s: str(b, "s"),
+      t: str(b, "t"),
+      prm: obj(b, "prm"),
+      rho: str(b, "rho"),
+      u: str(b, "u"),
+    };
+  });
+  if (auxCommitment(state.sid, j, d) !== state.commitments[j]) {
+    throw new PeerFault(j, "hash_commitment", "decommitment does not match V_j");
+  }
+  const { st, proof } = checkFrom(j, "aux parameters", () => {
+    const N = decodeNat(d.N, maxBits, "N");
+    const NHat = decodeNat(d.NHat, maxBits, "NHat");
+    const s = decodeNat(d.s, maxBits, "s");
+    const t = decodeNat(d.t, maxBits, "t");
+    decodeBytes(d.rho, state.kappaBytes, "rho");
+    if (bitLength(N) < profile.minModulusBits) throw new PeerFault(j, "modulus_size.N", "N_j too short");
+    if (bitLength(NHat) < profile.minModulusBits) throw new PeerFault(j, "modulus_size.NHat", "N̂_j too short");
+    if (N === NHat) throw new PeerFault(j, "modulus_reuse", "N_j = N̂_j");
+    if (!isUsableRingPedersen({ N: NHat, s, t })) throw new PeerFault(j, "ring_pedersen", "s_j or t_j unusable");
+    return { st: { N: NHat, s, t }, proof: decodePrmProof(d.prm, profile, NHat) };
+  });
+  yield* checkFromWork(j, "aux parameters", verifyPrmWork(shared(state.sid, j, null, "aux.proof_prm"), profile, st, proof));
+  return d;
+}
+
+function* onDecommit(state: AuxState, inbox: Message[]): Work<AuxStep> {
+  const profile = profileNamed(state.profile);
+  // The peers' Π^prm are independent: verified side by side (one batch of jobs).
+  const decommitments = inPartyOrder(yield* allWork(state.parties.map((j) => decommitmentOf(state, inbox, profile, j))));
   const publics: AuxPublic[] = [];
   const rho = new Uint8Array(state.kappaBytes);
-  for (const j of state.parties) {
-    const d: AuxDecommitment =
-      j === state.self
-        ? state.own
-        : checkFrom(j, "decommitment", () => {
-            const b = pick(inbox, j, "all").payload;
-            return {
-              N: str(b, "N"),
-              NHat: str(b, "NHat"),
-              s: str(b, "s"),
-              t: str(b, "t"),
-              prm: obj(b, "prm"),
-              rho: str(b, "rho"),
-              u: str(b, "u"),
-            };
-          });
-    if (j !== state.self) {
-      if (auxCommitment(state.sid, j, d) !== state.commitments[j]) {
-        throw new PeerFault(j, "hash_commitment", "decommitment does not match V_j");
-      }
-      checkFrom(j, "aux parameters", () => {
-        const N = decodeNat(d.N, maxBits, "N");
-        const NHat = decodeNat(d.NHat, maxBits, "NHat");
-        const s = decodeNat(d.s, maxBits, "s");
-        const t = decodeNat(d.t, maxBits, "t");
-        decodeBytes(d.rho, state.kappaBytes, "rho");
-        if (bitLength(N) < profile.minModulusBits) throw new PeerFault(j, "modulus_size.N", "N_j too short");
-        if (bitLength(NHat) < profile.minModulusBits) throw new PeerFault(j, "modulus_size.NHat", "N̂_j too short");
-        if (N === NHat) throw new PeerFault(j, "modulus_reuse", "N_j = N̂_j");
-        if (!isUsableRingPedersen({ N: NHat, s, t })) throw new PeerFault(j, "ring_pedersen", "s_j or t_j unusable");
-        const proof = decodePrmProof(d.prm, profile, NHat);
-        verifyPrm(shared(state.sid, j, null, "aux.proof_prm"), profile, { N: NHat, s, t }, proof);
-      });
-    }
+  for (const d of decommitments) {
     const r = hexToBytes(d.rho);
     for (let b = 0; b < rho.length; b++) rho[b]! ^= r[b]!;
     publics.push({ N: d.N, NHat: d.NHat, s: d.s, t: d.t });
@@ -257,7 +295,7 @@ function onDecommit(state: AuxState, inbox: Message[]): AuxStep {
   state.rho = bytesToHex(rho);
   const p = nat(state.secret.p);
   const q = nat(state.secret.q);
-  const modProof = encodeModProof(proveMod(shared(state.sid, state.self, null, "aux.proof_mod", state.rho), profile, p, q), p * q);
+  const modProof = encodeModProof(yield* proveModWork(shared(state.sid, state.self, null, "aux.proof_mod", state.rho), profile, p, q), p * q);
   state.round += 1;
   const outgoing: Message[] = [];
   for (const j of state.parties) {
@@ -270,23 +308,25 @@ function onDecommit(state: AuxState, inbox: Message[]): AuxStep {
   return { state, outgoing };
 }
 
-function onProofs(state: AuxState, inbox: Message[]): AuxStep {
+/** Party j's Π^mod and Π^fac, checked. */
+function* proofsOf(state: AuxState, inbox: Message[], profile: SecurityProfile, ownRp: RingPedersenSecret, N: bigint, rho: string, j: number): Work<void> {
+  const { mod, fac } = checkFrom(j, "aux proofs", () => {
+    const body = pick(inbox, j, "p2p").payload;
+    return { mod: decodeModProof(obj(body, "mod"), profile, N), fac: decodeFacProof(obj(body, "fac"), profile, ownRp, N) };
+  });
+  yield* checkFromWork(j, "aux proofs", verifyModWork(shared(state.sid, j, null, "aux.proof_mod", rho), profile, N, mod));
+  checkFrom(j, "aux proofs", () => verifyFac(shared(state.sid, j, state.self, "aux.proof_fac", rho), profile, ownRp, N, fac));
+}
+
+function* onProofs(state: AuxState, inbox: Message[]): Work<AuxStep> {
   const profile = profileNamed(state.profile);
   const publics = state.publics;
   const rho = state.rho;
   if (!publics || !rho) throw new ParameterError("aux state lacks the decommit result");
   const ownRp = ownRingPedersen(state);
-  for (const j of state.parties) {
-    if (j === state.self) continue;
-    const N = nat(publics[j]!.N);
-    checkFrom(j, "aux proofs", () => {
-      const body = pick(inbox, j, "p2p").payload;
-      const mod = decodeModProof(obj(body, "mod"), profile, N);
-      const fac = decodeFacProof(obj(body, "fac"), profile, ownRp, N);
-      verifyMod(shared(state.sid, j, null, "aux.proof_mod", rho), profile, N, mod);
-      verifyFac(shared(state.sid, j, state.self, "aux.proof_fac", rho), profile, ownRp, N, fac);
-    });
-  }
+  // The peers' Π^mod are independent: verified side by side (one batch of jobs).
+  const peers = state.parties.filter((j) => j !== state.self);
+  inPartyOrder(yield* allWork(peers.map((j) => proofsOf(state, inbox, profile, ownRp, nat(publics[j]!.N), rho, j))));
   return {
     output: {
       v: KEY_SHARE_VERSION,
@@ -301,12 +341,15 @@ function onProofs(state: AuxState, inbox: Message[]): AuxStep {
   };
 }
 
-/** Advance the aux-info state machine with messages of the current round. */
-export function stepAux(prev: AuxState, incoming: readonly unknown[]): AuxStep {
-  const phase = phaseOf(prev);
-  return advance<AuxState, AuxInfo>(prev, SHAPES[phase], incoming, (state, inbox) => {
-    switch (phase) {
-      case "commit": {
+/** A round without jobs, as work. */
+function* cheapRound(fn: () => AuxStep): Work<AuxStep> {
+  return fn();
+}
+
+function roundWork(phase: AuxPhase, state: AuxState, inbox: Message[]): Work<AuxStep> {
+  switch (phase) {
+    case "commit":
+      return cheapRound(() => {
         state.commitments = state.parties.map((j) =>
           j === state.self
             ? auxCommitment(state.sid, state.self, state.own)
@@ -315,18 +358,60 @@ export function stepAux(prev: AuxState, incoming: readonly unknown[]): AuxStep {
         if (!state.echo) return decommitRound(state);
         state.round += 1;
         return { state, outgoing: [makeMessage(state, state.round, "all", { h: echoHash(state.sid, state.commitments) })] };
-      }
-      case "echo": {
+      });
+    case "echo":
+      return cheapRound(() => {
         const own = echoHash(state.sid, state.commitments);
         verifyEchoes(state.parties, state.self, inbox, own, "commitments");
         return decommitRound(state);
-      }
-      case "decommit":
-        return onDecommit(state, inbox);
-      case "proofs":
-        return onProofs(state, inbox);
-    }
+      });
+    case "decommit":
+      return onDecommit(state, inbox);
+    case "proofs":
+      return onProofs(state, inbox);
+  }
+}
+
+/**
+ * stepAux as work: advance() validates and collects the messages; a complete round's work follows,
+ * and a peer's fault becomes the abort advance() reports.
+ */
+export function* stepAuxWork(prev: AuxState, incoming: readonly unknown[]): Work<AuxStep> {
+  const phase = phaseOf(prev);
+  const captured: { round?: { state: AuxState; inbox: Message[] } } = {};
+  const collected = advance<AuxState, AuxInfo>(prev, SHAPES[phase], incoming, (state, inbox) => {
+    captured.round = { state, inbox };
+    return { state, outgoing: [] };
   });
+  if (!captured.round) return collected;
+  try {
+    return yield* roundWork(phase, captured.round.state, captured.round.inbox);
+  } catch (err) {
+    if (err instanceof PeerFault) {
+      return advance<AuxState, AuxInfo>(prev, SHAPES[phase], incoming, () => {
+        throw err;
+      });
+    }
+    throw err;
+  }
+}
+
+/** Advance the aux-info state machine with messages of the current round. */
+export function stepAux(prev: AuxState, incoming: readonly unknown[]): AuxStep {
+  return runWork(stepAuxWork(prev, incoming));
+}
+
+/**
+ * startAux with the Π^prm commitments computed by `runner` (e.g. a pool of Web Workers). The
+ * messages and state are those of startAux; only where the repetitions are computed differs.
+ */
+export function startAuxParallel(params: AuxParams, runner: RepetitionRunner): Promise<{ state: AuxState; outgoing: Message[] }> {
+  return runWorkAsync(startAuxWork(params), runner);
+}
+
+/** stepAux with the repetitions of Π^prm and Π^mod (and the peers' proofs side by side) computed by `runner`. */
+export function stepAuxParallel(prev: AuxState, incoming: readonly unknown[], runner: RepetitionRunner): Promise<AuxStep> {
+  return runWorkAsync(stepAuxWork(prev, incoming), runner);
 }
 
 export interface PrimeProgress {

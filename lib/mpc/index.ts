@@ -29,7 +29,11 @@ export {
   aux,
   generateAuxPrimes,
   startAux,
+  startAuxParallel,
+  startAuxWork,
   stepAux,
+  stepAuxParallel,
+  stepAuxWork,
   type AuxParams,
   type AuxPhase,
   type AuxPrimes,
@@ -68,5 +72,7 @@ export {
 export { deriveSid, type SidInput, type SidParticipant } from "./transcript";
 export { FAST_TEST, PRODUCTION, PROTOCOL_VERSION, type SecurityProfile } from "./params";
 export { BlameError, EncodingError, MpcError, ParameterError, ProofError, type Blame } from "./errors";
+export { runWork, runWorkAsync, type RepetitionRunner, type Work } from "./proofs/repetitions";
+export { browserRepetitionPool, RepetitionPool } from "./worker/repetition-pool";
 export { MpcWorkerClient, runWorkers, WorkerFailure, type WorkerLike, type WorkerOutcome } from "./worker/worker-client";
 export type { AuxPrimesHex, PrimeProgressEvent, ProfileName, WorkerRequest, WorkerResponse } from "./worker/messages";

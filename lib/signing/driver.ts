@@ -9,7 +9,7 @@
  */
 import type { Message, ProtocolBlame } from "@/lib/mpc";
 import type { P2pCodec } from "./e2e";
-import type { LocalParty } from "./local-party";
+import type { AsyncLocalParty } from "./local-party";
 
 export type CeremonyResponse = {
   status: string;
@@ -36,7 +36,7 @@ export type DriveResult<O> = { outputs: Map<number, O>; serverResult: unknown };
 
 export async function driveCeremony<O>(opts: {
   transport: CeremonyTransport;
-  parties: LocalParty<O>[];
+  parties: AsyncLocalParty<O>[];
   /** Messages the server already produced (its first round), as returned when the ceremony was created. */
   initial?: { seq: string; message: Message }[];
   onProgress?: (e: { party: number; round: number; protocol: string }) => void;
@@ -100,7 +100,7 @@ export async function driveCeremony<O>(opts: {
       const batch = inbox.get(p.index)!.splice(0);
       if (!batch.length) continue;
       progressed = true;
-      const ev = p.receive(batch);
+      const ev = await p.receive(batch);
       if (ev.abort) {
         await opts.transport.report?.({ party: p.index, blame: ev.abort }).catch(() => undefined);
         throw new CeremonyAborted(ev.abort);

@@ -3,9 +3,9 @@
  * machine the server runs (lib/signing/party.ts), held in memory so a driver can feed it whatever
  * messages arrive. Isomorphic.
  */
-import type { AuxPrimes, EcdsaSignature, KeyShare, Message, NonceSource, ProtocolBlame, SecurityProfile } from "@/lib/mpc";
+import type { AuxPrimes, EcdsaSignature, KeyShare, Message, NonceSource, ProtocolBlame, RepetitionRunner, SecurityProfile } from "@/lib/mpc";
 import type { IdentityKeys } from "./message-auth";
-import { advanceParty, startKeygenParty, startSignParty, type PartyIdentity, type PartyState } from "./party";
+import { advanceParty, advancePartyParallel, startKeygenParty, startSignParty, type PartyIdentity, type PartyResult, type PartyState } from "./party";
 
 export type PartyEvent<O> = { outgoing: Message[]; output?: O; abort?: ProtocolBlame };
 
@@ -16,9 +16,31 @@ export interface LocalParty<O> {
   readonly done: boolean;
 }
 
-function localParty<O>(index: number, profile: SecurityProfile, begin: () => { state: PartyState; outgoing: Message[] }, identity?: PartyIdentity, nonces?: NonceSource): LocalParty<O> {
+/** A party whose steps may be asynchronous (aux-info repetitions computed in other workers). */
+export interface AsyncLocalParty<O> extends Omit<LocalParty<O>, "receive"> {
+  receive(incoming: Message[]): PartyEvent<O> | Promise<PartyEvent<O>>;
+}
+
+type Advance = (state: PartyState, incoming: Message[]) => PartyResult | Promise<PartyResult>;
+
+function localParty<O>(index: number, begin: () => { state: PartyState; outgoing: Message[] }, advance: Advance): AsyncLocalParty<O> {
   let state: PartyState | undefined;
   let done = false;
+  const settle = (r: PartyResult): PartyEvent<O> => {
+    switch (r.kind) {
+      case "continue":
+        state = r.state;
+        return { outgoing: r.outgoing };
+      case "abort":
+        return { outgoing: r.outgoing, abort: r.blame };
+      case "keyShare":
+        done = true;
+        return { outgoing: r.outgoing, output: r.share as O };
+      case "signature":
+        done = true;
+        return { outgoing: r.outgoing, output: r.signature as O };
+    }
+  };
   return {
     index,
     get done() {
@@ -31,34 +53,34 @@ function localParty<O>(index: number, profile: SecurityProfile, begin: () => { s
     },
     receive(incoming) {
       if (done || !state) return { outgoing: [] };
-      const r = advanceParty(state, incoming, profile, identity, nonces);
-      switch (r.kind) {
-        case "continue":
-          state = r.state;
-          return { outgoing: r.outgoing };
-        case "abort":
-          return { outgoing: r.outgoing, abort: r.blame };
-        case "keyShare":
-          done = true;
-          return { outgoing: r.outgoing, output: r.share as O };
-        case "signature":
-          done = true;
-          return { outgoing: r.outgoing, output: r.signature as O };
-      }
+      const r = advance(state, incoming);
+      return r instanceof Promise ? r.then(settle) : settle(r);
     },
   };
 }
 
-/** Keygen followed by aux-info generation, ending in this party's full key share. */
 /** With `identities`, messages are signed with `identity` and every peer's must verify (message-auth.ts). */
 type AuthOpts = { identities?: IdentityKeys; identity?: PartyIdentity };
 
-export function localDkgParty(opts: { index: number; n: number; threshold: number; sid: string; auxSid: string; primes: AuxPrimes; profile: SecurityProfile } & AuthOpts): LocalParty<KeyShare> {
+type DkgOpts = { index: number; n: number; threshold: number; sid: string; auxSid: string; primes: AuxPrimes; profile: SecurityProfile } & AuthOpts;
+
+function dkgStart(opts: DkgOpts) {
   const { p, q, pHat, qHat } = opts.primes;
-  return localParty(opts.index, opts.profile, () => startKeygenParty({ ...opts, primes: [p, q, pHat, qHat] }), opts.identity);
+  return () => startKeygenParty({ ...opts, primes: [p, q, pHat, qHat] });
+}
+
+/** Keygen followed by aux-info generation, ending in this party's full key share. */
+export function localDkgParty(opts: DkgOpts): LocalParty<KeyShare> {
+  // advanceParty is synchronous, so receive is too.
+  return localParty<KeyShare>(opts.index, dkgStart(opts), (s, incoming) => advanceParty(s, incoming, opts.profile, opts.identity)) as LocalParty<KeyShare>;
+}
+
+/** localDkgParty with the aux-info repetitions computed by `repetitions` (e.g. a browser's RepetitionPool). */
+export function localDkgPartyParallel(opts: DkgOpts, repetitions: RepetitionRunner): AsyncLocalParty<KeyShare> {
+  return localParty<KeyShare>(opts.index, dkgStart(opts), (s, incoming) => advancePartyParallel(s, incoming, repetitions, opts.profile, opts.identity));
 }
 
 /** `nonces`: precomputed Paillier nonces (lib/mpc/nonces.ts), e.g. the agent's start-up pool. */
 export function localSignParty(opts: { share: KeyShare; signers: number[]; messageHash: string; sid: string; profile: SecurityProfile; nonces?: NonceSource } & AuthOpts): LocalParty<EcdsaSignature> {
-  return localParty(opts.share.core.index, opts.profile, () => startSignParty(opts), opts.identity, opts.nonces);
+  return localParty<EcdsaSignature>(opts.share.core.index, () => startSignParty(opts), (s, incoming) => advanceParty(s, incoming, opts.profile, opts.identity, opts.nonces)) as LocalParty<EcdsaSignature>;
 }

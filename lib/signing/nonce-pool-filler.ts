@@ -4,7 +4,8 @@ import { openSecret, type SealedBlob } from "@/lib/keystore";
 import { log } from "@/lib/log/logger";
 import { decodeKeyShare } from "@/lib/mpc";
 import { mpcProfile } from "./profile";
-import { topUpSignerNonces } from "./nonce-pool";
+import { topUpSignerNonces, type NonceCompute } from "./nonce-pool";
+import { nonceWorker, NonceWorkerError, stopNonceWorker } from "./nonce-worker";
 import { startRefillLoop } from "./refill-loop";
 
 const REFILL_INTERVAL_MS = 30_000;
@@ -21,11 +22,16 @@ async function signersToFill(d: DbOrTx): Promise<string[]> {
   return rows.map((r) => r.id);
 }
 
+/** The process's nonce worker thread computes (lib/signing/nonce-worker.ts), never the thread serving requests. */
+const computeOnWorker: NonceCompute = (key) => nonceWorker().compute(key);
+
 /**
  * One pass: drops the nonces of deleted signers (the row stays, soft-deleted), then tops up each recent
- * signer to `sessions` sessions' worth. Returns how many nonces were added.
+ * signer to `sessions` sessions' worth, the arithmetic on the nonce worker thread (`compute` replaces
+ * it). Returns how many nonces were added.
  */
-export async function fillNoncePools(d: DbOrTx, opts: { sessions: number; signal?: AbortSignal }): Promise<number> {
+export async function fillNoncePools(d: DbOrTx, opts: { sessions: number; signal?: AbortSignal; compute?: NonceCompute }): Promise<number> {
+  const compute = opts.compute ?? computeOnWorker;
   await d.$executeRaw`DELETE FROM "paillier_nonces" WHERE "signer_id" IN (SELECT "id" FROM "signers" WHERE "deleted_at" IS NOT NULL)`;
   let added = 0;
   for (const signerId of await signersToFill(d)) {
@@ -34,8 +40,10 @@ export async function fillNoncePools(d: DbOrTx, opts: { sessions: number; signal
     if (!row) continue;
     try {
       const share = decodeKeyShare(new TextDecoder().decode(openSecret(row.sealed as unknown as SealedBlob, `signer-share:${signerId}`)), mpcProfile());
-      added += await topUpSignerNonces(d, { signerId, share, sessions: opts.sessions, signal: opts.signal });
+      added += await topUpSignerNonces(d, { signerId, share, sessions: opts.sessions, signal: opts.signal, compute });
     } catch (err) {
+      // No worker, no pass (the refill loop logs it once and retries); skipping each signer would respawn it each time.
+      if (err instanceof NonceWorkerError) throw err;
       // One signer's share that does not open or decode must not starve the others' pools.
       log.warn("paillier nonce pool: signer skipped", { signerId, error: err as Error });
     }
@@ -46,10 +54,14 @@ export async function fillNoncePools(d: DbOrTx, opts: { sessions: number; signal
 /**
  * Keeps the server's Paillier nonce pools at COUNTERSIGN_NONCE_POOL_TARGET sessions per signer.
  * Started once per server process from instrumentation.ts; every instance may run it (claims are
- * atomic, so a few extra nonces are harmless).
+ * atomic, so a few extra nonces are harmless). Stopping it also terminates the nonce worker thread.
  */
 export function startNoncePoolFiller(): () => void {
   const sessions = env().COUNTERSIGN_NONCE_POOL_TARGET;
   if (sessions === 0) return () => undefined;
-  return startRefillLoop("paillier nonce pools", REFILL_INTERVAL_MS, (signal) => fillNoncePools(db(), { sessions, signal }), { sessions });
+  const stopLoop = startRefillLoop("paillier nonce pools", REFILL_INTERVAL_MS, (signal) => fillNoncePools(db(), { sessions, signal }), { sessions });
+  return () => {
+    stopLoop();
+    void stopNonceWorker().catch(() => undefined);
+  };
 }

@@ -3,6 +3,7 @@ import type { Db, DbOrTx } from "@/lib/db/client";
 import { openSecret, sealSecret, type SealedBlob } from "@/lib/keystore";
 import { setImmediate as yieldToLoop } from "node:timers/promises";
 import { freshNonce, NoncePool, ownPaillierKey, publicPaillierKey, scaleDemand, signSessionNonceDemand, type KeyShare, type NonceDemand, type NoncePower } from "@/lib/mpc";
+import type { PaillierPublicKey } from "@/lib/mpc/paillier";
 
 /**
  * The server party's precomputed Paillier nonces (spec §6.4), per signer and modulus: r^N mod N²
@@ -106,12 +107,17 @@ export function serverPoolDemand(share: KeyShare, sessions: number): NonceDemand
   return scaleDemand([...own, ...peerParts], sessions);
 }
 
+/** Computes one nonce for a key (CRT when it is a secret key): inline, or on the nonce worker thread. */
+export type NonceCompute = (key: PaillierPublicKey) => NoncePower | Promise<NoncePower>;
+
 /**
- * Tops one signer's store up to `sessions` sessions' worth, one nonce per macrotask (a full-size
- * exponentiation holds the event loop for tens of milliseconds, never longer). Own-key nonces use
- * CRT with the share's primes. Returns how many were added.
+ * Tops one signer's store up to `sessions` sessions' worth, one nonce per macrotask. `compute`
+ * defaults to computing inline (a full-size exponentiation holds the event loop for tens of
+ * milliseconds); the server's filler passes its worker thread's (lib/signing/nonce-worker.ts).
+ * Own-key nonces use CRT with the share's primes. Returns how many were added.
  */
-export async function topUpSignerNonces(db: DbOrTx, opts: { signerId: string; share: KeyShare; sessions: number; signal?: AbortSignal }): Promise<number> {
+export async function topUpSignerNonces(db: DbOrTx, opts: { signerId: string; share: KeyShare; sessions: number; signal?: AbortSignal; compute?: NonceCompute }): Promise<number> {
+  const compute = opts.compute ?? freshNonce;
   let added = 0;
   const own = ownPaillierKey(opts.share);
   for (const { N, count } of serverPoolDemand(opts.share, opts.sessions)) {
@@ -121,7 +127,9 @@ export async function topUpSignerNonces(db: DbOrTx, opts: { signerId: string; sh
       if (opts.signal?.aborted) return added;
       const batch: NoncePower[] = [];
       for (let k = 0; k < Math.min(4, count - have); k++) {
-        batch.push(freshNonce(key));
+        // Checked before each nonce: a stopped filler must not start (or restart) its worker.
+        if (opts.signal?.aborted) return added;
+        batch.push(await compute(key));
         await yieldToLoop();
       }
       if (opts.signal?.aborted) return added;

@@ -6,10 +6,12 @@
  * (lib/signing/ceremonies.ts); clients keep it in memory (lib/signing/local-party.ts).
  */
 import {
-  startAux,
+  runWork,
+  runWorkAsync,
+  startAuxWork,
   startKeygen,
   startSign,
-  stepAux,
+  stepAuxWork,
   stepKeygen,
   stepSign,
   signStepNonceDemand,
@@ -25,8 +27,10 @@ import {
   type NonceDemand,
   type NonceSource,
   type ProtocolBlame,
+  type RepetitionRunner,
   type SecurityProfile,
   type SignState,
+  type Work,
 } from "@/lib/mpc";
 import { signMessage, stripAuth, verifyMessage, type AuthenticatedBlame, type IdentityKeys, type SignedMessage } from "./message-auth";
 
@@ -94,8 +98,17 @@ function auxPrimes(primes: string[]): AuxPrimes {
  * which rejects them with blame on the sender.
  */
 export function advanceParty(prev: PartyState, incoming: readonly Message[], profile?: SecurityProfile, identity?: PartyIdentity, nonces?: NonceSource): PartyResult {
+  return runWork(advancePartyWork(prev, incoming, profile, identity, nonces));
+}
+
+/** advanceParty with the aux-info repetitions computed by `runner` (a browser's pool of Web Workers). */
+export function advancePartyParallel(prev: PartyState, incoming: readonly Message[], runner: RepetitionRunner, profile?: SecurityProfile, identity?: PartyIdentity, nonces?: NonceSource): Promise<PartyResult> {
+  return runWorkAsync(advancePartyWork(prev, incoming, profile, identity, nonces), runner);
+}
+
+function* advancePartyWork(prev: PartyState, incoming: readonly Message[], profile?: SecurityProfile, identity?: PartyIdentity, nonces?: NonceSource): Work<PartyResult> {
   const keys = prev.identities;
-  if (!keys) return advanceVerified(prev, (incoming as SignedMessage[]).map(stripAuth), profile, nonces).result;
+  if (!keys) return (yield* advanceVerified(prev, (incoming as SignedMessage[]).map(stripAuth), profile, nonces)).result;
   const signed = incoming as SignedMessage[];
   const forged = signed.find((m) => !keys[m.from] || !verifyMessage(m, keys[m.from]!));
   if (forged) {
@@ -105,7 +118,7 @@ export function advanceParty(prev: PartyState, incoming: readonly Message[], pro
   // Signatures are kept beside the messages (which the state machines hold without them) for evidence.
   const sigs = { ...prev.sigs };
   for (const m of signed) sigs[sigKey(m)] = m.auth!.sig;
-  const { result: r, roundMessages } = advanceVerified({ ...prev, sigs } as PartyState, signed.map(stripAuth), profile, nonces);
+  const { result: r, roundMessages } = yield* advanceVerified({ ...prev, sigs } as PartyState, signed.map(stripAuth), profile, nonces);
   const sign = (x: PartyResult): PartyResult => ({ ...x, outgoing: signAll(x.outgoing, identity, keys) }) as PartyResult;
   if (r.kind !== "abort") return sign(r);
   const blamed = r.blame.party;
@@ -116,7 +129,7 @@ export function advanceParty(prev: PartyState, incoming: readonly Message[], pro
 const sigKey = (m: Message) => `${m.protocol}:${m.round}:${m.from}:${m.to}`;
 
 /** The state machines proper; on abort also the messages of the round that failed (for evidence). */
-function advanceVerified(prev: PartyState, incoming: readonly Message[], profile?: SecurityProfile, nonces?: NonceSource): { result: PartyResult; roundMessages: Message[] } {
+function* advanceVerified(prev: PartyState, incoming: readonly Message[], profile?: SecurityProfile, nonces?: NonceSource): Work<{ result: PartyResult; roundMessages: Message[] }> {
   const done = (result: PartyResult, roundMessages: Message[] = []) => ({ result, roundMessages });
   let s: PartyState = { ...prev, pending: [...prev.pending, ...incoming] } as PartyState;
   const outgoing: Message[] = [];
@@ -130,7 +143,7 @@ function advanceVerified(prev: PartyState, incoming: readonly Message[], profile
       const r = stepKeygen(s.state, ready);
       if (isAborted(r)) return done({ kind: "abort", blame: r.abort, outgoing }, roundMessages);
       if (isFinished(r)) {
-        const a = startAux({ index: r.output.index, n: r.output.n, sid: s.auxSid, primes: auxPrimes(s.primes), profile });
+        const a = yield* startAuxWork({ index: r.output.index, n: r.output.n, sid: s.auxSid, primes: auxPrimes(s.primes), profile });
         outgoing.push(...a.outgoing);
         s = { v: 1, phase: "aux", core: r.output, state: a.state, pending: waiting, ...(s.identities ? { identities: s.identities, sigs: s.sigs } : {}) };
         continue;
@@ -138,7 +151,7 @@ function advanceVerified(prev: PartyState, incoming: readonly Message[], profile
       outgoing.push(...r.outgoing);
       s = { ...s, state: r.state, pending: waiting };
     } else if (s.phase === "aux") {
-      const r = stepAux(s.state, ready);
+      const r = yield* stepAuxWork(s.state, ready);
       if (isAborted(r)) return done({ kind: "abort", blame: r.abort, outgoing }, roundMessages);
       if (isFinished(r)) return done({ kind: "keyShare", share: { core: s.core, aux: r.output }, outgoing });
       outgoing.push(...r.outgoing);

@@ -16,7 +16,8 @@ export function startRefillLoop(what: string, intervalMs: number, refill: (signa
       const added = await refill(ac.signal);
       if (added) log.info(`${what} topped up`, { added, ...fields });
     } catch (err) {
-      log.warn(`${what} refill failed`, { error: err as Error });
+      // A pass cut short by stop() (e.g. its worker terminated) is not a failure.
+      if (!ac.signal.aborted) log.warn(`${what} refill failed`, { error: err as Error });
     } finally {
       running = false;
     }

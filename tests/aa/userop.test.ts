@@ -3,25 +3,28 @@
  * v0.7 / SimpleAccountFactory / VerifyingPaymaster deployed (setUpDevnetAa), the real Alto bundler
  * as a child process, and viem's account-abstraction client talking to the app's /api/aa/bundler and
  * /api/aa/paymaster route handlers (in-process) with a proxy token. The smart account holds no ETH:
- * the paymaster pays, and the budget of the token's organization is charged.
+ * the paymaster pays, and the budget of the token's organization is charged — the operation's
+ * maximum while pending, then what the EntryPoint took (lib/aa/settle.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPublicClient, http, parseEther, type Address } from "viem";
-import { createBundlerClient, createPaymasterClient } from "viem/account-abstraction";
+import { createPublicClient, http, numberToHex, parseEther, type Address } from "viem";
+import { createBundlerClient } from "viem/account-abstraction";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { resetEnvCache } from "@/lib/config/env";
-import { startDevnet, type Devnet } from "@/lib/chain/devnet";
-import { localDevnetNetwork, publicClientFor, type Network } from "@/lib/chain/networks";
-import { syncNetworks } from "@/lib/chain/network-registry";
+import type { Devnet } from "@/lib/chain/devnet";
+import { publicClientFor, type Network } from "@/lib/chain/networks";
 import { db } from "@/lib/db/client";
 import { entryPointAbi } from "@/lib/aa/abi";
-import { startBundler, type Bundler } from "@/lib/aa/bundler-process";
-import { setUpDevnetAa, type AaDeployment } from "@/lib/aa/deploy";
+import { setUpDevnetAa } from "@/lib/aa/deploy";
 import { paymasterSigner } from "@/lib/aa/paymaster-key";
+import { BudgetExhaustedError, PAYMASTER_POST_OP_GAS, PAYMASTER_VERIFICATION_GAS, paymasterRpc, spentWei } from "@/lib/aa/paymaster";
+import { maxOperationCost } from "@/lib/aa/model";
+import { housekeeping } from "@/lib/ops/housekeeping";
 import { toSimpleAccountV07 } from "@/lib/aa/simple-account";
 import { POST as token } from "@/app/api/aa/token/route";
-import { POST as bundlerRoute } from "@/app/api/aa/bundler/route";
 import { POST as paymasterRoute } from "@/app/api/aa/paymaster/route";
+import { startAaDevnet, type AaDevnet } from "../helpers/aa-devnet";
+import { aaProxyTransports } from "../helpers/aa-proxy";
 import { useTestDatabase } from "../helpers/db";
 import { call, makeUser, ORIGIN } from "../helpers/http";
 
@@ -29,52 +32,25 @@ useTestDatabase();
 
 let devnet: Devnet;
 let network: Network;
-let aa: AaDeployment & { paymasterDeployed: boolean };
-let bundler: Bundler;
+let aa: AaDevnet["aa"];
+let env: AaDevnet;
 
 beforeAll(async () => {
-  devnet = await startDevnet({ port: 0 });
-  network = localDevnetNetwork(devnet.rpcUrl, devnet.chainId);
-  await syncNetworks(db(), [network]);
-  aa = await setUpDevnetAa(db(), network, privateKeyToAccount(devnet.fundedAccounts[0]!.privateKey));
-  const accounts = devnet.fundedAccounts;
-  bundler = await startBundler({ rpcUrl: devnet.rpcUrl, entryPoint: aa.entryPoint, executorPrivateKey: accounts[8]!.privateKey, utilityPrivateKey: accounts[9]!.privateKey, startupTimeoutMs: 120_000 });
-  process.env.BUNDLER_RPC_URL = bundler.rpcUrl;
-  resetEnvCache();
+  env = await startAaDevnet();
+  ({ devnet, network, aa } = env);
 }, 240_000);
 
 afterAll(async () => {
-  delete process.env.BUNDLER_RPC_URL;
   delete process.env.AA_SPONSOR_BUDGET_WEI;
-  resetEnvCache();
-  await bundler?.stop();
-  await devnet?.stop();
+  await env?.stop();
 });
 
-type Handler = (req: Request, ctx?: { params: Promise<unknown> }) => Promise<Response>;
-/** A fetch that hands /api/aa/* to the route handlers in-process, as the browser's fetch would reach them. */
-function appFetch(proxyToken: string): typeof fetch {
-  const routes: Record<string, Handler> = { "/api/aa/bundler": bundlerRoute, "/api/aa/paymaster": paymasterRoute };
-  return async (input, init) => {
-    const req = new Request(input as string, init);
-    const handler = routes[new URL(req.url).pathname];
-    if (!handler) throw new Error(`no route for ${req.url}`);
-    const headers = new Headers(req.headers);
-    headers.set("origin", ORIGIN);
-    headers.set("x-aa-proxy-token", proxyToken);
-    return handler(new Request(req.url, { method: req.method, headers, body: await req.text() }));
-  };
-}
-
 async function clients(cookie?: string) {
-  const t = await call(token, "POST", "/api/aa/token", { query: { chainId: String(devnet.chainId) }, headers: { origin: ORIGIN }, cookie, clientIp: "192.0.2.10" });
-  expect(t.status).toBe(200);
-  const fetchFn = appFetch(t.json.token);
+  const proxy = await aaProxyTransports(devnet.chainId, cookie);
   const client = createPublicClient({ chain: { id: devnet.chainId, name: "devnet", nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [devnet.rpcUrl] } } }, transport: http(devnet.rpcUrl) });
   const owner = privateKeyToAccount(generatePrivateKey());
   const account = await toSimpleAccountV07({ client, owner, factoryAddress: aa.accountFactory, entryPointAddress: aa.entryPoint });
-  const paymaster = createPaymasterClient({ transport: http(`${ORIGIN}/api/aa/paymaster?chainId=${devnet.chainId}`, { fetchFn }) });
-  const bundlerClient = createBundlerClient({ account, client, paymaster, transport: http(`${ORIGIN}/api/aa/bundler?chainId=${devnet.chainId}`, { fetchFn }) });
+  const bundlerClient = createBundlerClient({ account, client, paymaster: proxy.paymaster, transport: proxy.bundler });
   return { account, bundlerClient, owner };
 }
 
@@ -156,4 +132,56 @@ describe("a sponsored UserOperation through /api/aa/bundler and /api/aa/paymaste
     const chainId = await call(paymasterRoute, "POST", "/api/aa/paymaster", { query: { chainId: String(devnet.chainId) }, headers: { origin: ORIGIN, "x-aa-proxy-token": t.json.token }, body: { jsonrpc: "2.0", id: 2, method: "eth_chainId", params: [] } });
     expect(chainId.json.result).toBe(`0x${devnet.chainId.toString(16)}`);
   });
+});
+
+describe("settling sponsorships to what the EntryPoint charged", () => {
+  it("a mined operation is charged its actualGasCost (below the reserved maximum), before a budget check and by housekeeping; an expired unused reservation is released; a live one stays reserved", async () => {
+    const member = await makeUser();
+    const org = member.organizationId;
+    const { bundlerClient } = await clients(member.cookie);
+    const target = privateKeyToAccount(generatePrivateKey()).address;
+    const hash = await bundlerClient.sendUserOperation({ calls: [{ to: target, value: 0n, data: "0x" }] });
+    const receipt = await bundlerClient.waitForUserOperationReceipt({ hash, timeout: 120_000, pollingInterval: 500 });
+    expect(receipt.success).toBe(true);
+    const [mined] = await db().aaSponsorship.findMany({ where: { organizationId: org } });
+    const maxCost = BigInt(mined!.maxCostWei.toFixed(0));
+    expect(receipt.actualGasCost).toBeLessThan(maxCost);
+    // Pending until settled: counted at its maximum.
+    expect(mined!.actualCostWei).toBeNull();
+    expect(await spentWei(db(), org, devnet.chainId)).toBe(maxCost);
+
+    // A sponsorship whose maximum fits only once the mined one counts at its actual cost.
+    const pm = { chainId: devnet.chainId, entryPoint: aa.entryPoint, paymaster: aa.paymaster };
+    const gas = { callGasLimit: 100_000n, verificationGasLimit: 100_000n, preVerificationGas: 50_000n, maxFeePerGas: 1_000_000_000n };
+    const op = (sender: Address) => ({ sender, nonce: "0x0", callData: "0x", ...Object.fromEntries(Object.entries(gas).map(([k, v]) => [k, numberToHex(v)])), maxPriorityFeePerGas: "0x1", signature: "0x" });
+    const cost = maxOperationCost({ ...gas, paymasterVerificationGasLimit: PAYMASTER_VERIFICATION_GAS, paymasterPostOpGasLimit: PAYMASTER_POST_OP_GAS });
+    const budget = receipt.actualGasCost + cost;
+    const live = privateKeyToAccount(generatePrivateKey()).address;
+    const params = (sender: Address) => [op(sender), aa.entryPoint, numberToHex(devnet.chainId), {}];
+    // Without the chain's RPC nothing can settle: the maximum still counts, and the budget is exhausted.
+    await expect(paymasterRpc({ db: db(), pm, organizationId: org, budget }, "pm_getPaymasterData", params(live))).rejects.toBeInstanceOf(BudgetExhaustedError);
+    await paymasterRpc({ db: db(), pm, organizationId: org, budget, client: publicClientFor(network) }, "pm_getPaymasterData", params(live));
+    const settled = await db().aaSponsorship.findUniqueOrThrow({ where: { id: mined!.id } });
+    expect(BigInt(settled.actualCostWei!.toFixed(0))).toBe(receipt.actualGasCost);
+    expect(settled.userOpHash).toBe(hash);
+    expect(await spentWei(db(), org, devnet.chainId)).toBe(budget);
+
+    // A reservation signed an hour ago (valid 10 minutes) whose operation never ran.
+    const expired = privateKeyToAccount(generatePrivateKey()).address;
+    await paymasterRpc({ db: db(), pm, organizationId: org, budget: parseEther("1"), now: Date.now() - 3_600_000 }, "pm_getPaymasterData", params(expired));
+    expect(await spentWei(db(), org, devnet.chainId)).toBe(budget + cost);
+
+    const pass = await housekeeping(db());
+    expect(pass.aaSponsorshipsSettled).toBeGreaterThanOrEqual(1);
+    const rows = await db().aaSponsorship.findMany({ where: { organizationId: org } });
+    const bySender = new Map(rows.map((r) => [r.sender, r]));
+    expect(bySender.get(expired)!.actualCostWei?.toFixed(0)).toBe("0");
+    expect(bySender.get(expired)!.userOpHash).toBeNull();
+    expect(bySender.get(live)!.actualCostWei).toBeNull();
+    expect(BigInt(bySender.get(settled.sender)!.actualCostWei!.toFixed(0))).toBe(receipt.actualGasCost);
+    expect(await spentWei(db(), org, devnet.chainId)).toBe(receipt.actualGasCost + cost);
+    // Settled once: a second pass changes nothing of this organization's.
+    await housekeeping(db());
+    expect(await spentWei(db(), org, devnet.chainId)).toBe(receipt.actualGasCost + cost);
+  }, 300_000);
 });

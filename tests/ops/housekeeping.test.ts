@@ -36,11 +36,11 @@ describe("housekeeping", () => {
 
     const r = await housekeeping(db(), now);
 
-    expect(r).toEqual({ rateLimitBuckets: 1, outboxMessages: 1, agentRequestReplays: 1 });
+    expect(r).toEqual({ rateLimitBuckets: 1, outboxMessages: 1, agentRequestReplays: 1, aaSponsorshipsSettled: 0 });
     expect((await db().rateLimitBucket.findMany({ orderBy: { key: "asc" } })).map((b) => b.key)).toEqual(["current", "recent"]);
     expect((await db().outboxMessage.findMany()).map((m) => m.to)).toEqual(["new@example.com"]);
     expect((await db().agentRequestReplay.findMany()).map((k) => k.key)).toEqual(["live"]);
-    expect(await housekeeping(db(), now)).toEqual({ rateLimitBuckets: 0, outboxMessages: 0, agentRequestReplays: 0 });
+    expect(await housekeeping(db(), now)).toEqual({ rateLimitBuckets: 0, outboxMessages: 0, agentRequestReplays: 0, aaSponsorshipsSettled: 0 });
   });
 
   it("leaves a window in force limiting after a pass", async () => {

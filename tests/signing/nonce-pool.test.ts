@@ -4,12 +4,13 @@
  * returned, deleted signers' dropped, and a real signing session through the API takes exactly one
  * session's worth and still produces a valid signature.
  */
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { recoverMessageAddress } from "viem";
 import { db } from "@/lib/db/client";
 import { FAST_TEST, ownPaillierKey, signSessionNonceDemand, type NoncePower } from "@/lib/mpc";
 import { CountersignAgent } from "@/lib/sdk/agent";
 import { fillNoncePools } from "@/lib/signing/nonce-pool-filler";
+import { stopNonceWorker } from "@/lib/signing/nonce-worker";
 import { claimNonces, modulusId, noncePoolSize, returnUnusedNonces, serverPoolDemand, topUpSignerNonces } from "@/lib/signing/nonce-pool";
 import { useTestDatabase } from "../helpers/db";
 import { dealtSigner } from "../helpers/fault-rig";
@@ -20,6 +21,8 @@ import { openSecret, type SealedBlob } from "@/lib/keystore";
 
 process.env.COUNTERSIGN_MPC_PROFILE = "fast-test";
 useTestDatabase();
+// fillNoncePools computes on the process's nonce worker thread.
+afterAll(() => stopNonceWorker());
 
 async function serverShareOf(signerId: string) {
   const row = await db().signerShare.findUniqueOrThrow({ where: { signerId } });

@@ -7,6 +7,7 @@ import {ERC721Enumerable} from "@openzeppelin/contracts/token/ERC721/extensions/
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {Base64} from "@openzeppelin/contracts/utils/Base64.sol";
 import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 
 /**
  * Countersign agent identity registry (seed 003, Self Agent ID style).
@@ -17,6 +18,10 @@ import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
  * public key whose derived address stands in for it), the verification strength and the credential
  * disclosures. A nullifier holds at most `maxAgentsPerHuman` live agents (default 1). Deregistration
  * burns the token. `tokenURI` is an ERC-8004-style registration file as a data: URI.
+ *
+ * A human's own account may also submit its registration (`registerAgentWithAttestation`, the
+ * smartwallet mode: a passkey smart account through an ERC-4337 bundler) with the proof provider's
+ * EIP-712 attestation of it; the token goes to that account.
  */
 contract AgentIdentityRegistry is ERC721Enumerable, Ownable {
     using Strings for uint256;
@@ -69,6 +74,9 @@ contract AgentIdentityRegistry is ERC721Enumerable, Ownable {
     error InvalidMaxAgents();
     error AgentNotFound(uint256 agentId);
     error NullifierMismatch();
+    error AttestationExpired(uint256 deadline);
+    error AttestationUsed();
+    error NotHumanAccount(address caller);
 
     event ProofProviderSet(address indexed provider, bool authorised);
     event MaxAgentsPerHumanSet(uint256 max);
@@ -84,6 +92,13 @@ contract AgentIdentityRegistry is ERC721Enumerable, Ownable {
     mapping(address => uint256) private _agentIdByAddress;
     mapping(uint256 => uint256[]) private _agentsByNullifier;
     mapping(uint256 => uint256) private _indexInNullifier;
+    /** EIP-712 digests of attestations already used (an attestation registers once). */
+    mapping(bytes32 => bool) public attestationUsed;
+
+    bytes32 private constant EIP712_DOMAIN_TYPEHASH =
+        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
+    /** `registration` is keccak256(abi.encode(Registration)). */
+    bytes32 public constant ATTESTATION_TYPEHASH = keccak256("RegistrationAttestation(bytes32 registration,uint256 deadline)");
 
     constructor(address initialOwner) ERC721("Countersign Agent Identity", "AGENT") Ownable(initialOwner) {}
 
@@ -113,6 +128,32 @@ contract AgentIdentityRegistry is ERC721Enumerable, Ownable {
     }
 
     function registerAgent(Registration calldata r) external onlyProofProvider returns (uint256 agentId) {
+        return _register(r, msg.sender);
+    }
+
+    /**
+     * The human's account registers itself (`msg.sender` must be `r.humanAddress`) with an authorised
+     * provider's EIP-712 signature over the registration and a deadline. Each attestation counts once.
+     */
+    function registerAgentWithAttestation(Registration calldata r, uint256 deadline, bytes calldata providerSignature) external returns (uint256 agentId) {
+        if (block.timestamp > deadline) revert AttestationExpired(deadline);
+        if (r.humanAddress == address(0) || msg.sender != r.humanAddress) revert NotHumanAccount(msg.sender);
+        bytes32 digest = attestationDigest(r, deadline);
+        if (attestationUsed[digest]) revert AttestationUsed();
+        address provider = ECDSA.recover(digest, providerSignature);
+        if (!isProofProvider[provider]) revert NotProofProvider(provider);
+        attestationUsed[digest] = true;
+        return _register(r, provider);
+    }
+
+    /** The EIP-712 digest a provider signs (domain "Countersign Agent Identity", version "1", this chain and registry). */
+    function attestationDigest(Registration calldata r, uint256 deadline) public view returns (bytes32) {
+        bytes32 domain = keccak256(abi.encode(EIP712_DOMAIN_TYPEHASH, keccak256("Countersign Agent Identity"), keccak256("1"), block.chainid, address(this)));
+        bytes32 structHash = keccak256(abi.encode(ATTESTATION_TYPEHASH, keccak256(abi.encode(r)), deadline));
+        return keccak256(abi.encodePacked("\x19\x01", domain, structHash));
+    }
+
+    function _register(Registration calldata r, address provider) private returns (uint256 agentId) {
         address agent = r.agentAddress;
         if ((agent == address(0)) == (r.ed25519Key == bytes32(0))) revert InvalidAgentKey();
         if (agent == address(0)) agent = ed25519AgentAddress(r.ed25519Key);
@@ -129,7 +170,7 @@ contract AgentIdentityRegistry is ERC721Enumerable, Ownable {
         rec.agentAddress = agent;
         rec.ed25519Key = r.ed25519Key;
         rec.humanAddress = r.humanAddress;
-        rec.proofProvider = msg.sender;
+        rec.proofProvider = provider;
         rec.verificationStrength = r.verificationStrength;
         rec.registeredAt = uint64(block.timestamp);
         rec.registeredAtBlock = uint64(block.number);
@@ -141,7 +182,7 @@ contract AgentIdentityRegistry is ERC721Enumerable, Ownable {
         _agentsByNullifier[r.nullifier].push(agentId);
 
         _safeMintNoCallback(r.humanAddress != address(0) ? r.humanAddress : agent, agentId);
-        emit AgentRegistered(agentId, agent, r.nullifier, msg.sender, r.verificationStrength);
+        emit AgentRegistered(agentId, agent, r.nullifier, provider, r.verificationStrength);
     }
 
     /** A fresh proof by the same human: new strength, credentials and freshness time. */

@@ -51,22 +51,42 @@ export function modChallenges(ss: SharedState, N: bigint, w: bigint, m: number):
 /** Legendre symbol modulo an odd prime (the Jacobi symbol, computed without exponentiation). */
 const legendre = jacobi;
 
-export function proveMod(ss: SharedState, profile: SecurityProfile, p: bigint, q: bigint): ModProof {
+/** The prover's Fiat–Shamir part: w (random, Jacobi symbol −1) and the challenges y_1…y_m it fixes. */
+export interface ModProverPlan {
+  readonly w: bigint;
+  readonly ys: readonly bigint[];
+}
+
+function checkBlumPrimes(p: bigint, q: bigint): void {
   if (p % 4n !== 3n || q % 4n !== 3n || p === q) throw new ParameterError("Π^mod needs distinct primes ≡ 3 mod 4");
+}
+
+export function planModProof(ss: SharedState, profile: SecurityProfile, p: bigint, q: bigint): ModProverPlan {
+  checkBlumPrimes(p, q);
   const N = p * q;
-  const phi = (p - 1n) * (q - 1n);
-  const crt = createCrtContext(p, q);
   // w with Jacobi(w|N) = −1: a non-residue modulo exactly one of p, q.
   let w: bigint;
   do w = randomUnit(N);
   while (legendre(w, p) * legendre(w, q) !== -1);
+  return { w, ys: modChallenges(ss, N, w, profile.m) };
+}
+
+/**
+ * The responses for some of the challenges (any range of the plan's ys): each item depends only on
+ * (p, q, w, y_k), so items computed in slices are identical to items computed in one piece.
+ */
+export function proveModItems(p: bigint, q: bigint, w: bigint, ys: readonly bigint[]): ModItem[] {
+  checkBlumPrimes(p, q);
+  const N = p * q;
+  const phi = (p - 1n) * (q - 1n);
+  const crt = createCrtContext(p, q);
   const wp = legendre(w, p);
   const wq = legendre(w, q);
   const nInv = modInv(N, phi);
   // Fourth root of a residue whose square root is again a residue: r^(((p+1)/4)^2) mod p.
   const e4p = ((p + 1n) / 4n) ** 2n % (p - 1n);
   const e4q = ((q + 1n) / 4n) ** 2n % (q - 1n);
-  const items = modChallenges(ss, N, w, profile.m).map((y): ModItem => {
+  return ys.map((y): ModItem => {
     const lp = legendre(y, p);
     const lq = legendre(y, q);
     let b: 0 | 1 = 0;
@@ -85,10 +105,15 @@ export function proveMod(ss: SharedState, profile: SecurityProfile, p: bigint, q
     const x = crtCombine(modPowSecret(yy, e4p, p, bitLength(p)), p, modPowSecret(yy, e4q, q, bitLength(q)), q);
     return { x, a, b, z: crtPowWith(crt, y, nInv) };
   });
-  return { w, items };
 }
 
-export function verifyMod(ss: SharedState, profile: SecurityProfile, N: bigint, proof: ModProof): void {
+export function proveMod(ss: SharedState, profile: SecurityProfile, p: bigint, q: bigint): ModProof {
+  const plan = planModProof(ss, profile, p, q);
+  return { w: plan.w, items: proveModItems(p, q, plan.w, plan.ys) };
+}
+
+/** The verifier's checks before the repetitions, in order; returns the challenges y_1…y_m. */
+export function verifyModHead(ss: SharedState, profile: SecurityProfile, N: bigint, proof: ModProof): bigint[] {
   const isUnit = (x: bigint) => x > 0n && x < N && gcd(x, N) === 1n;
   check(N > 2n && N % 2n === 1n, MOD, "N_odd");
   check(!isProbablePrime(N, MOD_PRIMALITY_ROUNDS), MOD, "N_composite");
@@ -97,15 +122,24 @@ export function verifyMod(ss: SharedState, profile: SecurityProfile, N: bigint, 
   check(proof.items.every((it) => (it.a === 0 || it.a === 1) && (it.b === 0 || it.b === 1)), MOD, "ab_domain");
   check(proof.items.every((it) => isUnit(it.x)), MOD, "x_domain");
   check(proof.items.every((it) => isUnit(it.z)), MOD, "z_domain");
-  const ys = modChallenges(ss, N, proof.w, profile.m);
-  proof.items.forEach((it, k) => {
+  return modChallenges(ss, N, proof.w, profile.m);
+}
+
+/** The per-repetition equations for a range of items and their challenges (same length), in order. */
+export function verifyModItems(N: bigint, w: bigint, items: readonly ModItem[], ys: readonly bigint[]): void {
+  items.forEach((it, k) => {
     const y = ys[k] ?? 0n;
     check(modPow(it.z, N, N) === y, MOD, "z_eq");
-    let rhs = it.b === 1 ? (proof.w * y) % N : y;
+    let rhs = it.b === 1 ? (w * y) % N : y;
     if (it.a === 1) rhs = N - rhs;
     const x2 = (it.x * it.x) % N;
     check((x2 * x2) % N === rhs, MOD, "x_eq");
   });
+}
+
+export function verifyMod(ss: SharedState, profile: SecurityProfile, N: bigint, proof: ModProof): void {
+  const ys = verifyModHead(ss, profile, N, proof);
+  verifyModItems(N, proof.w, proof.items, ys);
 }
 
 export interface ModProofWire {

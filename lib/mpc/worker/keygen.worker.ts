@@ -1,12 +1,14 @@
 /**
  * Web Worker entry: threshold keygen followed by aux-info generation for one party. Without supplied
  * primes, the four safe primes are generated in four parallel prime workers, with progress events.
+ * With more than one core, aux info computes the Π^mod/Π^prm repetitions (and the peers' proofs side
+ * by side) in a pool of repetition workers, terminated when the aux run ends.
  */
 import { ensureBackendSelected } from "../bigint";
-import { startAux, stepAux, type AuxPrimes, type AuxState } from "../aux";
+import { startAux, startAuxParallel, stepAux, stepAuxParallel, type AuxParams, type AuxPrimes, type AuxState } from "../aux";
 import type { AuxInfo, CoreKeyShare } from "../key-share";
 import { startKeygen, stepKeygen, type KeygenState } from "../keygen";
-import { profileNamed } from "../protocol";
+import { profileNamed, type Message } from "../protocol";
 import {
   workerScope,
   type AuxPrimesHex,
@@ -14,7 +16,8 @@ import {
   type WorkerRequest,
   type WorkerResponse,
 } from "./messages";
-import { errorMessage, WorkerSession } from "./session";
+import { browserRepetitionPool, type RepetitionPool } from "./repetition-pool";
+import { errorMessage, WorkerSession, type Machine } from "./session";
 
 // Measure once per worker and use the faster big-integer backend (WASM where SIMD is available).
 ensureBackendSelected();
@@ -58,6 +61,19 @@ async function generatePrimesInWorkers(bits: number, url: string): Promise<AuxPr
   }
 }
 
+/** Aux info with the repetitions in a worker pool where that helps; the pool lives as long as the run. */
+async function auxMachine(params: AuxParams, repetitionWorkerUrl: string | null): Promise<{ machine: Machine<AuxState, AuxInfo>; start: { state: AuxState; outgoing: Message[] } }> {
+  const pool: RepetitionPool | null = repetitionWorkerUrl === null ? null : browserRepetitionPool(() => new Worker(repetitionWorkerUrl, { type: "module" }));
+  if (!pool) return { machine: { protocol: "aux", step: stepAux }, start: startAux(params) };
+  try {
+    const start = await startAuxParallel(params, pool.run);
+    return { machine: { protocol: "aux", step: (state, incoming) => stepAuxParallel(state, incoming, pool.run), close: () => pool.close() }, start };
+  } catch (e) {
+    pool.close();
+    throw e;
+  }
+}
+
 async function handle(req: WorkerRequest): Promise<void> {
   switch (req.type) {
     case "keygen.start": {
@@ -74,8 +90,9 @@ async function handle(req: WorkerRequest): Promise<void> {
       const primes = req.primes
         ? fromHex(req.primes)
         : await generatePrimesInWorkers(profile.primeBits, req.primeWorkerUrl ?? new URL("./prime.worker.js", import.meta.url).href);
-      const start = startAux({ index: req.index, n: req.n, sid: req.sid, echo: req.echo, primes, profile });
-      auxSession = new WorkerSession({ protocol: "aux", step: stepAux }, start, post, (output) => ({
+      const repetitionUrl = req.repetitionWorkerUrl === undefined ? new URL("./repetition.worker.js", import.meta.url).href : req.repetitionWorkerUrl;
+      const { machine, start } = await auxMachine({ index: req.index, n: req.n, sid: req.sid, echo: req.echo, primes, profile }, repetitionUrl);
+      auxSession = new WorkerSession(machine, start, post, (output) => ({
         type: "output",
         protocol: "aux",
         output,
@@ -88,7 +105,7 @@ async function handle(req: WorkerRequest): Promise<void> {
         post({ type: "error", message: "no keygen or aux session is running" });
         return;
       }
-      session.step(req.incoming);
+      await session.step(req.incoming);
       return;
     }
     default:

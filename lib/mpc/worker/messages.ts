@@ -3,6 +3,7 @@
  * crosses the boundary is JSON-safe (bigints as hex), so the same shapes work over HTTP.
  */
 import type { AuxInfo, CoreKeyShare, KeyShare } from "../key-share";
+import type { RepetitionJob, RepetitionResult } from "../proofs/repetitions";
 import type { Message, ProtocolBlame, ProtocolName } from "../protocol";
 import type { EcdsaSignature } from "../sign";
 
@@ -29,6 +30,11 @@ export type WorkerRequest =
       primes?: AuxPrimesHex;
       /** URL of the bundled prime worker (default: ./prime.worker.js next to this worker). */
       primeWorkerUrl?: string;
+      /**
+       * URL of the bundled repetition worker (default: ./repetition.worker.js next to this worker);
+       * null computes every repetition in this worker.
+       */
+      repetitionWorkerUrl?: string | null;
     }
   | {
       type: "sign.start";
@@ -65,6 +71,16 @@ export type PrimeWorkerResponse =
   | { type: "progress"; candidates: number; tested: number }
   | { type: "prime"; prime: string }
   | { type: "error"; message: string };
+
+/**
+ * Repetition worker protocol: one slice of Π^mod/Π^prm repetitions per request. Worker to worker only,
+ * so bigints travel as they are (structured clone, not JSON); the prover slices carry secrets, which
+ * stay in the two workers' memory.
+ */
+export type RepetitionWorkerRequest = { type: "job"; id: number; job: RepetitionJob };
+export type RepetitionWorkerResponse =
+  | { type: "result"; id: number; result: RepetitionResult }
+  | { type: "error"; id: number; message: string };
 
 /** The part of a dedicated worker's global scope the entry points use (no "webworker" lib needed). */
 export interface WorkerScope {

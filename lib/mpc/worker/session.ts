@@ -8,11 +8,15 @@ import type { WorkerResponse } from "./messages";
 
 export interface Machine<S extends StateBase<ProtocolName>, O> {
   protocol: ProtocolName;
-  step(state: S, incoming: Message[]): StepResult<S, O>;
+  /** May be asynchronous (e.g. aux with its repetitions in other workers). */
+  step(state: S, incoming: Message[]): StepResult<S, O> | Promise<StepResult<S, O>>;
+  /** Called once when the session ends (output, abort or failure), e.g. to stop helper workers. */
+  close?(): void;
 }
 
 export class WorkerSession<S extends StateBase<ProtocolName>, O> {
   private state: S | null;
+  private chain: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly machine: Machine<S, O>,
@@ -28,27 +32,39 @@ export class WorkerSession<S extends StateBase<ProtocolName>, O> {
     return this.state !== null;
   }
 
-  step(incoming: Message[]): void {
+  /** Steps run one after the other in the order of the calls; a failure rejects (the session then ends). */
+  step(incoming: Message[]): Promise<void> {
+    const run = this.chain.then(() => this.stepNow(incoming));
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private end(): void {
+    this.state = null;
+    this.machine.close?.();
+  }
+
+  private async stepNow(incoming: Message[]): Promise<void> {
     if (!this.state) {
       this.post({ type: "error", message: `no ${this.machine.protocol} session is running` });
       return;
     }
     let r: StepResult<S, O>;
     try {
-      r = this.machine.step(this.state, incoming);
+      r = await this.machine.step(this.state, incoming);
     } catch (e) {
       if (e instanceof MessageRejected) {
         this.post({ type: "rejected", check: e.check, message: e.message });
         return;
       }
-      this.state = null;
+      this.end();
       throw e;
     }
     if (isAborted(r)) {
-      this.state = null;
+      this.end();
       this.post({ type: "abort", protocol: this.machine.protocol, blame: r.abort });
     } else if (isFinished(r)) {
-      this.state = null;
+      this.end();
       this.post(this.toOutput(r.output));
     } else {
       this.state = r.state;

@@ -33,7 +33,7 @@ function handle(req: WorkerRequest): void {
       post({ type: "error", message: "no signing session is running" });
       return;
     }
-    session.step(req.incoming);
+    session.step(req.incoming).catch((e: unknown) => post({ type: "error", message: errorMessage(e) }));
   } else {
     post({ type: "error", message: `sign worker cannot handle ${req.type}` });
   }

@@ -11,15 +11,19 @@
  * Browser mode (explicit opt-in, "This browser will briefly hold the agent's share too"): runs both
  * the agent's (0) and the user's (2) parties, and keeps the agent's share here until it is sealed
  * into a share file.
+ *
+ * With `makeRepetitionWorker` and more than one core, the parties compute their aux-info proofs'
+ * repetitions in a small pool of repetition workers (lib/mpc/worker/repetition-pool.ts), which is
+ * terminated when the ceremony ends; without it, or if a worker fails, they compute in this worker.
  */
 import { ensureBackendSelected } from "@/lib/mpc/bigint";
-import { encodeKeyShare, type KeyShare, type Message } from "@/lib/mpc";
+import { browserRepetitionPool, encodeKeyShare, type KeyShare, type Message, type RepetitionPool, type WorkerLike } from "@/lib/mpc";
 import { profileNamed } from "@/lib/mpc/protocol";
 import { encryptShareFile, type ProfileName } from "@/lib/sdk/share-file";
 import { CeremonyAborted, driveCeremony, type CeremonyResponse, type CeremonyTransport } from "@/lib/signing/driver";
 import { assertAgentKey, e2eCodec, E2eError, generateE2eKeyPair, generatePin, pinnedIdentities, type E2eKeyPair } from "@/lib/signing/e2e";
 import { newIdentityKey } from "@/lib/signing/message-auth";
-import { localDkgParty } from "@/lib/signing/local-party";
+import { localDkgParty, localDkgPartyParallel } from "@/lib/signing/local-party";
 import { dkgSids } from "@/lib/signing/participants";
 import type { DkgCeremony, DkgStartBrowser, DkgStartRemote, DkgWorkerRequest, DkgWorkerResponse, ShareFileRequest } from "./messages";
 import { describeFailure, roundTransport } from "./transport";
@@ -59,15 +63,19 @@ export function checkDkgSids(ceremony: DkgCeremony, clientNonce: string): void {
   }
 }
 
-export function createDkgRunner(post: (m: DkgWorkerResponse) => void) {
+export function createDkgRunner(post: (m: DkgWorkerResponse) => void, opts: { makeRepetitionWorker?: () => WorkerLike } = {}) {
   let agentShare: KeyShare | null = null;
   /** The agent's long-term identity (browser mode): it goes into the share file with the share. */
   let agentIdentity: Uint8Array | null = null;
   let profile: ProfileName | null = null;
   let e2eKeys: (E2eKeyPair & { pin: string; agentIdentity: ReturnType<typeof newIdentityKey> }) | null = null;
 
-  const party = (ceremony: DkgCeremony, index: number, primes: DkgStartRemote["primes"], auth: { identities: Record<string, string>; identity: { secretKey: Uint8Array } }) =>
-    localDkgParty({ index, n: 3, threshold: 2, sid: ceremony.sid, auxSid: ceremony.auxSid, primes: hexPrimes(primes), profile: profileNamed(profile!), ...auth });
+  /** The ceremony's repetition workers (none on one core); closed when the ceremony ends. */
+  let pool: RepetitionPool | null = null;
+  const party = (ceremony: DkgCeremony, index: number, primes: DkgStartRemote["primes"], auth: { identities: Record<string, string>; identity: { secretKey: Uint8Array } }) => {
+    const opts = { index, n: 3, threshold: 2, sid: ceremony.sid, auxSid: ceremony.auxSid, primes: hexPrimes(primes), profile: profileNamed(profile!), ...auth };
+    return pool ? localDkgPartyParallel(opts, pool.run) : localDkgParty(opts);
+  };
   /** The round transport, reporting which round each other party's messages belong to. */
   const transport = (ceremonyId: string): CeremonyTransport => {
     const inner = roundTransport("/api/v1/dkg/round", { ceremonyId }, true);
@@ -164,9 +172,15 @@ export function createDkgRunner(post: (m: DkgWorkerResponse) => void) {
   return async function handle(req: DkgWorkerRequest) {
     try {
       if (req.type === "prepare") prepare();
-      else if (req.type === "start-remote") await startRemote(req);
-      else if (req.type === "start-browser") await startBrowser(req);
-      else if (req.type === "share-file") await shareFile(req);
+      else if (req.type === "start-remote" || req.type === "start-browser") {
+        pool = opts.makeRepetitionWorker ? browserRepetitionPool(opts.makeRepetitionWorker) : null;
+        try {
+          await (req.type === "start-remote" ? startRemote(req) : startBrowser(req));
+        } finally {
+          pool?.close();
+          pool = null;
+        }
+      } else if (req.type === "share-file") await shareFile(req);
     } catch (err) {
       if (err instanceof CeremonyAborted) post({ type: "error", code: "aborted", message: `Key generation was aborted: ${JSON.stringify(err.blame)}` });
       else if (err instanceof AgentKeyMismatchError) post({ type: "error", code: "agent-key-mismatch", message: err.message });
