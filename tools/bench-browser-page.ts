@@ -27,15 +27,20 @@ function modexp(runs: number, bits: number): Promise<{ backend: string; ms: numb
   });
 }
 
-function prime(bits: number): Promise<number> {
+/** Wall time of one safe prime in a fresh prime worker, and how many candidates reached the Fermat tests. */
+function prime(bits: number): Promise<{ ms: number; tested: number }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const w = new Worker("/prime.worker.js", { type: "module" });
+    let tested = 0;
     w.onmessage = (ev: MessageEvent) => {
       const m = ev.data as PrimeWorkerResponse;
-      if (m.type === "progress") return;
+      if (m.type === "progress") {
+        tested = m.tested;
+        return;
+      }
       w.terminate();
-      if (m.type === "prime") resolve(performance.now() - t0);
+      if (m.type === "prime") resolve({ ms: performance.now() - t0, tested });
       else reject(new Error(m.message));
     };
     w.postMessage({ type: "prime", bits });
