@@ -1,7 +1,7 @@
 /**
  * Safe-prime generation (spec §2.1, §6.5). Isomorphic: runs in Node, browsers and Web Workers.
  * From a random odd start q0, an interval sieve (WebAssembly kernel, lib/mpc/bigint sieveSafe)
- * strikes every q = q0 + 2k for which one of the 6541 odd primes below 2^16 divides q or 2q + 1;
+ * strikes every q = q0 + 2k for which one of the 155,610 odd primes below 2^21 divides q or 2q + 1;
  * survivors get a base-2 Fermat test of q, then of p = 2q + 1 (Montgomery modexp in the kernel),
  * and the rare pair that passes both gets the final tests: Miller–Rabin on q at MR_ROUNDS and
  * Pocklington's criterion for p given q (a proof, not a probable-prime test).
@@ -9,13 +9,13 @@
 import { bitLength, isProbablePrime, modPow, randomBits, sieveSafe } from "./bigint";
 import { ParameterError, PrimeGenerationAborted } from "./errors";
 
-export { SAFE_SIEVE_PRIMES } from "./bigint";
+export { SAFE_SIEVE_BOUND, safeSievePrimes } from "./bigint";
 
 export const MIN_SAFE_PRIME_BITS = 16;
 /** Miller–Rabin rounds for p' (4^−40 error; the spec's GMP reference uses 25). */
 export const MR_ROUNDS = 40;
 /** Candidates per sieved interval; a fresh random start follows, so the scan never wanders far. */
-const INTERVAL = 1 << 15;
+const INTERVAL = 1 << 16;
 
 export interface SafePrimeProgress {
   /** Candidates p' examined so far (including those removed by the sieve). */
@@ -27,12 +27,28 @@ export interface SafePrimeProgress {
 export interface SafePrimeOptions {
   readonly onProgress?: (progress: SafePrimeProgress) => void;
   readonly signal?: AbortSignal;
-  /** Yield to the event loop after this many Fermat tests (default 4). */
+  /**
+   * Yield to the event loop (report progress, check `signal`) after this many Fermat tests; by
+   * default after YIELD_MS of work instead. A count would cost a browser dearly: a Worker's
+   * setTimeout(0) sleeps at least 4 ms once nested, a third of the time for four tests.
+   */
   readonly yieldEvery?: number;
 }
 
+/** Default time between yields: progress twenty times a second, cancellation within 50 ms. */
+const YIELD_MS = 50;
+
+/** A macrotask without timer clamping (MessageChannel), falling back to setTimeout. */
 function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
+  if (typeof MessageChannel === "undefined") return new Promise((resolve) => setTimeout(resolve, 0));
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
 }
 
 function fermatBase2(n: bigint): boolean {
@@ -56,7 +72,8 @@ export async function generateSafePrime(bits: number, options: SafePrimeOptions 
     throw new ParameterError(`safe primes need at least ${MIN_SAFE_PRIME_BITS} bits`);
   }
   const { onProgress, signal } = options;
-  const yieldEvery = Math.max(1, options.yieldEvery ?? 4);
+  const yieldEvery = options.yieldEvery === undefined ? null : Math.max(1, options.yieldEvery);
+  let lastYield = performance.now();
   const top = 1n << BigInt(bits - 2);
   const limit = 1n << BigInt(bits - 1);
   let candidates = 0;
@@ -78,9 +95,10 @@ export async function generateSafePrime(bits: number, options: SafePrimeOptions 
         onProgress?.({ candidates, tested });
         return p;
       }
-      if (tested % yieldEvery === 0) {
+      if (yieldEvery === null ? performance.now() - lastYield >= YIELD_MS : tested % yieldEvery === 0) {
         onProgress?.({ candidates, tested });
         await yieldToEventLoop();
+        lastYield = performance.now();
         if (signal?.aborted) throw new PrimeGenerationAborted();
       }
     }

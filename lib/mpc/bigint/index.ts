@@ -33,7 +33,7 @@ export {
   type CrtContextOptions,
   type CrtPowInput,
 } from "./crt";
-export { isProbablePrime, SAFE_SIEVE_PRIMES, sieveSafe, sieveSafeJs, SMALL_PRIMES } from "./prime";
+export { isProbablePrime, SAFE_SIEVE_BOUND, safeSievePrimes, sieveSafe, sieveSafeJs, SMALL_PRIMES } from "./prime";
 export type { BackendName, BigIntBackend } from "./backend";
 export { bigintBackend } from "./bigint-backend";
 export { initWasmBackend, wasmBackend, wasmLoadError } from "./wasm-backend";

@@ -52,12 +52,25 @@ export function isProbablePrime(n: bigint, rounds = 40): boolean {
   return true;
 }
 
-/** The odd primes below 2^16 (6541 of them): the safe-prime sieve's divisors. */
-export const SAFE_SIEVE_PRIMES: Uint32Array = Uint32Array.from(sieve(65535).slice(1));
+/** The safe-prime sieve divides by every odd prime below this bound. */
+export const SAFE_SIEVE_BOUND = 1 << 21;
+
+let safeSieve: Uint32Array | null = null;
+
+/**
+ * The odd primes below 2^21 (155,610 of them): the safe-prime sieve's divisors, built on first use
+ * (about 10 ms). Sieving this deep leaves 58 % of the Fermat tests that the primes below 2^16 left
+ * (expected tests per 1536-bit safe prime ≈ 1,690 instead of ≈ 2,900) for a sieve pass that stays
+ * under 10 % of the search.
+ */
+export function safeSievePrimes(): Uint32Array {
+  safeSieve ??= Uint32Array.from(sieve(SAFE_SIEVE_BOUND - 1).slice(1));
+  return safeSieve;
+}
 
 /**
  * Flags for the safe-prime candidates q = q0 + 2k, k < count (q0 odd): 1 where an odd prime
- * below min(2^16, q0) divides q or 2q + 1. WebAssembly kernel when it loads, else the same
+ * below min(2^21, q0) divides q or 2q + 1. WebAssembly kernel when it loads, else the same
  * interval sieve in JavaScript (sieveSafeJs); both give identical flags.
  */
 export function sieveSafe(q0: bigint, count: number): Uint8Array {
@@ -67,11 +80,12 @@ export function sieveSafe(q0: bigint, count: number): Uint8Array {
 }
 
 function sievePrimesBelow(q0: bigint): Uint32Array {
-  if (q0 > 65536n) return SAFE_SIEVE_PRIMES;
+  const all = safeSievePrimes();
+  if (q0 > BigInt(SAFE_SIEVE_BOUND)) return all;
   const limit = Number(q0);
   let n = 0;
-  while (n < SAFE_SIEVE_PRIMES.length && (SAFE_SIEVE_PRIMES[n] ?? limit) < limit) n++;
-  return SAFE_SIEVE_PRIMES.subarray(0, n);
+  while (n < all.length && (all[n] ?? limit) < limit) n++;
+  return all.subarray(0, n);
 }
 
 /** The JavaScript interval sieve (reference for the kernel and fallback without WebAssembly). */

@@ -3,34 +3,44 @@ import { checkPrimeSync, generatePrimeSync } from "node:crypto";
 import { bitLength, isProbablePrime, randomBits, sieveSafe, sieveSafeJs } from "@/lib/mpc/bigint";
 import { PrimeGenerationAborted, ParameterError } from "@/lib/mpc/errors";
 import { fixtureSafePrimes } from "@/lib/mpc/fixtures";
-import { SAFE_SIEVE_PRIMES, generateSafePrime, isSafePrime, verifySafePrime, type SafePrimeProgress } from "@/lib/mpc/primes";
+import { SAFE_SIEVE_BOUND, safeSievePrimes, generateSafePrime, isSafePrime, verifySafePrime, type SafePrimeProgress } from "@/lib/mpc/primes";
 import { generateSafePrimeNative } from "@/lib/mpc/primes-native";
 
 describe("safe primes", () => {
-  it("sieves by the 6541 odd primes below 2^16", () => {
-    expect(SAFE_SIEVE_PRIMES.length).toBe(6541);
-    expect(SAFE_SIEVE_PRIMES[0]).toBe(3);
-    expect(SAFE_SIEVE_PRIMES[6540]).toBe(65521);
+  it("sieves by the 155,610 odd primes below 2^21", () => {
+    const primes = safeSievePrimes();
+    expect(SAFE_SIEVE_BOUND).toBe(2 ** 21);
+    expect(primes.length).toBe(155_610);
+    expect([primes[0], primes[1], primes[6540]]).toEqual([3, 5, 65521]);
+    expect(primes[primes.length - 1]).toBe(2_097_143); // the largest prime below 2^21
+    for (const r of [3, 65521, 2_097_143]) expect(checkPrimeSync(BigInt(r))).toBe(true);
   });
 
   it("the wasm sieve strikes exactly the q with a small factor in q or 2q + 1", () => {
+    const primes = safeSievePrimes();
+    const count = 16_384;
     for (const bits of [200, 1535]) {
       const q0 = randomBits(bits) | (1n << BigInt(bits - 1)) | 1n;
-      const flags = sieveSafe(q0, 4096);
-      expect(flags).toEqual(sieveSafeJs(q0, SAFE_SIEVE_PRIMES, 4096));
+      const flags = sieveSafe(q0, count);
+      expect(flags).toEqual(sieveSafeJs(q0, primes, count));
+      // Directly: q = q0 + 2k has a factor r in q or 2q + 1 iff q ≡ 0 or (r − 1)/2 (mod r).
+      const residues = Array.from(primes, (r) => Number(q0 % BigInt(r)));
       for (let k = 0; k < 600; k++) {
-        const q = q0 + 2n * BigInt(k);
-        const small = SAFE_SIEVE_PRIMES.some((r) => q % BigInt(r) === 0n || (2n * q + 1n) % BigInt(r) === 0n);
+        const small = residues.some((res, i) => {
+          const r = primes[i]!;
+          const q = (res + 2 * k) % r;
+          return q === 0 || q === (r - 1) / 2;
+        });
         expect(flags[k]).toBe(small ? 1 : 0);
       }
-      // About ∏(1 − 2/r) ≈ 0.68 % survive (≈ 28 of 4096).
+      // About ∏(1 − 2/r) ≈ 0.40 % survive (≈ 65 of 16,384).
       const survivors = flags.reduce((n, f) => n + (f === 0 ? 1 : 0), 0);
-      expect(survivors).toBeGreaterThan(10);
-      expect(survivors).toBeLessThan(90);
+      expect(survivors).toBeGreaterThan(30);
+      expect(survivors).toBeLessThan(110);
     }
   });
 
-  it("never strikes a safe prime's q (fixtures), and handles starts below 2^16", () => {
+  it("never strikes a safe prime's q (fixtures), and handles starts below the sieve bound", () => {
     for (const p of fixtureSafePrimes(1024)) {
       const q = (p - 1n) / 2n;
       expect(sieveSafe(q, 1)[0]).toBe(0);
