@@ -1,14 +1,19 @@
 /**
  * Page script of `npm run bench:browser` (bundled by tools/bench-browser.ts): the bench:mpc figures
- * measured in Chromium — modexp in a worker, one safe prime in the prime worker, aux info and 2-party
- * signing in the MPC workers (lib/mpc/worker), with the wall time the page sees.
+ * measured in Chromium — modexp in a worker, one safe prime in the prime worker, one party's keygen and
+ * aux info in a keygen worker (the other parties in the bench process), 2-party signing in sign workers
+ * (lib/mpc/worker), with the times the page sees.
  */
-import type { AuxInfo, CoreKeyShare, KeyShare } from "@/lib/mpc/key-share";
+import type { KeyShare } from "@/lib/mpc/key-share";
+import type { Message } from "@/lib/mpc/protocol";
 import type { EcdsaSignature } from "@/lib/mpc/sign";
-import type { AuxPrimesHex, PrimeWorkerResponse } from "@/lib/mpc/worker/messages";
+import type { PrimeWorkerResponse } from "@/lib/mpc/worker/messages";
 import { MpcWorkerClient, runWorkers, type WorkerOutcome } from "@/lib/mpc/worker/worker-client";
 
 const client = (url: string) => new MpcWorkerClient(new Worker(url, { type: "module" }));
+
+/** Resolves once the worker's module (and its backend measurement) has loaded: a request it refuses answers then. */
+const loaded = (c: MpcWorkerClient) => c.start({ type: "ready?" } as never);
 
 async function starts(clients: Map<number, MpcWorkerClient>, request: (id: number) => Parameters<MpcWorkerClient["start"]>[0]): Promise<Map<number, WorkerOutcome>> {
   return new Map(await Promise.all([...clients].map(async ([id, c]) => [id, await c.start(request(id))] as const)));
@@ -47,27 +52,43 @@ function prime(bits: number): Promise<{ ms: number; tested: number }> {
   });
 }
 
-/** Keygen (not timed) and aux info for three parties, one keygen worker each; aux wall as the page sees it. */
-async function keygenAndAux(input: { primes: AuxPrimesHex[]; sids: { keygen: string; aux: string } }): Promise<{ auxMs: number; shares: KeyShare[] }> {
-  const ids = [0, 1, 2];
-  const workers = new Map(ids.map((i) => [i, client("/keygen.worker.js")]));
-  try {
-    const cores = await runWorkers<CoreKeyShare>(workers, await starts(workers, (i) => ({ type: "keygen.start", index: i, n: 3, threshold: 2, sid: input.sids.keygen, profile: "production" })));
-    const t0 = performance.now();
-    const auxes = await runWorkers<AuxInfo>(workers, await starts(workers, (i) => ({ type: "aux.start", index: i, n: 3, sid: input.sids.aux, profile: "production", primes: input.primes[i]! })));
-    const auxMs = performance.now() - t0;
-    return { auxMs, shares: ids.map((i) => ({ core: cores.get(i)!, aux: auxes.get(i)! })) };
-  } finally {
-    for (const c of workers.values()) c.terminate();
-  }
+/**
+ * One party in a keygen worker (with the repetition workers its aux run starts, as in the product),
+ * the other parties elsewhere: the bench hands in each round's messages and gets the party's outcome
+ * back with the time it took, from handing over the messages until the outcome arrived.
+ */
+let party: MpcWorkerClient | null = null;
+
+async function timed(run: (c: MpcWorkerClient) => Promise<WorkerOutcome | null>): Promise<{ ms: number; outcome: WorkerOutcome }> {
+  if (!party) throw new Error("no party worker: call partyOpen first");
+  const c = party;
+  const t0 = performance.now();
+  const outcome = await run(c);
+  const ms = performance.now() - t0;
+  if (!outcome) throw new Error("the party worker gave no outcome");
+  return { ms, outcome };
+}
+
+/** A fresh keygen worker, once loaded. */
+async function partyOpen(): Promise<void> {
+  partyClose();
+  party = client("/keygen.worker.js");
+  await loaded(party);
+}
+
+const partyStart = (req: Parameters<MpcWorkerClient["start"]>[0]) => timed((c) => c.start(req));
+const partyStep = (incoming: Message[]) => timed((c) => c.step(incoming, true));
+
+function partyClose(): void {
+  party?.terminate();
+  party = null;
 }
 
 /** 2-party signing, one sign worker per party (created before the clock starts). */
 async function sign(input: { shares: KeyShare[]; signers: number[]; messageHash: string; sid: string }): Promise<{ ms: number; signature: EcdsaSignature }> {
   const workers = new Map(input.signers.map((i) => [i, client("/sign.worker.js")]));
   try {
-    // A request the worker refuses answers once its module (and backend measurement) has loaded.
-    await Promise.all([...workers.values()].map((c) => c.start({ type: "ready?" } as never)));
+    await Promise.all([...workers.values()].map(loaded));
     const t0 = performance.now();
     const sigs = await runWorkers<EcdsaSignature>(workers, await starts(workers, (i) => ({ type: "sign.start", share: input.shares[i]!, signers: input.signers, messageHash: input.messageHash, sid: input.sid, profile: "production" })));
     return { ms: performance.now() - t0, signature: sigs.get(input.signers[0]!)! };
@@ -76,5 +97,5 @@ async function sign(input: { shares: KeyShare[]; signers: number[]; messageHash:
   }
 }
 
-const api = { modexp, prime, keygenAndAux, sign, cores: () => navigator.hardwareConcurrency };
+const api = { modexp, prime, partyOpen, partyStart, partyStep, partyClose, sign, cores: () => navigator.hardwareConcurrency };
 (globalThis as unknown as { bench: typeof api }).bench = api;
