@@ -13,6 +13,8 @@ export const q: bigint = Fn.ORDER;
 export const G: Point = Point.BASE;
 export const IDENTITY: Point = Point.ZERO;
 export const SCALAR_BYTES = 32;
+/** Centred scalars (toSigned) lie in ±2^255: the public bound for constant-time exponents. */
+export const SCALAR_BITS = 256;
 export const POINT_BYTES = 33;
 const HALF_Q = (q - 1n) / 2n;
 
@@ -44,6 +46,22 @@ export function mul(P: Point, k: bigint): Point {
   const s = toScalar(k);
   if (s === 0n || P.is0()) return IDENTITY;
   return P.multiply(s);
+}
+
+/**
+ * k·P for a PUBLIC k (proof verification, public Lagrange coefficients, revealed values): noble's
+ * variable-time wNAF, 2–3× faster than the constant-time `mul`. Never pass a secret scalar.
+ */
+export function mulPublic(P: Point, k: bigint): Point {
+  const s = toScalar(k);
+  if (s === 0n || P.is0()) return IDENTITY;
+  return P.multiplyUnsafe(s);
+}
+
+/** k·G for a PUBLIC k (see mulPublic). */
+export function mulGPublic(k: bigint): Point {
+  const s = toScalar(k);
+  return s === 0n ? IDENTITY : G.multiplyUnsafe(s);
 }
 
 /** Σ k_i·P_i, identity-safe. */

@@ -99,7 +99,7 @@ function interpolatePoints(xs: readonly number[], ys: readonly PointT[], at: big
       den = Fn.mul(den, Fn.create(xj - xm));
     }
     const c = Fn.mul(num, Fn.inv(den));
-    if (c !== 0n) acc = acc.add(ys[j]!.multiply(c));
+    if (c !== 0n) acc = acc.add(ys[j]!.multiplyUnsafe(c)); // public coefficient
   }
   return acc;
 }

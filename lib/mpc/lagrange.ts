@@ -58,7 +58,7 @@ export function toAdditive(
   const publicShares = signers.map((s, p) => {
     const X = share.publicShares[s];
     if (!X) throw new ParameterError(`missing public share ${s}`);
-    return X.multiply(lagrangeCoefficient(signers, p));
+    return X.multiplyUnsafe(lagrangeCoefficient(signers, p)); // public coefficient
   });
   const sum = publicShares.reduce((a, b) => a.add(b), Point.ZERO);
   if (!sum.equals(share.publicKey)) throw new ParameterError("additive public shares do not sum to the public key");

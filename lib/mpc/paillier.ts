@@ -106,6 +106,18 @@ export function multiPowN(key: PaillierPublicKey, bases: readonly bigint[], exps
   return crtCombine(rp, p, rq, q);
 }
 
+/**
+ * C^k mod N² for a SECRET signed exponent |k| < 2^kBits (a nonce share, a proof's mask), under any
+ * key. With the secret key: CRT (multiPowN2, constant-time halves). With a public key: the
+ * constant-time schedule over [C, C⁻¹] with exponents [max(k, 0), max(−k, 0)], so neither the
+ * exponent's bits nor its sign choose the kernel's operations; C is public, so is its inverse.
+ */
+export function powN2Secret(key: PaillierPublicKey, c: bigint, k: bigint, kBits: number): bigint {
+  if (isSecret(key)) return multiPowN2(key, [c], [k]);
+  const negative = k < 0n;
+  return multiExpSecret([c, modInv(c, key.N2)], [negative ? 0n : k, negative ? -k : 0n], key.N2, kBits);
+}
+
 /** r^N mod N²: the message-independent part of a ciphertext, precomputable while idle. */
 export function noncePower(key: PaillierPublicKey, r: bigint): bigint {
   if (!isUnitModN(r, key.N)) throw new PaillierError("Paillier nonce must be in Z*_N");
@@ -174,28 +186,33 @@ export function add(key: PaillierPublicKey, c1: bigint, c2: bigint): bigint {
   return (c1 * c2) % key.N2;
 }
 
-/** k ⊙ C = C^k mod N² (negative k inverts C); like the crate, requires gcd(|k|, N) = 1. */
-export function scalarMul(key: PaillierPublicKey, c: bigint, k: bigint): bigint {
-  if (!isCiphertext(key, c)) throw new PaillierError("ciphertext not in Z*_{N²}");
+/**
+ * The scalar k of k ⊙ C is secret (a nonce or key share): |k| < 2^kBits, a public bound (default:
+ * the size of N, right for any scalar below N), chooses the constant-time schedule's length.
+ */
+function secretScalar(key: PaillierPublicKey, k: bigint, kBits: number | undefined): number {
+  const bits = kBits ?? bitLength(key.N);
   if (gcd(k < 0n ? -k : k, key.N) !== 1n) throw new PaillierError("scalar must be coprime to N");
-  return powN2(key, c, k);
+  if ((k < 0n ? -k : k) >> BigInt(bits) !== 0n) throw new PaillierError(`scalar beyond ±2^${bits}`);
+  return bits;
 }
 
-/** (k ⊙ C) ⊕ enc(m; r) in one simultaneous exponentiation: C^k · (1 + m̄N) · r^N mod N². */
-export function affine(key: PaillierPublicKey, c: bigint, k: bigint, m: bigint, r: bigint): bigint {
+/** k ⊙ C = C^k mod N² (negative k inverts C); like the crate, requires gcd(|k|, N) = 1. */
+export function scalarMul(key: PaillierPublicKey, c: bigint, k: bigint, kBits?: number): bigint {
   if (!isCiphertext(key, c)) throw new PaillierError("ciphertext not in Z*_{N²}");
-  if (gcd(k < 0n ? -k : k, key.N) !== 1n) throw new PaillierError("scalar must be coprime to N");
-  if (!isUnitModN(r, key.N)) throw new PaillierError("Paillier nonce must be in Z*_N");
-  assertPlaintext(key, m);
-  const powers = multiPowN2(key, [c, r], [k, key.N]);
-  return ((1n + mod(m, key.N) * key.N) * powers) % key.N2;
+  return powN2Secret(key, c, k, secretScalar(key, k, kBits));
+}
+
+/** (k ⊙ C) ⊕ enc(m; r) = C^k · (1 + m̄N) · r^N mod N² (k secret, see scalarMul; r^N public schedule). */
+export function affine(key: PaillierPublicKey, c: bigint, k: bigint, m: bigint, r: bigint, kBits?: number): bigint {
+  return affineWithNoncePower(key, c, k, m, noncePower(key, r), kBits);
 }
 
 /** (k ⊙ C) ⊕ enc(m; r) with r^N precomputed: C^k · (1 + m̄N) · rN mod N². */
-export function affineWithNoncePower(key: PaillierPublicKey, c: bigint, k: bigint, m: bigint, rN: bigint): bigint {
+export function affineWithNoncePower(key: PaillierPublicKey, c: bigint, k: bigint, m: bigint, rN: bigint, kBits?: number): bigint {
   if (!isCiphertext(key, c)) throw new PaillierError("ciphertext not in Z*_{N²}");
-  if (gcd(k < 0n ? -k : k, key.N) !== 1n) throw new PaillierError("scalar must be coprime to N");
+  const bits = secretScalar(key, k, kBits);
   assertPlaintext(key, m);
-  const power = multiPowN2(key, [c], [k]);
+  const power = powN2Secret(key, c, k, bits);
   return ((((1n + mod(m, key.N) * key.N) * power) % key.N2) * rN) % key.N2;
 }

@@ -10,7 +10,7 @@
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
 import { randomSymmetric } from "./bigint";
-import { G, IDENTITY, mul, Point, q, randomScalar, toScalar, toSigned, type Point as PointT } from "./curve";
+import { G, IDENTITY, mul, mulGPublic, mulPublic, Point, SCALAR_BITS, q, randomScalar, toScalar, toSigned, type Point as PointT } from "./curve";
 import { EncodingError, MpcError, ParameterError } from "./errors";
 import { decodeAuxInfo, decodeCoreShare, type DecodedAuxPublic, type KeyShare } from "./key-share";
 import { toAdditive } from "./lagrange";
@@ -380,9 +380,9 @@ function round2(state: SignState, nonces: NonceSource | undefined): { state: Sig
     const sHat = nonceFor(peerKey, nonces);
     const r = nonceFor(key, nonces);
     const rHat = nonceFor(key, nonces);
-    const D = affineWithNoncePower(peerKey, Kj, toSigned(gamma), -beta, s.rN);
+    const D = affineWithNoncePower(peerKey, Kj, toSigned(gamma), -beta, s.rN, SCALAR_BITS);
     const F = encryptWithNoncePower(key, -beta, r.rN);
-    const DHat = affineWithNoncePower(peerKey, Kj, toSigned(x), -betaHat, sHat.rN);
+    const DHat = affineWithNoncePower(peerKey, Kj, toSigned(x), -betaHat, sHat.rN, SCALAR_BITS);
     const FHat = encryptWithNoncePower(key, -betaHat, rHat.rN);
     const psi = proveAffG(
       ss(ctx, state.self, j, "sign.proof_psi", "hat", false),
@@ -571,7 +571,7 @@ function onR3(state: SignState, inbox: Message[]): SignStep {
   const delta = toScalar(deltas.reduce((acc, d) => acc + d, 0n));
   const DeltaSum = Deltas.reduce((acc, P) => acc.add(P), IDENTITY);
   const SSum = Ss.reduce((acc, P) => acc.add(P), IDENTITY);
-  if (delta === 0n || !G.multiply(delta).equals(DeltaSum) || !ctx.pk.multiply(delta).equals(SSum)) {
+  if (delta === 0n || !mulGPublic(delta).equals(DeltaSum) || !mulPublic(ctx.pk, delta).equals(SSum)) {
     // Without the paper's Π^dec rounds the culprit is only identifiable when there is a single peer.
     const peers = state.signers.filter((j) => j !== state.self);
     throw new PeerFault(peers.length === 1 ? peers[0]! : -1, "delta_mismatch", "δ·G ≠ ΣΔ_j or δ·pk ≠ ΣS_j");
@@ -587,8 +587,8 @@ function onR3(state: SignState, inbox: Message[]): SignStep {
   const sigma = Fn.add(Fn.mul(kTilde, m), Fn.mul(r, chiTilde));
   state.presig = {
     r: encodeScalar(r),
-    DeltaTilde: Deltas.map((P) => encodePoint(P.multiply(deltaInv))),
-    STilde: Ss.map((P) => encodePoint(P.multiply(deltaInv))),
+    DeltaTilde: Deltas.map((P) => encodePoint(mulPublic(P, deltaInv))),
+    STilde: Ss.map((P) => encodePoint(mulPublic(P, deltaInv))),
   };
   state.sigma = encodeScalar(sigma);
   // σ_i is being released: the presignature secrets must never be used again.
@@ -610,10 +610,10 @@ function onR4(state: SignState, inbox: Message[]): SignStep {
       continue;
     }
     const sigma = checkFrom(j, "r4", () => decodeScalar(str(pick(inbox, j, "all").payload, "sigma"), "sigma"));
-    const expected = mul(decodePoint(state.presig.DeltaTilde[p]!, "DeltaTilde"), m).add(
-      mul(decodePoint(state.presig.STilde[p]!, "STilde"), r),
+    const expected = mulPublic(decodePoint(state.presig.DeltaTilde[p]!, "DeltaTilde"), m).add(
+      mulPublic(decodePoint(state.presig.STilde[p]!, "STilde"), r),
     );
-    if (!mul(Gamma, sigma).equals(expected)) throw new PeerFault(j, "sigma", "σ_j·Γ ≠ m·Δ̃_j + r·S̃_j");
+    if (!mulPublic(Gamma, sigma).equals(expected)) throw new PeerFault(j, "sigma", "σ_j·Γ ≠ m·Δ̃_j + r·S̃_j");
     s = Fn.add(s, sigma);
   }
   if (s === 0n) throw new MpcError("s = 0: restart the session");

@@ -39,6 +39,20 @@ export function gcd(a: bigint, b: bigint): bigint {
   return x;
 }
 
+/**
+ * Membership test for Z*_n over many values at the cost of about one gcd: the returned predicate
+ * answers 0 < x < bound (default n) ∧ gcd(x, n) = 1. If the product of `xs` mod n is coprime to n,
+ * so is every factor (a prime of n dividing one would divide the product), and no further gcd is
+ * needed; otherwise each asked value gets its own gcd, so a failing check still names its value.
+ */
+export function unitsModulo(n: bigint, xs: readonly bigint[]): (x: bigint, bound?: bigint) => boolean {
+  if (n <= 1n) return () => false; // Z*_n is empty (n = 1) or undefined
+  let product = 1n;
+  for (const x of xs) product = (product * mod(x, n)) % n;
+  const allCoprime = gcd(product, n) === 1n;
+  return (x, bound = n) => x > 0n && x < bound && (allCoprime || gcd(x, n) === 1n);
+}
+
 /** Least common multiple, non-negative; lcm(x, 0) = 0. */
 export function lcm(a: bigint, b: bigint): bigint {
   if (a === 0n || b === 0n) return 0n;

@@ -12,7 +12,7 @@ export {
   InvalidModulusError,
   NotInvertibleError,
 } from "./errors";
-export { abs, bitLength, gcd, lcm, mod, modAdd, modInv, modMul, modSub } from "./basic";
+export { abs, bitLength, gcd, lcm, mod, modAdd, modInv, modMul, modSub, unitsModulo } from "./basic";
 export { fromBytesBE, fromHex, toBytesBE, toHex } from "./bytes";
 export { randomBelow, randomBits, randomBytes, randomInRange, randomSymmetric, randomUnit } from "./random";
 export { modPow, modPowSecret, multiExp, multiExpSecret } from "./pow";

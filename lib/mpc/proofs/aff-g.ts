@@ -4,9 +4,9 @@
  * Witness x ∈ ±2^ℓ, y ∈ ±2^ℓ', ρ ∈ Z*_{N_j}, ρ_y ∈ Z*_{N_i} with D = (x ⊙ C) ⊕ enc_{N_j}(y; ρ),
  * Y = enc_{N_i}(y; ρ_y), X = x·G. Proves x ∈ ±2^(ℓ+ε), y ∈ ±2^(ℓ'+ε). Aux is the verifier's.
  */
-import { mod, randomUnit } from "../bigint";
-import { mul, mulG, pointFromHex, pointToHex, type Point } from "../curve";
-import { isCiphertext, isUnitModN, multiPowN, multiPowN2, type NoncePower, type PaillierPublicKey } from "../paillier";
+import { mod, randomUnit, unitsModulo } from "../bigint";
+import { mulG, mulGPublic, mulPublic, pointFromHex, pointToHex, type Point } from "../curve";
+import { multiPowN, multiPowN2, powN2Secret, type NoncePower, type PaillierPublicKey } from "../paillier";
 import type { SecurityProfile } from "../params";
 import { pedersenContext, type RingPedersenParams } from "../ring-pedersen";
 import { challengeXof, T, type SharedState } from "../transcript";
@@ -115,7 +115,8 @@ export function proveAffG(
   const m = sampleSymmetric(pow2(ell) * aux.N);
   const mu = sampleSymmetric(pow2(ell) * aux.N);
   const c: Commitment = {
-    A: (gPow(Nj, beta) * (rN === null ? multiPowN2(Nj, [st.C, r], [alpha, Nj.N]) : (multiPowN2(Nj, [st.C], [alpha]) * rN) % Nj.N2)) % Nj.N2,
+    // α is secret and Nj the verifier's public key: α goes through the constant-time schedule.
+    A: (((gPow(Nj, beta) * powN2Secret(Nj, st.C, alpha, ell + epsilon)) % Nj.N2) * (rN ?? multiPowN2(Nj, [r], [Nj.N]))) % Nj.N2,
     Bx: mulG(alpha),
     By: (gPow(Ni, beta) * (ryN ?? multiPowN2(Ni, [ry], [Ni.N]))) % Ni.N2,
     E: ped.commit(alpha, gamma),
@@ -139,24 +140,28 @@ export function proveAffG(
 export function verifyAffG(ss: SharedState, profile: SecurityProfile, aux: RingPedersenParams, st: AffGStatement, proof: AffGProof): void {
   const { Nj, Ni } = st;
   const ped = pedersenContext(aux, profile);
-  check(isCiphertext(Nj, st.C), AFF_G, "C_domain");
-  check(isCiphertext(Nj, st.D), AFF_G, "D_domain");
-  check(isCiphertext(Ni, st.Y), AFF_G, "Y_domain");
-  check(isCiphertext(Nj, proof.A), AFF_G, "A_domain");
-  check(isCiphertext(Ni, proof.By), AFF_G, "By_domain");
-  check(ped.isUnit(proof.E), AFF_G, "E_domain");
-  check(ped.isUnit(proof.S), AFF_G, "S_domain");
-  check(ped.isUnit(proof.F), AFF_G, "F_domain");
-  check(ped.isUnit(proof.T), AFF_G, "T_domain");
-  check(isUnitModN(proof.w, Nj.N), AFF_G, "w_domain");
-  check(isUnitModN(proof.wy, Ni.N), AFF_G, "wy_domain");
+  // Ciphertexts lie in Z*_{N²} (below N², coprime to N), w and wy in Z*_N, commitments in Z*_N̂.
+  const unitNj = unitsModulo(Nj.N, [st.C, st.D, proof.A, proof.w]);
+  const unitNi = unitsModulo(Ni.N, [st.Y, proof.By, proof.wy]);
+  const unitAux = unitsModulo(aux.N, [proof.E, proof.S, proof.F, proof.T]);
+  check(unitNj(st.C, Nj.N2), AFF_G, "C_domain");
+  check(unitNj(st.D, Nj.N2), AFF_G, "D_domain");
+  check(unitNi(st.Y, Ni.N2), AFF_G, "Y_domain");
+  check(unitNj(proof.A, Nj.N2), AFF_G, "A_domain");
+  check(unitNi(proof.By, Ni.N2), AFF_G, "By_domain");
+  check(unitAux(proof.E), AFF_G, "E_domain");
+  check(unitAux(proof.S), AFF_G, "S_domain");
+  check(unitAux(proof.F), AFF_G, "F_domain");
+  check(unitAux(proof.T), AFF_G, "T_domain");
+  check(unitNj(proof.w), AFF_G, "w_domain");
+  check(unitNi(proof.wy), AFF_G, "wy_domain");
   check(inSymmetric(proof.z1, pow2(profile.ell + profile.epsilon)), AFF_G, "z1_range");
   check(inSymmetric(proof.z2, pow2(profile.ellPrime + profile.epsilon)), AFF_G, "z2_range");
   const e = challenge(ss, profile, aux, st, proof);
   // (z1 ⊙ C) ⊕ enc_Nj(z2; w) = A ⊕ (e ⊙ D)  ⇔  C^z1·(1 + z2·Nj)·w^Nj·D^(−e) = A
   const lhsD = (gPow(Nj, proof.z2) * multiPowN2(Nj, [st.C, proof.w, st.D], [proof.z1, Nj.N, -e])) % Nj.N2;
   check(lhsD === proof.A, AFF_G, "affine_eq");
-  check(mulG(proof.z1).equals(proof.Bx.add(mul(st.X, e))), AFF_G, "group_eq");
+  check(mulGPublic(proof.z1).equals(proof.Bx.add(mulPublic(st.X, e))), AFF_G, "group_eq");
   // enc_Ni(z2; wy) = By ⊕ (e ⊙ Y)
   const lhsY = (gPow(Ni, proof.z2) * multiPowN2(Ni, [proof.wy, st.Y], [Ni.N, -e])) % Ni.N2;
   check(lhsY === proof.By, AFF_G, "enc_eq");

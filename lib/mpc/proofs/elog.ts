@@ -2,7 +2,7 @@
  * Π^elog — discrete log with El-Gamal commitment (spec §4.3); pure curve arithmetic.
  * Statement: points L, M, X, Y, H. Witness (y, λ) with L = λ·G, M = y·G + λ·X, Y = y·H.
  */
-import { mul, mulG, pointFromHex, pointToHex, q, randomScalar, scalarFromHex, scalarToHex, toScalar, type Point } from "../curve";
+import { mul, mulG, mulGPublic, mulPublic, pointFromHex, pointToHex, q, randomScalar, scalarFromHex, scalarToHex, toScalar, type Point } from "../curve";
 import { challengeXof, T, type SharedState } from "../transcript";
 import { asRecord, check } from "./common";
 
@@ -61,9 +61,9 @@ export function verifyElog(ss: SharedState, st: ElogStatement, proof: ElogProof)
   check(proof.z >= 0n && proof.z < q, ELOG, "z_domain");
   check(proof.u >= 0n && proof.u < q, ELOG, "u_domain");
   const e = challenge(ss, st, proof);
-  check(mulG(proof.z).equals(proof.A.add(mul(st.L, e))), ELOG, "L_eq");
-  check(mulG(proof.u).add(mul(st.X, proof.z)).equals(proof.N.add(mul(st.M, e))), ELOG, "M_eq");
-  check(mul(st.H, proof.u).equals(proof.B.add(mul(st.Y, e))), ELOG, "Y_eq");
+  check(mulGPublic(proof.z).equals(proof.A.add(mulPublic(st.L, e))), ELOG, "L_eq");
+  check(mulGPublic(proof.u).add(mulPublic(st.X, proof.z)).equals(proof.N.add(mulPublic(st.M, e))), ELOG, "M_eq");
+  check(mulPublic(st.H, proof.u).equals(proof.B.add(mulPublic(st.Y, e))), ELOG, "Y_eq");
 }
 
 export interface ElogProofWire {

@@ -3,9 +3,9 @@
  * Statement: N0, C = enc_N0(x; ρ), points A, B = b·G, X = b·A + x·G. Witness x ∈ ±2^ℓ, ρ, b.
  * Proves x ∈ ±2^(ℓ+ε). Ring-Pedersen parameters are the verifier's.
  */
-import { mod, randomUnit } from "../bigint";
-import { mul, mulG, pointFromHex, pointToHex, q, randomScalar, scalarFromHex, scalarToHex, toScalar, type Point } from "../curve";
-import { isCiphertext, isUnitModN, multiPowN, multiPowN2, type NoncePower, type PaillierPublicKey } from "../paillier";
+import { mod, randomUnit, unitsModulo } from "../bigint";
+import { mul, mulG, mulGPublic, mulPublic, pointFromHex, pointToHex, q, randomScalar, scalarFromHex, scalarToHex, toScalar, type Point } from "../curve";
+import { multiPowN, multiPowN2, type NoncePower, type PaillierPublicKey } from "../paillier";
 import type { SecurityProfile } from "../params";
 import { pedersenContext, type RingPedersenParams } from "../ring-pedersen";
 import { challengeXof, T, type SharedState } from "../transcript";
@@ -118,19 +118,21 @@ export function verifyEncElg(
 ): void {
   const N0 = st.N0;
   const ped = pedersenContext(aux, profile);
-  check(isCiphertext(N0, st.C), ENC_ELG, "C_domain");
-  check(ped.isUnit(proof.S), ENC_ELG, "S_domain");
-  check(ped.isUnit(proof.T), ENC_ELG, "T_domain");
-  check(isCiphertext(N0, proof.D), ENC_ELG, "D_domain");
-  check(isUnitModN(proof.z2, N0.N), ENC_ELG, "z2_domain");
+  const unitN0 = unitsModulo(N0.N, [st.C, proof.D, proof.z2]);
+  const unitAux = unitsModulo(aux.N, [proof.S, proof.T]);
+  check(unitN0(st.C, N0.N2), ENC_ELG, "C_domain");
+  check(unitAux(proof.S), ENC_ELG, "S_domain");
+  check(unitAux(proof.T), ENC_ELG, "T_domain");
+  check(unitN0(proof.D, N0.N2), ENC_ELG, "D_domain");
+  check(unitN0(proof.z2), ENC_ELG, "z2_domain");
   check(proof.w >= 0n && proof.w < q, ENC_ELG, "w_domain");
   check(inSymmetric(proof.z1, pow2(profile.ell + profile.epsilon)), ENC_ELG, "z1_range");
   const e = challenge(ss, profile, aux, st, proof);
   // enc(z1; z2) = D·C^e  ⇔  (1 + z1·N)·z2^N·C^(−e) = D
   const lhs = ((1n + mod(proof.z1, N0.N) * N0.N) * multiPowN2(N0, [proof.z2, st.C], [N0.N, -e])) % N0.N2;
   check(lhs === proof.D, ENC_ELG, "paillier_eq");
-  check(mul(st.A, proof.w).add(mulG(proof.z1)).equals(proof.Y.add(mul(st.X, e))), ENC_ELG, "elgamal_eq");
-  check(mulG(proof.w).equals(proof.Z.add(mul(st.B, e))), ENC_ELG, "commitment_eq");
+  check(mulPublic(st.A, proof.w).add(mulGPublic(proof.z1)).equals(proof.Y.add(mulPublic(st.X, e))), ENC_ELG, "elgamal_eq");
+  check(mulGPublic(proof.w).equals(proof.Z.add(mulPublic(st.B, e))), ENC_ELG, "commitment_eq");
   check(ped.multiPow([aux.s, aux.t, proof.S], [proof.z1, proof.z3, -e]) === proof.T, ENC_ELG, "pedersen_eq");
 }
 

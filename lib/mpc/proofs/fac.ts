@@ -2,7 +2,7 @@
  * Π^fac — no small factor (spec §4.6): both factors of the prover's N = pq exceed ≈ 2^ℓ.
  * Aux (N̂, s, t) is the verifier's; the verifier passes its secret parameters to use CRT.
  */
-import { bitLength } from "../bigint";
+import { bitLength, unitsModulo } from "../bigint";
 import type { SecurityProfile } from "../params";
 import { pedersenContext, type RingPedersenParams } from "../ring-pedersen";
 import { challengeXof, T, type SharedState } from "../transcript";
@@ -93,11 +93,12 @@ export function proveFac(ss: SharedState, profile: SecurityProfile, aux: RingPed
 export function verifyFac(ss: SharedState, profile: SecurityProfile, aux: RingPedersenParams, N: bigint, proof: FacProof): void {
   const { ell, epsilon } = profile;
   const ped = pedersenContext(aux, profile);
-  check(ped.isUnit(proof.P), FAC, "P_domain");
-  check(ped.isUnit(proof.Q), FAC, "Q_domain");
-  check(ped.isUnit(proof.A), FAC, "A_domain");
-  check(ped.isUnit(proof.B), FAC, "B_domain");
-  check(ped.isUnit(proof.T), FAC, "T_domain");
+  const unit = unitsModulo(aux.N, [proof.P, proof.Q, proof.A, proof.B, proof.T]);
+  check(unit(proof.P), FAC, "P_domain");
+  check(unit(proof.Q), FAC, "Q_domain");
+  check(unit(proof.A), FAC, "A_domain");
+  check(unit(proof.B), FAC, "B_domain");
+  check(unit(proof.T), FAC, "T_domain");
   check(bitLength(N) >= 4 * ell, FAC, "N_size");
   const sqrtN = isqrt(N);
   const bound = pow2(ell + epsilon) * sqrtN;

@@ -2,7 +2,7 @@
  * Π^mod — N is a Paillier–Blum modulus (spec §4.5): N = pq with p, q ≡ 3 mod 4, gcd(N, φ(N)) = 1.
  * m repetitions; challenges y_k ∈ Z*_N are derived from the transcript.
  */
-import { bitLength, createCrtContext, crtCombine, crtPowWith, gcd, isProbablePrime, modInv, modPow, modPowSecret, randomUnit } from "../bigint";
+import { bitLength, createCrtContext, crtCombine, crtPowWith, gcd, isProbablePrime, modInv, modPow, modPowSecret, randomUnit, unitsModulo } from "../bigint";
 import { EncodingError, ParameterError } from "../errors";
 import type { SecurityProfile } from "../params";
 import { challengeXof, T, type SharedState } from "../transcript";
@@ -114,9 +114,9 @@ export function proveMod(ss: SharedState, profile: SecurityProfile, p: bigint, q
 
 /** The verifier's checks before the repetitions, in order; returns the challenges y_1…y_m. */
 export function verifyModHead(ss: SharedState, profile: SecurityProfile, N: bigint, proof: ModProof): bigint[] {
-  const isUnit = (x: bigint) => x > 0n && x < N && gcd(x, N) === 1n;
   check(N > 2n && N % 2n === 1n, MOD, "N_odd");
   check(!isProbablePrime(N, MOD_PRIMALITY_ROUNDS), MOD, "N_composite");
+  const isUnit = unitsModulo(N, [proof.w, ...proof.items.flatMap((it) => [it.x, it.z])]);
   check(isUnit(proof.w), MOD, "w_domain");
   check(proof.items.length === profile.m, MOD, "length");
   check(proof.items.every((it) => (it.a === 0 || it.a === 1) && (it.b === 0 || it.b === 1)), MOD, "ab_domain");

@@ -2,7 +2,7 @@
  * Π^prm — ring-Pedersen parameters are well formed: s ∈ ⟨t⟩ (spec §4.4). m parallel repetitions
  * with one challenge bit each. The verifier uses cached fixed-base tables for s and t.
  */
-import { bitLength, crtCombine, gcd, mod, modPowSecret, randomBelow } from "../bigint";
+import { bitLength, crtCombine, mod, modPowSecret, randomBelow, unitsModulo } from "../bigint";
 import { ParameterError } from "../errors";
 import type { SecurityProfile } from "../params";
 import { pedersenContext, type RingPedersenParams, type RingPedersenSecret } from "../ring-pedersen";
@@ -56,10 +56,10 @@ export function provePrm(ss: SharedState, profile: SecurityProfile, secret: Ring
 /** The verifier's checks before the repetitions, in order; returns the challenge bits. */
 export function verifyPrmHead(ss: SharedState, profile: SecurityProfile, st: RingPedersenParams, proof: PrmProof): (0 | 1)[] {
   const { N, s, t } = st;
-  const isUnit = (x: bigint) => x > 0n && x < N && gcdIsOne(x, N);
+  const isUnit = unitsModulo(N, [s, t, ...proof.A]);
   check(N % 2n === 1n && isUnit(s) && isUnit(t), PRM, "st_domain");
   check(proof.A.length === profile.m && proof.z.length === profile.m, PRM, "length");
-  check(proof.A.every(isUnit), PRM, "A_domain");
+  check(proof.A.every((a) => isUnit(a)), PRM, "A_domain");
   check(proof.z.every((zk) => zk >= 0n && zk < N), PRM, "z_range");
   return challengeBits(ss, st, proof.A, profile.m);
 }
@@ -76,10 +76,6 @@ export function verifyPrmItems(profile: SecurityProfile, st: RingPedersenParams,
 export function verifyPrm(ss: SharedState, profile: SecurityProfile, st: RingPedersenParams, proof: PrmProof): void {
   const e = verifyPrmHead(ss, profile, st, proof);
   verifyPrmItems(profile, st, proof.A, proof.z, e);
-}
-
-function gcdIsOne(a: bigint, b: bigint): boolean {
-  return gcd(a, b) === 1n;
 }
 
 export interface PrmProofWire {

@@ -1,5 +1,5 @@
 /** Π^sch — Schnorr proof of knowledge of x with X = x·G (spec §2.7). */
-import { IDENTITY, mul, mulG, pointFromHex, pointToHex, q, randomScalar, scalarFromHex, scalarToHex, toScalar, type Point } from "../curve";
+import { IDENTITY, mulG, mulGPublic, mulPublic, pointFromHex, pointToHex, q, randomScalar, scalarFromHex, scalarToHex, toScalar, type Point } from "../curve";
 import { ProofError } from "../errors";
 import { asRecord } from "./common";
 import { challengeXof, T, type SharedState } from "../transcript";
@@ -51,7 +51,7 @@ export function schVerify(ss: SharedState, X: Point, proof: SchProof): void {
   if (proof.A.equals(IDENTITY)) throw new ProofError(SCH, "A_nonzero");
   if (proof.z < 0n || proof.z >= q) throw new ProofError(SCH, "z_range");
   const e = schChallenge(ss, X, proof.A);
-  if (!mulG(proof.z).equals(proof.A.add(mul(X, e)))) throw new ProofError(SCH, "equation");
+  if (!mulGPublic(proof.z).equals(proof.A.add(mulPublic(X, e)))) throw new ProofError(SCH, "equation");
 }
 
 export function encodeSchProof(p: SchProof): SchProofWire {

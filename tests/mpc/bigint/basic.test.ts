@@ -18,10 +18,29 @@ import {
   randomBytes,
   toBytesBE,
   toHex,
+  unitsModulo,
 } from "@/lib/mpc/bigint";
 import { oddModulus } from "./reference";
 
 describe("modular basics", () => {
+  it("unitsModulo answers 0 < x < bound ∧ gcd(x, n) = 1 like one gcd per value, with or without a culprit in the batch", () => {
+    const p = 1000003n;
+    const q = 998244353n;
+    const n = p * q;
+    const units = [2n, 12345n, n - 1n, n + 5n];
+    const mixed = [...units, 7n * p, q, 0n];
+    for (const batch of [units, mixed]) {
+      const isUnit = unitsModulo(n, batch);
+      for (const x of batch) expect(isUnit(x, n * n)).toBe(x > 0n && x < n * n && gcd(x, n) === 1n);
+      expect(isUnit(n + 5n)).toBe(false); // beyond the default bound n
+      expect(isUnit(-3n, n * n)).toBe(false);
+    }
+    expect(unitsModulo(n, mixed)(7n * p)).toBe(false);
+    expect(unitsModulo(n, mixed)(12345n)).toBe(true);
+    expect(unitsModulo(1n, [1n])(0n)).toBe(false);
+    expect(unitsModulo(0n, [1n])(1n)).toBe(false);
+  });
+
   it("mod is non-negative", () => {
     expect(mod(-1n, 7n)).toBe(6n);
     expect(mod(-14n, 7n)).toBe(0n);

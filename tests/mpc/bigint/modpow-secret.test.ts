@@ -14,7 +14,7 @@ import {
 } from "@/lib/mpc/bigint";
 import { loadWasmKernels, type KernelTrace, type WasmKernels } from "@/lib/mpc/bigint/wasm-kernels";
 import { fixtureSafePrimes } from "@/lib/mpc/fixtures";
-import { decrypt, encrypt, multiPowN2, noncePower, paillierSecretKey } from "@/lib/mpc/paillier";
+import { affineWithNoncePower, decrypt, encrypt, multiPowN2, noncePower, paillierSecretKey, powN2Secret } from "@/lib/mpc/paillier";
 import { oddModulus, refModPow } from "./reference";
 
 // Modulus sizes of both profiles: primes (1024 fast-test, 1536 production), N (2048, 3072) and
@@ -147,6 +147,22 @@ describe("the wasm kernel's operation sequence on the secret path", () => {
     expect(bitLength(dense)).toBe(bitLength(sparse));
     expect(a.trace.hash).not.toBe(b.trace.hash);
     expect(a.trace.products).toBeGreaterThan(b.trace.products);
+  });
+
+  it("a secret scalar under a peer's public key (k ⊙ K_j, a proof's mask) shows neither its sign nor its size", () => {
+    const primes = fixtureSafePrimes(1024);
+    const sk = paillierSecretKey(primes[0] ?? 0n, primes[1] ?? 0n);
+    const pk = { N: sk.N, N2: sk.N2, halfN: sk.halfN };
+    const c = encrypt(sk, 1000n).ciphertext;
+    const scalars = [randomBits(255) | 1n, -(randomBits(255) | 1n), 1n, -1n, (1n << 255n) - 1n, -(1n << 254n) - 1n];
+    const runs = scalars.map((k) => traced(() => affineWithNoncePower(pk, c, k, 5n, noncePower(sk, 7n), 256)));
+    runs.forEach((r, i) => expect(decrypt(sk, r.result)).toBe(1000n * (scalars[i] ?? 0n) + 5n));
+    for (const r of runs) expect(r.trace).toEqual(runs[0]?.trace);
+    const a = randomBits(700);
+    const masks = [a, -a, 3n].map((e) => traced(() => powN2Secret(pk, c, e, 768)));
+    expect(masks[0]?.result).toBe(refModPow(c, a, pk.N2));
+    expect(((masks[0]?.result ?? 0n) * (masks[1]?.result ?? 0n)) % pk.N2).toBe(1n);
+    for (const r of masks) expect(r.trace).toEqual(masks[0]?.trace);
   });
 
   it("Paillier decryption and CRT nonce powers of two keys of one size run the same sequence", () => {

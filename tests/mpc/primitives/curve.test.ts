@@ -8,6 +8,8 @@ import {
   encodeScalar,
   mul,
   mulG,
+  mulGPublic,
+  mulPublic,
   pointFromHex,
   q,
   scalarFromHex,
@@ -17,6 +19,15 @@ import {
 import { EncodingError } from "@/lib/mpc/errors";
 
 describe("curve helpers", () => {
+  it("mulPublic / mulGPublic (variable time, public scalars) agree with mul / mulG, identity and negatives included", () => {
+    const P = mulG(0xabcdefn);
+    for (const k of [0n, 1n, 2n, q - 1n, q, -5n, q + 7n, 0x1234567890abcdefn ** 3n]) {
+      expect(mulPublic(P, k).equals(mul(P, k))).toBe(true);
+      expect(mulGPublic(k).equals(mulG(k))).toBe(true);
+      expect(mulPublic(IDENTITY, k).equals(IDENTITY)).toBe(true);
+    }
+  });
+
   it("q is the secp256k1 order", () => {
     expect(q).toBe(0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n);
   });
