@@ -126,19 +126,22 @@ test("2-of-3 keygen + aux and signing run in Web Workers; Node verifies the sign
   expect(address).toBe(publicKeyToAddress(`0x${secp256k1.Point.fromHex(publicKey).toHex(false)}`));
 });
 
-test("production-size 2-party signing in Web Workers (dealt shares, fixture 1536-bit primes)", async ({ page }) => {
+test("production-size 2-party signing in Web Workers with nonces prepared ahead (dealt shares, fixture 1536-bit primes)", async ({ page }) => {
   await page.goto(origin + "/");
   await page.waitForFunction(() => "mpcHarness" in globalThis);
   const shares = productionShares();
   const messageHash = bytesToHex(keccak_256(randomBytes(32)));
-  const input: SignInput = { shares, signers: [0, 1], messageHash, sid: bytesToHex(randomBytes(32)), profile: "production" };
-  const { signature: sig, ms } = await page.evaluate(
+  const input: SignInput = { shares, signers: [0, 1], messageHash, sid: bytesToHex(randomBytes(32)), profile: "production", prepared: true };
+  const { signature: sig, ms, preparedNonces } = await page.evaluate(
     (inp) =>
-      (globalThis as unknown as { mpcHarness: { signInWorkers(i: SignInput): Promise<{ signature: EcdsaSignature; ms: number }> } })
+      (globalThis as unknown as { mpcHarness: { signInWorkers(i: SignInput): Promise<{ signature: EcdsaSignature; ms: number; preparedNonces: number[] }> } })
         .mpcHarness.signInWorkers(inp),
     input,
   );
-  console.log(`Chromium, production profile: 2-party interactive signing in Web Workers took ${Math.round(ms)} ms`);
+  console.log(`Chromium, production profile: nonce preparation and 2-party interactive signing in Web Workers took ${Math.round(ms)} ms`);
+  // Each party's session demand: its own nonces and one per peer key (lib/mpc/nonces.ts signSessionNonceDemand).
+  expect(preparedNonces).toHaveLength(2);
+  for (const n of preparedNonces) expect(n).toBeGreaterThan(1);
   const compact = new secp256k1.Signature(BigInt("0x" + sig.r), BigInt("0x" + sig.s)).toBytes("compact");
   expect(secp256k1.verify(compact, hexToBytes(messageHash), hexToBytes(shares[0]!.core.publicKey), { prehash: false })).toBe(true);
 });

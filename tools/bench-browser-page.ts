@@ -84,11 +84,23 @@ function partyClose(): void {
   party = null;
 }
 
-/** 2-party signing, one sign worker per party (created before the clock starts). */
-async function sign(input: { shares: KeyShare[]; signers: number[]; messageHash: string; sid: string }): Promise<{ ms: number; signature: EcdsaSignature }> {
+/**
+ * 2-party signing, one sign worker per party (created before the clock starts). `prepared`: each
+ * worker first precomputes its session's Paillier nonces (sign.prepare, as the approval dialog and
+ * the server's filler do ahead of a request), also before the clock starts.
+ */
+async function sign(input: { shares: KeyShare[]; signers: number[]; messageHash: string; sid: string; prepared?: boolean }): Promise<{ ms: number; signature: EcdsaSignature }> {
   const workers = new Map(input.signers.map((i) => [i, client("/sign.worker.js")]));
   try {
     await Promise.all([...workers.values()].map(loaded));
+    if (input.prepared) {
+      await Promise.all(
+        input.signers.map(async (i) => {
+          const r = await workers.get(i)!.start({ type: "sign.prepare", share: input.shares[i]!, signers: input.signers });
+          if (r.type !== "prepared") throw new Error(`party ${i} did not prepare: ${JSON.stringify(r)}`);
+        }),
+      );
+    }
     const t0 = performance.now();
     const sigs = await runWorkers<EcdsaSignature>(workers, await starts(workers, (i) => ({ type: "sign.start", share: input.shares[i]!, signers: input.signers, messageHash: input.messageHash, sid: input.sid, profile: "production" })));
     return { ms: performance.now() - t0, signature: sigs.get(input.signers[0]!)! };

@@ -6,7 +6,6 @@
  * 0 skips), --protocols=0 (skip keygen/aux/sign).
  */
 import { bytesToHex, randomBytes } from "@noble/hashes/utils.js";
-import { keccak_256 } from "@noble/hashes/sha3.js";
 import { startAux, stepAux, type AuxPrimes, type AuxState } from "@/lib/mpc/aux";
 import { fixtureSafePrimes } from "@/lib/mpc/fixtures";
 import type { AuxInfo, CoreKeyShare } from "@/lib/mpc/key-share";
@@ -14,10 +13,9 @@ import { startKeygen, stepKeygen, type KeygenState } from "@/lib/mpc/keygen";
 import { PRODUCTION } from "@/lib/mpc/params";
 import { generateSafePrime } from "@/lib/mpc/primes";
 import { generateSafePrimeNative } from "@/lib/mpc/primes-native";
-import { startSign, stepSign, type EcdsaSignature, type SignState } from "@/lib/mpc/sign";
-import { NoncePool, ownPaillierKey, signSessionNonceDemand } from "@/lib/mpc/nonces";
 import { benchArith, type BenchRow } from "./bench-arith";
 import { numberArg as arg, table } from "./lib/bench-table";
+import { nodeSigning } from "./lib/node-sign";
 import { timedRun, type TimedRun } from "./lib/timed-run";
 import { ensureBackendSelected } from "@/lib/mpc/bigint";
 
@@ -131,28 +129,9 @@ async function main(): Promise<void> {
 
   const shares = [0, 1, 2].map((i) => ({ core: kg.outputs.get(i)!, aux: ax.outputs.get(i)! }));
   const signers = [1, 2];
-  const messageHash = bytesToHex(keccak_256(randomBytes(64)));
-  const signSid = bytesToHex(randomBytes(32));
-  const sg = timedRun<SignState, EcdsaSignature>(
-    signers,
-    (i) => startSign({ share: shares[i]!, signers, messageHash, sid: signSid, profile }),
-    stepSign,
-  );
-
-  // The same session with each party's nonces precomputed ahead (spec §6.4; filling is not timed).
-  const pools = new Map<number, NoncePool>();
-  for (const i of signers) {
-    const pool = new NoncePool();
-    const own = ownPaillierKey(shares[i]!);
-    await pool.fill(signSessionNonceDemand(shares[i]!, signers), { key: (N) => (N === own.N ? own : undefined), pause: async () => undefined });
-    pools.set(i, pool);
-  }
-  const pooledSid = bytesToHex(randomBytes(32));
-  const sgPooled = timedRun<SignState, EcdsaSignature>(
-    signers,
-    (i) => startSign({ share: shares[i]!, signers, messageHash, sid: pooledSid, profile, nonces: pools.get(i) }),
-    (s, incoming) => stepSign(s, incoming, { nonces: pools.get(s.self) }),
-  );
+  const sg = await nodeSigning(shares, signers, profile, false);
+  // The same with each party's nonces precomputed ahead (spec §6.4; filling is not timed).
+  const sgPooled = await nodeSigning(shares, signers, profile, true);
 
   const perParty = (r: TimedRun<unknown>) => [...r.cpu.values()].map(fmtMs).join(" / ");
   table(

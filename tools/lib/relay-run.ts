@@ -1,5 +1,5 @@
 import { isAborted, isFinished, type Message, type ProtocolName, type StateBase, type StepResult } from "@/lib/mpc/protocol";
-import type { WorkerOutcome } from "@/lib/mpc/worker/worker-client";
+import { failureOf, type WorkerOutcome } from "@/lib/mpc/worker/worker-client";
 
 /** A party that runs elsewhere (e.g. in a browser worker); `ms` is its own measure of the round's work. */
 export interface RemoteParty {
@@ -28,8 +28,7 @@ export interface RelayRun<O> {
 function remoteResult<O>(id: number, outcome: WorkerOutcome): { outgoing: Message[] } | { output: O } {
   if (outcome.type === "outgoing") return { outgoing: outcome.messages };
   if (outcome.type === "output") return { output: outcome.output as O };
-  if (outcome.type === "abort") throw new Error(`party ${id} aborted: ${JSON.stringify(outcome.blame)}`);
-  throw new Error(`party ${id}: ${outcome.message}`);
+  throw new Error(`party ${id}: ${failureOf(outcome)}`);
 }
 
 /**

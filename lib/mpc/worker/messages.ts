@@ -36,6 +36,11 @@ export type WorkerRequest =
        */
       repetitionWorkerUrl?: string | null;
     }
+  /**
+   * Precompute this party's Paillier nonces for one session with `signers` (spec §6.4), e.g. while
+   * an approval dialog is open; the next sign.start takes them. Answered with "prepared".
+   */
+  | { type: "sign.prepare"; share: KeyShare; signers: number[] }
   | {
       type: "sign.start";
       share: KeyShare;
@@ -61,6 +66,7 @@ export type WorkerResponse =
   | { type: "output"; protocol: "aux"; output: AuxInfo }
   | { type: "output"; protocol: "sign"; output: EcdsaSignature }
   | { type: "abort"; protocol: ProtocolName; blame: ProtocolBlame }
+  | { type: "prepared"; nonces: number }
   | { type: "rejected"; check: string; message: string }
   | { type: "error"; message: string }
   | PrimeProgressEvent;

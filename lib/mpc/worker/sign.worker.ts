@@ -1,5 +1,6 @@
 /** Web Worker entry: one signing party (interactive presign + sign). State lives only in this worker. */
 import { ensureBackendSelected } from "../bigint";
+import { NoncePool, ownPaillierKey, signSessionNonceDemand } from "../nonces";
 import { profileNamed } from "../protocol";
 import { startSign, stepSign, type EcdsaSignature, type SignState } from "../sign";
 import { workerScope, type WorkerRequest, type WorkerResponse } from "./messages";
@@ -11,9 +12,17 @@ const scope = workerScope();
 const post = (m: WorkerResponse) => scope.postMessage(m);
 
 let session: WorkerSession<SignState, EcdsaSignature> | null = null;
+/** Nonces from sign.prepare, used (each once) by the sessions that follow. */
+const nonces = new NoncePool();
 
 function handle(req: WorkerRequest): void {
-  if (req.type === "sign.start") {
+  if (req.type === "sign.prepare") {
+    const own = ownPaillierKey(req.share);
+    nonces
+      .fill(signSessionNonceDemand(req.share, req.signers), { key: (N) => (N === own.N ? own : undefined) })
+      .then((added) => post({ type: "prepared", nonces: added }))
+      .catch((e: unknown) => post({ type: "error", message: errorMessage(e) }));
+  } else if (req.type === "sign.start") {
     const profile = profileNamed(req.profile);
     const start = startSign({
       share: req.share,
@@ -22,8 +31,9 @@ function handle(req: WorkerRequest): void {
       sid: req.sid,
       echo: req.echo,
       profile,
+      nonces,
     });
-    session = new WorkerSession({ protocol: "sign", step: stepSign }, start, post, (output) => ({
+    session = new WorkerSession({ protocol: "sign", step: (s, incoming) => stepSign(s, incoming, { nonces }) }, start, post, (output) => ({
       type: "output",
       protocol: "sign",
       output,

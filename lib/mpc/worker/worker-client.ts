@@ -10,6 +10,13 @@ export type WorkerOutcome = Exclude<WorkerResponse, PrimeProgressEvent>;
 
 export class WorkerFailure extends MpcError {}
 
+/** What a worker's answer says when it is neither messages nor an output (inside a protocol run). */
+export function failureOf(r: Exclude<WorkerOutcome, { type: "outgoing" | "output" }>): string {
+  if (r.type === "abort") return `aborted: blame ${JSON.stringify(r.blame)}`;
+  if (r.type === "prepared") return "answered a preparation in the middle of a protocol";
+  return r.message;
+}
+
 /** Minimal Worker surface, so the client also runs against test doubles. */
 export interface WorkerLike {
   postMessage(message: unknown): void;
@@ -79,8 +86,7 @@ export async function runWorkers<O>(
     for (const [id, r] of current) {
       if (r.type === "outgoing") messages.push(...r.messages);
       else if (r.type === "output") outputs.set(id, r.output as O);
-      else if (r.type === "abort") throw new WorkerFailure(`party ${id} aborted: blame ${JSON.stringify(r.blame)}`);
-      else throw new WorkerFailure(`party ${id}: ${r.message}`);
+      else throw new WorkerFailure(`party ${id}: ${failureOf(r)}`);
     }
     const live = [...current.keys()].filter((id) => !outputs.has(id));
     if (live.length === 0) return outputs;
