@@ -75,6 +75,25 @@ export function isAborted<S, O>(r: StepResult<S, O>): r is Aborted {
   return "abort" in r;
 }
 
+/** The parties of a protocol run in one process (tests, benchmarks): live states, outputs, next round's messages. */
+export interface LocalRun<S, O> {
+  states: Map<number, S>;
+  outputs: Map<number, O>;
+  next: Message[];
+}
+
+/** Records party `id`'s step result in `run`: its output, or its next state and messages; throws on an abort. */
+export function applyStep<S, O>(run: LocalRun<S, O>, id: number, r: StepResult<S, O>): void {
+  if (isAborted(r)) throw new Error(`party ${id} aborted: ${JSON.stringify(r.abort)}`);
+  if (isFinished(r)) {
+    run.outputs.set(id, r.output);
+    run.states.delete(id);
+  } else {
+    run.states.set(id, r.state);
+    run.next.push(...r.outgoing);
+  }
+}
+
 /** Raised inside a round handler when a peer's message fails a check; turned into `{ abort }`. */
 export class PeerFault extends MpcError {
   constructor(

@@ -1,4 +1,4 @@
-import { isAborted, isFinished, type Message, type ProtocolName, type StateBase, type StepResult } from "@/lib/mpc/protocol";
+import { applyStep, type LocalRun, type Message, type ProtocolName, type StateBase, type StepResult } from "@/lib/mpc/protocol";
 import { failureOf, type WorkerOutcome } from "@/lib/mpc/worker/worker-client";
 
 /** A party that runs elsewhere (e.g. in a browser worker); `ms` is its own measure of the round's work. */
@@ -68,7 +68,7 @@ export async function relayRun<S extends StateBase<ProtocolName>, O>(
   while (remoteLive || states.size > 0) {
     if (rounds.length === 100) throw new Error("the protocol still runs after 100 rounds");
     const inbox = (id: number) => pending.filter((m) => m.from !== id && (m.to === "all" || m.to === id));
-    const next: Message[] = [];
+    const run: LocalRun<S, O> = { states, outputs, next: [] };
     const round: RelayRound = { local: new Map() };
     if (remoteLive) {
       const { ms, outcome } = await remote.step(inbox(remote.id));
@@ -77,24 +77,17 @@ export async function relayRun<S extends StateBase<ProtocolName>, O>(
       if ("output" in r) {
         outputs.set(remote.id, r.output);
         remoteLive = false;
-      } else next.push(...r.outgoing);
+      } else run.next.push(...r.outgoing);
     }
     for (const [id, st] of [...states]) {
       const t = performance.now();
       const r = step(st, inbox(id));
       round.local.set(id, performance.now() - t);
-      if (isAborted(r)) throw new Error(`party ${id} aborted: ${JSON.stringify(r.abort)}`);
-      if (isFinished(r)) {
-        outputs.set(id, r.output);
-        states.delete(id);
-      } else {
-        states.set(id, r.state);
-        next.push(...r.outgoing);
-      }
+      applyStep(run, id, r);
     }
     rounds.push(round);
     onRound?.(rounds.length, round);
-    pending = next;
+    pending = run.next;
   }
   for (const r of rounds) for (const [id, ms] of r.local) cpu.set(id, (cpu.get(id) ?? 0) + ms);
   const remoteBusy = rounds.reduce((s, r) => s + (r.remote ?? 0), 0);

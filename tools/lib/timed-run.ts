@@ -1,4 +1,4 @@
-import { isAborted, isFinished, type Message, type ProtocolName, type StateBase, type StepResult } from "@/lib/mpc/protocol";
+import { applyStep, type LocalRun, type Message, type ProtocolName, type StateBase, type StepResult } from "@/lib/mpc/protocol";
 
 export interface TimedRun<O> {
   outputs: Map<number, O>;
@@ -43,7 +43,7 @@ export function timedRun<S extends StateBase<ProtocolName>, O>(
       list.push(JSON.stringify(m).length);
       sizes.set(m.round, list);
     }
-    const next: Message[] = [];
+    const run: LocalRun<S, O> = { states, outputs, next: [] };
     slowest = 0;
     for (const [id, st] of [...states]) {
       const incoming = pending.filter((m) => m.from !== id && (m.to === "all" || m.to === id));
@@ -52,17 +52,10 @@ export function timedRun<S extends StateBase<ProtocolName>, O>(
       const dt = performance.now() - t;
       cpu.set(id, (cpu.get(id) ?? 0) + dt);
       slowest = Math.max(slowest, dt);
-      if (isAborted(r)) throw new Error(`party ${id} aborted: ${JSON.stringify(r.abort)}`);
-      if (isFinished(r)) {
-        outputs.set(id, r.output);
-        states.delete(id);
-      } else {
-        states.set(id, r.state);
-        next.push(...r.outgoing);
-      }
+      applyStep(run, id, r);
     }
     criticalPath += slowest;
-    pending = next;
+    pending = run.next;
   }
   return { outputs, cpu, criticalPath, sequential: performance.now() - t0, sizes };
 }

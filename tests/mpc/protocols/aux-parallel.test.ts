@@ -10,7 +10,7 @@ import {
   type RepetitionResult,
   type RepetitionRunner,
 } from "@/lib/mpc/proofs/repetitions";
-import { cloneJson, isAborted, isFinished, type Message } from "@/lib/mpc/protocol";
+import { applyStep, cloneJson, isAborted, isFinished, type LocalRun, type Message } from "@/lib/mpc/protocol";
 import { RepetitionPool } from "@/lib/mpc/worker/repetition-pool";
 import { localDkgParty, localDkgPartyParallel } from "@/lib/signing/local-party";
 import { fixturePrimes, randomSid } from "./fixtures";
@@ -49,19 +49,11 @@ beforeAll(async () => {
   let pending = starts.flatMap((s) => s.outgoing);
   for (let guard = 0; guard < 10 && states.size > 0; guard++) {
     recorded.set(pending[0]!.round, { states: new Map([...states].map(([id, st]) => [id, cloneJson(st)])), messages: cloneJson(pending) });
-    const next: Message[] = [];
+    const run: LocalRun<AuxState, AuxInfo> = { states, outputs, next: [] };
     for (const [id, st] of [...states]) {
-      const r = await steppers[id]!(st, pending.filter((m) => recipientsOf(m, [0, 1, 2]).includes(id)));
-      if (isAborted(r)) throw new Error(`party ${id} aborted: ${JSON.stringify(r.abort)}`);
-      if (isFinished(r)) {
-        outputs.set(id, r.output);
-        states.delete(id);
-      } else {
-        states.set(id, r.state);
-        next.push(...r.outgoing);
-      }
+      applyStep(run, id, await steppers[id]!(st, pending.filter((m) => recipientsOf(m, [0, 1, 2]).includes(id))));
     }
-    pending = next;
+    pending = run.next;
   }
   pool.close();
 }, 600_000);
