@@ -5,10 +5,10 @@
  * userOpHash is encoded as OpenZeppelin's `WebAuthn.WebAuthnAuth` fields, which the contract decodes.
  */
 import { encodeAbiParameters, encodeFunctionData, hexToBigInt, size, slice, type Address, type Hex } from "viem";
-import { entryPoint07Abi, getUserOperationHash, toSmartAccount, type SmartAccountImplementation, type WebAuthnAccount } from "viem/account-abstraction";
+import type { SmartAccountImplementation, WebAuthnAccount } from "viem/account-abstraction";
 import { readContract } from "viem/actions";
 import { passkeyAccountFactoryAbi } from "./abi";
-import { executeCallsCodec } from "./simple-account";
+import { toFactoryAccount } from "./factory-account";
 
 /** What a WebAuthn assertion gives (viem's WebAuthnAccount `sign` result). */
 export type WebAuthnAssertion = {
@@ -54,35 +54,14 @@ export function passkeyCoordinates(publicKey: Hex): { qx: Hex; qy: Hex } {
 }
 
 export async function toPasskeyAccount(p: { client: SmartAccountImplementation["client"]; owner: WebAuthnAccount; factoryAddress: Address; entryPointAddress: Address; salt?: bigint; address?: Address }) {
-  const salt = p.salt ?? 0n;
   const { qx, qy } = passkeyCoordinates(p.owner.publicKey);
-  const entryPoint = { abi: entryPoint07Abi, address: p.entryPointAddress, version: "0.7" } as const;
-  let address = p.address;
-  return toSmartAccount({
-    client: p.client,
-    entryPoint,
-    ...executeCallsCodec,
-    async getAddress() {
-      address ??= await readContract(p.client, { address: p.factoryAddress, abi: passkeyAccountFactoryAbi, functionName: "getAddress", args: [qx, qy, salt] });
-      return address;
-    },
-    async getFactoryArgs() {
-      return { factory: p.factoryAddress, factoryData: encodeFunctionData({ abi: passkeyAccountFactoryAbi, functionName: "createAccount", args: [qx, qy, salt] }) };
-    },
-    async getStubSignature() {
-      return STUB_SIGNATURE;
-    },
-    async signMessage() {
-      throw new Error("PasskeyAccount has no ERC-1271 message signing");
-    },
-    async signTypedData() {
-      throw new Error("PasskeyAccount has no ERC-1271 typed-data signing");
-    },
-    async signUserOperation(parameters) {
-      const { chainId = p.client.chain?.id, ...userOperation } = parameters;
-      if (chainId === undefined) throw new Error("signUserOperation needs the chain id");
-      const hash = getUserOperationHash({ chainId, entryPointAddress: entryPoint.address, entryPointVersion: "0.7", userOperation: { ...userOperation, sender: await this.getAddress() } as never });
-      return encodeWebAuthnSignature(await p.owner.sign({ hash }));
-    },
+  const args = [qx, qy, p.salt ?? 0n] as const;
+  return toFactoryAccount({
+    ...p,
+    kind: "PasskeyAccount",
+    readAddress: () => readContract(p.client, { address: p.factoryAddress, abi: passkeyAccountFactoryAbi, functionName: "getAddress", args }),
+    factoryData: encodeFunctionData({ abi: passkeyAccountFactoryAbi, functionName: "createAccount", args }),
+    stubSignature: async () => STUB_SIGNATURE,
+    signHash: async (hash) => encodeWebAuthnSignature(await p.owner.sign({ hash })),
   });
 }

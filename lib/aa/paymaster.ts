@@ -6,8 +6,8 @@
  * `getHash(userOp, validUntil, validAfter)`; before signing, the operation's maximum cost is
  * reserved against the organization's budget (AA_SPONSOR_BUDGET_WEI per chain; the public pool for
  * tokens issued without a session), under an advisory lock so concurrent instances cannot overspend.
- * Reservations are settled to the EntryPoint's actual charge (lib/aa/settle.ts) before the check:
- * the budget spent is the actual cost of settled sponsorships plus the maximum of pending ones.
+ * The budget spent is the actual cost of settled sponsorships plus the maximum of pending ones; a check
+ * that would refuse first settles the reservations to the EntryPoint's actual charge (lib/aa/settle.ts).
  */
 import { concatHex, encodeAbiParameters, getAddress, isAddress, isAddressEqual, keccak256, numberToHex, toHex, type Address, type Hex } from "viem";
 import { formatUserOperation, toPackedUserOperation, type RpcUserOperation, type UserOperation } from "viem/account-abstraction";
@@ -136,9 +136,15 @@ export type PaymasterCall = {
   now?: number;
 };
 
-/** Opportunistic: an unreachable chain leaves the reservations pending (counted at their maximum). */
-async function settleBeforeCheck(c: PaymasterCall): Promise<void> {
+/**
+ * Settles the organization's reservations from the chain (an eth_getLogs and a block read) only when
+ * counting the pending ones at their maximum would refuse `cost`: settling can only lower the spend,
+ * so with room left the request skips the chain, and housekeeping settles the rest. Opportunistic:
+ * an unreachable chain leaves the reservations pending (counted at their maximum).
+ */
+async function settleIfShort(c: PaymasterCall, cost: bigint): Promise<void> {
   if (!c.client) return;
+  if ((await spentWei(c.db, c.organizationId, c.pm.chainId)) + cost <= c.budget) return;
   await settleSponsorships(c.db, c.client, c.pm, { organizationId: c.organizationId }).catch((err: unknown) => {
     log.warn("could not settle paymaster sponsorships", { chainId: c.pm.chainId, error: (err as Error).message.split("\n")[0] });
   });
@@ -150,7 +156,7 @@ async function sign(c: PaymasterCall, op: UserOperation<"0.7">) {
   const validUntil = now + SPONSORSHIP_VALIDITY_SECONDS;
   const withPm = { ...op, paymasterVerificationGasLimit: op.paymasterVerificationGasLimit ?? PAYMASTER_VERIFICATION_GAS, paymasterPostOpGasLimit: op.paymasterPostOpGasLimit ?? PAYMASTER_POST_OP_GAS };
   const cost = maxOperationCost(withPm);
-  await settleBeforeCheck(c);
+  await settleIfShort(c, cost);
   const fromBlock = c.client ? await c.client.getBlockNumber().catch(() => null) : null;
   await reserve(c.db, { organizationId: c.organizationId, chainId: c.pm.chainId, sender: op.sender, nonce: op.nonce, cost, budget: c.budget, validUntil, fromBlock });
   const signature = await (await paymasterSigner()).signMessage({ message: { raw: sponsorshipHash(c.pm, withPm, validUntil, validAfter) } });
@@ -167,7 +173,7 @@ export async function paymasterRpc(c: PaymasterCall, method: string, params: unk
       const op = parseUserOp(p[0]);
       checkEntryPoint(c.pm, p[1]);
       checkChain(c.pm, p[2]);
-      await settleBeforeCheck(c);
+      await settleIfShort(c, 1n);
       if ((await spentWei(c.db, c.organizationId, c.pm.chainId)) >= c.budget) throw new BudgetExhaustedError();
       void op;
       const validUntil = Math.floor((c.now ?? Date.now()) / 1000) + SPONSORSHIP_VALIDITY_SECONDS;

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { p256 } from "@noble/curves/nist.js";
-import { createPublicClient, decodeAbiParameters, http, type Address } from "viem";
+import { decodeAbiParameters, type Address } from "viem";
 import { createBundlerClient } from "viem/account-abstraction";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import type { Devnet } from "@/lib/chain/devnet";
@@ -38,7 +38,7 @@ afterAll(async () => {
 
 async function passkeyClient(passkey: SoftwarePasskey, cookie: string) {
   const proxy = await aaProxyTransports(devnet.chainId, cookie);
-  const client = createPublicClient({ chain: { id: devnet.chainId, name: "devnet", nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [devnet.rpcUrl] } } }, transport: http(devnet.rpcUrl) });
+  const client = publicClientFor(network);
   const account = await toPasskeyAccount({ client, owner: passkey.account, factoryAddress: aa.passkeyFactory, entryPointAddress: aa.entryPoint });
   return { account, bundlerClient: createBundlerClient({ account, client, paymaster: proxy.paymaster, transport: proxy.bundler }) };
 }

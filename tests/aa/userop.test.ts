@@ -7,7 +7,7 @@
  * maximum while pending, then what the EntryPoint took (lib/aa/settle.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPublicClient, http, numberToHex, parseEther, type Address } from "viem";
+import { numberToHex, parseEther, type Address } from "viem";
 import { createBundlerClient } from "viem/account-abstraction";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { resetEnvCache } from "@/lib/config/env";
@@ -47,7 +47,7 @@ afterAll(async () => {
 
 async function clients(cookie?: string) {
   const proxy = await aaProxyTransports(devnet.chainId, cookie);
-  const client = createPublicClient({ chain: { id: devnet.chainId, name: "devnet", nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [devnet.rpcUrl] } } }, transport: http(devnet.rpcUrl) });
+  const client = publicClientFor(network);
   const owner = privateKeyToAccount(generatePrivateKey());
   const account = await toSimpleAccountV07({ client, owner, factoryAddress: aa.accountFactory, entryPointAddress: aa.entryPoint });
   const bundlerClient = createBundlerClient({ account, client, paymaster: proxy.paymaster, transport: proxy.bundler });
@@ -158,6 +158,9 @@ describe("settling sponsorships to what the EntryPoint charged", () => {
     const budget = receipt.actualGasCost + cost;
     const live = privateKeyToAccount(generatePrivateKey()).address;
     const params = (sender: Address) => [op(sender), aa.entryPoint, numberToHex(devnet.chainId), {}];
+    // With room in the budget a request does not read the chain: the mined one stays pending.
+    await paymasterRpc({ db: db(), pm, organizationId: org, budget: parseEther("1"), client: publicClientFor(network) }, "pm_getPaymasterStubData", params(live).slice(0, 3));
+    expect((await db().aaSponsorship.findUniqueOrThrow({ where: { id: mined!.id } })).actualCostWei).toBeNull();
     // Without the chain's RPC nothing can settle: the maximum still counts, and the budget is exhausted.
     await expect(paymasterRpc({ db: db(), pm, organizationId: org, budget }, "pm_getPaymasterData", params(live))).rejects.toBeInstanceOf(BudgetExhaustedError);
     await paymasterRpc({ db: db(), pm, organizationId: org, budget, client: publicClientFor(network) }, "pm_getPaymasterData", params(live));
