@@ -5,18 +5,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compactVerify, createLocalJWKSet, flattenedVerify, base64url, decodeProtectedHeader } from "jose";
-import { type Address } from "viem";
+import type { Address } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { AgentCard, canonicalizeAgentCard, verifyAgentCardSignature, type SendMessageRequest } from "@a2a-js/sdk";
 import { ClientFactory, DefaultAgentCardResolver, JsonRpcTransportFactory } from "@a2a-js/sdk/client";
-import { startDevnet, type Devnet } from "@/lib/chain/devnet";
-import { localDevnetNetwork, type Network } from "@/lib/chain/networks";
-import { syncNetworks } from "@/lib/chain/network-registry";
+import type { Devnet } from "@/lib/chain/devnet";
+import type { Network } from "@/lib/chain/networks";
 import { db } from "@/lib/db/client";
 import { registerSignedAgentVerifier } from "@/lib/auth/signed-agent";
-import { setUpDevnetIdentity } from "@/lib/identity/devnet";
 import { registerWithLocalProvider } from "@/lib/identity/local-provider";
-import { identityChain, type IdentityChain } from "@/lib/identity/registry";
+import type { IdentityChain } from "@/lib/identity/registry";
 import { signAgentRequest } from "@/lib/identity/sign";
 import { signedAgentFor } from "@/lib/identity/verify-request";
 import { IDENTITY_EXTENSION_URI } from "@/lib/a2a/card";
@@ -28,6 +26,7 @@ import { GET as cards } from "@/app/api/cards/[chainId]/[agentId]/route";
 import { GET as wellKnownA2a } from "@/app/.well-known/a2a/[agentId]/route";
 import { useTestDatabase } from "../helpers/db";
 import { call, ORIGIN } from "../helpers/http";
+import { startIdentityDevnet } from "../helpers/identity-devnet";
 
 useTestDatabase();
 
@@ -41,11 +40,7 @@ let idA: number;
 const creds = { nationality: "GBR", olderThan: 18, ofac: [false, false, false] as const };
 
 beforeAll(async () => {
-  devnet = await startDevnet({ port: 0 });
-  network = localDevnetNetwork(devnet.rpcUrl, devnet.chainId);
-  await syncNetworks(db(), [network]);
-  await setUpDevnetIdentity(db(), network, privateKeyToAccount(devnet.fundedAccounts[0]!.privateKey));
-  chain = await identityChain(db(), network.chainId);
+  ({ devnet, network, chain } = await startIdentityDevnet());
   idA = (
     await registerWithLocalProvider(db(), chain, {
       nullifier: 42n,

@@ -14,21 +14,20 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BaseError, ContractFunctionRevertedError, numberToHex, parseEther, type Address, type Hex } from "viem";
-import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { startDevnet, type Devnet } from "@/lib/chain/devnet";
-import { localDevnetNetwork, publicClientFor, type Network } from "@/lib/chain/networks";
-import { syncNetworks } from "@/lib/chain/network-registry";
+import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
+import type { Devnet } from "@/lib/chain/devnet";
+import { publicClientFor, type Network } from "@/lib/chain/networks";
 import { contractCall, sendFromServerKey, senderLockName } from "@/lib/chain/serial-sender";
 import { db, type Db } from "@/lib/db/client";
 import { PrismaClient } from "@/lib/generated/prisma/client";
-import { setUpDevnetIdentity } from "@/lib/identity/devnet";
 import { registerWithLocalProvider } from "@/lib/identity/local-provider";
 import { providerKeyAddress } from "@/lib/identity/provider-key";
-import { identityChain, type IdentityChain } from "@/lib/identity/registry";
+import type { IdentityChain } from "@/lib/identity/registry";
 import { metaVerifyTypedData, relayChainVerify, relayerAddress } from "@/lib/demo/chain-verify";
 import { demoVerifierAbi } from "@/lib/demo/verifier-abi";
 import { setUpDevnetDemoVerifier } from "@/lib/demo/verifier-setup";
 import { useTestDatabase } from "../helpers/db";
+import { startIdentityDevnet } from "../helpers/identity-devnet";
 
 const database = useTestDatabase();
 
@@ -50,12 +49,8 @@ function instance(): Db {
 }
 
 beforeAll(async () => {
-  devnet = await startDevnet({ port: 0 });
-  network = localDevnetNetwork(devnet.rpcUrl, devnet.chainId);
-  await syncNetworks(db(), [network]);
-  const owner = privateKeyToAccount(devnet.fundedAccounts[0]!.privateKey);
-  await setUpDevnetIdentity(db(), network, owner);
-  chain = await identityChain(db(), network.chainId);
+  let owner: PrivateKeyAccount;
+  ({ devnet, network, chain, owner } = await startIdentityDevnet());
   verifier = (await setUpDevnetDemoVerifier(db(), network, owner)).verifier;
   instances = [instance(), instance()];
   callers = database.current.kind === "postgres" ? instances : [db(), db()];

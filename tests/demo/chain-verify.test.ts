@@ -8,17 +8,14 @@ import Ajv from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { bytesToHex, hexToBytes, parseEventLogs, type Address, type Hex } from "viem";
-import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
 import { ed25519 } from "@noble/curves/ed25519.js";
-import { startDevnet, type Devnet } from "@/lib/chain/devnet";
-import { localDevnetNetwork, publicClientFor, walletClientFor, type Network } from "@/lib/chain/networks";
-import { syncNetworks } from "@/lib/chain/network-registry";
+import type { Devnet } from "@/lib/chain/devnet";
+import { publicClientFor, walletClientFor, type Network } from "@/lib/chain/networks";
 import { db } from "@/lib/db/client";
 import { registerSignedAgentVerifier } from "@/lib/auth/signed-agent";
-import { agentRegistryAbi } from "@/lib/identity/abi";
-import { setUpDevnetIdentity } from "@/lib/identity/devnet";
 import { deregisterWithLocalProvider, registerWithLocalProvider } from "@/lib/identity/local-provider";
-import { identityChain, type IdentityChain } from "@/lib/identity/registry";
+import type { IdentityChain } from "@/lib/identity/registry";
 import { ed25519AgentAddress, signAgentRequest, signAgentRequestEd25519 } from "@/lib/identity/sign";
 import { signedAgentFor } from "@/lib/identity/verify-request";
 import { compileDemoVerifier } from "@/lib/demo/compile";
@@ -33,6 +30,7 @@ import { POST as chainVerify } from "@/app/api/demo/chain-verify/route";
 import { POST as chainVerifyEd25519 } from "@/app/api/demo/chain-verify-ed25519/route";
 import { useTestDatabase } from "../helpers/db";
 import { call, ORIGIN } from "../helpers/http";
+import { startIdentityDevnet } from "../helpers/identity-devnet";
 
 useTestDatabase();
 
@@ -58,12 +56,8 @@ async function registerEvm(nullifier: bigint): Promise<EvmAgent> {
 const inAnHour = () => Math.floor(Date.now() / 1000) + 3600;
 
 beforeAll(async () => {
-  devnet = await startDevnet({ port: 0 });
-  network = localDevnetNetwork(devnet.rpcUrl, devnet.chainId);
-  await syncNetworks(db(), [network]);
-  const owner = privateKeyToAccount(devnet.fundedAccounts[0]!.privateKey);
-  await setUpDevnetIdentity(db(), network, owner);
-  chain = await identityChain(db(), network.chainId);
+  let owner: PrivateKeyAccount;
+  ({ devnet, network, chain, owner } = await startIdentityDevnet());
   verifier = (await setUpDevnetDemoVerifier(db(), network, owner)).verifier;
   evm.a = await registerEvm(201n);
   evm.b = await registerEvm(202n);

@@ -9,15 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resetEnvCache } from "@/lib/config/env";
 import type { Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { startDevnet, type Devnet } from "@/lib/chain/devnet";
-import { localDevnetNetwork, publicClientFor, walletClientFor, type Network } from "@/lib/chain/networks";
-import { syncNetworks } from "@/lib/chain/network-registry";
+import type { Devnet } from "@/lib/chain/devnet";
+import type { Network } from "@/lib/chain/networks";
 import { db } from "@/lib/db/client";
 import { registerSignedAgentVerifier } from "@/lib/auth/signed-agent";
-import { agentRegistryAbi } from "@/lib/identity/abi";
-import { setUpDevnetIdentity } from "@/lib/identity/devnet";
 import { registerWithLocalProvider } from "@/lib/identity/local-provider";
-import { identityChain, type IdentityChain } from "@/lib/identity/registry";
+import type { IdentityChain } from "@/lib/identity/registry";
 import { signAgentRequest } from "@/lib/identity/sign";
 import { signedAgentFor } from "@/lib/identity/verify-request";
 import { DEMO_NULLIFIER, setUpDemoAgent } from "@/lib/demo/demo-agent";
@@ -29,6 +26,7 @@ import { GET as censusGet, POST as censusPost } from "@/app/api/demo/census/rout
 import { POST as chat } from "@/app/api/demo/chat/route";
 import { useTestDatabase } from "../helpers/db";
 import { call, ORIGIN } from "../helpers/http";
+import { startIdentityDevnet } from "../helpers/identity-devnet";
 
 useTestDatabase();
 
@@ -53,14 +51,7 @@ async function register(nullifier: bigint, nationality: string, olderThan: numbe
 }
 
 beforeAll(async () => {
-  devnet = await startDevnet({ port: 0 });
-  network = localDevnetNetwork(devnet.rpcUrl, devnet.chainId);
-  await syncNetworks(db(), [network]);
-  const owner = privateKeyToAccount(devnet.fundedAccounts[0]!.privateKey);
-  await setUpDevnetIdentity(db(), network, owner);
-  chain = await identityChain(db(), network.chainId);
-  const h = await walletClientFor(network, owner).writeContract({ address: chain.registry, abi: agentRegistryAbi, functionName: "setMaxAgentsPerHuman", args: [2n] });
-  await publicClientFor(network).waitForTransactionReceipt({ hash: h });
+  ({ devnet, network, chain } = await startIdentityDevnet({ maxAgentsPerHuman: 2n }));
   demo = await setUpDemoAgent(db(), chain);
   agents.same = await register(DEMO_NULLIFIER, "GBR", 21, [false, false, false]);
   agents.other = await register(7n, "GBR", 18, [false, false, false]);

@@ -5,14 +5,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getAddress, type Address } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { startDevnet, type Devnet } from "@/lib/chain/devnet";
-import { localDevnetNetwork, publicClientFor, walletClientFor, type Network } from "@/lib/chain/networks";
+import type { Devnet } from "@/lib/chain/devnet";
+import { publicClientFor, type Network } from "@/lib/chain/networks";
 import { syncNetworks } from "@/lib/chain/network-registry";
 import { db } from "@/lib/db/client";
-import { agentRegistryAbi } from "@/lib/identity/abi";
 import { setUpDevnetIdentity } from "@/lib/identity/devnet";
 import { deregisterWithLocalProvider, registerWithLocalProvider } from "@/lib/identity/local-provider";
-import { identityChain, type IdentityChain } from "@/lib/identity/registry";
+import type { IdentityChain } from "@/lib/identity/registry";
 import { GET as info } from "@/app/api/agent/info/[chainId]/[agentId]/route";
 import { GET as agents } from "@/app/api/agent/agents/[chainId]/[address]/route";
 import { GET as verify } from "@/app/api/agent/verify/[chainId]/[agentId]/route";
@@ -26,6 +25,7 @@ import { GET as identityFace } from "@/app/api/v1/agents/[id]/identity/route";
 import { PATCH as patchAgent } from "@/app/api/v1/agents/[id]/route";
 import { useTestDatabase } from "../helpers/db";
 import { call, makeUser, ORIGIN } from "../helpers/http";
+import { startIdentityDevnet } from "../helpers/identity-devnet";
 
 useTestDatabase();
 
@@ -45,16 +45,8 @@ const creds = { nationality: "GBR", olderThan: 18, ofac: [false, false, false] a
 const meta = (name: string) => ({ name, description: `${name} for tests`, a2aEndpoint: `${ORIGIN}/api/cards/31337/x`, mcpEndpoint: "" });
 
 beforeAll(async () => {
-  devnet = await startDevnet({ port: 0 });
-  network = localDevnetNetwork(devnet.rpcUrl, devnet.chainId);
-  await syncNetworks(db(), [network]);
-  const owner = privateKeyToAccount(devnet.fundedAccounts[0]!.privateKey);
-  const setUp = await setUpDevnetIdentity(db(), network, owner);
-  provider = setUp.provider;
-  chain = await identityChain(db(), network.chainId);
-  // two agents for the same human: raise the Sybil limit first
-  const h = await walletClientFor(network, owner).writeContract({ address: chain.registry, abi: agentRegistryAbi, functionName: "setMaxAgentsPerHuman", args: [2n] });
-  await publicClientFor(network).waitForTransactionReceipt({ hash: h });
+  // two agents for the same human: raise the Sybil limit
+  ({ devnet, network, chain, provider } = await startIdentityDevnet({ maxAgentsPerHuman: 2n }));
   const a = await registerWithLocalProvider(db(), chain, { nullifier: NULLIFIER, agentAddress: agentA, humanAddress: human, verificationStrength: 2, credentials: creds, metadata: meta("Agent A") });
   idA = a.agentId;
   blockA = (await publicClientFor(network).getTransactionReceipt({ hash: a.txHash })).blockNumber;

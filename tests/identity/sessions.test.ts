@@ -8,13 +8,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { bytesToHex, getAddress, hexToBytes, type Address } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { startDevnet, type Devnet } from "@/lib/chain/devnet";
-import { localDevnetNetwork, publicClientFor, type Network } from "@/lib/chain/networks";
-import { syncNetworks } from "@/lib/chain/network-registry";
+import type { Devnet } from "@/lib/chain/devnet";
+import { publicClientFor, type Network } from "@/lib/chain/networks";
 import { db } from "@/lib/db/client";
 import { agentRegistryAbi } from "@/lib/identity/abi";
-import { setUpDevnetIdentity } from "@/lib/identity/devnet";
-import { identityChain, type IdentityChain } from "@/lib/identity/registry";
+import type { IdentityChain } from "@/lib/identity/registry";
 import { createRegisterSession } from "@/lib/identity/sessions";
 import { ed25519AgentAddress } from "@/lib/identity/sign";
 import { POST as register } from "@/app/api/agent/register/route";
@@ -41,6 +39,7 @@ import { GET as agentsOfHuman } from "@/app/api/agent/agents/[chainId]/[address]
 import { useTestDatabase } from "../helpers/db";
 import { call, makeUser, ORIGIN } from "../helpers/http";
 import { assertionHeader, SoftAuthenticator } from "../helpers/soft-authenticator";
+import { startIdentityDevnet } from "../helpers/identity-devnet";
 
 useTestDatabase();
 
@@ -67,11 +66,7 @@ let docCounter = 0;
 const freshHuman = () => ({ ...alice, documentNumber: `NEW${String(++docCounter).padStart(4, "0")}X${Date.now() % 1e6}` });
 
 beforeAll(async () => {
-  devnet = await startDevnet({ port: 0 });
-  network = localDevnetNetwork(devnet.rpcUrl, devnet.chainId);
-  await syncNetworks(db(), [network]);
-  provider = (await setUpDevnetIdentity(db(), network, privateKeyToAccount(devnet.fundedAccounts[0]!.privateKey))).provider;
-  chain = await identityChain(db(), network.chainId);
+  ({ devnet, network, chain, provider } = await startIdentityDevnet());
   member = await memberWithPasskey();
 }, 120_000);
 

@@ -9,22 +9,21 @@ import { keccak_256 } from "@noble/hashes/sha3.js";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
 import { getAddress, type Address, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { startDevnet, type Devnet } from "@/lib/chain/devnet";
-import { localDevnetNetwork, publicClientFor, walletClientFor, type Network } from "@/lib/chain/networks";
-import { syncNetworks } from "@/lib/chain/network-registry";
+import type { Devnet } from "@/lib/chain/devnet";
+import { publicClientFor, walletClientFor, type Network } from "@/lib/chain/networks";
 import { db } from "@/lib/db/client";
 import { registerSignedAgentVerifier } from "@/lib/auth/signed-agent";
 import { defineRoute } from "@/lib/http/contract";
 import { handle } from "@/lib/http/handle";
 import { agentRegistryAbi } from "@/lib/identity/abi";
-import { setUpDevnetIdentity } from "@/lib/identity/devnet";
 import { registerWithLocalProvider } from "@/lib/identity/local-provider";
-import { identityChain, type IdentityChain } from "@/lib/identity/registry";
+import type { IdentityChain } from "@/lib/identity/registry";
 import { signRfc9421 } from "@/lib/identity/http-signature";
 import { agentRequestDigest, ed25519AgentAddress, signAgentRequest, signAgentRequestEd25519 } from "@/lib/identity/sign";
 import { AgentRequestRejectedError, checkSignature, signedAgentFor, verifyAgentRequest, type RejectReason } from "@/lib/identity/verify-request";
 import { useTestDatabase } from "../helpers/db";
 import { call, makeUser } from "../helpers/http";
+import { startIdentityDevnet } from "../helpers/identity-devnet";
 
 useTestDatabase();
 
@@ -142,14 +141,7 @@ describe("verifyAgentRequest against the registry", () => {
   const meta = { name: "Agent", description: "test", a2aEndpoint: "http://localhost:3000/api/cards/x", mcpEndpoint: "" };
 
   beforeAll(async () => {
-    devnet = await startDevnet({ port: 0 });
-    network = localDevnetNetwork(devnet.rpcUrl, devnet.chainId);
-    await syncNetworks(db(), [network]);
-    const owner = privateKeyToAccount(devnet.fundedAccounts[0]!.privateKey);
-    await setUpDevnetIdentity(db(), network, owner);
-    chain = await identityChain(db(), network.chainId);
-    const h = await walletClientFor(network, owner).writeContract({ address: chain.registry, abi: agentRegistryAbi, functionName: "setMaxAgentsPerHuman", args: [3n] });
-    await publicClientFor(network).waitForTransactionReceipt({ hash: h });
+    ({ devnet, network, chain } = await startIdentityDevnet({ maxAgentsPerHuman: 3n }));
     idA = (await registerWithLocalProvider(db(), chain, { nullifier: 1n, agentAddress: privateKeyToAccount(keyA).address, verificationStrength: 2, credentials: creds, metadata: meta })).agentId;
     idB = (await registerWithLocalProvider(db(), chain, { nullifier: 1n, agentAddress: privateKeyToAccount(keyB).address, verificationStrength: 2, credentials: { ...creds, nationality: "FRA", olderThan: 21 }, metadata: meta })).agentId;
     idOther = (await registerWithLocalProvider(db(), chain, { nullifier: 2n, agentAddress: privateKeyToAccount(keyOther).address, verificationStrength: 1, credentials: { nationality: "USA", olderThan: 0, ofac: [false, true, false] }, metadata: meta })).agentId;

@@ -7,7 +7,7 @@
  * provider), the mode's 400s and 503, and a session whose attestation expires.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createPublicClient, decodeFunctionData, http, numberToHex, toFunctionSelector, type Address, type Hex } from "viem";
+import { decodeFunctionData, numberToHex, toFunctionSelector, type Address, type Hex } from "viem";
 import { createBundlerClient } from "viem/account-abstraction";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { resetEnvCache } from "@/lib/config/env";
@@ -84,7 +84,7 @@ async function proveHuman(token: string) {
 }
 
 function bundlerFor(passkey: SoftwarePasskey, proxy: Awaited<ReturnType<typeof aaProxyTransports>>) {
-  const client = createPublicClient({ chain: { id: devnet.chainId, name: "devnet", nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [devnet.rpcUrl] } } }, transport: http(devnet.rpcUrl) });
+  const client = publicClientFor(network);
   return toPasskeyAccount({ client, owner: passkey.account, factoryAddress: aa.passkeyFactory, entryPointAddress: aa.entryPoint }).then((account) => ({
     account,
     bundlerClient: createBundlerClient({ account, client, paymaster: proxy.paymaster, transport: proxy.bundler }),
