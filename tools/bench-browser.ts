@@ -92,6 +92,8 @@ function serve(dir: string): Promise<http.Server> {
 type Bench = <T>(method: string, a?: unknown) => Promise<T>;
 
 async function main(): Promise<void> {
+  // Node's figures run on the backend the product selects at start-up (the wasm kernels here), whatever is skipped.
+  ensureBackendSelected();
   const primeRuns = arg("primes", 5);
   const runs = arg("runs", 5);
   const withNode = arg("node", 1) !== 0;
