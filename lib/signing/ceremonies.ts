@@ -14,7 +14,8 @@ import { BadRequestError, ConflictError, ForbiddenError, GoneError, NotFoundErro
 import { recordCeremonyEnded } from "@/lib/ops/metrics";
 import { withSpan } from "@/lib/ops/tracing";
 import type { Message, ProtocolBlame, SecurityProfile } from "@/lib/mpc";
-import { advanceParty, partyNonceDemand, type PartyResult, type PartyState } from "./party";
+import { advanceParty, advancePartyParallel, partyNonceDemand, type PartyResult, type PartyState } from "./party";
+import { serverRepetitionPool } from "./repetition-threads";
 import { withClaimedNonces } from "./nonce-pool";
 import { serverIdentity } from "./server-identity";
 import { verifyEvidence, type AuthenticatedBlame } from "./message-auth";
@@ -296,11 +297,16 @@ async function submitRound(db: Db, input: SubmitInput, onOutcome: OnOutcome): Pr
       const identities = identitiesOf(c.context);
       const state = openState(c.id, c.serverState);
       const identity = isAuthenticated(identities) ? await serverIdentity() : undefined;
-      // Signing's round 2 takes precomputed Paillier nonces from the signer's pool (nonce-pool.ts);
-      // claimed before the step, each used at most once even if this attempt loses the race below.
-      result = await withClaimedNonces(db, c.signerId, partyNonceDemand(state), (nonces) =>
-        identity ? advanceParty({ ...state, identities }, forServer, input.profile, identity, nonces) : advanceParty(state, forServer, input.profile, undefined, nonces),
-      );
+      const withIdentities = identity ? { ...state, identities } : state;
+      if (state.phase === "sign") {
+        // Signing's round 2 takes precomputed Paillier nonces from the signer's pool (nonce-pool.ts);
+        // claimed before the step, each used at most once even if this attempt loses the race below.
+        result = await withClaimedNonces(db, c.signerId, partyNonceDemand(state), (nonces) => advanceParty(withIdentities, forServer, input.profile, identity, nonces));
+      } else {
+        // Key generation: the aux repetitions run on the repetition threads, so this thread keeps
+        // answering (the other parties' polls for this round's last message) while they compute.
+        result = await advancePartyParallel(withIdentities, forServer, serverRepetitionPool().run, input.profile, identity);
+      }
     }
 
     let response: CeremonyView;

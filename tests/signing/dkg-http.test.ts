@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { POST as createSigner, GET as listSigners } from "@/app/api/v1/signers/route";
 import { POST as dkgRound } from "@/app/api/v1/dkg/round/route";
@@ -12,6 +12,7 @@ import { addPrime } from "@/lib/signing/prime-pool";
 import { localDkgParty } from "@/lib/signing/local-party";
 import { driveCeremony, type CeremonyTransport } from "@/lib/signing/driver";
 import { addressOf } from "@/lib/signing/signers";
+import { repetitionThreadStats, stopRepetitionThreads } from "@/lib/signing/repetition-threads";
 import { verifyCredential } from "@/lib/auth/credentials";
 import { useTestDatabase } from "../helpers/db";
 import { call, makeUser } from "../helpers/http";
@@ -39,6 +40,7 @@ describe("distributed key generation over the API (browser flow: user and agent 
   beforeAll(async () => {
     await syncNetworks(db(), configuredNetworks({}));
   });
+  afterAll(() => stopRepetitionThreads());
 
   it("creates a 2-of-3 key where the server holds only its own share, then activates the signer with an API key", async () => {
     const owner = await makeUser();
@@ -56,7 +58,11 @@ describe("distributed key generation over the API (browser flow: user and agent 
 
     const agent = localDkgParty({ index: 0, n: 3, threshold: 2, sid: dkg.sid, auxSid: dkg.auxSid, primes: auxPrimes(0), profile: FAST_TEST });
     const user = localDkgParty({ index: 2, n: 3, threshold: 2, sid: dkg.sid, auxSid: dkg.auxSid, primes: auxPrimes(4), profile: FAST_TEST });
+    const threads = repetitionThreadStats();
     const { outputs, serverResult } = await driveCeremony<KeyShare>({ transport: transport(owner.cookie, dkg.ceremonyId), parties: [agent, user], initial: dkg.messages });
+    // The server's Π^mod/Π^prm repetitions (its proofs, and its checks of both peers') ran on its repetition threads.
+    expect(repetitionThreadStats().threadsStarted).toBeGreaterThan(threads.threadsStarted);
+    expect(repetitionThreadStats().jobsAnswered - threads.jobsAnswered).toBeGreaterThanOrEqual(6);
     const agentShare = outputs.get(0)!;
     const userShare = outputs.get(2)!;
     expect(agentShare.core.publicKey).toBe(userShare.core.publicKey);
