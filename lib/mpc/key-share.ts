@@ -3,7 +3,7 @@
  * The stored form is JSON-safe (hex strings); `decodeCoreShare` / `decodeAuxInfo` validate and convert
  * to bigints and points.
  */
-import { G, Point, type Point as PointT } from "./curve";
+import { G, mulPublic, Point, type Point as PointT } from "./curve";
 import { MpcError } from "./errors";
 import type { SecurityProfile } from "./params";
 import { bitLength, gcd } from "./bigint";
@@ -99,7 +99,7 @@ function interpolatePoints(xs: readonly number[], ys: readonly PointT[], at: big
       den = Fn.mul(den, Fn.create(xj - xm));
     }
     const c = Fn.mul(num, Fn.inv(den));
-    if (c !== 0n) acc = acc.add(ys[j]!.multiplyUnsafe(c)); // public coefficient
+    acc = acc.add(mulPublic(ys[j]!, c)); // public coefficient
   }
   return acc;
 }

@@ -7,7 +7,7 @@
  */
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
 import { randomBytes } from "./bigint";
-import { G, IDENTITY, Point, randomScalar, type Point as PointT } from "./curve";
+import { G, IDENTITY, mulPublic, Point, randomScalar, type Point as PointT } from "./curve";
 import { MpcError, ParameterError } from "./errors";
 import type { CoreKeyShare } from "./key-share";
 import { KEY_SHARE_VERSION } from "./key-share";
@@ -137,7 +137,7 @@ function evalCommitment(F: readonly PointT[], j: number): PointT {
   const x = BigInt(j + 1);
   let acc = IDENTITY;
   for (let k = F.length - 1; k >= 0; k--) {
-    acc = acc.is0() ? acc : acc.multiplyUnsafe(x); // public commitments at a public index
+    acc = mulPublic(acc, x); // public commitments at a public index
     acc = acc.add(F[k]!);
   }
   return acc;

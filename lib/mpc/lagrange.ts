@@ -2,7 +2,7 @@
  * From t-of-n Shamir shares to t additive shares (spec §3.3). Keygen index i is evaluated at I(i) = i + 1;
  * signers are listed in ascending keygen-index order and position p refers to signers[p].
  */
-import { Point, type Point as PointT } from "./curve";
+import { mulPublic, Point, type Point as PointT } from "./curve";
 import { ParameterError } from "./errors";
 
 const Fn = Point.Fn;
@@ -58,7 +58,7 @@ export function toAdditive(
   const publicShares = signers.map((s, p) => {
     const X = share.publicShares[s];
     if (!X) throw new ParameterError(`missing public share ${s}`);
-    return X.multiplyUnsafe(lagrangeCoefficient(signers, p)); // public coefficient
+    return mulPublic(X, lagrangeCoefficient(signers, p));
   });
   const sum = publicShares.reduce((a, b) => a.add(b), Point.ZERO);
   if (!sum.equals(share.publicKey)) throw new ParameterError("additive public shares do not sum to the public key");

@@ -89,7 +89,6 @@ export interface PedersenContext {
    * and unit bases, on the constant-time path: a prover's witnesses and masks.
    */
   multiPowSecret(bases: readonly bigint[], exps: readonly bigint[], bits: number): bigint;
-  isUnit(x: bigint): boolean;
 }
 
 function hasSecret(params: RingPedersenParams): params is RingPedersenSecret {
@@ -118,9 +117,6 @@ class CrtPedersen implements PedersenContext {
   multiPowSecret(bases: readonly bigint[], exps: readonly bigint[]): bigint {
     return this.multiPow(bases, exps);
   }
-  isUnit(x: bigint): boolean {
-    return isUnit(x, this.params.N);
-  }
 }
 
 class TablePedersen implements PedersenContext {
@@ -146,9 +142,6 @@ class TablePedersen implements PedersenContext {
     const { N } = this.params;
     const shifted = multiExpSecret(bases, exps.map((e) => e + offset), N, bits + 1);
     return (shifted * multiExp(bases, bases.map(() => -offset), N)) % N;
-  }
-  isUnit(x: bigint): boolean {
-    return isUnit(x, this.params.N);
   }
 }
 
