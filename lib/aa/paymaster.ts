@@ -140,14 +140,20 @@ export type PaymasterCall = {
  * Settles the organization's reservations from the chain (an eth_getLogs and a block read) only when
  * counting the pending ones at their maximum would refuse `cost`: settling can only lower the spend,
  * so with room left the request skips the chain, and housekeeping settles the rest. Opportunistic:
- * an unreachable chain leaves the reservations pending (counted at their maximum).
+ * an unreachable chain leaves the reservations pending (counted at their maximum). Returns the
+ * budget spent, after settling when it settled.
  */
-async function settleIfShort(c: PaymasterCall, cost: bigint): Promise<void> {
-  if (!c.client) return;
-  if ((await spentWei(c.db, c.organizationId, c.pm.chainId)) + cost <= c.budget) return;
-  await settleSponsorships(c.db, c.client, c.pm, { organizationId: c.organizationId }).catch((err: unknown) => {
-    log.warn("could not settle paymaster sponsorships", { chainId: c.pm.chainId, error: (err as Error).message.split("\n")[0] });
-  });
+async function spentAfterSettlingIfShort(c: PaymasterCall, cost: bigint): Promise<bigint> {
+  const spent = await spentWei(c.db, c.organizationId, c.pm.chainId);
+  if (!c.client || spent + cost <= c.budget) return spent;
+  const settled = await settleSponsorships(c.db, c.client, c.pm, { organizationId: c.organizationId }).then(
+    () => true,
+    (err: unknown) => {
+      log.warn("could not settle paymaster sponsorships", { chainId: c.pm.chainId, error: (err as Error).message.split("\n")[0] });
+      return false;
+    },
+  );
+  return settled ? spentWei(c.db, c.organizationId, c.pm.chainId) : spent;
 }
 
 async function sign(c: PaymasterCall, op: UserOperation<"0.7">) {
@@ -156,7 +162,8 @@ async function sign(c: PaymasterCall, op: UserOperation<"0.7">) {
   const validUntil = now + SPONSORSHIP_VALIDITY_SECONDS;
   const withPm = { ...op, paymasterVerificationGasLimit: op.paymasterVerificationGasLimit ?? PAYMASTER_VERIFICATION_GAS, paymasterPostOpGasLimit: op.paymasterPostOpGasLimit ?? PAYMASTER_POST_OP_GAS };
   const cost = maxOperationCost(withPm);
-  await settleIfShort(c, cost);
+  // The reservation checks the budget again under its lock; this only decides whether to settle first.
+  await spentAfterSettlingIfShort(c, cost);
   const fromBlock = c.client ? await c.client.getBlockNumber().catch(() => null) : null;
   await reserve(c.db, { organizationId: c.organizationId, chainId: c.pm.chainId, sender: op.sender, nonce: op.nonce, cost, budget: c.budget, validUntil, fromBlock });
   const signature = await (await paymasterSigner()).signMessage({ message: { raw: sponsorshipHash(c.pm, withPm, validUntil, validAfter) } });
@@ -173,8 +180,7 @@ export async function paymasterRpc(c: PaymasterCall, method: string, params: unk
       const op = parseUserOp(p[0]);
       checkEntryPoint(c.pm, p[1]);
       checkChain(c.pm, p[2]);
-      await settleIfShort(c, 1n);
-      if ((await spentWei(c.db, c.organizationId, c.pm.chainId)) >= c.budget) throw new BudgetExhaustedError();
+      if ((await spentAfterSettlingIfShort(c, 1n)) >= c.budget) throw new BudgetExhaustedError();
       void op;
       const validUntil = Math.floor((c.now ?? Date.now()) / 1000) + SPONSORSHIP_VALIDITY_SECONDS;
       return {

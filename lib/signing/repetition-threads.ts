@@ -25,6 +25,7 @@ class RepetitionThread implements WorkerLike {
   onmessage: ((event: MessageEvent) => void) | null = null;
   onerror: ((event: ErrorEvent) => void) | null = null;
   private readonly worker: Worker;
+  private terminated = false;
 
   constructor() {
     // Not `new Worker(…)`: Turbopack would follow it and bundle the entry (see nonce-worker.ts).
@@ -37,7 +38,7 @@ class RepetitionThread implements WorkerLike {
     });
     this.worker.on("error", (err) => this.onerror?.({ message: err.message } as ErrorEvent));
     this.worker.on("exit", (code) => {
-      if (code !== 0) this.onerror?.({ message: `repetition thread exited (code ${code})` } as ErrorEvent);
+      if (code !== 0 && !this.terminated) this.onerror?.({ message: `repetition thread exited (code ${code})` } as ErrorEvent);
     });
   }
 
@@ -46,6 +47,7 @@ class RepetitionThread implements WorkerLike {
   }
 
   terminate(): void {
+    this.terminated = true;
     void this.worker.terminate();
   }
 }
