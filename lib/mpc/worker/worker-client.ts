@@ -2,6 +2,7 @@
  * Main-thread client for the MPC workers: sends requests and resolves each with the worker's next
  * outcome (outgoing messages, output, abort), forwarding prime-generation progress to a callback.
  */
+import type { KeyShare } from "../key-share";
 import type { Message } from "../protocol";
 import type { PrimeProgressEvent, WorkerRequest, WorkerResponse } from "./messages";
 import { MpcError } from "../errors";
@@ -58,6 +59,13 @@ export class MpcWorkerClient {
   start(req: Exclude<WorkerRequest, { type: "step" }>): Promise<WorkerOutcome> {
     this.worker.postMessage(req);
     return this.next();
+  }
+
+  /** A sign worker precomputes its session's Paillier nonces (sign.prepare); resolves with how many. */
+  async prepare(share: KeyShare, signers: number[]): Promise<number> {
+    const r = await this.start({ type: "sign.prepare", share, signers });
+    if (r.type !== "prepared") throw new WorkerFailure(`the sign worker did not prepare: ${r.type === "outgoing" || r.type === "output" ? r.type : failureOf(r)}`);
+    return r.nonces;
   }
 
   /**
