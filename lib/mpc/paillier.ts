@@ -97,6 +97,36 @@ export function multiPowN2(key: PaillierPublicKey, bases: readonly bigint[], exp
   return crtCombine(rp, p2, rq, q2);
 }
 
+/**
+ * A verifier's check: factor · Π bases[i]^exps[i] ≡ target (mod N²), every exponent PUBLIC (from
+ * the statement or the proof). A negative exponent moves its power to the target's side, so no
+ * base is inverted. With the secret key the check runs mod p² and mod q² with the exponents as
+ * they are: public exponents may take the sliding windows there, whereas reducing them by the
+ * secret p(p−1) would make them secret and cost the constant-time path over the full modulus.
+ * Nothing is inverted modulo a secret modulus.
+ */
+export function holdsModN2(key: PaillierPublicKey, factor: bigint, bases: readonly bigint[], exps: readonly bigint[], target: bigint): boolean {
+  if (bases.length !== exps.length) throw new PaillierError("holdsModN2: one exponent per base");
+  if (!isSecret(key)) return mod(factor * multiExp(bases, exps, key.N2), key.N2) === mod(target, key.N2);
+  const lhsBases: bigint[] = [];
+  const lhsExps: bigint[] = [];
+  const rhsBases: bigint[] = [];
+  const rhsExps: bigint[] = [];
+  bases.forEach((b, i) => {
+    const e = exps[i]!;
+    if (e < 0n) {
+      rhsBases.push(b);
+      rhsExps.push(-e);
+    } else {
+      lhsBases.push(b);
+      lhsExps.push(e);
+    }
+  });
+  // Both halves are always evaluated: which half failed would say something about p and q.
+  const [holdsP, holdsQ] = [key.crtN2.p, key.crtN2.q].map((m) => mod(factor * multiExp(lhsBases, lhsExps, m), m) === mod(target * multiExp(rhsBases, rhsExps, m), m));
+  return holdsP === true && holdsQ === true;
+}
+
 /** Π bases[i]^exps[i] mod N (CRT with the secret key; bases must then be units). */
 export function multiPowN(key: PaillierPublicKey, bases: readonly bigint[], exps: readonly bigint[]): bigint {
   if (!isSecret(key)) return multiExp(bases, exps, key.N);

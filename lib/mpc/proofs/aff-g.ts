@@ -6,7 +6,7 @@
  */
 import { mod, randomUnit, unitsModulo } from "../bigint";
 import { mulG, mulGPublic, mulPublic, pointFromHex, pointToHex, type Point } from "../curve";
-import { multiPowN, multiPowN2, powN2Secret, type NoncePower, type PaillierPublicKey } from "../paillier";
+import { holdsModN2, multiPowN, multiPowN2, powN2Secret, type NoncePower, type PaillierPublicKey } from "../paillier";
 import type { SecurityProfile } from "../params";
 import { pedersenContext, type RingPedersenParams } from "../ring-pedersen";
 import { challengeXof, T, type SharedState } from "../transcript";
@@ -159,12 +159,10 @@ export function verifyAffG(ss: SharedState, profile: SecurityProfile, aux: RingP
   check(inSymmetric(proof.z2, pow2(profile.ellPrime + profile.epsilon)), AFF_G, "z2_range");
   const e = challenge(ss, profile, aux, st, proof);
   // (z1 ⊙ C) ⊕ enc_Nj(z2; w) = A ⊕ (e ⊙ D)  ⇔  C^z1·(1 + z2·Nj)·w^Nj·D^(−e) = A
-  const lhsD = (gPow(Nj, proof.z2) * multiPowN2(Nj, [st.C, proof.w, st.D], [proof.z1, Nj.N, -e])) % Nj.N2;
-  check(lhsD === proof.A, AFF_G, "affine_eq");
+  check(holdsModN2(Nj, gPow(Nj, proof.z2), [st.C, proof.w, st.D], [proof.z1, Nj.N, -e], proof.A), AFF_G, "affine_eq");
   check(mulGPublic(proof.z1).equals(proof.Bx.add(mulPublic(st.X, e))), AFF_G, "group_eq");
   // enc_Ni(z2; wy) = By ⊕ (e ⊙ Y)
-  const lhsY = (gPow(Ni, proof.z2) * multiPowN2(Ni, [proof.wy, st.Y], [Ni.N, -e])) % Ni.N2;
-  check(lhsY === proof.By, AFF_G, "enc_eq");
+  check(holdsModN2(Ni, gPow(Ni, proof.z2), [proof.wy, st.Y], [Ni.N, -e], proof.By), AFF_G, "enc_eq");
   check(ped.multiPow([aux.s, aux.t, proof.S], [proof.z1, proof.z3, -e]) === proof.E, AFF_G, "pedersen_x_eq");
   check(ped.multiPow([aux.s, aux.t, proof.T], [proof.z2, proof.z4, -e]) === proof.F, AFF_G, "pedersen_y_eq");
 }

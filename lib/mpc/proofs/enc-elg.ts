@@ -5,7 +5,7 @@
  */
 import { mod, randomUnit, unitsModulo } from "../bigint";
 import { mul, mulG, mulGPublic, mulPublic, pointFromHex, pointToHex, q, randomScalar, scalarFromHex, scalarToHex, toScalar, type Point } from "../curve";
-import { multiPowN, multiPowN2, type NoncePower, type PaillierPublicKey } from "../paillier";
+import { holdsModN2, multiPowN, multiPowN2, type NoncePower, type PaillierPublicKey } from "../paillier";
 import type { SecurityProfile } from "../params";
 import { pedersenContext, type RingPedersenParams } from "../ring-pedersen";
 import { challengeXof, T, type SharedState } from "../transcript";
@@ -129,8 +129,7 @@ export function verifyEncElg(
   check(inSymmetric(proof.z1, pow2(profile.ell + profile.epsilon)), ENC_ELG, "z1_range");
   const e = challenge(ss, profile, aux, st, proof);
   // enc(z1; z2) = D·C^e  ⇔  (1 + z1·N)·z2^N·C^(−e) = D
-  const lhs = ((1n + mod(proof.z1, N0.N) * N0.N) * multiPowN2(N0, [proof.z2, st.C], [N0.N, -e])) % N0.N2;
-  check(lhs === proof.D, ENC_ELG, "paillier_eq");
+  check(holdsModN2(N0, 1n + mod(proof.z1, N0.N) * N0.N, [proof.z2, st.C], [N0.N, -e], proof.D), ENC_ELG, "paillier_eq");
   check(mulPublic(st.A, proof.w).add(mulGPublic(proof.z1)).equals(proof.Y.add(mulPublic(st.X, e))), ENC_ELG, "elgamal_eq");
   check(mulGPublic(proof.w).equals(proof.Z.add(mulPublic(st.B, e))), ENC_ELG, "commitment_eq");
   check(ped.multiPow([aux.s, aux.t, proof.S], [proof.z1, proof.z3, -e]) === proof.T, ENC_ELG, "pedersen_eq");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fixtureSafePrimes } from "@/lib/mpc/fixtures";
-import { modPow, randomSymmetric, randomUnit } from "@/lib/mpc/bigint";
+import { mod, modPow, multiExp, randomSymmetric, randomUnit } from "@/lib/mpc/bigint";
 import { PaillierError } from "@/lib/mpc/errors";
 import {
   add,
@@ -9,6 +9,7 @@ import {
   decryptTextbook,
   encrypt,
   encryptWithNonce,
+  holdsModN2,
   isCiphertext,
   encryptWithNoncePower,
   noncePower,
@@ -83,5 +84,24 @@ describe("Paillier", () => {
     expect(() => paillierSecretKey(p, p)).toThrow(PaillierError);
     expect(() => paillierSecretKey(p, 4n)).toThrow(PaillierError);
     expect(() => paillierPublicKey(sk.N + 1n)).toThrow(PaillierError);
+  });
+  it("holdsModN2: the secret key's check (CRT, public exponents as they are) agrees with the public one", () => {
+    for (let trial = 0; trial < 6; trial++) {
+      const bases = [randomUnit(sk.N2), randomUnit(sk.N), randomUnit(sk.N2)];
+      // signed exponents: long and short, either sign, zero and one among them
+      const exps = [randomSymmetric(700), sk.N, trial === 0 ? 0n : trial === 1 ? 1n : -randomSymmetric(256) - 1n];
+      const factor = 1n + mod(randomSymmetric(900), sk.N) * sk.N;
+      const target = (factor * multiExp(bases, exps, sk.N2)) % sk.N2;
+      expect(holdsModN2(sk, factor, bases, exps, target)).toBe(true);
+      expect(holdsModN2(pk, factor, bases, exps, target)).toBe(true);
+      // offP agrees with target mod p² only, offQ mod q² only: both halves must be checked
+      const offP = (target + sk.p * sk.p) % sk.N2;
+      const offQ = (target + sk.q * sk.q) % sk.N2;
+      for (const wrong of [offP, offQ, (target * 2n) % sk.N2, (target * (1n + sk.N)) % sk.N2]) {
+        expect(holdsModN2(sk, factor, bases, exps, wrong)).toBe(false);
+        expect(holdsModN2(pk, factor, bases, exps, wrong)).toBe(false);
+      }
+    }
+    expect(() => holdsModN2(sk, 1n, [2n], [1n, 2n], 1n)).toThrow(PaillierError);
   });
 });
