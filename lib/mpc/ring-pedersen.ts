@@ -11,6 +11,7 @@ import {
   crtPowWith,
   defaultFixedBaseWindow,
   fixedBaseMultiPow,
+  fixedBaseMultiPowSecret,
   gcd,
   mod,
   modPow,
@@ -78,8 +79,14 @@ export function tableExponentBits(profile: SecurityProfile): { s: number; t: num
 /** Arithmetic modulo N̂ for one parameter set: CRT if the factorisation is known, else tables. */
 export interface PedersenContext {
   readonly params: RingPedersenParams;
-  /** s^x·t^y mod N̂ (signed exponents). */
-  commit(x: bigint, y: bigint): bigint;
+  /**
+   * s^x·t^y mod N̂ for SECRET signed exponents (a prover's witnesses and masks) with PUBLIC bounds
+   * |x| < 2^bits[0], |y| < 2^bits[1] (by default the tables' own, tableExponentBits − 1): with a
+   * peer's parameters, the fixed-base tables' constant-time bucket pass over that many digits.
+   */
+  commit(x: bigint, y: bigint, bits?: readonly [number, number]): bigint;
+  /** s^x·t^y mod N̂ for PUBLIC signed exponents (a verifier's equations): the fast bucket pass. */
+  commitPublic(x: bigint, y: bigint): bigint;
   /** base^exp mod N̂ (signed exponent; negative needs a unit base). */
   pow(base: bigint, exp: bigint): bigint;
   /** Π bases[i]^exps[i] mod N̂. */
@@ -103,6 +110,9 @@ class CrtPedersen implements PedersenContext {
   commit(x: bigint, y: bigint): bigint {
     return this.multiPow([this.params.s, this.params.t], [x, y]);
   }
+  commitPublic(x: bigint, y: bigint): bigint {
+    return this.commit(x, y);
+  }
   pow(base: bigint, exp: bigint): bigint {
     return crtPowWith(this.crt, base, exp);
   }
@@ -125,7 +135,10 @@ class TablePedersen implements PedersenContext {
     private readonly sTable: FixedBaseTable,
     private readonly tTable: FixedBaseTable,
   ) {}
-  commit(x: bigint, y: bigint): bigint {
+  commit(x: bigint, y: bigint, bits?: readonly [number, number]): bigint {
+    return fixedBaseMultiPowSecret([this.sTable, this.tTable], [x, y], bits);
+  }
+  commitPublic(x: bigint, y: bigint): bigint {
     return fixedBaseMultiPow([this.sTable, this.tTable], [x, y]);
   }
   pow(base: bigint, exp: bigint): bigint {
@@ -146,6 +159,7 @@ class TablePedersen implements PedersenContext {
 }
 
 const TABLE_CACHE_LIMIT = 8;
+const SECRET_COMMIT_WINDOW = 5;
 const tableCache = new Map<string, TablePedersen>();
 
 /**
@@ -165,7 +179,9 @@ export function pedersenContext(params: RingPedersenParams, profile: SecurityPro
     throw new ParameterError("ring-Pedersen s and t must be units modulo N̂");
   }
   const bits = tableExponentBits(profile);
-  const window = defaultFixedBaseWindow(Math.max(bits.s, bits.t));
+  // The secret pass reads and writes back every bucket per entry: 2^5 buckets keep that in L1
+  // (the public pass alone would pick 6).
+  const window = Math.min(SECRET_COMMIT_WINDOW, defaultFixedBaseWindow(Math.max(bits.s, bits.t)));
   const ctx = new TablePedersen(
     { N: params.N, s: params.s, t: params.t },
     createFixedBaseTable(params.s, params.N, bits.s, window),

@@ -466,6 +466,67 @@ function ctSelect(first: i32, size: i32, digit: u32): void {
 }
 
 /**
+ * Entry `digit` of the table at slots first … first + size − 1 ← SLOT_SEL, writing every entry
+ * (each keeps its value or takes SLOT_SEL's under a mask): the counterpart of ctSelect.
+ */
+function ctStore(first: i32, size: i32, digit: u32): void {
+  const n = nLimbs;
+  const groups = n >> 2;
+  const tail = groups << 2;
+  const sel = slotPtr(SLOT_SEL);
+  for (let j = 0; j < size; j++) {
+    traceReads++;
+    note(<u64>(0x10000 + j));
+    const x = <u32>j ^ digit;
+    const mask = ((x | (0 - x)) >> 31) - 1;
+    const vm = i32x4.splat(<i32>mask);
+    const dst = slotPtr(first + j);
+    for (let g = 0; g < groups; g++) {
+      const off = <usize>g << 4;
+      v128.store(dst + off, v128.bitselect(v128.load(sel + off), v128.load(dst + off), vm));
+    }
+    for (let i = tail; i < n; i++) {
+      const off = <usize>i << 2;
+      store<u32>(dst + off, (load<u32>(sel + off) & mask) | (load<u32>(dst + off) & ~mask));
+    }
+  }
+}
+
+/**
+ * Yao's fixed-base product for SECRET digits into SLOT_ACC: Π_k entry_k^digit_k (digits u16 below
+ * bucketCount, every entry of every exponent present, zero digits included). Each entry is
+ * multiplied into the bucket of its digit, read and written back with ctSelect/ctStore, so which
+ * bucket it joins leaves no trace in the memory accesses; bucket 0 collects the zero digits and is
+ * dropped. The buckets start at 1 and the collapse Π_d bucket[d]^d always takes 2·(bucketCount − 2)
+ * products: the operation sequence depends only on (entryCount, bucketCount, modulus size).
+ */
+export function yaoProductSecret(entryFirst: i32, entryCount: i32, digitsPtr: usize, bucketFirst: i32, bucketCount: i32): i32 {
+  const bytes = <usize>(nLimbs << 2);
+  const one = slotPtr(SLOT_ONE);
+  memory.fill(one, 0, bytes);
+  store<u32>(one, 1);
+  const sel = slotPtr(SLOT_SEL);
+  memory.copy(sel, one, bytes);
+  montMulPtr(sel, sel, slotPtr(SLOT_R2)); // 1 in Montgomery form
+  for (let d = 0; d < bucketCount; d++) memory.copy(slotPtr(bucketFirst + d), sel, bytes);
+  for (let k = 0; k < entryCount; k++) {
+    const d = <u32>load<u16>(digitsPtr + (<usize>k << 1));
+    ctSelect(bucketFirst, bucketCount, d);
+    montMulPtr(sel, sel, slotPtr(entryFirst + k));
+    ctStore(bucketFirst, bucketCount, d);
+  }
+  const acc = slotPtr(SLOT_ACC);
+  const running = slotPtr(SLOT_SQ);
+  memory.copy(running, slotPtr(bucketFirst + bucketCount - 1), bytes);
+  memory.copy(acc, running, bytes);
+  for (let d = bucketCount - 2; d >= 1; d--) {
+    montMulPtr(running, running, slotPtr(bucketFirst + d));
+    montMulPtr(acc, acc, running);
+  }
+  return SLOT_ACC;
+}
+
+/**
  * Fixed-window, always-multiply multi-exponentiation for secret exponents into SLOT_ACC:
  * Π_b base_b^e_b with tables from ctTables. Exponent b occupies `words` + 1 little-endian u32
  * words at expPtr + 4·b·(words + 1) (the extra word is zero). For each of `windows` windows,

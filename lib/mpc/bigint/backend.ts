@@ -21,6 +21,12 @@ export interface BigIntBackend {
    * window. Optional: fixed-base.ts falls back to its own BigInt bucket method.
    */
   fixedBaseProduct?(tables: readonly FixedBaseTable[], digits: readonly Uint16Array[]): bigint;
+  /**
+   * The same product for SECRET digits: digits[t] holds a count of digits fixed by a public bound
+   * (zeros included, at most tables[t].powers.length), and the sequence of operations depends only
+   * on those counts and the window, not on the digits (every bucket read and written back under masks).
+   */
+  fixedBaseProductSecret(tables: readonly FixedBaseTable[], digits: readonly Uint16Array[]): bigint;
   /** [g^(2^(w·k)) mod m for k < count] with 0 ≤ g < m, m > 1. Optional: else repeated modPow. */
   fixedBasePowers?(g: bigint, m: bigint, count: number, windowBits: number): bigint[];
 }

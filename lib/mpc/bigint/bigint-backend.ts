@@ -1,5 +1,5 @@
 import type { BigIntBackend } from "./backend";
-import { bigintFixedBaseProduct } from "./fixed-base-bigint";
+import { bigintFixedBaseProduct, bigintFixedBaseProductSecret } from "./fixed-base-bigint";
 import { bitLength } from "./basic";
 import { buildWindowSchedule, fixedWindowBits, oddPowerCount, slidingWindowBits } from "./windows";
 
@@ -89,4 +89,5 @@ export const bigintBackend: BigIntBackend = {
   multiExp: (bases, exps, m) => multiExpBigInt(bases, exps, m),
   fixedBasePowers: (g, m, count, windowBits) => bigintFixedBasePowers(g, m, count, windowBits),
   fixedBaseProduct: (tables, digits) => bigintFixedBaseProduct(tables, digits, tables[0]?.m ?? 1n),
+  fixedBaseProductSecret: (tables, digits) => bigintFixedBaseProductSecret(tables, digits, tables[0]?.m ?? 1n),
 };

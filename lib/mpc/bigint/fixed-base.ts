@@ -64,13 +64,17 @@ export function createFixedBaseTable(
   }
   let negativeOffset: bigint | null = null;
   try {
-    // base^(2^maxExpBits) is 0…w squarings past the last entry (w·(count−1) ≤ maxExpBits).
-    const lastShift = BigInt(maxExpBits - windowBits * (count - 1));
-    negativeOffset = modInv(modPow(powers[count - 1] ?? 0n, 1n << lastShift, m), m);
+    negativeOffset = modInv(powerOfTwoPower({ powers, m, windowBits }, maxExpBits), m);
   } catch (e) {
     if (!(e instanceof NotInvertibleError)) throw e;
   }
   return { base: b, m, maxExpBits, windowBits, powers, negativeOffset };
+}
+
+/** base^(2^bits) for bits ≤ maxExpBits: a few squarings past the entry base^(2^(w·k)) with w·k ≤ bits. */
+function powerOfTwoPower(t: Pick<FixedBaseTable, "powers" | "m" | "windowBits">, bits: number): bigint {
+  const k = Math.min(t.powers.length - 1, Math.floor(bits / t.windowBits));
+  return modPow(t.powers[k] ?? 0n, 1n << BigInt(bits - t.windowBits * k), t.m);
 }
 
 /** Radix-2^w digits of a non-negative exponent, least significant first. */
@@ -131,6 +135,64 @@ export function fixedBaseMultiPow(tables: readonly FixedBaseTable[], exps: reado
       ? backend.fixedBaseProduct(used, digits)
       : bigintFixedBaseProduct(used, digits, m);
   return (product * extra) % m;
+}
+
+/** base^(−2^bits) per table and bound, computed once (bounds come from the profile: a handful). */
+const secretOffsets = new WeakMap<FixedBaseTable, Map<number, bigint>>();
+
+function secretOffset(t: FixedBaseTable, bits: number): bigint {
+  let byBits = secretOffsets.get(t);
+  if (byBits === undefined) secretOffsets.set(t, (byBits = new Map()));
+  let offset = byBits.get(bits);
+  if (offset === undefined) {
+    try {
+      offset = modInv(powerOfTwoPower(t, bits), t.m);
+    } catch (e) {
+      if (e instanceof NotInvertibleError) throw new InvalidArgumentError("fixedBaseMultiPowSecret needs bases that are units");
+      throw e;
+    }
+    byBits.set(bits, offset);
+  }
+  return offset;
+}
+
+/**
+ * Π tables[i].base^exps[i] mod m for SECRET signed exponents (a prover's witnesses and masks) with
+ * PUBLIC bounds |exps[i]| < 2^bits[i] (default maxExpBits − 1; bits[i] + 1 ≤ maxExpBits). Every
+ * exponent is shifted by 2^bits[i] into [0, 2^(bits[i]+1)), so its sign chooses nothing; all of its
+ * ⌈(bits[i]+1)/w⌉ digits go through the backend's fixedBaseProductSecret, zeros included, and the
+ * shift is divided out, always. What the schedule shows is the bounds, not the exponents.
+ */
+export function fixedBaseMultiPowSecret(tables: readonly FixedBaseTable[], exps: readonly bigint[], bits?: readonly number[]): bigint {
+  if (tables.length !== exps.length || tables.length === 0 || (bits !== undefined && bits.length !== exps.length)) {
+    throw new InvalidArgumentError("fixedBaseMultiPowSecret needs equally many (≥ 1) tables, exponents and bounds");
+  }
+  const { m, windowBits } = tables[0] as FixedBaseTable;
+  let extra = 1n % m;
+  const digits = tables.map((t, i) => {
+    if (t.m !== m || t.windowBits !== windowBits) throw new InvalidArgumentError("fixedBaseMultiPowSecret tables must share modulus and window");
+    const bound = bits?.[i] ?? t.maxExpBits - 1;
+    if (!Number.isInteger(bound) || bound < 0 || bound + 1 > t.maxExpBits) throw new InvalidArgumentError(`secret exponent bound ${bound} does not fit a table of ${t.maxExpBits} bits`);
+    const shift = 1n << BigInt(bound);
+    const e = exps[i] ?? 0n;
+    if (e <= -shift || e >= shift) throw new InvalidArgumentError(`secret exponent beyond ±2^${bound}`);
+    extra = (extra * secretOffset(t, bound)) % m;
+    return fixedDigits(e + shift, windowBits, Math.ceil((bound + 1) / windowBits));
+  });
+  return (getBackend().fixedBaseProductSecret(tables, digits) * extra) % m;
+}
+
+/** Exactly `count` radix-2^w digits of 0 ≤ x < 2^(w·count), least significant first. */
+function fixedDigits(x: bigint, windowBits: number, count: number): Uint16Array {
+  const out = new Uint16Array(count);
+  const mask = BigInt((1 << windowBits) - 1);
+  const step = BigInt(windowBits);
+  let v = x;
+  for (let k = 0; k < count; k++) {
+    out[k] = Number(v & mask);
+    v >>= step;
+  }
+  return out;
 }
 
 /** table.base^exp mod table.m; negative exponents need the base to be a unit. */

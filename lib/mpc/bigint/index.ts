@@ -20,6 +20,7 @@ export {
   createFixedBaseTable,
   defaultFixedBaseWindow,
   fixedBaseMultiPow,
+  fixedBaseMultiPowSecret,
   fixedBasePow,
   type FixedBaseTable,
 } from "./fixed-base";

@@ -2,7 +2,7 @@ import type { BigIntBackend } from "./backend";
 import { bitLength } from "./basic";
 import { bigintBackend, bigintFixedBasePowers, multiExpSecretBigInt } from "./bigint-backend";
 import { BackendUnavailableError } from "./errors";
-import { bigintFixedBaseProduct } from "./fixed-base-bigint";
+import { bigintFixedBaseProduct, bigintFixedBaseProductSecret } from "./fixed-base-bigint";
 import { loadWasmKernels, wasmLoadError, type WasmKernels } from "./wasm-kernels";
 
 export { initWasmBackend, wasmLoadError } from "./wasm-kernels";
@@ -40,5 +40,9 @@ export const wasmBackend: BigIntBackend = {
   fixedBaseProduct: (tables, digits) => {
     const m = tables[0]?.m ?? 0n;
     return useWasm(m) ? requireKernels().fixedBaseProduct(tables, digits) : bigintFixedBaseProduct(tables, digits, m);
+  },
+  fixedBaseProductSecret: (tables, digits) => {
+    const m = tables[0]?.m ?? 0n;
+    return useWasm(m) ? requireKernels().fixedBaseProductSecret(tables, digits) : bigintFixedBaseProductSecret(tables, digits, m);
   },
 };

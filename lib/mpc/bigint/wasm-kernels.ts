@@ -36,6 +36,7 @@ interface KernelExports {
   ctMultiPow(first: number, bases: number, w: number, expPtr: number, words: number, windows: number): number;
   traceReset(): void;
   traceValue(i: number): number;
+  yaoProductSecret(entryFirst: number, entryCount: number, digitsPtr: number, bucketFirst: number, bucketCount: number): number;
   yaoProduct(
     entryFirst: number,
     entryCount: number,
@@ -249,6 +250,21 @@ export class WasmKernels {
   }
 
   fixedBaseProduct(tables: readonly FixedBaseTable[], digits: readonly Uint16Array[]): bigint {
+    return this.bucketProduct(tables, digits, false);
+  }
+
+  /**
+   * The same product for secret digits (a count fixed by a public bound, zeros included):
+   * kernels.ts yaoProductSecret, whose operation sequence depends only on the entry and bucket counts.
+   */
+  fixedBaseProductSecret(tables: readonly FixedBaseTable[], digits: readonly Uint16Array[]): bigint {
+    tables.forEach((t, i) => {
+      if ((digits[i]?.length ?? Infinity) > t.powers.length) throw new InvalidArgumentError("fixedBaseProductSecret got more digits than table entries");
+    });
+    return this.bucketProduct(tables, digits, true);
+  }
+
+  private bucketProduct(tables: readonly FixedBaseTable[], digits: readonly Uint16Array[], secret: boolean): bigint {
     const first = tables[0];
     if (first === undefined) throw new InvalidArgumentError("fixedBaseProduct needs a table");
     const bucketCount = 1 << first.windowBits;
@@ -272,10 +288,12 @@ export class WasmKernels {
       digitView.set(d, offset);
       offset += d.length;
     }
+    if (secret) return this.readResult(this.k.yaoProductSecret(entryFirst, totalEntries, digitsPtr, bucketFirst, bucketCount), st);
     const flagsPtr = digitsPtr + totalEntries * 2;
     const acc = this.k.yaoProduct(entryFirst, totalEntries, digitsPtr, bucketFirst, bucketCount, flagsPtr);
     return acc < 0 ? 1n % first.m : this.readResult(acc, st);
   }
+
 }
 
 let kernels: WasmKernels | null = null;

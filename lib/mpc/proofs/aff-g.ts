@@ -4,7 +4,7 @@
  * Witness x ∈ ±2^ℓ, y ∈ ±2^ℓ', ρ ∈ Z*_{N_j}, ρ_y ∈ Z*_{N_i} with D = (x ⊙ C) ⊕ enc_{N_j}(y; ρ),
  * Y = enc_{N_i}(y; ρ_y), X = x·G. Proves x ∈ ±2^(ℓ+ε), y ∈ ±2^(ℓ'+ε). Aux is the verifier's.
  */
-import { mod, randomUnit, unitsModulo } from "../bigint";
+import { bitLength, mod, randomUnit, unitsModulo } from "../bigint";
 import { mulG, mulGPublic, mulPublic, pointFromHex, pointToHex, type Point } from "../curve";
 import { holdsModN2, multiPowN, multiPowN2, powN2Secret, type NoncePower, type PaillierPublicKey } from "../paillier";
 import type { SecurityProfile } from "../params";
@@ -114,15 +114,19 @@ export function proveAffG(
   const delta = sampleSymmetric(pow2(ell + epsilon) * aux.N);
   const m = sampleSymmetric(pow2(ell) * aux.N);
   const mu = sampleSymmetric(pow2(ell) * aux.N);
+  // Public bounds of the secret exponents: the masks' half ranges (|x| ≤ M/2 for M = 2^a or 2^a·N̂);
+  // the witnesses get ε bits of slack, so a witness outside its range still gives a proof (for the
+  // verifier to reject) rather than an exception.
+  const nHatBits = bitLength(aux.N);
   const c: Commitment = {
     // α is secret and Nj the verifier's public key: α goes through the constant-time schedule.
     A: (((gPow(Nj, beta) * powN2Secret(Nj, st.C, alpha, ell + epsilon)) % Nj.N2) * (rN ?? multiPowN2(Nj, [r], [Nj.N]))) % Nj.N2,
     Bx: mulG(alpha),
     By: (gPow(Ni, beta) * (ryN ?? multiPowN2(Ni, [ry], [Ni.N]))) % Ni.N2,
-    E: ped.commit(alpha, gamma),
-    S: ped.commit(wit.x, m),
-    F: ped.commit(beta, delta),
-    T: ped.commit(wit.y, mu),
+    E: ped.commit(alpha, gamma, [ell + epsilon, ell + epsilon + nHatBits]),
+    S: ped.commit(wit.x, m, [ell + epsilon, ell + nHatBits]),
+    F: ped.commit(beta, delta, [ellPrime + epsilon, ell + epsilon + nHatBits]),
+    T: ped.commit(wit.y, mu, [ellPrime + epsilon, ell + nHatBits]),
   };
   const e = challenge(ss, profile, aux, st, c);
   return {

@@ -3,7 +3,7 @@
  * Statement: N0, C = enc_N0(x; ρ), points A, B = b·G, X = b·A + x·G. Witness x ∈ ±2^ℓ, ρ, b.
  * Proves x ∈ ±2^(ℓ+ε). Ring-Pedersen parameters are the verifier's.
  */
-import { mod, randomUnit, unitsModulo } from "../bigint";
+import { bitLength, mod, randomUnit, unitsModulo } from "../bigint";
 import { mul, mulG, mulGPublic, mulPublic, pointFromHex, pointToHex, q, randomScalar, scalarFromHex, scalarToHex, toScalar, type Point } from "../curve";
 import { holdsModN2, multiPowN, multiPowN2, type NoncePower, type PaillierPublicKey } from "../paillier";
 import type { SecurityProfile } from "../params";
@@ -91,9 +91,12 @@ export function proveEncElg(
   const { r, rN } = options.nonce ?? { r: randomUnit(N0.N), rN: null };
   const beta = randomScalar();
   const gamma = sampleSymmetric(pow2(ell + epsilon) * aux.N);
+  // Public bounds of the secret exponents: the masks' half ranges (|x| ≤ M/2 for M = 2^a or 2^a·N̂);
+  // the witness gets ε bits of slack, so one outside its range still gives a proof to reject.
+  const nHatBits = bitLength(aux.N);
   const commitment = {
-    S: ped.commit(wit.x, mu),
-    T: ped.commit(alpha, gamma),
+    S: ped.commit(wit.x, mu, [ell + epsilon, ell + nHatBits]),
+    T: ped.commit(alpha, gamma, [ell + epsilon, ell + epsilon + nHatBits]),
     D: ((1n + mod(alpha, N0.N) * N0.N) * (rN ?? multiPowN2(N0, [r], [N0.N]))) % N0.N2,
     Y: mul(st.A, beta).add(mulG(alpha)),
     Z: mulG(beta),

@@ -69,7 +69,7 @@ export function verifyPrmItems(profile: SecurityProfile, st: RingPedersenParams,
   const ped = pedersenContext(st, profile);
   for (let k = 0; k < A.length; k++) {
     // t^z_k = A_k·s^e_k  ⇔  s^(−e_k)·t^z_k = A_k
-    check(ped.commit(-BigInt(e[k] ?? 0), z[k] ?? 0n) === A[k], PRM, "equation");
+    check(ped.commitPublic(-BigInt(e[k] ?? 0), z[k] ?? 0n) === A[k], PRM, "equation");
   }
 }
 

@@ -3,6 +3,7 @@ import {
   createFixedBaseTable,
   defaultFixedBaseWindow,
   fixedBaseMultiPow,
+  fixedBaseMultiPowSecret,
   fixedBasePow,
   getBackend,
   InvalidArgumentError,
@@ -56,6 +57,29 @@ describe.each<BackendName>(["bigint", "wasm"])("fixed-base tables on the %s back
     const limitS = 1n << BigInt(S_BITS);
     expect(fixedBasePow(sTable, -limitS)).toBe(refModPowSigned(s, -limitS, m));
     expect(fixedBasePow(tTable, -maxT)).toBe(modPow(t, -maxT, m));
+  });
+
+  it("the secret pass equals the public one on random and edge exponents, and refuses what it cannot shift", () => {
+    const halfS = (1n << BigInt(S_BITS - 1)) - 1n;
+    const halfT = (1n << BigInt(T_BITS - 1)) - 1n;
+    const cases: [bigint, bigint][] = [
+      [0n, 0n],
+      [1n, -1n],
+      [halfS, halfT],
+      [-halfS, -halfT],
+      [randomSymmetric(S_BITS - 1), randomSymmetric(T_BITS - 1)],
+      [randomSymmetric(S_BITS - 1), randomSymmetric(T_BITS - 1)],
+    ];
+    for (const [x, y] of cases) {
+      const expected = (refModPowSigned(s, x, m) * refModPowSigned(t, y, m)) % m;
+      expect(fixedBaseMultiPowSecret([sTable, tTable], [x, y])).toBe(expected);
+      expect(fixedBaseMultiPow([sTable, tTable], [x, y])).toBe(expected);
+    }
+    expect(() => fixedBaseMultiPowSecret([sTable], [halfS + 1n])).toThrow(InvalidArgumentError);
+    expect(() => fixedBaseMultiPowSecret([sTable], [-halfS - 1n])).toThrow(InvalidArgumentError);
+    expect(() => fixedBaseMultiPowSecret([sTable, tTable], [1n])).toThrow(InvalidArgumentError);
+    const other = createFixedBaseTable(t, m, T_BITS, sTable.windowBits + 1);
+    expect(() => fixedBaseMultiPowSecret([sTable, other], [1n, 1n])).toThrow(InvalidArgumentError);
   });
 
   it("falls back correctly for exponents beyond the table", () => {

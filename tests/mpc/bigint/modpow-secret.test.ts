@@ -15,6 +15,8 @@ import {
 import { loadWasmKernels, type KernelTrace, type WasmKernels } from "@/lib/mpc/bigint/wasm-kernels";
 import { fixtureSafePrimes } from "@/lib/mpc/fixtures";
 import { affineWithNoncePower, decrypt, encrypt, multiPowN2, noncePower, paillierSecretKey, powN2Secret } from "@/lib/mpc/paillier";
+import { FAST_TEST } from "@/lib/mpc/params";
+import { generateRingPedersen, pedersenContext, publicRingPedersen, tableExponentBits } from "@/lib/mpc/ring-pedersen";
 import { oddModulus, refModPow } from "./reference";
 
 // Modulus sizes of both profiles: primes (1024 fast-test, 1536 production), N (2048, 3072) and
@@ -188,5 +190,37 @@ describe("the wasm kernel's operation sequence on the secret path", () => {
     const m1 = traced(() => multiPowN2(k1, [c1, 3n], [randomBits(300), k1.N]));
     const m2 = traced(() => multiPowN2(k2, [c2, 5n], [randomBits(10), k2.N]));
     expect(m1.trace).toEqual(m2.trace);
+  });
+  it("a ring-Pedersen commitment with a peer's (s, t) shows neither the digits, signs nor sizes of x and y", () => {
+    const primes = fixtureSafePrimes(1024);
+    const peer = pedersenContext(publicRingPedersen(generateRingPedersen(primes[0] ?? 0n, primes[1] ?? 0n)), FAST_TEST);
+    const bits = tableExponentBits(FAST_TEST);
+    const halfS = (1n << BigInt(bits.s - 1)) - 1n;
+    const halfT = (1n << BigInt(bits.t - 1)) - 1n;
+    const cases: [bigint, bigint][] = [
+      [randomBits(bits.s - 2), -randomBits(bits.t - 2)],
+      [-randomBits(bits.s - 2), randomBits(bits.t - 2)],
+      [0n, 0n],
+      [1n, -1n],
+      [halfS, -halfT],
+      [randomBits(20), randomBits(bits.t - 1)],
+    ];
+    const { N, s: sBase, t: tBase } = peer.params;
+    peer.commit(0n, 0n); // the shift's inverse is computed once per table and bound, before the traces
+    const runs = cases.map(([x, y]) => traced(() => peer.commit(x, y)));
+    runs.forEach((r, i) => expect(r.result).toBe(multiExp([sBase, tBase], cases[i] ?? [0n, 0n], N)));
+    for (const r of runs) expect(r.trace).toEqual(runs[0]?.trace);
+    // With the callers' own public bounds: fewer digits, still independent of the values.
+    const bounds = [256, 2000] as const;
+    peer.commit(0n, 0n, bounds);
+    const within: [bigint, bigint][] = [[1n, -1n], [-randomBits(255), randomBits(1999)], [0n, 0n]];
+    const bounded = within.map(([x, y]) => traced(() => peer.commit(x, y, bounds)));
+    bounded.forEach((r, i) => expect(r.result).toBe(multiExp([sBase, tBase], within[i] ?? [0n, 0n], N)));
+    for (const r of bounded) expect(r.trace).toEqual(bounded[0]?.trace);
+    expect(bounded[0]?.trace.products).toBeLessThan(runs[0]?.trace.products ?? 0);
+    // The public pass (a verifier's equation) skips zero digits and shows them.
+    const a = traced(() => peer.commitPublic(0n, 1n));
+    const b = traced(() => peer.commitPublic(halfS, -halfT));
+    expect(a.trace.products).toBeLessThan(b.trace.products);
   });
 });

@@ -46,19 +46,31 @@ describe("ring-Pedersen", () => {
     const bits = tableExponentBits(FAST_TEST);
     const maxS = 1n << BigInt(bits.s);
     const maxT = 1n << BigInt(bits.t);
-    const cases: [bigint, bigint][] = [
+    // Secret exponents: within ±2^(bits − 1), both ends included.
+    const halfS = maxS / 2n - 1n;
+    const halfT = maxT / 2n - 1n;
+    const secretCases: [bigint, bigint][] = [
       [0n, 0n],
       [1n, -1n],
-      [maxS - 1n, maxT - 1n],
-      [-maxS, -maxT],
-      [maxS * 4n, -maxT * 3n],
-      [randomSymmetric(bits.s), randomSymmetric(bits.t)],
+      [halfS, halfT],
+      [-halfS, -halfT],
+      [halfS, -halfT],
+      [randomSymmetric(bits.s - 1), randomSymmetric(bits.t - 1)],
     ];
-    for (const [x, y] of cases) {
+    // Public exponents: anything; beyond the tables they fall back to plain exponentiation.
+    const publicCases: [bigint, bigint][] = [...secretCases, [maxS - 1n, maxT - 1n], [-maxS, -maxT], [maxS * 4n, -maxT * 3n]];
+    for (const [x, y] of secretCases) {
       const naive = multiExp([pub.s, pub.t], [x, y], pub.N);
       expect(own.commit(x, y)).toBe(naive);
       expect(peer.commit(x, y)).toBe(naive);
     }
+    for (const [x, y] of publicCases) {
+      const naive = multiExp([pub.s, pub.t], [x, y], pub.N);
+      expect(own.commitPublic(x, y)).toBe(naive);
+      expect(peer.commitPublic(x, y)).toBe(naive);
+    }
+    expect(() => peer.commit(halfS + 1n, 0n)).toThrow(/beyond/);
+    expect(() => peer.commit(0n, -halfT - 1n)).toThrow(/beyond/);
     expect(pedersenContext(pub, FAST_TEST)).toBe(peer);
     expect(own.pow(pub.s, -5n)).toBe(modPow(pub.s, -5n, pub.N));
     expect(own.multiPow([pub.s, 7n], [3n, -2n])).toBe(peer.multiPow([pub.s, 7n], [3n, -2n]));
