@@ -31,4 +31,5 @@ export interface BigIntBackend {
   fixedBasePowers?(g: bigint, m: bigint, count: number, windowBits: number): bigint[];
 }
 
-export type BackendName = "bigint" | "wasm";
+/** openssl: Node only (public exponents through OpenSSL; secret ones and fixed-base passes on wasm). */
+export type BackendName = "bigint" | "wasm" | "openssl";

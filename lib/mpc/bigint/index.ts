@@ -38,6 +38,7 @@ export { isProbablePrime, SAFE_SIEVE_BOUND, safeSievePrimes, sieveSafe, sieveSaf
 export type { BackendName, BigIntBackend } from "./backend";
 export { bigintBackend } from "./bigint-backend";
 export { initWasmBackend, wasmBackend, wasmLoadError } from "./wasm-backend";
+export { opensslBackend } from "./openssl-backend";
 export {
   ensureBackendSelected,
   getBackend,

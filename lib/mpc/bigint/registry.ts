@@ -1,6 +1,7 @@
 import type { BackendName, BigIntBackend } from "./backend";
 import { bigintBackend } from "./bigint-backend";
 import { BackendUnavailableError, InvalidArgumentError } from "./errors";
+import { opensslBackend } from "./openssl-backend";
 import { wasmBackend } from "./wasm-backend";
 
 export interface BackendMeasurement {
@@ -16,7 +17,7 @@ export interface BackendSelection {
   readonly skipped: readonly { backend: BackendName; reason: string }[];
 }
 
-const backends: Record<BackendName, BigIntBackend> = { bigint: bigintBackend, wasm: wasmBackend };
+const backends: Record<BackendName, BigIntBackend> = { bigint: bigintBackend, wasm: wasmBackend, openssl: opensslBackend };
 
 let active: BigIntBackend = bigintBackend;
 let lastSelection: BackendSelection | null = null;

@@ -16,7 +16,7 @@ import { oddModulus, refModPow, refModPowSigned } from "./reference";
 
 const SIZES = [256, 1024, 2048, 3072, 6144] as const;
 
-describe.each<BackendName>(["bigint", "wasm"])("modPow / multiExp on the %s backend", (name) => {
+describe.each<BackendName>(["bigint", "wasm", "openssl"])("modPow / multiExp on the %s backend", (name) => {
   let previous: BackendName;
   beforeAll(() => {
     previous = getBackend().name;
