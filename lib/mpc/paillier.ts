@@ -127,10 +127,17 @@ export function holdsModN2(key: PaillierPublicKey, factor: bigint, bases: readon
   return holdsP === true && holdsQ === true;
 }
 
-/** Π bases[i]^exps[i] mod N (CRT with the secret key; bases must then be units). */
+/**
+ * Π bases[i]^exps[i] mod N for PUBLIC exponents (a proof's challenge: z = r·ρ^e); the bases may be
+ * secret. With the secret key and non-negative exponents: per prime with the exponents as they are —
+ * public, so the sliding windows show nothing, and short, where reducing them by p − 1 would make
+ * them secret and full length. A negative exponent would need a secret base inverted modulo a secret
+ * prime: those take the constant-time path over exponents reduced by p − 1 (the sign is public).
+ */
 export function multiPowN(key: PaillierPublicKey, bases: readonly bigint[], exps: readonly bigint[]): bigint {
   if (!isSecret(key)) return multiExp(bases, exps, key.N);
   const { p, q } = key;
+  if (exps.every((e) => e >= 0n)) return crtCombine(multiExp(bases, exps, p), p, multiExp(bases, exps, q), q);
   const rp = multiExpSecret(bases, exps.map((e) => mod(e, p - 1n)), p, bitLength(p));
   const rq = multiExpSecret(bases, exps.map((e) => mod(e, q - 1n)), q, bitLength(q));
   return crtCombine(rp, p, rq, q);
@@ -145,7 +152,23 @@ export function multiPowN(key: PaillierPublicKey, bases: readonly bigint[], exps
 export function powN2Secret(key: PaillierPublicKey, c: bigint, k: bigint, kBits: number): bigint {
   if (isSecret(key)) return multiPowN2(key, [c], [k]);
   const negative = k < 0n;
-  return multiExpSecret([c, modInv(c, key.N2)], [negative ? 0n : k, negative ? -k : 0n], key.N2, kBits);
+  return multiExpSecret([c, publicInverse(c, key.N2)], [negative ? 0n : k, negative ? -k : 0n], key.N2, kBits);
+}
+
+/**
+ * C⁻¹ mod N² for public C, remembered for a few ciphertexts: a signing round raises a peer's K_j to
+ * four secrets (γ and x for D and D̂, both Π^aff-g masks), and each inversion costs milliseconds.
+ */
+const inverses = new Map<bigint, { readonly N2: bigint; readonly inverse: bigint }>();
+const INVERSE_CACHE_LIMIT = 8;
+
+function publicInverse(c: bigint, N2: bigint): bigint {
+  const hit = inverses.get(c);
+  if (hit !== undefined && hit.N2 === N2) return hit.inverse;
+  const inverse = modInv(c, N2);
+  inverses.set(c, { N2, inverse });
+  if (inverses.size > INVERSE_CACHE_LIMIT) inverses.delete(inverses.keys().next().value as bigint);
+  return inverse;
 }
 
 /** r^N mod N²: the message-independent part of a ciphertext, precomputable while idle. */

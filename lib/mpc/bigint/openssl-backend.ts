@@ -7,8 +7,8 @@ import { wasmBackend } from "./wasm-backend";
 /**
  * Node's OpenSSL (BN_mod_exp_mont through `crypto.createDiffieHellman`: computeSecret(b) with private
  * key e is b^e mod p, and OpenSSL does not require p to be prime) for exponentiations with PUBLIC
- * exponents — a verifier's equations, Fermat tests — where it is 2–3× faster than the wasm kernels
- * on x86-64 (mulx/adx Montgomery products). Everything whose exponent is secret (multiExpSecret) and
+ * exponents modulo a peer's N² — a verifier's equations — where it is 2.5× faster than the wasm
+ * kernels on x86-64 (mulx/adx Montgomery products). Smaller moduli take the wasm kernels. Everything whose exponent is secret (multiExpSecret) and
  * the fixed-base passes stay on the wasm backend, whose constant-time schedule is the traced one.
  *
  * Isomorphic by construction: node:crypto is reached through `process.getBuiltinModule` at run time
@@ -37,11 +37,17 @@ function openssl(): NodeCrypto | null {
   return nodeCrypto;
 }
 
-/** OpenSSL's DH refuses moduli outside [512, 10000] bits; below ~1024 bits the call overhead wins anyway. */
-const MIN_BITS = 1024;
+/**
+ * Moduli from 4096 bits up only (OpenSSL's DH takes at most 10,000). In lib/mpc those are the
+ * Paillier N² (6144 bits in production, 4096 in the fast-test profile), which are public; every
+ * secret modulus — primes, prime candidates, p², q², N̂'s factors — is 3072 bits or less and stays
+ * on the wasm kernels, so the context cache below never holds a secret. (Smaller moduli would also
+ * pay for Node's DH_check on every new context: a Miller–Rabin round, or dozens for a prime.)
+ */
+const MIN_BITS = 4096;
 const MAX_BITS = 10_000;
-/** One DH object (with its cached Montgomery context) per modulus: peers' N², own p², q², N̂… */
-const CACHE_LIMIT = 64;
+/** One DH object per modulus (its construction runs DH_check: ~45 ms for a 6144-bit N²). */
+const CACHE_LIMIT = 32;
 const contexts = new Map<bigint, DiffieHellman>();
 
 function contextFor(m: bigint): DiffieHellman | null {
@@ -77,9 +83,9 @@ function handles(m: bigint): boolean {
 function opensslPow(base: bigint, e: bigint, m: bigint): bigint | null {
   const b = base >= m ? base % m : base;
   if (b < 2n || b > m - 2n || e <= 0n) return null;
-  const dh = contextFor(m);
-  if (dh === null) return null;
   try {
+    const dh = contextFor(m);
+    if (dh === null) return null;
     dh.setPrivateKey(toBytesBE(e));
     return fromBytesBE(dh.computeSecret(toBytesBE(b)));
   } catch {
@@ -91,8 +97,8 @@ export const opensslBackend: BigIntBackend = {
   name: "openssl",
   isAvailable: () => {
     if (openssl() === null) return false;
-    // A known answer: 3^5 mod a 1024-bit modulus.
-    const m = (1n << 1023n) + 1n + 2n ** 100n;
+    // A known answer: 3^5 mod a 4096-bit modulus.
+    const m = (1n << 4095n) + 1n + 2n ** 100n;
     return opensslPow(3n, 5n, m) === 243n;
   },
   modPow: (base, exp, m) => (handles(m) ? opensslPow(base, exp, m) : null) ?? fallback().modPow(base, exp, m),

@@ -6,8 +6,10 @@ import { wasmBackend } from "./wasm-backend";
 
 export interface BackendMeasurement {
   readonly backend: BackendName;
-  /** Best of the timed runs, in milliseconds, for one 3072-bit modexp with a 3072-bit exponent. */
+  /** Best of the timed runs, in milliseconds, for one modexp of this modulus size with a 3072-bit exponent. */
   readonly ms: number;
+  /** 3072 (mod N: every backend) or 6144 (mod N²: openssl against the 3072-bit winner, Node only). */
+  readonly modulusBits: number;
 }
 
 export interface BackendSelection {
@@ -50,63 +52,78 @@ export function getBackendSelection(): BackendSelection | null {
 
 const BENCH_BITS = 3072;
 
-/** Deterministic odd 3072-bit operands so every platform measures the same work. */
-function benchOperands(): { base: bigint; exp: bigint; m: bigint } {
+/** Deterministic odd operands (a modulus of `bits` bits, a base, a 3072-bit exponent), the same everywhere. */
+function benchOperands(bits: number): { base: bigint; exp: bigint; m: bigint } {
   let x = 0x9e3779b97f4a7c15n;
-  const next = (): bigint => {
+  const next = (size: number): bigint => {
     let acc = 0n;
-    for (let i = 0; i < BENCH_BITS / 64; i++) {
+    for (let i = 0; i < size / 64; i++) {
       x = (x * 6364136223846793005n + 1442695040888963407n) & 0xffffffffffffffffn;
       acc = (acc << 64n) | x;
     }
     return acc;
   };
-  const top = 1n << BigInt(BENCH_BITS - 1);
-  const m = next() | top | 1n;
-  return { base: next() % m, exp: next() | top, m };
+  const m = next(bits) | (1n << BigInt(bits - 1)) | 1n;
+  return { base: next(bits) % m, exp: next(BENCH_BITS) | (1n << BigInt(BENCH_BITS - 1)), m };
+}
+
+/** Best of `runs` timed modexps after a check against BigInt's answer, or why the backend is skipped. */
+function timeBackend(b: BigIntBackend, bits: number, runs: number, reference: bigint): { ms: number } | { reason: string } {
+  const { base, exp, m } = benchOperands(bits);
+  // The reference run doubles as BigInt's warm-up; others warm up on the agreement check.
+  if (b !== bigintBackend) {
+    let result: bigint;
+    try {
+      result = b.modPow(base, exp, m);
+    } catch (e) {
+      return { reason: `threw: ${e instanceof Error ? e.message : String(e)}` };
+    }
+    if (result !== reference) return { reason: "result disagreed with the BigInt reference" };
+  }
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    b.modPow(base, exp, m);
+    best = Math.min(best, performance.now() - t0);
+  }
+  return { ms: best };
 }
 
 /**
- * Times each available backend on a 3072-bit modexp (after one warm-up run), activates the
- * fastest and records the decision. Backends must agree on the result or the BigInt one wins.
+ * Times bigint and wasm on a 3072-bit modexp (after one warm-up run) and keeps the faster; where
+ * the openssl backend is available (Node), it then competes with that winner on a 6144-bit modulus,
+ * the only size it takes itself (it hands smaller moduli to wasm). Activates the fastest and
+ * records the decision. Backends must agree with BigInt or are skipped.
  */
 export function selectFastestBackend(runs = 3): BackendSelection {
-  const { base, exp, m } = benchOperands();
   const measurements: BackendMeasurement[] = [];
   const skipped: { backend: BackendName; reason: string }[] = [];
-  const reference = bigintBackend.modPow(base, exp, m);
-  for (const b of listBackends()) {
-    if (!b.isAvailable()) {
-      skipped.push({ backend: b.name, reason: "not available on this platform" });
-      continue;
-    }
-    // The reference run doubles as BigInt's warm-up; others warm up on the agreement check.
-    if (b !== bigintBackend) {
-      let result: bigint;
-      try {
-        result = b.modPow(base, exp, m);
-      } catch (e) {
-        skipped.push({ backend: b.name, reason: `threw: ${e instanceof Error ? e.message : String(e)}` });
+  const contenders = (bits: number, list: readonly BigIntBackend[]): BackendMeasurement | null => {
+    const { base, exp, m } = benchOperands(bits);
+    const reference = bigintBackend.modPow(base, exp, m);
+    let best: BackendMeasurement | null = null;
+    for (const b of list) {
+      const r = timeBackend(b, bits, runs, reference);
+      if ("reason" in r) {
+        skipped.push({ backend: b.name, reason: r.reason });
         continue;
       }
-      if (result !== reference) {
-        skipped.push({ backend: b.name, reason: "result disagreed with the BigInt reference" });
-        continue;
-      }
+      const entry = { backend: b.name, ms: r.ms, modulusBits: bits };
+      measurements.push(entry);
+      if (best === null || entry.ms < best.ms) best = entry;
     }
-    let best = Number.POSITIVE_INFINITY;
-    for (let i = 0; i < runs; i++) {
-      const t0 = performance.now();
-      b.modPow(base, exp, m);
-      best = Math.min(best, performance.now() - t0);
-    }
-    measurements.push({ backend: b.name, ms: best });
+    return best;
+  };
+  const available = listBackends().filter((b) => {
+    if (b.isAvailable()) return true;
+    skipped.push({ backend: b.name, reason: "not available on this platform" });
+    return false;
+  });
+  const general = available.filter((b) => b !== opensslBackend);
+  let chosen: BackendName = contenders(BENCH_BITS, general)?.backend ?? "bigint";
+  if (available.includes(opensslBackend) && chosen !== "bigint") {
+    chosen = contenders(2 * BENCH_BITS, [backends[chosen], opensslBackend])?.backend ?? chosen;
   }
-  const fastest = measurements.reduce<BackendMeasurement | null>(
-    (acc, cur) => (acc === null || cur.ms < acc.ms ? cur : acc),
-    null,
-  );
-  const chosen: BackendName = fastest?.backend ?? "bigint";
   active = backends[chosen];
   lastSelection = { chosen, measurements, skipped };
   return lastSelection;

@@ -44,12 +44,15 @@ describe("backend registry", () => {
     expect(new BackendUnavailableError("x")).toBeInstanceOf(Error);
   });
 
-  it("selectFastestBackend measures all three, activates the fastest and records the decision", () => {
+  it("selectFastestBackend picks bigint or wasm at 3072 bits, lets openssl challenge the winner at 6144, and records it", () => {
     const selection = selectFastestBackend(1);
     expect(selection.skipped).toEqual([]);
-    expect(selection.measurements.map((m) => m.backend).sort()).toEqual(["bigint", "openssl", "wasm"]);
+    const at = (bits: number) => selection.measurements.filter((m) => m.modulusBits === bits);
+    expect(at(3072).map((m) => m.backend).sort()).toEqual(["bigint", "wasm"]);
+    const general = [...at(3072)].sort((a, b) => a.ms - b.ms)[0];
+    expect(at(6144).map((m) => m.backend).sort()).toEqual([general?.backend, "openssl"].sort());
     for (const m of selection.measurements) expect(m.ms).toBeGreaterThan(0);
-    const fastest = [...selection.measurements].sort((a, b) => a.ms - b.ms)[0];
+    const fastest = [...at(6144)].sort((a, b) => a.ms - b.ms)[0];
     expect(selection.chosen).toBe(fastest?.backend);
     expect(getBackend().name).toBe(selection.chosen);
     expect(getBackendSelection()).toEqual(selection);
@@ -78,6 +81,15 @@ describe("backend registry", () => {
     // Even and small moduli never reach OpenSSL.
     expect(opensslBackend.modPow(3n, 1000n, 1n << 2000n)).toBe(bigintBackend.modPow(3n, 1000n, 1n << 2000n));
     expect(opensslBackend.modPow(3n, 1000n, 1000003n)).toBe(bigintBackend.modPow(3n, 1000n, 1000003n));
+    // A 6144-bit modulus with a small factor: OpenSSL's own path (DH takes composites).
+    const big = (1n << 6143n) + 3n * 7n * 11n * 13n;
+    const y = randomBelow(big - 3n) + 2n;
+    expect(opensslBackend.multiExp([y, x], [big - 5n, 17n], big)).toBe(bigintBackend.multiExp([y, x], [big - 5n, 17n], big));
+    // Mod a 4096-bit N², (1 + N)^N = 1: DH refuses that result, the fallback answers.
+    const [p1, q1] = fixtureSafePrimes(1024) as [bigint, bigint];
+    const N = p1 * q1;
+    expect(opensslBackend.modPow(1n + N, N, N * N)).toBe(1n);
+    expect(opensslBackend.multiExp([1n + N, y % (N * N)], [N, 3n], N * N)).toBe(bigintBackend.multiExp([1n + N, y % (N * N)], [N, 3n], N * N));
   });
 
   it("every backend gives identical results on the selection workload", () => {

@@ -11,6 +11,8 @@ import {
   encryptWithNonce,
   holdsModN2,
   isCiphertext,
+  multiPowN,
+  powN2Secret,
   encryptWithNoncePower,
   noncePower,
   precomputeNonce,
@@ -103,5 +105,24 @@ describe("Paillier", () => {
       }
     }
     expect(() => holdsModN2(sk, 1n, [2n], [1n, 2n], 1n)).toThrow(PaillierError);
+  });
+  it("multiPowN with the secret key (public exponents, either sign) equals the public computation", () => {
+    const bases = [randomUnit(sk.N), randomUnit(sk.N)];
+    for (const exps of [[12345n, 3n], [-(1n << 255n) + 7n, 5n], [0n, 1n], [randomSymmetric(256), -randomSymmetric(256) - 1n]]) {
+      expect(multiPowN(sk, bases, exps)).toBe(multiExp(bases, exps, sk.N));
+      expect(multiPowN(pk, bases, exps)).toBe(multiExp(bases, exps, sk.N));
+    }
+  });
+
+  it("powN2Secret under a public key: the same ciphertext's inverse serves every call, keyed by its modulus", () => {
+    const c = encrypt(pk, 77n).ciphertext;
+    for (const k of [5n, -5n, randomSymmetric(256), -3n]) {
+      expect(powN2Secret(pk, c, k, 256)).toBe(modPow(c, k, pk.N2));
+    }
+    // The same integer under another key (its own modulus) gets its own inverse.
+    const [p2, q2] = fixtureSafePrimes(1024).slice(2, 4) as [bigint, bigint];
+    const other = paillierPublicKey(p2 * q2);
+    const c2 = c % other.N2;
+    expect(powN2Secret(other, c2, -9n, 256)).toBe(modPow(c2, -9n, other.N2));
   });
 });
