@@ -208,7 +208,7 @@ export async function benchBrowserKeygen(opts: { log?: (s: string) => void } = {
 export function printBrowserKeygen(r: BrowserKeygenResult, table: (title: string, header: string[], rows: string[][]) => void) {
   table(
     `Browser-side key generation, production profile (headless Chromium, user's party only, ${r.lanes} prime workers; agent from \`countersign join\`; load ${r.load[0]} → ${r.load[1]})`,
-    ["4 safe primes (wizard open → ready)", "DKG, user's party (keygen + aux)", "encrypt, confirm, agent confirms", "total (open → active)", "goal"],
-    [[`${r.primesS} s`, `${r.dkgS} s`, `${r.finishS} s`, `${r.totalS} s`, "≤ 60 s"]],
+    ["4 safe primes (wizard open → ready)", "agent joined (after open)", "DKG, user's party (keygen + aux)", "encrypt, confirm, agent confirms", "total (open → active)", "goal"],
+    [[`${r.primesS} s`, r.agentJoinedAfterS === null ? "—" : `${r.agentJoinedAfterS} s`, `${r.dkgS} s`, `${r.finishS} s`, `${r.totalS} s`, "≤ 45 s (issue #20), ≤ 60 s (issue #10)"]],
   );
 }
