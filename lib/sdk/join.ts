@@ -13,12 +13,13 @@
  * 5. Confirm the public key (/dkg/agent/confirm, retried while the server finishes): the signer's
  *    API key comes back once, to the agent only.
  */
+import { fileURLToPath } from "node:url";
 import { FAST_TEST, PRODUCTION, type AuxPrimes, type KeyShare, type Message, type SecurityProfile } from "@/lib/mpc";
 import { ensureBackendSelected } from "@/lib/mpc/bigint";
 import { verifySafePrime } from "@/lib/mpc/primes";
 import { driveCeremony, type CeremonyResponse, type CeremonyTransport } from "@/lib/signing/driver";
 import { decodeInvitation, e2eCodec, e2eKeyOfIdentity, generateE2eKeyPair, joinMac } from "@/lib/signing/e2e";
-import { localDkgParty } from "@/lib/signing/local-party";
+import { localDkgPartyParallel } from "@/lib/signing/local-party";
 import { dkgSids } from "@/lib/signing/participants";
 import { CountersignApiError } from "./agent";
 import type { ProfileName } from "./share-file";
@@ -183,7 +184,10 @@ export async function joinSigner(invitation: string, opts: JoinOptions = {}): Pr
       poll: ({ after }) => post<CeremonyResponse>("/api/v1/dkg/agent/round", { seq: 0, messages: [], after }, token),
       report: ({ blame }) => post("/api/v1/dkg/agent/round", { seq: 0, messages: [], after: "0", abort: blame }, token),
     };
-    const party = localDkgParty({ index: AGENT, n: 3, threshold: 2, sid: joined.sid, auxSid: joined.auxSid, primes: aux, profile, identities, identity: keys.identity });
+    // The aux info's repetitions on worker threads, as the server does: both cores while the others wait.
+    const { repetitionThreadPool } = await import("@/lib/signing/repetition-threads");
+    const pool = repetitionThreadPool(fileURLToPath(new URL("../signing/repetition-thread.mjs", import.meta.url)));
+    const party = localDkgPartyParallel({ index: AGENT, n: 3, threshold: 2, sid: joined.sid, auxSid: joined.auxSid, primes: aux, profile, identities, identity: keys.identity }, pool.run);
     const { outputs } = await driveCeremony<KeyShare>({
       transport,
       parties: [party],
@@ -193,7 +197,7 @@ export async function joinSigner(invitation: string, opts: JoinOptions = {}): Pr
       pollIntervalMs: opts.pollIntervalMs ?? 250,
       // The browser may still be generating its primes: wait up to ~25 minutes (the ceremony's TTL is 30).
       maxPolls: Math.ceil(25 * 60_000 / (opts.pollIntervalMs ?? 250)),
-    });
+    }).finally(() => pool.close());
     const share = outputs.get(AGENT);
     if (!share) throw new Error("Key generation ended without the agent's share");
 

@@ -6,16 +6,17 @@ import { RepetitionPool } from "@/lib/mpc/worker/repetition-pool";
 import type { WorkerLike } from "@/lib/mpc/worker/worker-client";
 
 /**
- * The server party's repetition threads: the Π^mod/Π^prm repetitions of its aux info (most of a
- * key generation's arithmetic) are cut into ranges and computed on worker threads by the same pool
- * the browser uses for its Web Workers (lib/mpc/worker/repetition-pool.ts). The thread that serves
+ * The server party's repetition threads (and the agent's, in `countersign join`): the Π^mod/Π^prm
+ * repetitions of its aux info (most of a key generation's arithmetic) are cut into ranges and
+ * computed on worker threads by the same pool the browser uses for its Web Workers
+ * (lib/mpc/worker/repetition-pool.ts). The thread that serves
  * requests stays free meanwhile — during a DKG the clients' polls are answered while the server
  * computes its round — and the ranges use both cores. If a thread cannot start or fails, the pool
  * computes in place; the next step builds a new pool.
  */
 
 /** The thread's entry, from the source tree (see nonce-worker.ts: the production bundles never include it). */
-const entry = () => path.join(process.cwd(), "lib", "signing", "repetition-thread.mjs");
+const serverEntry = () => path.join(process.cwd(), "lib", "signing", "repetition-thread.mjs");
 
 let threadsStarted = 0;
 let jobsAnswered = 0;
@@ -27,9 +28,9 @@ class RepetitionThread implements WorkerLike {
   private readonly worker: Worker;
   private terminated = false;
 
-  constructor() {
+  constructor(entry: string) {
     // Not `new Worker(…)`: Turbopack would follow it and bundle the entry (see nonce-worker.ts).
-    this.worker = Reflect.construct(Worker, [entry(), { workerData: { backend: getBackend().name } }]) as Worker;
+    this.worker = Reflect.construct(Worker, [entry, { workerData: { backend: getBackend().name } }]) as Worker;
     threadsStarted++;
     this.worker.unref();
     this.worker.on("message", (data: { type: string }) => {
@@ -56,8 +57,16 @@ let shared: RepetitionPool | undefined;
 
 /** This process's repetition pool (one thread per core, at most two), started on first use. */
 export function serverRepetitionPool(): RepetitionPool {
-  if (!shared || shared.fellBack) shared = new RepetitionPool({ makeWorker: () => new RepetitionThread(), size: Math.min(2, Math.max(1, os.availableParallelism())) });
+  if (!shared || shared.fellBack) shared = repetitionThreadPool(serverEntry());
   return shared;
+}
+
+/**
+ * A pool of its own over `entry` (the thread file's path): the agent's `countersign join`, which runs
+ * from any working directory, gives the path next to its own source. The caller closes it.
+ */
+export function repetitionThreadPool(entry: string): RepetitionPool {
+  return new RepetitionPool({ makeWorker: () => new RepetitionThread(entry), size: Math.min(2, Math.max(1, os.availableParallelism())) });
 }
 
 /** Threads started and repetition ranges they answered in this process (tests, metrics). */

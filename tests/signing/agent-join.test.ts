@@ -9,7 +9,7 @@ import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -28,6 +28,7 @@ import { joinSigner, JoinRefusedError } from "@/lib/sdk/join";
 import { messagesFor } from "@/lib/signing/ceremonies";
 import type { CeremonyResponse, CeremonyTransport } from "@/lib/signing/driver";
 import { E2eError, generateE2eKeyPair, isE2ePayload, joinMac } from "@/lib/signing/e2e";
+import { repetitionThreadStats } from "@/lib/signing/repetition-threads";
 import { addressOf } from "@/lib/signing/signers";
 import { useTestDatabase } from "../helpers/db";
 import { call, makeUser } from "../helpers/http";
@@ -98,6 +99,7 @@ describe("three-party key generation: the agent joins from its own machine", () 
 
     const rec = recorder();
     const progress: string[] = [];
+    const threadsBefore = repetitionThreadStats().threadsStarted;
     const agentRun = joinSigner(started.invitation, { fetch: rec.fetchFor(appFetch), primes: auxPrimes(0), pollIntervalMs: 10, onProgress: (e) => progress.push(e.stage) });
     agentRun.catch(() => undefined);
     const [userShare, agent] = await Promise.all([runUserParty(owner.cookie, started, { transport: rec.wrap }), agentRun]);
@@ -109,6 +111,10 @@ describe("three-party key generation: the agent joins from its own machine", () 
     expect(agent.apiKey).toMatch(/^css_/);
     expect(progress).toEqual(expect.arrayContaining(["joining", "joined", "keygen", "confirming", "done"]));
     expect(await verifyCredential(db(), agent.apiKey)).toMatchObject({ kind: "signer_key", subjectId: started.signerId });
+    // The first key generation in this file: the server's pool started its threads, and the agent's
+    // aux repetitions ran on threads of its own (one pool per join), as many again.
+    const perPool = Math.min(2, Math.max(1, availableParallelism()));
+    expect(repetitionThreadStats().threadsStarted - threadsBefore).toBeGreaterThanOrEqual(2 * perPool);
 
     // The agent confirmed first: the signer waits for the user.
     expect((await db().signer.findUniqueOrThrow({ where: { id: started.signerId } })).status).toBe("creating");
