@@ -141,8 +141,14 @@ export async function benchBrowserKeygen(opts: { log?: (s: string) => void } = {
       stdio: ["ignore", "pipe", "pipe"],
     });
     let agentLog = "";
-    agent.stdout!.on("data", (d: Buffer) => (agentLog += d.toString()));
-    agent.stderr!.on("data", (d: Buffer) => (agentLog += d.toString()));
+    const t0 = Date.now();
+    // The agent's progress (stderr) and result (stdout), timed from its start, beside the wizard's.
+    const agentLines = (d: Buffer) => {
+      agentLog += d.toString();
+      for (const line of d.toString().split("\n").filter(Boolean)) say(`+${((Date.now() - t0) / 1000).toFixed(1)} s agent: ${line.slice(0, 100)}`);
+    };
+    agent.stdout!.on("data", agentLines);
+    agent.stderr!.on("data", agentLines);
     const agentExit = new Promise<number>((resolve) => agent!.on("exit", (code) => resolve(code ?? -1)));
 
     let lastStatus = "";
@@ -150,10 +156,10 @@ export async function benchBrowserKeygen(opts: { log?: (s: string) => void } = {
       void page
         .evaluate(() => [document.querySelector('[data-testid="wizard-primes-status"]')?.textContent, document.querySelector('[data-testid="wizard-progress"]')?.textContent].filter(Boolean).join(" · "))
         .then((s) => {
-          if (s && s !== lastStatus) say((lastStatus = s));
+          if (s && s !== lastStatus) say(`+${((Date.now() - agentStart) / 1000).toFixed(1)} s browser: ${(lastStatus = s)}`);
         })
         .catch(() => undefined);
-    }, 5000);
+    }, 1000);
     try {
       await Promise.race([
         page.getByTestId("wizard-done").waitFor({ timeout: 30 * 60_000 }),
