@@ -434,6 +434,14 @@ export function ctTables(first: i32, bases: i32, w: i32): void {
   }
 }
 
+/** All ones when j == digit, else zero, without a branch. */
+// @ts-ignore: decorator
+@inline
+function eqMask(j: i32, digit: u32): u32 {
+  const x = <u32>j ^ digit;
+  return ((x | (0 - x)) >> 31) - 1;
+}
+
 /**
  * SLOT_SEL ← entry `digit` of the table at slots first … first + size − 1, reading every entry
  * and combining with masks: memory accesses and control flow do not depend on `digit`.
@@ -449,9 +457,7 @@ function ctSelect(first: i32, size: i32, digit: u32): void {
   for (let j = 0; j < size; j++) {
     traceReads++;
     note(<u64>(16 + j));
-    const x = <u32>j ^ digit;
-    // all ones when x == 0, else zero, without a branch
-    const mask = ((x | (0 - x)) >> 31) - 1;
+    const mask = eqMask(j, digit);
     const vm = i32x4.splat(<i32>mask);
     const src = slotPtr(first + j);
     for (let g = 0; g < groups; g++) {
@@ -477,8 +483,7 @@ function ctStore(first: i32, size: i32, digit: u32): void {
   for (let j = 0; j < size; j++) {
     traceReads++;
     note(<u64>(0x10000 + j));
-    const x = <u32>j ^ digit;
-    const mask = ((x | (0 - x)) >> 31) - 1;
+    const mask = eqMask(j, digit);
     const vm = i32x4.splat(<i32>mask);
     const dst = slotPtr(first + j);
     for (let g = 0; g < groups; g++) {
