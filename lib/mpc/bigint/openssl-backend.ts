@@ -1,6 +1,7 @@
 import type { BigIntBackend } from "./backend";
 import { bitLength } from "./basic";
-import { bigintBackend } from "./bigint-backend";
+import { bigintBackend, bigintFixedBasePowers } from "./bigint-backend";
+import { bigintFixedBaseProduct } from "./fixed-base-bigint";
 import { fromBytesBE, toBytesBE } from "./bytes";
 import { wasmBackend } from "./wasm-backend";
 
@@ -8,8 +9,8 @@ import { wasmBackend } from "./wasm-backend";
  * Node's OpenSSL (BN_mod_exp_mont through `crypto.createDiffieHellman`: computeSecret(b) with private
  * key e is b^e mod p, and OpenSSL does not require p to be prime) for exponentiations with PUBLIC
  * exponents modulo a peer's N² — a verifier's equations — where it is 2.5× faster than the wasm
- * kernels on x86-64 (mulx/adx Montgomery products). Smaller moduli take the wasm kernels. Everything whose exponent is secret (multiExpSecret) and
- * the fixed-base passes stay on the wasm backend, whose constant-time schedule is the traced one.
+ * kernels on x86-64 (mulx/adx Montgomery products). Smaller moduli, every secret exponent
+ * (multiExpSecret: the traced constant-time schedule) and the fixed-base passes stay on wasm.
  *
  * Isomorphic by construction: node:crypto is reached through `process.getBuiltinModule` at run time
  * (Node ≥ 20.16), never imported, so browser bundles contain nothing of it and the backend reports
@@ -114,13 +115,7 @@ export const opensslBackend: BigIntBackend = {
     return acc;
   },
   multiExpSecret: (bases, exps, m, expBits) => fallback().multiExpSecret(bases, exps, m, expBits),
-  fixedBasePowers: (g, m, count, windowBits) => {
-    const f = fallback();
-    return f.fixedBasePowers !== undefined ? f.fixedBasePowers(g, m, count, windowBits) : bigintBackend.fixedBasePowers!(g, m, count, windowBits);
-  },
-  fixedBaseProduct: (tables, digits) => {
-    const f = fallback();
-    return f.fixedBaseProduct !== undefined ? f.fixedBaseProduct(tables, digits) : bigintBackend.fixedBaseProduct!(tables, digits);
-  },
+  fixedBasePowers: (g, m, count, windowBits) => fallback().fixedBasePowers?.(g, m, count, windowBits) ?? bigintFixedBasePowers(g, m, count, windowBits),
+  fixedBaseProduct: (tables, digits) => fallback().fixedBaseProduct?.(tables, digits) ?? bigintFixedBaseProduct(tables, digits, tables[0]?.m ?? 1n),
   fixedBaseProductSecret: (tables, digits) => fallback().fixedBaseProductSecret(tables, digits),
 };
