@@ -141,11 +141,11 @@ export type PaymasterCall = {
  * counting the pending ones at their maximum would refuse `cost`: settling can only lower the spend,
  * so with room left the request skips the chain, and housekeeping settles the rest. Opportunistic:
  * an unreachable chain leaves the reservations pending (counted at their maximum). Returns the
- * budget spent, after settling when it settled.
+ * spend it read before deciding, and whether it settled (which can only have lowered it).
  */
-async function spentAfterSettlingIfShort(c: PaymasterCall, cost: bigint): Promise<bigint> {
+async function settleIfShort(c: PaymasterCall, cost: bigint): Promise<{ spent: bigint; settled: boolean }> {
   const spent = await spentWei(c.db, c.organizationId, c.pm.chainId);
-  if (!c.client || spent + cost <= c.budget) return spent;
+  if (!c.client || spent + cost <= c.budget) return { spent, settled: false };
   const settled = await settleSponsorships(c.db, c.client, c.pm, { organizationId: c.organizationId }).then(
     () => true,
     (err: unknown) => {
@@ -153,7 +153,7 @@ async function spentAfterSettlingIfShort(c: PaymasterCall, cost: bigint): Promis
       return false;
     },
   );
-  return settled ? spentWei(c.db, c.organizationId, c.pm.chainId) : spent;
+  return { spent, settled };
 }
 
 async function sign(c: PaymasterCall, op: UserOperation<"0.7">) {
@@ -163,7 +163,7 @@ async function sign(c: PaymasterCall, op: UserOperation<"0.7">) {
   const withPm = { ...op, paymasterVerificationGasLimit: op.paymasterVerificationGasLimit ?? PAYMASTER_VERIFICATION_GAS, paymasterPostOpGasLimit: op.paymasterPostOpGasLimit ?? PAYMASTER_POST_OP_GAS };
   const cost = maxOperationCost(withPm);
   // The reservation checks the budget again under its lock; this only decides whether to settle first.
-  await spentAfterSettlingIfShort(c, cost);
+  await settleIfShort(c, cost);
   const fromBlock = c.client ? await c.client.getBlockNumber().catch(() => null) : null;
   await reserve(c.db, { organizationId: c.organizationId, chainId: c.pm.chainId, sender: op.sender, nonce: op.nonce, cost, budget: c.budget, validUntil, fromBlock });
   const signature = await (await paymasterSigner()).signMessage({ message: { raw: sponsorshipHash(c.pm, withPm, validUntil, validAfter) } });
@@ -180,7 +180,8 @@ export async function paymasterRpc(c: PaymasterCall, method: string, params: unk
       const op = parseUserOp(p[0]);
       checkEntryPoint(c.pm, p[1]);
       checkChain(c.pm, p[2]);
-      if ((await spentAfterSettlingIfShort(c, 1n)) >= c.budget) throw new BudgetExhaustedError();
+      const { spent, settled } = await settleIfShort(c, 1n);
+      if ((settled ? await spentWei(c.db, c.organizationId, c.pm.chainId) : spent) >= c.budget) throw new BudgetExhaustedError();
       void op;
       const validUntil = Math.floor((c.now ?? Date.now()) / 1000) + SPONSORSHIP_VALIDITY_SECONDS;
       return {
