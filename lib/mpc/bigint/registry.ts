@@ -52,8 +52,10 @@ export function getBackendSelection(): BackendSelection | null {
 
 const BENCH_BITS = 3072;
 
+type BenchOperands = { base: bigint; exp: bigint; m: bigint };
+
 /** Deterministic odd operands (a modulus of `bits` bits, a base, a 3072-bit exponent), the same everywhere. */
-function benchOperands(bits: number): { base: bigint; exp: bigint; m: bigint } {
+function benchOperands(bits: number): BenchOperands {
   let x = 0x9e3779b97f4a7c15n;
   const next = (size: number): bigint => {
     let acc = 0n;
@@ -68,8 +70,7 @@ function benchOperands(bits: number): { base: bigint; exp: bigint; m: bigint } {
 }
 
 /** Best of `runs` timed modexps after a check against BigInt's answer, or why the backend is skipped. */
-function timeBackend(b: BigIntBackend, bits: number, runs: number, reference: bigint): { ms: number } | { reason: string } {
-  const { base, exp, m } = benchOperands(bits);
+function timeBackend(b: BigIntBackend, { base, exp, m }: BenchOperands, runs: number, reference: bigint): { ms: number } | { reason: string } {
   // The reference run doubles as BigInt's warm-up; others warm up on the agreement check.
   if (b !== bigintBackend) {
     let result: bigint;
@@ -99,11 +100,11 @@ export function selectFastestBackend(runs = 3): BackendSelection {
   const measurements: BackendMeasurement[] = [];
   const skipped: { backend: BackendName; reason: string }[] = [];
   const contenders = (bits: number, list: readonly BigIntBackend[]): BackendMeasurement | null => {
-    const { base, exp, m } = benchOperands(bits);
-    const reference = bigintBackend.modPow(base, exp, m);
+    const operands = benchOperands(bits);
+    const reference = bigintBackend.modPow(operands.base, operands.exp, operands.m);
     let best: BackendMeasurement | null = null;
     for (const b of list) {
-      const r = timeBackend(b, bits, runs, reference);
+      const r = timeBackend(b, operands, runs, reference);
       if ("reason" in r) {
         skipped.push({ backend: b.name, reason: r.reason });
         continue;
