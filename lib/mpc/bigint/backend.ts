@@ -7,6 +7,11 @@ export interface BigIntBackend {
   isAvailable(): boolean;
   /** base^exp mod m with 0 ≤ base < m, exp ≥ 0, m > 1 (any parity). */
   modPow(base: bigint, exp: bigint, m: bigint): bigint;
+  /**
+   * modPow for operands that are all public, the modulus included (pow.ts modPowPublic). Optional:
+   * without it, modPow.
+   */
+  modPowPublic?(base: bigint, exp: bigint, m: bigint): bigint;
   /** Π bases[i]^exps[i] mod m with 0 ≤ bases[i] < m, exps[i] ≥ 0, m > 1, equal lengths ≥ 1. */
   multiExp(bases: readonly bigint[], exps: readonly bigint[], m: bigint): bigint;
   /**

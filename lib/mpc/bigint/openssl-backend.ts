@@ -8,8 +8,8 @@ import { wasmBackend } from "./wasm-backend";
 /**
  * Node's OpenSSL (BN_mod_exp_mont through `crypto.createDiffieHellman`: computeSecret(b) with private
  * key e is b^e mod p, and OpenSSL does not require p to be prime) for exponentiations with PUBLIC
- * exponents modulo a peer's N² — a verifier's equations — where it is 2.5× faster than the wasm
- * kernels on x86-64 (mulx/adx Montgomery products). Smaller moduli, every secret exponent
+ * exponents modulo a peer's N² or (modPowPublic) N — a verifier's equations — where it is 2.5–2.7×
+ * faster than the wasm kernels on x86-64 (mulx/adx Montgomery products). Smaller moduli, every secret exponent
  * (multiExpSecret: the traced constant-time schedule) and the fixed-base passes stay on wasm.
  *
  * Isomorphic by construction: node:crypto is reached through `process.getBuiltinModule` at run time
@@ -39,13 +39,16 @@ function openssl(): NodeCrypto | null {
 }
 
 /**
- * Moduli from 4096 bits up only (OpenSSL's DH takes at most 10,000). In lib/mpc those are the
- * Paillier N² (6144 bits in production, 4096 in the fast-test profile), which are public; every
- * secret modulus — primes, prime candidates, p², q², N̂'s factors — is 3072 bits or less and stays
- * on the wasm kernels, so the context cache below never holds a secret. (Smaller moduli would also
- * pay for Node's DH_check on every new context: a Miller–Rabin round, or dozens for a prime.)
+ * modPow and multiExp take moduli from 4096 bits up only (OpenSSL's DH takes at most 10,000). In
+ * lib/mpc those are the Paillier N² (6144 bits in production, 4096 in the fast-test profile), which
+ * are public; every secret modulus — primes, prime candidates, p², q², N̂'s factors — is 3072 bits or
+ * less and stays on the wasm kernels. modPowPublic, whose caller vouches that the modulus is public
+ * (a peer's N in Π^mod), also takes 2048 bits and up. So the context cache below never holds a
+ * secret. (Smaller moduli would also pay for Node's DH_check on every new context: a Miller–Rabin
+ * round, or dozens for a prime.)
  */
 const MIN_BITS = 4096;
+const MIN_PUBLIC_BITS = 2048;
 const MAX_BITS = 10_000;
 /** One DH object per modulus (its construction runs DH_check: ~45 ms for a 6144-bit N²). */
 const CACHE_LIMIT = 32;
@@ -66,14 +69,19 @@ function contextFor(m: bigint): DiffieHellman | null {
   return dh;
 }
 
+/** How many moduli hold a cached DH context (tests check which calls reach OpenSSL). */
+export function opensslContextCount(): number {
+  return contexts.size;
+}
+
 function fallback(): BigIntBackend {
   return wasmBackend.isAvailable() ? wasmBackend : bigintBackend;
 }
 
-function handles(m: bigint): boolean {
+function handles(m: bigint, minBits = MIN_BITS): boolean {
   if ((m & 1n) === 0n) return false;
   const bits = bitLength(m);
-  return bits >= MIN_BITS && bits <= MAX_BITS;
+  return bits >= minBits && bits <= MAX_BITS;
 }
 
 /**
@@ -103,6 +111,7 @@ export const opensslBackend: BigIntBackend = {
     return opensslPow(3n, 5n, m) === 243n;
   },
   modPow: (base, exp, m) => (handles(m) ? opensslPow(base, exp, m) : null) ?? fallback().modPow(base, exp, m),
+  modPowPublic: (base, exp, m) => (handles(m, MIN_PUBLIC_BITS) ? opensslPow(base, exp, m) : null) ?? fallback().modPow(base, exp, m),
   multiExp: (bases, exps, m) => {
     if (!handles(m)) return fallback().multiExp(bases, exps, m);
     // One OpenSSL exponentiation per base beats the kernels' shared squaring chain here.

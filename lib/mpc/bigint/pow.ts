@@ -2,11 +2,8 @@ import { assertModulus, assertNonNegativeInteger, mod, modInv } from "./basic";
 import { InvalidArgumentError } from "./errors";
 import { getBackend } from "./registry";
 
-/**
- * base^exp mod m (result in [0, m)). A negative exponent inverts the base first
- * (NotInvertibleError if impossible); exp = 0 gives 1 mod m. Delegates to the active backend.
- */
-export function modPow(base: bigint, exp: bigint, m: bigint): bigint {
+/** Normalises (base, exp) for m and answers the trivial cases itself; otherwise hands 0 < b < m, e ≥ 2 to `pow`. */
+function powWith(pow: (b: bigint, e: bigint, m: bigint) => bigint, base: bigint, exp: bigint, m: bigint): bigint {
   assertModulus(m);
   if (m === 1n) return 0n;
   let b = mod(base, m);
@@ -17,7 +14,26 @@ export function modPow(base: bigint, exp: bigint, m: bigint): bigint {
   }
   if (e === 0n) return 1n;
   if (b <= 1n || e === 1n) return b;
-  return getBackend().modPow(b, e, m);
+  return pow(b, e, m);
+}
+
+/**
+ * base^exp mod m (result in [0, m)). A negative exponent inverts the base first
+ * (NotInvertibleError if impossible); exp = 0 gives 1 mod m. Delegates to the active backend.
+ */
+export function modPow(base: bigint, exp: bigint, m: bigint): bigint {
+  const backend = getBackend();
+  return powWith((b, e, n) => backend.modPow(b, e, n), base, exp, m);
+}
+
+/**
+ * modPow where every operand is PUBLIC, the modulus included: a verifier's equation on a peer's N
+ * or N̂. The backend may take it to a native library that caches state per modulus (Node's
+ * OpenSSL), so never call it with a secret modulus (primes, prime candidates, p², q²) or exponent.
+ */
+export function modPowPublic(base: bigint, exp: bigint, m: bigint): bigint {
+  const backend = getBackend();
+  return powWith((b, e, n) => (backend.modPowPublic ?? backend.modPow)(b, e, n), base, exp, m);
 }
 
 /**

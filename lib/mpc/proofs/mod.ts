@@ -2,7 +2,7 @@
  * Π^mod — N is a Paillier–Blum modulus (spec §4.5): N = pq with p, q ≡ 3 mod 4, gcd(N, φ(N)) = 1.
  * m repetitions; challenges y_k ∈ Z*_N are derived from the transcript.
  */
-import { bitLength, createCrtContext, crtCombine, crtPowWith, gcd, isProbablePrime, modInv, modPow, modPowSecret, randomUnit, unitsModulo } from "../bigint";
+import { bitLength, createCrtContext, crtCombine, crtPowWith, gcd, isProbablePrime, modInv, modPowPublic, modPowSecret, randomUnit, unitsModulo } from "../bigint";
 import { EncodingError, ParameterError } from "../errors";
 import type { SecurityProfile } from "../params";
 import { challengeXof, T, type SharedState } from "../transcript";
@@ -129,7 +129,7 @@ export function verifyModHead(ss: SharedState, profile: SecurityProfile, N: bigi
 export function verifyModItems(N: bigint, w: bigint, items: readonly ModItem[], ys: readonly bigint[]): void {
   items.forEach((it, k) => {
     const y = ys[k] ?? 0n;
-    check(modPow(it.z, N, N) === y, MOD, "z_eq");
+    check(modPowPublic(it.z, N, N) === y, MOD, "z_eq");
     let rhs = it.b === 1 ? (w * y) % N : y;
     if (it.a === 1) rhs = N - rhs;
     const x2 = (it.x * it.x) % N;

@@ -16,6 +16,7 @@ import {
   wasmBackend,
   type BackendName,
 } from "@/lib/mpc/bigint";
+import { opensslContextCount } from "@/lib/mpc/bigint/openssl-backend";
 import { fixtureSafePrimes } from "@/lib/mpc/fixtures";
 
 describe("backend registry", () => {
@@ -90,6 +91,27 @@ describe("backend registry", () => {
     const N = p1 * q1;
     expect(opensslBackend.modPow(1n + N, N, N * N)).toBe(1n);
     expect(opensslBackend.multiExp([1n + N, y % (N * N)], [N, 3n], N * N)).toBe(bigintBackend.multiExp([1n + N, y % (N * N)], [N, 3n], N * N));
+  });
+
+  it("openssl: modPowPublic takes public moduli from 2048 bits up to OpenSSL; modPow leaves them below 4096 bits on the kernels", () => {
+    const [p, q] = fixtureSafePrimes(1536) as [bigint, bigint];
+    const N = p * q; // 3072 bits, as a peer's Paillier N in Π^mod
+    const z = randomBelow(N - 3n) + 2n;
+    const before = opensslContextCount();
+    expect(opensslBackend.modPow(z, N, N)).toBe(bigintBackend.modPow(z, N, N));
+    expect(opensslBackend.modPow(z, N, p)).toBe(bigintBackend.modPow(z, N, p));
+    expect(opensslContextCount()).toBe(before); // a secret-sized modulus never enters the cache through modPow
+    expect(opensslBackend.modPowPublic?.(z, N, N)).toBe(bigintBackend.modPow(z, N, N));
+    expect(opensslContextCount()).toBe(before + 1);
+    // DH's refusals at this size come back right through the fallback, and small moduli stay out.
+    expect(opensslBackend.modPowPublic?.(N - 1n, 3n, N)).toBe(N - 1n);
+    expect(opensslBackend.modPowPublic?.(z, 0n, N)).toBe(1n);
+    const small = fixtureSafePrimes(1024)[0] ?? 0n;
+    expect(opensslBackend.modPowPublic?.(z % small, N, small)).toBe(bigintBackend.modPow(z % small, N, small));
+    expect(opensslContextCount()).toBe(before + 1);
+    // The other backends have no public path of their own: pow.ts falls back to their modPow.
+    expect(wasmBackend.modPowPublic).toBeUndefined();
+    expect(bigintBackend.modPowPublic).toBeUndefined();
   });
 
   it("every backend gives identical results on the selection workload", () => {

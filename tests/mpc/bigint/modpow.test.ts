@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   getBackend,
   modPow,
+  modPowPublic,
   multiExp,
   NotInvertibleError,
   InvalidModulusError,
@@ -39,6 +40,18 @@ describe.each<BackendName>(["bigint", "wasm", "openssl"])("modPow / multiExp on 
       const exp = randomBits(expBits);
       expect(modPow(base, exp, m)).toBe(refModPow(base, exp, m));
     }
+  });
+
+  it.each(SIZES)("modPowPublic agrees with modPow on %i-bit inputs, signed exponents and edge bases included", (bits) => {
+    const m = oddModulus(bits, randomBits);
+    const expBits = bits === 6144 ? 1024 : bits;
+    const x = randomUnit(m);
+    const e = randomBits(expBits);
+    expect(modPowPublic(x, e, m)).toBe(refModPow(x, e, m));
+    expect(modPowPublic(x, -e, m)).toBe(refModPowSigned(x, -e, m));
+    for (const base of [0n, 1n, m - 1n, m + 2n]) expect(modPowPublic(base, e, m), `base ${base}`).toBe(modPow(base, e, m));
+    expect(modPowPublic(x, 0n, m)).toBe(1n);
+    expect(modPowPublic(x, 5n, 1n)).toBe(0n);
   });
 
   it("handles edge bases and exponents", () => {
