@@ -4,7 +4,7 @@
  * the randomness; relative imports only, so the worker resolves them without the app's path aliases.
  */
 import { threadId } from "node:worker_threads";
-import { getBackend, setBackend, type BackendName } from "../mpc/bigint";
+import { adoptBackend, type BackendName } from "../mpc/bigint";
 import { freshNonce } from "../mpc/nonces";
 import { paillierPublicKey, paillierSecretKey, type PaillierPublicKey } from "../mpc/paillier";
 
@@ -24,7 +24,7 @@ export interface NonceJobResult {
 
 /** The main thread's big-integer backend (chosen once per process by timing), so both agree. */
 export function useBackend(name: BackendName): void {
-  if (getBackend().name !== name) setBackend(name);
+  adoptBackend(name);
 }
 
 // A filler pass asks for many nonces of one key in a row: keep the last secret key (its CRT contexts).

@@ -5,21 +5,24 @@
  * `npm start` and under vitest; it loads the TypeScript computation through tsx.
  *
  * Protocol: workerData { backend }; the repetition worker's messages (lib/mpc/worker/messages.ts):
- * { type: "job", id, job } answered { type: "result", id, result } or { type: "error", id, message }
- * (the message only: a prover job's primes never leave in an answer).
+ * { type: "job", id, job } answered { type: "result", id, result, backend } (the backend that
+ * computed it) or { type: "error", id, message } (the message only: a prover job's primes never
+ * leave in an answer).
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { tsImport } from "tsx/esm/api";
 
-const compute = Promise.all([tsImport("../mpc/bigint/index.ts", import.meta.url), tsImport("../mpc/proofs/repetitions.ts", import.meta.url)]).then(([bigint, repetitions]) => {
-  if (bigint.getBackend().name !== workerData.backend) bigint.setBackend(workerData.backend);
-  return repetitions;
+// One import: the backend switch and the repetitions must share one copy of lib/mpc/bigint.
+const compute = tsImport("./repetition-thread-compute.ts", import.meta.url).then((m) => {
+  m.useBackend(workerData.backend);
+  return m;
 });
 
 parentPort.on("message", async (req) => {
   try {
-    const { runRepetitionJob } = await compute;
-    parentPort.postMessage({ type: "result", id: req.id, result: runRepetitionJob(req.job) });
+    const { computeRepetitionJob } = await compute;
+    const { result, backend } = computeRepetitionJob(req.job);
+    parentPort.postMessage({ type: "result", id: req.id, result, backend });
   } catch (err) {
     parentPort.postMessage({ type: "error", id: req?.id ?? -1, message: err instanceof Error ? err.message : String(err) });
   }

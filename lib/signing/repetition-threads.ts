@@ -1,7 +1,7 @@
 import os from "node:os";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
-import { getBackend } from "@/lib/mpc/bigint";
+import { getBackend, type BackendName } from "@/lib/mpc/bigint";
 import { RepetitionPool } from "@/lib/mpc/worker/repetition-pool";
 import type { WorkerLike } from "@/lib/mpc/worker/worker-client";
 
@@ -20,6 +20,8 @@ const serverEntry = () => path.join(process.cwd(), "lib", "signing", "repetition
 
 let threadsStarted = 0;
 let jobsAnswered = 0;
+/** Answered ranges by the backend the thread computed them on (should be this process's own). */
+const jobsByBackend: Partial<Record<BackendName, number>> = {};
 
 /** A worker thread in the Web Worker shape the pool drives. */
 class RepetitionThread implements WorkerLike {
@@ -33,8 +35,11 @@ class RepetitionThread implements WorkerLike {
     this.worker = Reflect.construct(Worker, [entry, { workerData: { backend: getBackend().name } }]) as Worker;
     threadsStarted++;
     this.worker.unref();
-    this.worker.on("message", (data: { type: string }) => {
-      if (data.type === "result") jobsAnswered++;
+    this.worker.on("message", (data: { type: string; backend?: BackendName }) => {
+      if (data.type === "result") {
+        jobsAnswered++;
+        if (data.backend) jobsByBackend[data.backend] = (jobsByBackend[data.backend] ?? 0) + 1;
+      }
       this.onmessage?.({ data } as MessageEvent);
     });
     this.worker.on("error", (err) => this.onerror?.({ message: err.message } as ErrorEvent));
@@ -69,9 +74,9 @@ export function repetitionThreadPool(entry: string): RepetitionPool {
   return new RepetitionPool({ makeWorker: () => new RepetitionThread(entry), size: Math.min(2, Math.max(1, os.availableParallelism())) });
 }
 
-/** Threads started and repetition ranges they answered in this process (tests, metrics). */
-export function repetitionThreadStats(): { threadsStarted: number; jobsAnswered: number } {
-  return { threadsStarted, jobsAnswered };
+/** Threads started and repetition ranges they answered in this process, in all and by backend (tests, metrics). */
+export function repetitionThreadStats(): { threadsStarted: number; jobsAnswered: number; jobsByBackend: Partial<Record<BackendName, number>> } {
+  return { threadsStarted, jobsAnswered, jobsByBackend: { ...jobsByBackend } };
 }
 
 /** Terminates this process's repetition threads, if any. */

@@ -23,6 +23,7 @@ import { verifyCredential } from "@/lib/auth/credentials";
 import { configuredNetworks, syncNetworks } from "@/lib/chain/network-registry";
 import { db } from "@/lib/db/client";
 import type { KeyShare, Message } from "@/lib/mpc";
+import { ensureBackendSelected } from "@/lib/mpc/bigint";
 import { decryptShareFile } from "@/lib/sdk/share-file";
 import { joinSigner, JoinRefusedError } from "@/lib/sdk/join";
 import { messagesFor } from "@/lib/signing/ceremonies";
@@ -99,7 +100,9 @@ describe("three-party key generation: the agent joins from its own machine", () 
 
     const rec = recorder();
     const progress: string[] = [];
-    const threadsBefore = repetitionThreadStats().threadsStarted;
+    const statsBefore = repetitionThreadStats();
+    const threadsBefore = statsBefore.threadsStarted;
+    const own = ensureBackendSelected().chosen;
     const agentRun = joinSigner(started.invitation, { fetch: rec.fetchFor(appFetch), primes: auxPrimes(0), pollIntervalMs: 10, onProgress: (e) => progress.push(e.stage) });
     agentRun.catch(() => undefined);
     const [userShare, agent] = await Promise.all([runUserParty(owner.cookie, started, { transport: rec.wrap }), agentRun]);
@@ -115,6 +118,10 @@ describe("three-party key generation: the agent joins from its own machine", () 
     // aux repetitions ran on threads of its own (one pool per join), as many again.
     const perPool = Math.min(2, Math.max(1, availableParallelism()));
     expect(repetitionThreadStats().threadsStarted - threadsBefore).toBeGreaterThanOrEqual(2 * perPool);
+    // …and every range was computed on this process's backend.
+    const statsAfter = repetitionThreadStats();
+    expect(own).not.toBe("bigint");
+    expect((statsAfter.jobsByBackend[own] ?? 0) - (statsBefore.jobsByBackend[own] ?? 0)).toBe(statsAfter.jobsAnswered - statsBefore.jobsAnswered);
 
     // The agent confirmed first: the signer waits for the user.
     expect((await db().signer.findUniqueOrThrow({ where: { id: started.signerId } })).status).toBe("creating");

@@ -40,6 +40,7 @@ export { bigintBackend } from "./bigint-backend";
 export { initWasmBackend, wasmBackend, wasmLoadError } from "./wasm-backend";
 export { opensslBackend } from "./openssl-backend";
 export {
+  adoptBackend,
   ensureBackendSelected,
   getBackend,
   getBackendByName,

@@ -45,6 +45,11 @@ export function setBackend(name: BackendName): BigIntBackend {
   return b;
 }
 
+/** A worker thread adopting its parent's choice: switches to `name` unless it is active already. */
+export function adoptBackend(name: BackendName): BigIntBackend {
+  return active.name === name ? active : setBackend(name);
+}
+
 /** The decision recorded by the last selectFastestBackend() call, or null. */
 export function getBackendSelection(): BackendSelection | null {
   return lastSelection;

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import {
+  adoptBackend,
   BackendUnavailableError,
   bigintBackend,
   ensureBackendSelected,
@@ -58,6 +59,15 @@ describe("backend registry", () => {
     expect(getBackend().name).toBe(selection.chosen);
     expect(getBackendSelection()).toEqual(selection);
     expect(ensureBackendSelected()).toBe(selection);
+  });
+
+  it("adoptBackend takes a parent's choice: switches when another backend is active, keeps the active one otherwise", () => {
+    setBackend("bigint");
+    expect(adoptBackend("wasm")).toBe(wasmBackend);
+    expect(getBackend()).toBe(wasmBackend);
+    expect(adoptBackend("wasm")).toBe(wasmBackend);
+    expect(() => adoptBackend("nope" as BackendName)).toThrow(InvalidArgumentError);
+    expect(getBackend()).toBe(wasmBackend);
   });
 
   it("backends called directly handle zero exponents and unreduced bases", () => {
