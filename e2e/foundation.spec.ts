@@ -212,6 +212,14 @@ test("the theme choice applies at once and survives a reload", async ({ page }) 
   await expect(html).toHaveClass(/\bdark\b/);
 });
 
+test("the built server's request handlers compute on the backend the instance selected at start-up, not the BigInt default", async ({ request }) => {
+  // instrumentation.ts selects the backend in its own bundle; the route handlers are bundled apart.
+  const text = await (await request.get("/metrics")).text();
+  const samples = [...text.matchAll(/^countersign_mpc_backend\{backend="(\w+)"\} 1$/gm)].map((m) => m[1]);
+  expect(samples).toHaveLength(1);
+  expect(["openssl", "wasm"]).toContain(samples[0]);
+});
+
 test("an anonymous visit to /settings redirects to sign-in", async ({ page }) => {
   await page.goto("/settings");
   await expect(page).toHaveURL((url) => url.pathname === "/sign-in" && url.searchParams.get("next") === "/settings");

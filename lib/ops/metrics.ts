@@ -6,6 +6,7 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import { db, dbPoolStats } from "@/lib/db/client";
+import { getBackend } from "@/lib/mpc/bigint";
 
 export type CeremonyOutcome = "completed" | "aborted" | "expired" | "rejected";
 export type PushResult = "sent" | "retry" | "failed" | "gone";
@@ -55,6 +56,12 @@ function build() {
           // Database down: no sample rather than a wrong one (/health says why).
         }
       },
+    }),
+    mpcBackend: new Gauge({
+      name: "countersign_mpc_backend",
+      help: "The big-integer backend the request handlers compute on (openssl, wasm or bigint): 1 for the active one",
+      labelNames: ["backend"] as const,
+      registers,
     }),
     dbPool: new Gauge({
       name: "countersign_db_pool_connections",
@@ -115,6 +122,10 @@ export function recordSecurityEventMetric(kind: string): void {
 
 /** The exposition text and its content type, for GET /metrics. */
 export async function renderMetrics(): Promise<{ body: string; contentType: string }> {
-  const { registry } = metrics();
+  const { registry, mpcBackend } = metrics();
+  // Read here, in the scraping route's copy of lib/mpc/bigint (not in a collect callback, which
+  // belongs to whichever module copy built the registry): what the route handlers compute on.
+  mpcBackend.reset();
+  mpcBackend.set({ backend: getBackend().name }, 1);
   return { body: await registry.metrics(), contentType: registry.contentType };
 }

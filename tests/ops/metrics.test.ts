@@ -9,6 +9,7 @@ import { db } from "@/lib/db/client";
 import { configuredNetworks, syncNetworks } from "@/lib/chain/network-registry";
 import { resetEnvCache } from "@/lib/config/env";
 import { FAST_TEST, type Message } from "@/lib/mpc";
+import { getBackend } from "@/lib/mpc/bigint";
 import { CountersignAgent, PolicyViolationError } from "@/lib/sdk/agent";
 import { localSignParty } from "@/lib/signing/local-party";
 import { newIdentityKey } from "@/lib/signing/message-auth";
@@ -54,7 +55,9 @@ describe("GET /metrics", () => {
     for (const name of ["countersign_http_requests_total", "countersign_signing_sessions_started_total", "countersign_ceremonies_ended_total", "countersign_policy_decisions_total", "countersign_push_deliveries_total"]) {
       expect(family(m, name)?.type, name).toBe("COUNTER");
     }
-    for (const name of ["countersign_prime_pool_primes", "countersign_db_pool_connections"]) expect(family(m, name)?.type, name).toBe("GAUGE");
+    for (const name of ["countersign_prime_pool_primes", "countersign_db_pool_connections", "countersign_mpc_backend"]) expect(family(m, name)?.type, name).toBe("GAUGE");
+    // The backend the request handlers compute on: the process's selection, one sample.
+    expect(family(m, "countersign_mpc_backend")?.metrics.map((x) => [x.labels?.backend, x.value])).toEqual([[getBackend().name, "1"]]);
     expect(family(m, "countersign_http_request_duration_seconds")?.type).toBe("HISTOGRAM");
     // Key generation through the API already ran: the DKG ceremony completed.
     expect(value(m, "countersign_ceremonies_ended_total", { kind: "dkg", outcome: "completed" })).toBe(1);

@@ -23,8 +23,28 @@ const backends: Record<BackendName, BigIntBackend> = { bigint: bigintBackend, wa
 
 let active: BigIntBackend = bigintBackend;
 let lastSelection: BackendSelection | null = null;
+/** setBackend was called in this copy of the module: an explicit choice is never overridden. */
+let explicit = false;
+
+/**
+ * The selection is process-wide (per worker, in browsers): kept on globalThis, because a bundler may
+ * load this module more than once in one process — Next bundles instrumentation.ts (which selects
+ * at start-up) apart from the route handlers, and every tsImport loads its own copy. Without this
+ * the other copies would compute on the BigInt default.
+ */
+const shared = globalThis as unknown as { __countersignBackendSelection?: BackendSelection };
+
+/** Takes the selection another copy of this module made in this process, if any. */
+function adoptShared(): void {
+  const s = shared.__countersignBackendSelection;
+  if (s === undefined) return;
+  const b = backends[s.chosen];
+  if (b.isAvailable()) active = b;
+  lastSelection = s;
+}
 
 export function getBackend(): BigIntBackend {
+  if (lastSelection === null && !explicit) adoptShared();
   return active;
 }
 
@@ -42,6 +62,7 @@ export function setBackend(name: BackendName): BigIntBackend {
   const b = getBackendByName(name);
   if (!b.isAvailable()) throw new BackendUnavailableError(`backend ${name} is not available here`);
   active = b;
+  explicit = true;
   return b;
 }
 
@@ -52,6 +73,7 @@ export function adoptBackend(name: BackendName): BigIntBackend {
 
 /** The decision recorded by the last selectFastestBackend() call, or null. */
 export function getBackendSelection(): BackendSelection | null {
+  if (lastSelection === null && !explicit) adoptShared();
   return lastSelection;
 }
 
@@ -132,10 +154,15 @@ export function selectFastestBackend(runs = 3): BackendSelection {
   }
   active = backends[chosen];
   lastSelection = { chosen, measurements, skipped };
+  shared.__countersignBackendSelection = lastSelection;
   return lastSelection;
 }
 
-/** Runs selectFastestBackend() once per process/worker; later calls return the recorded choice. */
+/**
+ * Runs selectFastestBackend() once per process/worker (any copy of this module); later calls return
+ * the recorded choice.
+ */
 export function ensureBackendSelected(): BackendSelection {
+  if (lastSelection === null && !explicit) adoptShared();
   return lastSelection ?? selectFastestBackend();
 }

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   adoptBackend,
   BackendUnavailableError,
@@ -68,6 +68,24 @@ describe("backend registry", () => {
     expect(adoptBackend("wasm")).toBe(wasmBackend);
     expect(() => adoptBackend("nope" as BackendName)).toThrow(InvalidArgumentError);
     expect(getBackend()).toBe(wasmBackend);
+  });
+
+  it("a second copy of the module in the same process (another bundle's, another tsImport's) computes on the first copy's selection", async () => {
+    vi.resetModules();
+    const first = await import("@/lib/mpc/bigint/registry");
+    vi.resetModules();
+    const second = await import("@/lib/mpc/bigint/registry");
+    expect(second).not.toBe(first);
+    const selection = first.selectFastestBackend(1);
+    expect(selection.chosen).not.toBe("bigint");
+    expect(second.getBackend().name).toBe(selection.chosen);
+    expect(second.getBackendSelection()).toBe(selection);
+    expect(second.ensureBackendSelected()).toBe(selection);
+    // An explicit choice in a copy stands.
+    vi.resetModules();
+    const third = await import("@/lib/mpc/bigint/registry");
+    third.setBackend("bigint");
+    expect(third.getBackend().name).toBe("bigint");
   });
 
   it("backends called directly handle zero exponents and unreduced bases", () => {
