@@ -63,6 +63,19 @@ async function waitForHealth(base: string, child: ChildProcess, timeoutMs: numbe
   throw new Error("the product did not become healthy in time");
 }
 
+/** Polls /metrics until the server's pool holds `target` production-size primes. */
+async function waitForPrimePool(base: string, target: number, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  let size = 0;
+  while (Date.now() < until) {
+    const text = await (await fetch(`${base}/metrics`)).text();
+    size = Number(/^countersign_prime_pool_primes\{bits="1536"\} (\d+)$/m.exec(text)?.[1] ?? 0);
+    if (size >= target) return;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  throw new Error(`the server's prime pool held ${size} of ${target} primes after ${timeoutMs / 1000} s`);
+}
+
 async function signUp(page: Page, base: string) {
   const suffix = Date.now().toString(36);
   await page.goto(`${base}/sign-up`);
@@ -87,8 +100,9 @@ export async function benchBrowserKeygen(opts: { log?: (s: string) => void } = {
     DATABASE_URL: "",
     DEVNET_RPC_URL: "",
     LOG_LEVEL: "warn",
-    // Enough server primes for the signer, generated natively (OpenSSL) at start-up.
-    COUNTERSIGN_PRIME_POOL_TARGET: process.env.COUNTERSIGN_PRIME_POOL_TARGET ?? "4",
+    // The product's default pool (two signers' worth), generated natively (OpenSSL) at start-up:
+    // after this signer takes its four, the filler defers to the running key generation.
+    COUNTERSIGN_PRIME_POOL_TARGET: process.env.COUNTERSIGN_PRIME_POOL_TARGET ?? "8",
     // The nonce filler would take a core while the wizard runs: the benchmark measures the browser.
     COUNTERSIGN_NONCE_POOL_TARGET: process.env.COUNTERSIGN_NONCE_POOL_TARGET ?? "0",
     NEXT_TELEMETRY_DISABLED: "1",
@@ -111,8 +125,9 @@ export async function benchBrowserKeygen(opts: { log?: (s: string) => void } = {
     await waitForHealth(base, server, 20 * 60_000).catch((err: unknown) => {
       throw new Error(`${(err as Error).message}\n${serverLog.slice(-4000)}`);
     });
-    // Let the server's prime pool fill before the browser starts (on a real deployment it is full).
-    await new Promise((r) => setTimeout(r, 20_000));
+    // The server's prime pool full before the browser starts, as on a running deployment.
+    await waitForPrimePool(base, Number(env.COUNTERSIGN_PRIME_POOL_TARGET), 10 * 60_000);
+    say(`the server's prime pool is full (${env.COUNTERSIGN_PRIME_POOL_TARGET} primes)`);
     const context = await browser.newContext({ baseURL: base });
     const page = await context.newPage();
     const cdp = await context.newCDPSession(page);

@@ -50,14 +50,27 @@ export async function primesForKey(db: DbOrTx, bits: number, generate: PrimeSour
   return claimed;
 }
 
-/** Tops the pool up to `target` primes; returns how many were added. */
-export async function topUpPrimePool(db: DbOrTx, opts: { bits: number; target: number; generate: PrimeSource; signal?: AbortSignal }): Promise<number> {
+/**
+ * Tops the pool up to `target` primes; returns how many were added. `defer`, asked before each
+ * prime once the pool holds a key's worth, ends the pass early when it answers true (the filler:
+ * while a key generation runs, its server steps get the cores; the next pass continues).
+ */
+export async function topUpPrimePool(db: DbOrTx, opts: { bits: number; target: number; generate: PrimeSource; signal?: AbortSignal; defer?: () => Promise<boolean> }): Promise<number> {
   let added = 0;
-  while (!opts.signal?.aborted && (await poolSize(db, opts.bits)) < opts.target) {
+  for (;;) {
+    if (opts.signal?.aborted) break;
+    const size = await poolSize(db, opts.bits);
+    if (size >= opts.target) break;
+    if (opts.defer && size >= PRIMES_PER_KEY && (await opts.defer())) break;
     const prime = await opts.generate(opts.bits);
     if (opts.signal?.aborted) break;
     await addPrime(db, opts.bits, prime);
     added++;
   }
   return added;
+}
+
+/** Whether a key generation is under way (an open, unexpired DKG ceremony): the prime filler defers to it. */
+export async function keyGenerationRunning(db: DbOrTx, now = new Date()): Promise<boolean> {
+  return (await db.ceremony.count({ where: { kind: "dkg", status: "open", expiresAt: { gt: now } } })) > 0;
 }
