@@ -4,7 +4,10 @@
  * prime pool filled natively) driven in headless Chromium with playwright-core. The browser runs the
  * user's party only, including its four 1536-bit safe primes (JS/WASM workers, started when the wizard
  * opens); the agent joins from `countersign join <invitation>` in its own process (native primes),
- * niced so it stands in for the agent's own machine rather than competing with the browser for the cores.
+ * niced. All three parties share this machine's cores, which is harder than a deployment (server and
+ * agent elsewhere). Where the kernel groups processes by session for scheduling (Linux autogroups,
+ * /proc/sys/kernel/sched_autogroup_enabled), the nice value only orders the agent within the bench's
+ * own session: the agent, Chromium and the server (each a session of its own) get equal shares.
  *
  * Figures come from the wizard's performance marks (components/signers/create-signer-*.tsx):
  *   primes — wizard open → four primes ready;  DKG — the user's party, keygen + aux, start → share;
