@@ -9,7 +9,8 @@
  * 2. Make an ephemeral X25519 key, announce it with `HMAC(pin, …)` via POST /dkg/join (one-time),
  *    check the server hands back the same user key and sids it can re-derive from the nonces.
  * 3. Generate 4 safe primes of the profile's size (OpenSSL, in parallel) unless given; re-check them.
- * 4. Run keygen + aux through /dkg/agent/round with the `csj_` token, p2p with the browser sealed.
+ * 4. Run keygen + aux through /dkg/agent/round with the `csj_` token, p2p with the browser sealed:
+ *    keygen while the primes are generated, the aux info once they are ready.
  * 5. Confirm the public key (/dkg/agent/confirm, retried while the server finishes): the signer's
  *    API key comes back once, to the agent only.
  */
@@ -168,14 +169,16 @@ export async function joinSigner(invitation: string, opts: JoinOptions = {}): Pr
     }
     progress({ stage: "joined", signerId: joined.signerId, signerName: joined.signerName, chainId: joined.chainId, profile: profile.name });
 
-    // 3. Primes: generated here (or given), and re-checked either way.
-    let primes: bigint[];
-    if (opts.primes) primes = primeList(opts.primes);
+    // 3. Primes: generated here (or given), and re-checked either way. Keygen does not need them, so
+    // it runs while they are generated; the aux info waits for them.
+    let aux: AuxPrimes | Promise<AuxPrimes>;
+    if (opts.primes) aux = checkPrimes(primeList(opts.primes), profile.primeBits); // given: refused before any round
     else {
       progress({ stage: "primes", done: 0, total: 4, bits: profile.primeBits });
-      primes = await generatePrimes(profile.primeBits, (done) => progress({ stage: "primes", done, total: 4, bits: profile.primeBits }));
+      const generated = generatePrimes(profile.primeBits, (done) => progress({ stage: "primes", done, total: 4, bits: profile.primeBits }));
+      aux = generated.then((list) => checkPrimes(list, profile.primeBits));
+      aux.catch(() => undefined); // observed by the party once keygen is done; a join failing earlier must not leave it unhandled
     }
-    const aux = checkPrimes(primes, profile.primeBits);
 
     // 4. The rounds, point-to-point with the browser end-to-end encrypted.
     const token = joined.agentToken;

@@ -64,9 +64,9 @@ type AuthOpts = { identities?: IdentityKeys; identity?: PartyIdentity };
 
 type DkgOpts = { index: number; n: number; threshold: number; sid: string; auxSid: string; primes: AuxPrimes; profile: SecurityProfile } & AuthOpts;
 
-function dkgStart(opts: DkgOpts) {
-  const { p, q, pHat, qHat } = opts.primes;
-  return () => startKeygenParty({ ...opts, primes: [p, q, pHat, qHat] });
+function dkgStart(opts: Omit<DkgOpts, "primes"> & { primes?: AuxPrimes }) {
+  const primes = opts.primes && [opts.primes.p, opts.primes.q, opts.primes.pHat, opts.primes.qHat];
+  return () => startKeygenParty({ ...opts, primes });
 }
 
 /** Keygen followed by aux-info generation, ending in this party's full key share. */
@@ -75,9 +75,22 @@ export function localDkgParty(opts: DkgOpts): LocalParty<KeyShare> {
   return localParty<KeyShare>(opts.index, dkgStart(opts), (s, incoming) => advanceParty(s, incoming, opts.profile, opts.identity)) as LocalParty<KeyShare>;
 }
 
-/** localDkgParty with the aux-info repetitions computed by `repetitions` (e.g. a browser's RepetitionPool). */
-export function localDkgPartyParallel(opts: DkgOpts, repetitions: RepetitionRunner): AsyncLocalParty<KeyShare> {
-  return localParty<KeyShare>(opts.index, dkgStart(opts), (s, incoming) => advancePartyParallel(s, incoming, repetitions, opts.profile, opts.identity));
+/**
+ * localDkgParty with the aux-info repetitions computed by `repetitions` (e.g. a browser's
+ * RepetitionPool). `primes` may still be on their way (a promise): keygen runs meanwhile, and the
+ * step that finishes it waits for them before the aux info starts.
+ */
+export function localDkgPartyParallel(opts: Omit<DkgOpts, "primes"> & { primes: AuxPrimes | Promise<AuxPrimes> }, repetitions: RepetitionRunner): AsyncLocalParty<KeyShare> {
+  const pending = opts.primes instanceof Promise ? opts.primes : null;
+  let primes = pending ? undefined : (opts.primes as AuxPrimes);
+  const advance = (s: PartyState, incoming: Message[]) => advancePartyParallel(s, incoming, repetitions, opts.profile, opts.identity, undefined, primes);
+  return localParty<KeyShare>(opts.index, dkgStart({ ...opts, primes }), async (s, incoming) => {
+    const r = await advance(s, incoming);
+    if (r.kind !== "continue" || r.state.phase !== "primes" || !pending) return r;
+    primes = await pending;
+    const next = await advance(r.state, []);
+    return { ...next, outgoing: [...r.outgoing, ...next.outgoing] } as PartyResult;
+  });
 }
 
 /** `nonces`: precomputed Paillier nonces (lib/mpc/nonces.ts), e.g. the agent's start-up pool. */

@@ -42,7 +42,10 @@ import { signMessage, stripAuth, verifyMessage, type AuthenticatedBlame, type Id
  */
 type Common = { v: 1; pending: Message[]; identities?: IdentityKeys; sigs?: Record<string, string> };
 export type PartyState =
+  /** `primes` empty: not supplied yet (a client whose primes are still being generated). */
   | (Common & { phase: "keygen"; auxSid: string; primes: string[]; state: KeygenState })
+  /** Keygen done, waiting for the primes its aux info needs; aux messages wait in `pending`. */
+  | (Common & { phase: "primes"; auxSid: string; core: CoreKeyShare })
   | (Common & { phase: "aux"; core: CoreKeyShare; state: AuxState })
   | (Common & { phase: "sign"; state: SignState });
 
@@ -65,10 +68,14 @@ function signAll(outgoing: Message[], identity: PartyIdentity | undefined, ident
   return outgoing.map((m) => signMessage(m, identity.secretKey));
 }
 
-export function startKeygenParty(opts: { index: number; n: number; threshold: number; sid: string; auxSid: string; primes: bigint[]; profile?: SecurityProfile } & Auth) {
-  if (opts.primes.length !== 4) throw new Error("key generation needs four primes (Paillier p, q; ring-Pedersen p̂, q̂)");
+/**
+ * Without `primes` the party runs keygen and then waits in phase "primes" until an advance supplies
+ * them (a client generating its primes meanwhile), so keygen need not wait for them.
+ */
+export function startKeygenParty(opts: { index: number; n: number; threshold: number; sid: string; auxSid: string; primes?: bigint[]; profile?: SecurityProfile } & Auth) {
+  if (opts.primes && opts.primes.length !== 4) throw new Error("key generation needs four primes (Paillier p, q; ring-Pedersen p̂, q̂)");
   const { state, outgoing } = startKeygen({ index: opts.index, n: opts.n, threshold: opts.threshold, sid: opts.sid, profile: opts.profile });
-  const s: PartyState = { v: 1, phase: "keygen", auxSid: opts.auxSid, primes: opts.primes.map(hex), state, pending: [], ...(opts.identities ? { identities: opts.identities } : {}) };
+  const s: PartyState = { v: 1, phase: "keygen", auxSid: opts.auxSid, primes: (opts.primes ?? []).map(hex), state, pending: [], ...(opts.identities ? { identities: opts.identities } : {}) };
   return { state: s, outgoing: signAll(outgoing, opts.identity, opts.identities) };
 }
 
@@ -83,7 +90,7 @@ export function partyNonceDemand(s: PartyState): NonceDemand {
   return s.phase === "sign" ? signStepNonceDemand(s.state) : [];
 }
 
-function protocolOf(s: PartyState): Message["protocol"] {
+function protocolOf(s: Exclude<PartyState, { phase: "primes" }>): Message["protocol"] {
   return s.phase === "keygen" ? "keygen" : s.phase === "aux" ? "aux" : "sign";
 }
 
@@ -97,18 +104,21 @@ function auxPrimes(primes: string[]): AuxPrimes {
  * Messages for a past round or another protocol than expected are handed to the state machine too,
  * which rejects them with blame on the sender.
  */
-export function advanceParty(prev: PartyState, incoming: readonly Message[], profile?: SecurityProfile, identity?: PartyIdentity, nonces?: NonceSource): PartyResult {
-  return runWork(advancePartyWork(prev, incoming, profile, identity, nonces));
+export function advanceParty(prev: PartyState, incoming: readonly Message[], profile?: SecurityProfile, identity?: PartyIdentity, nonces?: NonceSource, primes?: AuxPrimes): PartyResult {
+  return runWork(advancePartyWork(prev, incoming, profile, identity, nonces, primes));
 }
 
-/** advanceParty with the aux-info repetitions computed by `runner` (a browser's pool of Web Workers). */
-export function advancePartyParallel(prev: PartyState, incoming: readonly Message[], runner: RepetitionRunner, profile?: SecurityProfile, identity?: PartyIdentity, nonces?: NonceSource): Promise<PartyResult> {
-  return runWorkAsync(advancePartyWork(prev, incoming, profile, identity, nonces), runner);
+/**
+ * advanceParty with the aux-info repetitions computed by `runner` (a browser's pool of Web Workers).
+ * `primes` supplies a party waiting in phase "primes" (started without them).
+ */
+export function advancePartyParallel(prev: PartyState, incoming: readonly Message[], runner: RepetitionRunner, profile?: SecurityProfile, identity?: PartyIdentity, nonces?: NonceSource, primes?: AuxPrimes): Promise<PartyResult> {
+  return runWorkAsync(advancePartyWork(prev, incoming, profile, identity, nonces, primes), runner);
 }
 
-function* advancePartyWork(prev: PartyState, incoming: readonly Message[], profile?: SecurityProfile, identity?: PartyIdentity, nonces?: NonceSource): Work<PartyResult> {
+function* advancePartyWork(prev: PartyState, incoming: readonly Message[], profile?: SecurityProfile, identity?: PartyIdentity, nonces?: NonceSource, primes?: AuxPrimes): Work<PartyResult> {
   const keys = prev.identities;
-  if (!keys) return (yield* advanceVerified(prev, (incoming as SignedMessage[]).map(stripAuth), profile, nonces)).result;
+  if (!keys) return (yield* advanceVerified(prev, (incoming as SignedMessage[]).map(stripAuth), profile, nonces, primes)).result;
   const signed = incoming as SignedMessage[];
   const forged = signed.find((m) => !keys[m.from] || !verifyMessage(m, keys[m.from]!));
   if (forged) {
@@ -118,7 +128,7 @@ function* advancePartyWork(prev: PartyState, incoming: readonly Message[], profi
   // Signatures are kept beside the messages (which the state machines hold without them) for evidence.
   const sigs = { ...prev.sigs };
   for (const m of signed) sigs[sigKey(m)] = m.auth!.sig;
-  const { result: r, roundMessages } = yield* advanceVerified({ ...prev, sigs } as PartyState, signed.map(stripAuth), profile, nonces);
+  const { result: r, roundMessages } = yield* advanceVerified({ ...prev, sigs } as PartyState, signed.map(stripAuth), profile, nonces, primes);
   const sign = (x: PartyResult): PartyResult => ({ ...x, outgoing: signAll(x.outgoing, identity, keys) }) as PartyResult;
   if (r.kind !== "abort") return sign(r);
   const blamed = r.blame.party;
@@ -129,13 +139,21 @@ function* advancePartyWork(prev: PartyState, incoming: readonly Message[], profi
 const sigKey = (m: Message) => `${m.protocol}:${m.round}:${m.from}:${m.to}`;
 
 /** The state machines proper; on abort also the messages of the round that failed (for evidence). */
-function* advanceVerified(prev: PartyState, incoming: readonly Message[], profile?: SecurityProfile, nonces?: NonceSource): Work<{ result: PartyResult; roundMessages: Message[] }> {
+function* advanceVerified(prev: PartyState, incoming: readonly Message[], profile?: SecurityProfile, nonces?: NonceSource, primes?: AuxPrimes): Work<{ result: PartyResult; roundMessages: Message[] }> {
   const done = (result: PartyResult, roundMessages: Message[] = []) => ({ result, roundMessages });
   let s: PartyState = { ...prev, pending: [...prev.pending, ...incoming] } as PartyState;
   const outgoing: Message[] = [];
   for (;;) {
+    if (s.phase === "primes") {
+      if (!primes) return done({ kind: "continue", state: s, outgoing });
+      const a = yield* startAuxWork({ index: s.core.index, n: s.core.n, sid: s.auxSid, primes, profile });
+      outgoing.push(...a.outgoing);
+      s = { v: 1, phase: "aux", core: s.core, state: a.state, pending: s.pending, ...(s.identities ? { identities: s.identities, sigs: s.sigs } : {}) };
+      continue;
+    }
     const proto = protocolOf(s);
-    const ready = s.pending.filter((m) => !(m.protocol === proto ? m.round > s.state.round : isLaterProtocol(proto, m.protocol)));
+    const round = s.state.round;
+    const ready = s.pending.filter((m) => !(m.protocol === proto ? m.round > round : isLaterProtocol(proto, m.protocol)));
     if (ready.length === 0) return done({ kind: "continue", state: s, outgoing });
     const waiting = s.pending.filter((m) => !ready.includes(m));
     const roundMessages = [...s.state.inbox, ...ready];
@@ -143,6 +161,11 @@ function* advanceVerified(prev: PartyState, incoming: readonly Message[], profil
       const r = stepKeygen(s.state, ready);
       if (isAborted(r)) return done({ kind: "abort", blame: r.abort, outgoing }, roundMessages);
       if (isFinished(r)) {
+        const ids = s.identities ? { identities: s.identities, sigs: s.sigs } : {};
+        if (s.primes.length === 0) {
+          s = { v: 1, phase: "primes", auxSid: s.auxSid, core: r.output, pending: waiting, ...ids };
+          continue;
+        }
         const a = yield* startAuxWork({ index: r.output.index, n: r.output.n, sid: s.auxSid, primes: auxPrimes(s.primes), profile });
         outgoing.push(...a.outgoing);
         s = { v: 1, phase: "aux", core: r.output, state: a.state, pending: waiting, ...(s.identities ? { identities: s.identities, sigs: s.sigs } : {}) };
