@@ -53,6 +53,8 @@ export async function driveCeremony<O>(opts: {
   // broadcasts are fetched per recipient.
   const seen = new Map<number, Set<string>>([...local.keys()].map((k) => [k, new Set()]));
   const outputs = new Map<number, O>();
+  /** Parties that reported further rounds ready (PartyEvent.more): advanced again with no new messages. */
+  const more = new Set<number>();
   let serverResult: unknown = null;
 
   const enqueue = (to: number, m: Message) => {
@@ -98,9 +100,11 @@ export async function driveCeremony<O>(opts: {
     let progressed = false;
     for (const p of local.values()) {
       const batch = inbox.get(p.index)!.splice(0);
-      if (!batch.length) continue;
+      if (!batch.length && !more.has(p.index)) continue;
       progressed = true;
       const ev = await p.receive(batch);
+      if (ev.more) more.add(p.index);
+      else more.delete(p.index);
       if (ev.abort) {
         await opts.transport.report?.({ party: p.index, blame: ev.abort }).catch(() => undefined);
         throw new CeremonyAborted(ev.abort);

@@ -7,7 +7,8 @@ import type { AuxPrimes, EcdsaSignature, KeyShare, Message, NonceSource, Protoco
 import type { IdentityKeys } from "./message-auth";
 import { advanceParty, advancePartyParallel, startKeygenParty, startSignParty, type PartyIdentity, type PartyResult, type PartyState } from "./party";
 
-export type PartyEvent<O> = { outgoing: Message[]; output?: O; abort?: ProtocolBlame };
+/** `more`: the party has further rounds ready; call receive([]) again after sending `outgoing`. */
+export type PartyEvent<O> = { outgoing: Message[]; output?: O; abort?: ProtocolBlame; more?: boolean };
 
 export interface LocalParty<O> {
   readonly index: number;
@@ -30,7 +31,7 @@ function localParty<O>(index: number, begin: () => { state: PartyState; outgoing
     switch (r.kind) {
       case "continue":
         state = r.state;
-        return { outgoing: r.outgoing };
+        return r.more ? { outgoing: r.outgoing, more: true } : { outgoing: r.outgoing };
       case "abort":
         return { outgoing: r.outgoing, abort: r.blame };
       case "keyShare":
@@ -83,7 +84,7 @@ export function localDkgParty(opts: DkgOpts): LocalParty<KeyShare> {
 export function localDkgPartyParallel(opts: Omit<DkgOpts, "primes"> & { primes: AuxPrimes | Promise<AuxPrimes> }, repetitions: RepetitionRunner): AsyncLocalParty<KeyShare> {
   const pending = opts.primes instanceof Promise ? opts.primes : null;
   let primes = pending ? undefined : (opts.primes as AuxPrimes);
-  const advance = (s: PartyState, incoming: Message[]) => advancePartyParallel(s, incoming, repetitions, opts.profile, opts.identity, undefined, primes);
+  const advance = (s: PartyState, incoming: Message[]) => advancePartyParallel(s, incoming, repetitions, opts.profile, opts.identity, undefined, { primes, roundByRound: true });
   return localParty<KeyShare>(opts.index, dkgStart({ ...opts, primes }), async (s, incoming) => {
     const r = await advance(s, incoming);
     if (r.kind !== "continue" || r.state.phase !== "primes" || !pending) return r;

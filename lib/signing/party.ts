@@ -50,7 +50,8 @@ export type PartyState =
   | (Common & { phase: "sign"; state: SignState });
 
 export type PartyResult =
-  | { kind: "continue"; state: PartyState; outgoing: Message[] }
+  /** `more`: stopped after a round's messages with further rounds ready (AdvanceOptions.roundByRound). */
+  | { kind: "continue"; state: PartyState; outgoing: Message[]; more?: true }
   | { kind: "keyShare"; share: KeyShare; outgoing: Message[] }
   | { kind: "signature"; signature: EcdsaSignature; outgoing: Message[] }
   | { kind: "abort"; blame: AuthenticatedBlame; outgoing: Message[] };
@@ -104,21 +105,31 @@ function auxPrimes(primes: string[]): AuxPrimes {
  * Messages for a past round or another protocol than expected are handed to the state machine too,
  * which rejects them with blame on the sender.
  */
-export function advanceParty(prev: PartyState, incoming: readonly Message[], profile?: SecurityProfile, identity?: PartyIdentity, nonces?: NonceSource, primes?: AuxPrimes): PartyResult {
-  return runWork(advancePartyWork(prev, incoming, profile, identity, nonces, primes));
+export function advanceParty(prev: PartyState, incoming: readonly Message[], profile?: SecurityProfile, identity?: PartyIdentity, nonces?: NonceSource, opts?: AdvanceOptions): PartyResult {
+  return runWork(advancePartyWork(prev, incoming, profile, identity, nonces, opts));
 }
 
-/**
- * advanceParty with the aux-info repetitions computed by `runner` (a browser's pool of Web Workers).
- * `primes` supplies a party waiting in phase "primes" (started without them).
- */
-export function advancePartyParallel(prev: PartyState, incoming: readonly Message[], runner: RepetitionRunner, profile?: SecurityProfile, identity?: PartyIdentity, nonces?: NonceSource, primes?: AuxPrimes): Promise<PartyResult> {
-  return runWorkAsync(advancePartyWork(prev, incoming, profile, identity, nonces, primes), runner);
+export type AdvanceOptions = {
+  /** Supplies a party waiting in phase "primes" (started without them). */
+  primes?: AuxPrimes;
+  /**
+   * Return after each aux round that produced messages while later rounds are ready too
+   * (`more: true`; advance again with no messages to go on), so they can be sent before the next
+   * round's proofs are computed: a client that receives two rounds at once otherwise holds back the
+   * earlier round's cheap messages, which the other parties need for their own heavy round, for the
+   * seconds the later round takes. The server's party does not use it (one submission, one commit).
+   */
+  roundByRound?: boolean;
+};
+
+/** advanceParty with the aux-info repetitions computed by `runner` (a browser's pool of Web Workers). */
+export function advancePartyParallel(prev: PartyState, incoming: readonly Message[], runner: RepetitionRunner, profile?: SecurityProfile, identity?: PartyIdentity, nonces?: NonceSource, opts?: AdvanceOptions): Promise<PartyResult> {
+  return runWorkAsync(advancePartyWork(prev, incoming, profile, identity, nonces, opts), runner);
 }
 
-function* advancePartyWork(prev: PartyState, incoming: readonly Message[], profile?: SecurityProfile, identity?: PartyIdentity, nonces?: NonceSource, primes?: AuxPrimes): Work<PartyResult> {
+function* advancePartyWork(prev: PartyState, incoming: readonly Message[], profile?: SecurityProfile, identity?: PartyIdentity, nonces?: NonceSource, opts: AdvanceOptions = {}): Work<PartyResult> {
   const keys = prev.identities;
-  if (!keys) return (yield* advanceVerified(prev, (incoming as SignedMessage[]).map(stripAuth), profile, nonces, primes)).result;
+  if (!keys) return (yield* advanceVerified(prev, (incoming as SignedMessage[]).map(stripAuth), profile, nonces, opts)).result;
   const signed = incoming as SignedMessage[];
   const forged = signed.find((m) => !keys[m.from] || !verifyMessage(m, keys[m.from]!));
   if (forged) {
@@ -128,7 +139,7 @@ function* advancePartyWork(prev: PartyState, incoming: readonly Message[], profi
   // Signatures are kept beside the messages (which the state machines hold without them) for evidence.
   const sigs = { ...prev.sigs };
   for (const m of signed) sigs[sigKey(m)] = m.auth!.sig;
-  const { result: r, roundMessages } = yield* advanceVerified({ ...prev, sigs } as PartyState, signed.map(stripAuth), profile, nonces, primes);
+  const { result: r, roundMessages } = yield* advanceVerified({ ...prev, sigs } as PartyState, signed.map(stripAuth), profile, nonces, opts);
   const sign = (x: PartyResult): PartyResult => ({ ...x, outgoing: signAll(x.outgoing, identity, keys) }) as PartyResult;
   if (r.kind !== "abort") return sign(r);
   const blamed = r.blame.party;
@@ -139,13 +150,15 @@ function* advancePartyWork(prev: PartyState, incoming: readonly Message[], profi
 const sigKey = (m: Message) => `${m.protocol}:${m.round}:${m.from}:${m.to}`;
 
 /** The state machines proper; on abort also the messages of the round that failed (for evidence). */
-function* advanceVerified(prev: PartyState, incoming: readonly Message[], profile?: SecurityProfile, nonces?: NonceSource, primes?: AuxPrimes): Work<{ result: PartyResult; roundMessages: Message[] }> {
+function* advanceVerified(prev: PartyState, incoming: readonly Message[], profile?: SecurityProfile, nonces?: NonceSource, opts: AdvanceOptions = {}): Work<{ result: PartyResult; roundMessages: Message[] }> {
+  const { primes, roundByRound } = opts;
   const done = (result: PartyResult, roundMessages: Message[] = []) => ({ result, roundMessages });
   let s: PartyState = { ...prev, pending: [...prev.pending, ...incoming] } as PartyState;
   const outgoing: Message[] = [];
   for (;;) {
     if (s.phase === "primes") {
       if (!primes) return done({ kind: "continue", state: s, outgoing });
+      if (roundByRound && outgoing.length) return done({ kind: "continue", state: s, outgoing, more: true });
       const a = yield* startAuxWork({ index: s.core.index, n: s.core.n, sid: s.auxSid, primes, profile });
       outgoing.push(...a.outgoing);
       s = { v: 1, phase: "aux", core: s.core, state: a.state, pending: s.pending, ...(s.identities ? { identities: s.identities, sigs: s.sigs } : {}) };
@@ -155,6 +168,7 @@ function* advanceVerified(prev: PartyState, incoming: readonly Message[], profil
     const round = s.state.round;
     const ready = s.pending.filter((m) => !(m.protocol === proto ? m.round > round : isLaterProtocol(proto, m.protocol)));
     if (ready.length === 0) return done({ kind: "continue", state: s, outgoing });
+    if (roundByRound && s.phase === "aux" && outgoing.length) return done({ kind: "continue", state: s, outgoing, more: true });
     const waiting = s.pending.filter((m) => !ready.includes(m));
     const roundMessages = [...s.state.inbox, ...ready];
     if (s.phase === "keygen") {
