@@ -305,7 +305,7 @@ async function submitRound(db: Db, input: SubmitInput, onOutcome: OnOutcome): Pr
       } else {
         // Key generation: the aux repetitions run on the repetition threads, so this thread keeps
         // answering (the other parties' polls for this round's last message) while they compute.
-        result = await advancePartyParallel(withIdentities, forServer, serverRepetitionPool().run, input.profile, identity);
+        result = await advancePartyParallel(withIdentities, forServer, serverRepetitionPool().run, input.profile, identity, undefined, { roundByRound: true });
       }
     }
 
@@ -327,17 +327,7 @@ async function submitRound(db: Db, input: SubmitInput, onOutcome: OnOutcome): Pr
         const won = await tx.ceremony.updateMany({ where: { id: c.id, version: c.version, status: "open" }, data });
         if (won.count !== 1) throw new LostRace();
         await storeMessages(tx, c.id, input.messages);
-        if (result) await storeMessages(tx, c.id, result.outgoing);
-        let resultValue: unknown = null;
-        if (result?.kind === "keyShare" || result?.kind === "signature") {
-          resultValue = await onOutcome(tx, { kind: result.kind, value: result.kind === "keyShare" ? result.share : result.signature }, { id: c.id, signerId: c.signerId, context: c.context });
-          await tx.$executeRaw`UPDATE "ceremonies" SET "server_state" = NULL, "result" = ${JSON.stringify(resultValue)}::jsonb WHERE "id" = ${c.id}::uuid`;
-        }
-        if (result?.kind === "abort") {
-          await tx.$executeRaw`UPDATE "ceremonies" SET "server_state" = NULL WHERE "id" = ${c.id}::uuid`;
-          await releaseEndedCeremonies(tx, [c.id]);
-        }
-        if (result && result.kind !== "continue") await wipeEndedCeremonies(tx, [c.id]);
+        if (result) await storeServerResult(tx, c, result, onOutcome);
         const fresh = await tx.ceremony.findUniqueOrThrow({ where: { id: c.id } });
         const response = view(fresh, await messagesFor(tx, c.id, input.party, input.after));
         await tx.ceremonySubmission.create({ data: { ceremonyId: c.id, party: input.party, seq: input.seq, requestHash, response: sealResponse(c.id, input.party, input.seq, response) } });
@@ -348,12 +338,80 @@ async function submitRound(db: Db, input: SubmitInput, onOutcome: OnOutcome): Pr
       throw err;
     }
     if (result && result.kind !== "continue") recordCeremonyEnded(c.kind, result.kind === "abort" ? "aborted" : "completed");
+    if (result?.kind === "continue" && result.more) {
+      // The submission completed two rounds at once: the first round's messages are stored (the
+      // other parties can take them now); the next round is computed and committed on its own.
+      await continueServerParty(db, c.id, input.profile, onOutcome);
+      return poll(db, input);
+    }
     return response;
   }
   throw new ConflictError("The ceremony is busy; retry");
 }
 
 class LostRace extends Error {}
+
+/** Stores what the server's step produced, in the transaction that moved the ceremony's version. */
+async function storeServerResult(tx: DbOrTx, c: { id: string; signerId: string; context: unknown }, result: PartyResult, onOutcome: OnOutcome): Promise<void> {
+  await storeMessages(tx, c.id, result.outgoing);
+  if (result.kind === "keyShare" || result.kind === "signature") {
+    const resultValue = await onOutcome(tx, { kind: result.kind, value: result.kind === "keyShare" ? result.share : result.signature }, { id: c.id, signerId: c.signerId, context: c.context });
+    await tx.$executeRaw`UPDATE "ceremonies" SET "server_state" = NULL, "result" = ${JSON.stringify(resultValue)}::jsonb WHERE "id" = ${c.id}::uuid`;
+  }
+  if (result.kind === "abort") {
+    await tx.$executeRaw`UPDATE "ceremonies" SET "server_state" = NULL WHERE "id" = ${c.id}::uuid`;
+    await releaseEndedCeremonies(tx, [c.id]);
+  }
+  if (result.kind !== "continue") await wipeEndedCeremonies(tx, [c.id]);
+}
+
+/**
+ * Advances the server's key-generation party through the rounds its stored messages already allow,
+ * one round per commit (compare-and-swap as in submitRound). Stops when nothing is ready, or when
+ * another request moved the ceremony on first (it then does the work).
+ */
+async function continueServerParty(db: Db, ceremonyId: string, profile: SecurityProfile, onOutcome: OnOutcome): Promise<void> {
+  for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; ) {
+    const c = await db.ceremony.findUnique({ where: { id: ceremonyId } });
+    if (!c || c.status !== "open" || !c.serverState) return;
+    const state = openState(c.id, c.serverState);
+    if (state.phase === "sign") return;
+    const identities = identitiesOf(c.context);
+    const identity = isAuthenticated(identities) ? await serverIdentity() : undefined;
+    const result = await advancePartyParallel(identity ? { ...state, identities } : state, [], serverRepetitionPool().run, profile, identity, undefined, { roundByRound: true });
+    if (result.kind === "continue" && result.outgoing.length === 0) return; // nothing was ready
+    try {
+      await db.$transaction(async (tx) => {
+        const data: Prisma.CeremonyUpdateManyMutationInput = { version: { increment: 1 } };
+        if (result.kind === "continue") {
+          data.serverState = sealState(c.id, result.state);
+          data.phase = result.state.phase;
+        } else if (result.kind === "abort") {
+          data.status = "aborted";
+          data.blame = result.blame as unknown as Prisma.InputJsonValue;
+          data.completedAt = new Date();
+        } else {
+          data.status = "completed";
+          data.completedAt = new Date();
+        }
+        const won = await tx.ceremony.updateMany({ where: { id: c.id, version: c.version, status: "open" }, data });
+        if (won.count !== 1) throw new LostRace();
+        await storeServerResult(tx, c, result, onOutcome);
+      });
+    } catch (err) {
+      if (err instanceof LostRace) {
+        attempt++;
+        continue;
+      }
+      throw err;
+    }
+    if (result.kind !== "continue") {
+      recordCeremonyEnded(c.kind, result.kind === "abort" ? "aborted" : "completed");
+      return;
+    }
+    if (!result.more) return;
+  }
+}
 
 /** Returns whether this call ended the ceremony (it was still open at `version`). */
 async function abortCeremony(db: DbOrTx, id: string, version: number, blame: ProtocolBlame): Promise<boolean> {
