@@ -88,6 +88,9 @@ export function localDkgPartyParallel(opts: Omit<DkgOpts, "primes"> & { primes: 
   return localParty<KeyShare>(opts.index, dkgStart({ ...opts, primes }), async (s, incoming) => {
     const r = await advance(s, incoming);
     if (r.kind !== "continue" || r.state.phase !== "primes" || !pending) return r;
+    // Keygen's last messages go out first: the others finish keygen and start their aux info
+    // while this party still waits for its primes (the driver calls again at once).
+    if (r.outgoing.length) return { ...r, more: true };
     primes = await pending;
     const next = await advance(r.state, []);
     return { ...next, outgoing: [...r.outgoing, ...next.outgoing] } as PartyResult;
