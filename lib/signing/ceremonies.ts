@@ -312,20 +312,7 @@ async function submitRound(db: Db, input: SubmitInput, onOutcome: OnOutcome): Pr
     let response: CeremonyView;
     try {
       response = await db.$transaction(async (tx) => {
-        const data: Prisma.CeremonyUpdateManyMutationInput = { version: { increment: 1 } };
-        if (result?.kind === "continue") {
-          data.serverState = sealState(c.id, result.state);
-          data.phase = result.state.phase;
-        } else if (result?.kind === "abort") {
-          data.status = "aborted";
-          data.blame = result.blame as unknown as Prisma.InputJsonValue;
-          data.completedAt = new Date();
-        } else if (result) {
-          data.status = "completed";
-          data.completedAt = new Date();
-        }
-        const won = await tx.ceremony.updateMany({ where: { id: c.id, version: c.version, status: "open" }, data });
-        if (won.count !== 1) throw new LostRace();
+        await moveVersion(tx, c, result);
         await storeMessages(tx, c.id, input.messages);
         if (result) await storeServerResult(tx, c, result, onOutcome);
         const fresh = await tx.ceremony.findUniqueOrThrow({ where: { id: c.id } });
@@ -350,6 +337,27 @@ async function submitRound(db: Db, input: SubmitInput, onOutcome: OnOutcome): Pr
 }
 
 class LostRace extends Error {}
+
+/**
+ * Compare-and-swap on the ceremony's version (LostRace if another request moved it first), with the
+ * server's new state or its end; `result` null: a submission that did not reach the server's party.
+ */
+async function moveVersion(tx: DbOrTx, c: { id: string; version: number }, result: PartyResult | null): Promise<void> {
+  const data: Prisma.CeremonyUpdateManyMutationInput = { version: { increment: 1 } };
+  if (result?.kind === "continue") {
+    data.serverState = sealState(c.id, result.state);
+    data.phase = result.state.phase;
+  } else if (result?.kind === "abort") {
+    data.status = "aborted";
+    data.blame = result.blame as unknown as Prisma.InputJsonValue;
+    data.completedAt = new Date();
+  } else if (result) {
+    data.status = "completed";
+    data.completedAt = new Date();
+  }
+  const won = await tx.ceremony.updateMany({ where: { id: c.id, version: c.version, status: "open" }, data });
+  if (won.count !== 1) throw new LostRace();
+}
 
 /** Stores what the server's step produced, in the transaction that moved the ceremony's version. */
 async function storeServerResult(tx: DbOrTx, c: { id: string; signerId: string; context: unknown }, result: PartyResult, onOutcome: OnOutcome): Promise<void> {
@@ -382,20 +390,7 @@ async function continueServerParty(db: Db, ceremonyId: string, profile: Security
     if (result.kind === "continue" && result.outgoing.length === 0) return; // nothing was ready
     try {
       await db.$transaction(async (tx) => {
-        const data: Prisma.CeremonyUpdateManyMutationInput = { version: { increment: 1 } };
-        if (result.kind === "continue") {
-          data.serverState = sealState(c.id, result.state);
-          data.phase = result.state.phase;
-        } else if (result.kind === "abort") {
-          data.status = "aborted";
-          data.blame = result.blame as unknown as Prisma.InputJsonValue;
-          data.completedAt = new Date();
-        } else {
-          data.status = "completed";
-          data.completedAt = new Date();
-        }
-        const won = await tx.ceremony.updateMany({ where: { id: c.id, version: c.version, status: "open" }, data });
-        if (won.count !== 1) throw new LostRace();
+        await moveVersion(tx, c, result);
         await storeServerResult(tx, c, result, onOutcome);
       });
     } catch (err) {
