@@ -78,8 +78,8 @@ export function localDkgParty(opts: DkgOpts): LocalParty<KeyShare> {
 
 /**
  * localDkgParty with the aux-info repetitions computed by `repetitions` (e.g. a browser's
- * RepetitionPool). `primes` may still be on their way (a promise): keygen runs meanwhile, and the
- * step that finishes it waits for them before the aux info starts.
+ * RepetitionPool). `primes` may still be on their way (a promise): keygen runs meanwhile; once it is
+ * done, its last messages go out and the next call waits for the primes before the aux info starts.
  */
 export function localDkgPartyParallel(opts: Omit<DkgOpts, "primes"> & { primes: AuxPrimes | Promise<AuxPrimes> }, repetitions: RepetitionRunner): AsyncLocalParty<KeyShare> {
   const pending = opts.primes instanceof Promise ? opts.primes : null;

@@ -117,7 +117,8 @@ export type AdvanceOptions = {
    * (`more: true`; advance again with no messages to go on), so they can be sent before the next
    * round's proofs are computed: a client that receives two rounds at once otherwise holds back the
    * earlier round's cheap messages, which the other parties need for their own heavy round, for the
-   * seconds the later round takes. The server's party does not use it (one submission, one commit).
+   * seconds the later round takes. The server's party uses it too: lib/signing/ceremonies.ts commits
+   * each round, then continues (continueServerParty).
    */
   roundByRound?: boolean;
 };
