@@ -3,7 +3,7 @@
  * [−(N−1)/2, (N−1)/2]; decryption returns the centred representative. With the factorisation
  * known, encryption nonces and decryption use CRT.
  */
-import { bitLength, createCrtContext, crtCombine, crtPowWith, gcd, lcm, mod, modInv, modPow, modPowSecret, multiExp, multiExpSecret, randomUnit, type CrtContext } from "./bigint";
+import { bitLength, createCrtContext, crtCombine, crtPowWith, gcd, lcm, mod, modInv, modPow, modPowSecret, multiExp, multiExpSecret, multiExpSecretModulus, randomUnit, type CrtContext } from "./bigint";
 import { PaillierError } from "./errors";
 
 export interface PaillierPublicKey {
@@ -100,14 +100,14 @@ export function multiPowN2(key: PaillierPublicKey, bases: readonly bigint[], exp
 /**
  * A verifier's check: factor · Π bases[i]^exps[i] ≡ target (mod N²), every exponent PUBLIC (from
  * the statement or the proof). A negative exponent moves its power to the target's side, so no
- * base is inverted. With the secret key the check runs mod p² and mod q² with the exponents as
- * they are: public exponents may take the sliding windows there, whereas reducing them by the
- * secret p(p−1) would make them secret and cost the constant-time path over the full modulus.
- * Nothing is inverted modulo a secret modulus.
+ * base is inverted (callers have checked that the bases are units: the two forms then agree). With
+ * the secret key the check runs mod p² and mod q² with the exponents as they are
+ * (multiExpSecretModulus): public exponents may take the sliding windows there, whereas reducing
+ * them by the secret p(p−1) would make them secret and cost the constant-time path over the full
+ * modulus. Nothing is inverted modulo a secret modulus.
  */
 export function holdsModN2(key: PaillierPublicKey, factor: bigint, bases: readonly bigint[], exps: readonly bigint[], target: bigint): boolean {
   if (bases.length !== exps.length) throw new PaillierError("holdsModN2: one exponent per base");
-  if (!isSecret(key)) return mod(factor * multiExp(bases, exps, key.N2), key.N2) === mod(target, key.N2);
   const lhsBases: bigint[] = [];
   const lhsExps: bigint[] = [];
   const rhsBases: bigint[] = [];
@@ -122,8 +122,14 @@ export function holdsModN2(key: PaillierPublicKey, factor: bigint, bases: readon
       lhsExps.push(e);
     }
   });
+  if (!isSecret(key)) {
+    const m = key.N2;
+    return mod(factor * multiExp(lhsBases, lhsExps, m), m) === mod(target * multiExp(rhsBases, rhsExps, m), m);
+  }
   // Both halves are always evaluated: which half failed would say something about p and q.
-  const [holdsP, holdsQ] = [key.crtN2.p, key.crtN2.q].map((m) => mod(factor * multiExp(lhsBases, lhsExps, m), m) === mod(target * multiExp(rhsBases, rhsExps, m), m));
+  const [holdsP, holdsQ] = [key.crtN2.p, key.crtN2.q].map(
+    (m) => mod(factor * multiExpSecretModulus(lhsBases, lhsExps, m), m) === mod(target * multiExpSecretModulus(rhsBases, rhsExps, m), m),
+  );
   return holdsP === true && holdsQ === true;
 }
 
@@ -137,7 +143,7 @@ export function holdsModN2(key: PaillierPublicKey, factor: bigint, bases: readon
 export function multiPowN(key: PaillierPublicKey, bases: readonly bigint[], exps: readonly bigint[]): bigint {
   if (!isSecret(key)) return multiExp(bases, exps, key.N);
   const { p, q } = key;
-  if (exps.every((e) => e >= 0n)) return crtCombine(multiExp(bases, exps, p), p, multiExp(bases, exps, q), q);
+  if (exps.every((e) => e >= 0n)) return crtCombine(multiExpSecretModulus(bases, exps, p), p, multiExpSecretModulus(bases, exps, q), q);
   const rp = multiExpSecret(bases, exps.map((e) => mod(e, p - 1n)), p, bitLength(p));
   const rq = multiExpSecret(bases, exps.map((e) => mod(e, q - 1n)), q, bitLength(q));
   return crtCombine(rp, p, rq, q);

@@ -15,6 +15,11 @@ export interface BigIntBackend {
   /** Π bases[i]^exps[i] mod m with 0 ≤ bases[i] < m, exps[i] ≥ 0, m > 1, equal lengths ≥ 1. */
   multiExp(bases: readonly bigint[], exps: readonly bigint[], m: bigint): bigint;
   /**
+   * multiExp for public exponents modulo a SECRET modulus (pow.ts multiExpSecretModulus): nothing
+   * about m may outlive the call. Optional: without it, multiExp.
+   */
+  multiExpSecretModulus?(bases: readonly bigint[], exps: readonly bigint[], m: bigint): bigint;
+  /**
    * Π bases[i]^exps[i] mod m for secret exponents 0 ≤ exps[i] < 2^expBits, 0 ≤ bases[i] < m: a
    * fixed-window, always-multiply schedule with table reads that touch every entry, so the
    * sequence of operations depends only on (bases.length, m's size, expBits).

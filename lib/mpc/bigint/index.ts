@@ -15,7 +15,7 @@ export {
 export { abs, bitLength, gcd, lcm, mod, modAdd, modInv, modMul, modSub, unitsModulo } from "./basic";
 export { fromBytesBE, fromHex, toBytesBE, toHex } from "./bytes";
 export { randomBelow, randomBits, randomBytes, randomInRange, randomSymmetric, randomUnit } from "./random";
-export { modPow, modPowPublic, modPowSecret, multiExp, multiExpSecret } from "./pow";
+export { modPow, modPowPublic, modPowSecret, multiExp, multiExpSecret, multiExpSecretModulus } from "./pow";
 export {
   createFixedBaseTable,
   defaultFixedBaseWindow,

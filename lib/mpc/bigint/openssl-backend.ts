@@ -21,7 +21,12 @@ type DiffieHellman = {
   setPrivateKey(key: Uint8Array): void;
   computeSecret(other: Uint8Array): Uint8Array;
 };
-type NodeCrypto = { createDiffieHellman(prime: Uint8Array): DiffieHellman };
+type NodeCrypto = {
+  createDiffieHellman(prime: Uint8Array): DiffieHellman;
+  createPublicKey(key: { key: { kty: "RSA"; n: string; e: string }; format: "jwk" }): unknown;
+  publicEncrypt(key: { key: unknown; padding: number }, data: Uint8Array): Uint8Array;
+  constants: { RSA_NO_PADDING: number };
+};
 
 let nodeCrypto: NodeCrypto | null | undefined;
 
@@ -74,6 +79,62 @@ export function opensslContextCount(): number {
   return contexts.size;
 }
 
+/**
+ * Public exponents modulo a SECRET modulus (multiExpSecretModulus: a verifier's CRT halves over its
+ * own p², q²) through OpenSSL's raw RSA public operation — BN_mod_exp_mont under a one-off key
+ * object (n = m, e = the exponent) that is garbage once the call returns: no DH context, no cache.
+ * OpenSSL takes exponents wider than 64 bits only for moduli up to 3072 bits
+ * (OPENSSL_RSA_SMALL_MODULUS_BITS) and only below the modulus; an exponent a few bits wider than m
+ * (N modulo the smaller of p², q²) is split as (b^(2^k))^(e >> k) · b^(e mod 2^k).
+ */
+const RSA_MIN_BITS = 1024;
+const RSA_MAX_BITS = 3072;
+const RSA_MAX_SPLIT_BITS = 16;
+let rsaPowCount = 0;
+
+/** How many exponentiations went through the RSA public operation (tests check the route). */
+export function opensslRsaPowCount(): number {
+  return rsaPowCount;
+}
+
+function base64url(x: bigint): string {
+  const bytes = toBytesBE(x);
+  let bin = "";
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+/** b^e mod m for 2 ≤ b < m, 2 ≤ e < m, m odd of RSA_MIN_BITS..RSA_MAX_BITS bits; null if OpenSSL refuses. */
+function rsaPow(c: NodeCrypto, b: bigint, e: bigint, m: bigint): bigint | null {
+  try {
+    const key = c.createPublicKey({ key: { kty: "RSA", n: base64url(m), e: base64url(e) }, format: "jwk" });
+    const input = new Uint8Array((bitLength(m) + 7) >> 3);
+    const bb = toBytesBE(b);
+    input.set(bb, input.length - bb.length);
+    const out = fromBytesBE(c.publicEncrypt({ key, padding: c.constants.RSA_NO_PADDING }, input));
+    rsaPowCount++;
+    return out;
+  } catch {
+    return null;
+  }
+}
+
+/** b^e mod m for a public e (any size) and secret m, or null when the RSA route does not take it. */
+function secretModulusPow(b: bigint, e: bigint, m: bigint): bigint | null {
+  const c = openssl();
+  if (c === null || (m & 1n) === 0n) return null;
+  const mBits = bitLength(m);
+  if (mBits < RSA_MIN_BITS || mBits > RSA_MAX_BITS || b < 2n || e < 2n) return null;
+  if (e < m) return rsaPow(c, b, e, m);
+  const k = bitLength(e) - mBits + 1;
+  if (k > RSA_MAX_SPLIT_BITS) return null;
+  const squared = rsaPow(c, b, 1n << BigInt(k), m);
+  const hi = squared === null ? null : rsaPow(c, squared, e >> BigInt(k), m);
+  if (hi === null) return null;
+  const lo = e & ((1n << BigInt(k)) - 1n);
+  return (hi * (lo === 0n ? 1n : fallback().modPow(b, lo, m))) % m;
+}
+
 function fallback(): BigIntBackend {
   return wasmBackend.isAvailable() ? wasmBackend : bigintBackend;
 }
@@ -120,6 +181,15 @@ export const opensslBackend: BigIntBackend = {
       const b = bases[i] ?? 0n;
       const e = exps[i] ?? 0n;
       acc = (acc * (opensslPow(b, e, m) ?? fallback().modPow(b, e, m))) % m;
+    }
+    return acc;
+  },
+  multiExpSecretModulus: (bases, exps, m) => {
+    let acc = 1n;
+    for (let i = 0; i < bases.length; i++) {
+      const b = bases[i] ?? 0n;
+      const e = exps[i] ?? 0n;
+      acc = (acc * (secretModulusPow(b, e, m) ?? fallback().modPow(b, e, m))) % m;
     }
     return acc;
   },

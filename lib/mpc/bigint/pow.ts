@@ -64,6 +64,35 @@ export function multiExp(bases: readonly bigint[], exps: readonly bigint[], m: b
 }
 
 /**
+ * Π bases[i]^exps[i] mod m for PUBLIC non-negative exponents modulo a SECRET modulus: a verifier's
+ * equation split by CRT over its own p², q² (or p, q). Same answer as multiExp; a backend may take
+ * it to a native library only through a call that keeps nothing about m once it returns (no cache
+ * keyed by the modulus, unlike modPow's and modPowPublic's). Exponents stay as they are: reducing
+ * them by p − 1 or p(p − 1) would make them secret (multiExpSecret).
+ */
+export function multiExpSecretModulus(bases: readonly bigint[], exps: readonly bigint[], m: bigint): bigint {
+  assertModulus(m);
+  if (bases.length !== exps.length) {
+    throw new InvalidArgumentError(`multiExpSecretModulus got ${bases.length} bases and ${exps.length} exponents`);
+  }
+  if (exps.some((e) => e < 0n)) throw new InvalidArgumentError("multiExpSecretModulus takes non-negative exponents (nothing is inverted modulo a secret modulus)");
+  if (m === 1n) return 0n;
+  const bs: bigint[] = [];
+  const es: bigint[] = [];
+  for (let i = 0; i < bases.length; i++) {
+    const e = exps[i] ?? 0n;
+    const b = mod(bases[i] ?? 0n, m);
+    if (e === 0n || b === 1n) continue;
+    if (b === 0n) return 0n;
+    bs.push(b);
+    es.push(e);
+  }
+  if (bs.length === 0) return 1n;
+  const backend = getBackend();
+  return backend.multiExpSecretModulus !== undefined ? backend.multiExpSecretModulus(bs, es, m) : backend.multiExp(bs, es, m);
+}
+
+/**
  * Π bases[i]^exps[i] mod m for SECRET exponents (anything derived from a factorisation or a
  * secret nonce): fixed windows over `expBits` bits, always multiply, constant-time table reads.
  * `expBits` must be a public bound (e.g. the modulus size), never the exponent's own length;

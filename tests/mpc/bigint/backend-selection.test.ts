@@ -17,7 +17,7 @@ import {
   wasmBackend,
   type BackendName,
 } from "@/lib/mpc/bigint";
-import { opensslContextCount } from "@/lib/mpc/bigint/openssl-backend";
+import { opensslContextCount, opensslRsaPowCount } from "@/lib/mpc/bigint/openssl-backend";
 import { fixtureSafePrimes } from "@/lib/mpc/fixtures";
 
 describe("backend registry", () => {
@@ -140,6 +140,27 @@ describe("backend registry", () => {
     // The other backends have no public path of their own: pow.ts falls back to their modPow.
     expect(wasmBackend.modPowPublic).toBeUndefined();
     expect(bigintBackend.modPowPublic).toBeUndefined();
+  });
+
+  it("openssl: public exponents mod a secret p² or p go through one-off RSA public operations, never the DH cache", () => {
+    const [p, q] = fixtureSafePrimes(1536) as [bigint, bigint];
+    const N = p * q;
+    const z = randomBelow(N * N - 3n) + 2n;
+    const contexts = opensslContextCount();
+    for (const m of [p * p, q * q, p, q]) {
+      const routed = opensslRsaPowCount();
+      const exps = [N, 12345n, (1n << 700n) + 3n]; // N exceeds the smaller of p², q²: that one is split
+      expect(opensslBackend.multiExpSecretModulus?.([z % m, (z >> 7n) % m, 3n], exps, m)).toBe(bigintBackend.multiExp([z % m, (z >> 7n) % m, 3n], exps, m));
+      expect(opensslRsaPowCount()).toBeGreaterThan(routed);
+    }
+    expect(opensslContextCount()).toBe(contexts);
+    // Outside 1024..3072 bits (OpenSSL's limit for wide RSA exponents), and for even moduli: the kernels.
+    const routed = opensslRsaPowCount();
+    const big = p * p * q;
+    expect(opensslBackend.multiExpSecretModulus?.([z % big], [N], big)).toBe(bigintBackend.modPow(z % big, N, big));
+    expect(opensslBackend.multiExpSecretModulus?.([z % 1000n], [N], 1000n)).toBe(bigintBackend.modPow(z % 1000n, N, 1000n));
+    expect(opensslRsaPowCount()).toBe(routed);
+    expect(wasmBackend.multiExpSecretModulus).toBeUndefined();
   });
 
   it("every backend gives identical results on the selection workload", () => {

@@ -4,6 +4,7 @@ import {
   modPow,
   modPowPublic,
   multiExp,
+  multiExpSecretModulus,
   NotInvertibleError,
   InvalidModulusError,
   InvalidArgumentError,
@@ -52,6 +53,34 @@ describe.each<BackendName>(["bigint", "wasm", "openssl"])("modPow / multiExp on 
     for (const base of [0n, 1n, m - 1n, m + 2n]) expect(modPowPublic(base, e, m), `base ${base}`).toBe(modPow(base, e, m));
     expect(modPowPublic(x, 0n, m)).toBe(1n);
     expect(modPowPublic(x, 5n, 1n)).toBe(0n);
+  });
+
+  it.each([512, 1024, 1536, 2048, 3072, 4096])(
+    "multiExpSecretModulus agrees with the reference mod a %i-bit prime square: exponents below, a few bits above and far above the modulus",
+    (bits) => {
+      const p = oddModulus(bits >> 1, randomBits);
+      const m = p * p;
+      const wide = p * (p + 2n ** BigInt(bits >> 2)); // a little above m, like N against the smaller of p², q²
+      const bases = [randomBelow(m), randomBelow(m), m + 5n, randomBelow(m)];
+      const exps = [randomBits(bits - 8), wide, randomBits(300), randomBits(bits * 2)];
+      const expected = bases.reduce((acc, b, i) => (acc * refModPow(b, exps[i] ?? 0n, m)) % m, 1n);
+      expect(multiExpSecretModulus(bases, exps, m)).toBe(expected);
+      for (const e of exps) expect(multiExpSecretModulus([bases[0] ?? 0n], [e], m)).toBe(refModPow(bases[0] ?? 0n, e, m));
+      // edge bases and exponents
+      expect(multiExpSecretModulus([0n, bases[1] ?? 0n], [5n, 7n], m)).toBe(0n);
+      expect(multiExpSecretModulus([1n, m - 1n], [wide, 3n], m)).toBe(m - 1n);
+      expect(multiExpSecretModulus([bases[0] ?? 0n], [0n], m)).toBe(1n);
+      expect(multiExpSecretModulus([bases[0] ?? 0n], [1n], m)).toBe(bases[0]);
+      expect(multiExpSecretModulus([], [], m)).toBe(1n);
+      expect(multiExpSecretModulus([bases[0] ?? 0n], [2n ** 20n], m)).toBe(refModPow(bases[0] ?? 0n, 2n ** 20n, m));
+    },
+  );
+
+  it("multiExpSecretModulus refuses negative exponents: nothing is inverted modulo a secret modulus", () => {
+    const m = oddModulus(1024, randomBits);
+    expect(() => multiExpSecretModulus([3n], [-1n], m)).toThrow(InvalidArgumentError);
+    expect(() => multiExpSecretModulus([3n], [1n, 2n], m)).toThrow(InvalidArgumentError);
+    expect(() => multiExpSecretModulus([3n], [1n], 0n)).toThrow(InvalidModulusError);
   });
 
   it("handles edge bases and exponents", () => {

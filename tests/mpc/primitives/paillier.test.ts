@@ -1,6 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixtureSafePrimes } from "@/lib/mpc/fixtures";
-import { mod, modPow, multiExp, randomSymmetric, randomUnit } from "@/lib/mpc/bigint";
+import { getBackend, mod, modPow, multiExp, randomSymmetric, randomUnit, setBackend, type BackendName } from "@/lib/mpc/bigint";
 import { PaillierError } from "@/lib/mpc/errors";
 import {
   add,
@@ -87,6 +87,27 @@ describe("Paillier", () => {
     expect(() => paillierSecretKey(p, 4n)).toThrow(PaillierError);
     expect(() => paillierPublicKey(sk.N + 1n)).toThrow(PaillierError);
   });
+  it("powN2Secret under a public key: the same ciphertext's inverse serves every call, keyed by its modulus", () => {
+    const c = encrypt(pk, 77n).ciphertext;
+    for (const k of [5n, -5n, randomSymmetric(256), -3n]) {
+      expect(powN2Secret(pk, c, k, 256)).toBe(modPow(c, k, pk.N2));
+    }
+    // The same integer under another key (its own modulus) gets its own inverse.
+    const [p2, q2] = fixtureSafePrimes(1024).slice(2, 4) as [bigint, bigint];
+    const other = paillierPublicKey(p2 * q2);
+    const c2 = c % other.N2;
+    expect(powN2Secret(other, c2, -9n, 256)).toBe(modPow(c2, -9n, other.N2));
+  });
+});
+
+describe.each<BackendName>(["bigint", "wasm", "openssl"])("Paillier checks with public exponents on the %s backend", (name) => {
+  let previous: BackendName;
+  beforeAll(() => {
+    previous = getBackend().name;
+    setBackend(name);
+  });
+  afterAll(() => setBackend(previous));
+
   it("holdsModN2: the secret key's check (CRT, public exponents as they are) agrees with the public one", () => {
     for (let trial = 0; trial < 6; trial++) {
       const bases = [randomUnit(sk.N2), randomUnit(sk.N), randomUnit(sk.N2)];
@@ -114,15 +135,19 @@ describe("Paillier", () => {
     }
   });
 
-  it("powN2Secret under a public key: the same ciphertext's inverse serves every call, keyed by its modulus", () => {
-    const c = encrypt(pk, 77n).ciphertext;
-    for (const k of [5n, -5n, randomSymmetric(256), -3n]) {
-      expect(powN2Secret(pk, c, k, 256)).toBe(modPow(c, k, pk.N2));
+  it("holdsModN2 at production size (3072-bit N): N is wider than the smaller of p², q², and both halves still decide", () => {
+    const [p1, q1] = fixtureSafePrimes(1536) as [bigint, bigint];
+    const big = paillierSecretKey(p1, q1);
+    const pub = paillierPublicKey(big.N);
+    const bases = [randomUnit(big.N2), randomUnit(big.N), randomUnit(big.N2)];
+    const exps = [randomSymmetric(767), big.N, -randomSymmetric(255) - 1n];
+    const factor = 1n + mod(randomSymmetric(800), big.N) * big.N;
+    const target = (factor * multiExp(bases, exps, big.N2)) % big.N2;
+    expect(holdsModN2(big, factor, bases, exps, target)).toBe(true);
+    expect(holdsModN2(pub, factor, bases, exps, target)).toBe(true);
+    for (const wrong of [(target + p1 * p1) % big.N2, (target + q1 * q1) % big.N2]) {
+      expect(holdsModN2(big, factor, bases, exps, wrong)).toBe(false);
+      expect(holdsModN2(pub, factor, bases, exps, wrong)).toBe(false);
     }
-    // The same integer under another key (its own modulus) gets its own inverse.
-    const [p2, q2] = fixtureSafePrimes(1024).slice(2, 4) as [bigint, bigint];
-    const other = paillierPublicKey(p2 * q2);
-    const c2 = c % other.N2;
-    expect(powN2Secret(other, c2, -9n, 256)).toBe(modPow(c2, -9n, other.N2));
   });
 });
