@@ -94,7 +94,7 @@ async function sign(input: { shares: KeyShare[]; signers: number[]; messageHash:
   try {
     await Promise.all([...workers.values()].map(loaded));
     if (input.prepared) {
-      await Promise.all(input.signers.map((i) => workers.get(i)!.prepare(input.shares[i]!, input.signers)));
+      await Promise.all(input.signers.map((i) => workers.get(i)!.prepare(input.shares[i]!, input.signers, "production")));
     }
     const t0 = performance.now();
     const sigs = await runWorkers<EcdsaSignature>(workers, await starts(workers, (i) => ({ type: "sign.start", share: input.shares[i]!, signers: input.signers, messageHash: input.messageHash, sid: input.sid, profile: "production" })));

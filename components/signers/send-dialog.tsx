@@ -96,11 +96,12 @@ export function SendDialog({ signer, network, open, onClose }: { signer: Signer;
     cancelled.current = false;
     fetchUserShare(signer.id).then((r) => {
       setRecord(r);
-      // While the dialog is open, the signing worker precomputes this session's Paillier nonces (public moduli only).
+      // While the dialog is open, the signing worker precomputes this session's Paillier nonces and
+      // commitment masks (public parameters only).
       if (r.paillier && !workerRef.current && !cancelled.current) {
         const worker = new Worker(new URL("./send-sign.worker.ts", import.meta.url), { type: "module" });
         workerRef.current = worker;
-        worker.postMessage({ type: "precompute", moduli: r.paillier } satisfies SignWorkerRequest);
+        worker.postMessage({ type: "precompute", moduli: r.paillier, ringPedersen: r.ringPedersen } satisfies SignWorkerRequest);
       }
     }, () => setRecord(null));
     return () => {

@@ -8,7 +8,13 @@ import { evaluatePrf } from "@/lib/signing/browser/passkey-prf";
 import { certifySessionKey } from "@/lib/signing/long-term-identity";
 import { decryptUserShare, deriveUserIdentitySecret, fromBase64Url, parseEncryption, walletMessage, type KeyMaterial, type UserSharePayload } from "@/lib/signing/user-share-crypto";
 
-export type StoredUserShare = { ciphertext: string; encryption: Record<string, unknown>; updatedAt: string; paillier?: { user: string; server: string } | null };
+export type StoredUserShare = {
+  ciphertext: string;
+  encryption: Record<string, unknown>;
+  updatedAt: string;
+  paillier?: { user: string; server: string } | null;
+  ringPedersen?: { server: { N: string; s: string; t: string }; profile: "production" | "fast-test" } | null;
+};
 
 export function fetchUserShare(signerId: string): Promise<StoredUserShare> {
   return api.get<StoredUserShare>(signerPath(signerId, "/user-share"));

@@ -64,4 +64,6 @@ export const putUserShare = defineRoute({ method: "POST", path: "/api/v1/signers
 export const getUserShare = defineRoute({ method: "GET", path: "/api/v1/signers/{id}/user-share", summary: "Retrieve the encrypted user share blob", tags, auth: ["session"], permission: "signers:manage", params: idParams,
   responses: { 200: z.object({ ciphertext: z.string(), encryption: z.record(z.string(), z.unknown()), updatedAt: z.string(),
     /** Public Paillier moduli (hex) of the user's and the server's party: the browser precomputes signing nonces for them while the send dialog is open. */
-    paillier: z.object({ user: z.string(), server: z.string() }).nullable().optional() }), 404: v1Error } });
+    paillier: z.object({ user: z.string(), server: z.string() }).nullable().optional(),
+    /** The server party's public ring-Pedersen parameters (hex) and the instance's MPC profile: the browser also precomputes its proofs' commitment masks under them. */
+    ringPedersen: z.object({ server: z.object({ N: z.string(), s: z.string(), t: z.string() }), profile: z.enum(["production", "fast-test"]) }).nullable().optional() }), 404: v1Error } });

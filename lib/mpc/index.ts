@@ -42,18 +42,26 @@ export {
 } from "./aux";
 export { sign, startSign, stepSign, type EcdsaSignature, type SignParams, type SignPhase, type SignState, type SignStepOptions } from "./sign";
 export {
+  freshMask,
   freshNonce,
+  isMaskDemand,
+  maskSlotKey,
+  maskSlots,
   NoncePool,
   nonceFor,
   ownPaillierKey,
   publicPaillierKey,
   scaleDemand,
+  sessionMaskDemand,
   signSessionNonceDemand,
   signStartNonceDemand,
   signStepNonceDemand,
+  type MaskSlot,
   type NonceDemand,
+  type NonceDemandEntry,
   type NoncePower,
   type NonceSource,
+  type PedersenMask,
 } from "./nonces";
 export { assertSignerSet, lagrangeCoefficient, toAdditive, type AdditiveShares } from "./lagrange";
 export {

@@ -31,6 +31,15 @@ export interface RingPedersenParams {
   readonly t: bigint;
 }
 
+/**
+ * A commitment mask drawn ahead of its proof: y uniform on ±2^rangeBits·N̂ (the range the proof
+ * draws it from) and t^y mod N̂ under the verifier's parameters. Secret; used once (lib/mpc/nonces.ts).
+ */
+export interface PedersenMask {
+  readonly y: bigint;
+  readonly ty: bigint;
+}
+
 export interface RingPedersenSecret extends RingPedersenParams {
   readonly p: bigint;
   readonly q: bigint;
@@ -85,6 +94,13 @@ export interface PedersenContext {
    * peer's parameters, the fixed-base tables' constant-time bucket pass over that many digits.
    */
   commit(x: bigint, y: bigint, bits?: readonly [number, number]): bigint;
+  /**
+   * t^y mod N̂ for a SECRET signed y with |y| < 2^bits (public bound): the mask half of a commitment,
+   * which does not depend on the statement and can be computed ahead (nonces.ts, PedersenMask).
+   */
+  maskPower(y: bigint, bits: number): bigint;
+  /** s^x·ty mod N̂ for a SECRET signed x with |x| < 2^xBits and a mask power ty = t^y from maskPower. */
+  commitMasked(x: bigint, xBits: number, ty: bigint): bigint;
   /** s^x·t^y mod N̂ for PUBLIC signed exponents (a verifier's equations): the fast bucket pass. */
   commitPublic(x: bigint, y: bigint): bigint;
   /** base^exp mod N̂ (signed exponent; negative needs a unit base). */
@@ -109,6 +125,12 @@ class CrtPedersen implements PedersenContext {
   }
   commit(x: bigint, y: bigint): bigint {
     return this.multiPow([this.params.s, this.params.t], [x, y]);
+  }
+  maskPower(y: bigint): bigint {
+    return this.multiPow([this.params.t], [y]);
+  }
+  commitMasked(x: bigint, _xBits: number, ty: bigint): bigint {
+    return (this.multiPow([this.params.s], [x]) * ty) % this.params.N;
   }
   commitPublic(x: bigint, y: bigint): bigint {
     return this.commit(x, y);
@@ -137,6 +159,12 @@ class TablePedersen implements PedersenContext {
   ) {}
   commit(x: bigint, y: bigint, bits?: readonly [number, number]): bigint {
     return fixedBaseMultiPowSecret([this.sTable, this.tTable], [x, y], bits);
+  }
+  maskPower(y: bigint, bits: number): bigint {
+    return fixedBaseMultiPowSecret([this.tTable], [y], [bits]);
+  }
+  commitMasked(x: bigint, xBits: number, ty: bigint): bigint {
+    return (fixedBaseMultiPowSecret([this.sTable], [x], [xBits]) * ty) % this.params.N;
   }
   commitPublic(x: bigint, y: bigint): bigint {
     return fixedBaseMultiPow([this.sTable, this.tTable], [x, y]);

@@ -24,7 +24,7 @@ import {
   type PaillierPublicKey,
   type PaillierSecretKey,
 } from "./paillier";
-import { nonceFor, type NonceSource } from "./nonces";
+import { maskSlots, nonceFor, type NonceSource } from "./nonces";
 import { PRODUCTION, type SecurityProfile } from "./params";
 import { decodeAffGProof, encodeAffGProof, proveAffG, verifyAffG } from "./proofs/aff-g";
 import { decodeElogProof, encodeElogProof, proveElog, verifyElog } from "./proofs/elog";
@@ -291,13 +291,15 @@ export function startSign(params: SignParams): { state: SignState; outgoing: Mes
   for (const [p, j] of state.signers.entries()) {
     if (j === state.self) continue;
     const verifierAux = ctx.rp[p]!;
+    const slots = maskSlots(verifierAux, profile);
+    const mask = (slot: typeof slots.ell) => params.nonces?.takeMask?.(slot);
     const psi0 = proveEncElg(
       ss(ctx, state.self, j, "sign.proof_enc", "num", 0),
       profile,
       verifierAux,
       { N0: key, C: K, A: Y, B: A1, X: A2 },
       { x: toSigned(k), rho, b: a },
-      { nonce: nonceFor(key, params.nonces) },
+      { nonce: nonceFor(key, params.nonces), masks: { mu: mask(slots.ell), gamma: mask(slots.ellEps) } },
     );
     const psi1 = proveEncElg(
       ss(ctx, state.self, j, "sign.proof_enc", "num", 1),
@@ -305,7 +307,7 @@ export function startSign(params: SignParams): { state: SignState; outgoing: Mes
       verifierAux,
       { N0: key, C: Gc, A: Y, B: B1, X: B2 },
       { x: toSigned(gamma), rho: nu, b },
-      { nonce: nonceFor(key, params.nonces) },
+      { nonce: nonceFor(key, params.nonces), masks: { mu: mask(slots.ell), gamma: mask(slots.ellEps) } },
     );
     outgoing.push(
       makeMessage(state, 1, j, {
@@ -384,13 +386,20 @@ function round2(state: SignState, nonces: NonceSource | undefined): { state: Sig
     const F = encryptWithNoncePower(key, -beta, r.rN);
     const DHat = affineWithNoncePower(peerKey, Kj, toSigned(x), -betaHat, sHat.rN, SCALAR_BITS);
     const FHat = encryptWithNoncePower(key, -betaHat, rHat.rN);
+    const slots = maskSlots(ctx.rp[p]!, ctx.profile);
+    const masks = () => ({
+      gamma: nonces?.takeMask?.(slots.ellEps),
+      delta: nonces?.takeMask?.(slots.ellEps),
+      m: nonces?.takeMask?.(slots.ell),
+      mu: nonces?.takeMask?.(slots.ell),
+    });
     const psi = proveAffG(
       ss(ctx, state.self, j, "sign.proof_psi", "hat", false),
       ctx.profile,
       ctx.rp[p]!,
       { Nj: peerKey, Ni: key, C: Kj, D, Y: F, X: Gamma },
       { x: toSigned(gamma), y: -beta, rho: s.r, rhoY: r.r },
-      { nonceNj: nonceFor(peerKey, nonces), nonceNi: nonceFor(key, nonces) },
+      { nonceNj: nonceFor(peerKey, nonces), nonceNi: nonceFor(key, nonces), masks: masks() },
     );
     const psiHat = proveAffG(
       ss(ctx, state.self, j, "sign.proof_psi", "hat", true),
@@ -398,7 +407,7 @@ function round2(state: SignState, nonces: NonceSource | undefined): { state: Sig
       ctx.rp[p]!,
       { Nj: peerKey, Ni: key, C: Kj, D: DHat, Y: FHat, X: ctx.X[ctx.pos]! },
       { x: toSigned(x), y: -betaHat, rho: sHat.r, rhoY: rHat.r },
-      { nonceNj: nonceFor(peerKey, nonces), nonceNi: nonceFor(key, nonces) },
+      { nonceNj: nonceFor(peerKey, nonces), nonceNi: nonceFor(key, nonces), masks: masks() },
     );
     betaSum += beta;
     betaHatSum += betaHat;

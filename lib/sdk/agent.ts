@@ -166,7 +166,7 @@ export class CountersignAgent {
     if (sessions <= 0) return Promise.resolve(0);
     if (this.filling) return this.filling;
     const own = ownPaillierKey(this.opts.share);
-    const demand = scaleDemand(signSessionNonceDemand(this.opts.share, [0, 1]), sessions);
+    const demand = scaleDemand(signSessionNonceDemand(this.opts.share, [0, 1], this.profile), sessions);
     this.filling = this.nonces.fill(demand, { key: (N) => (N === own.N ? own : undefined) }).finally(() => {
       this.filling = null;
     });

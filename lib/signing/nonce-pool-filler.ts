@@ -4,7 +4,7 @@ import { openSecret, type SealedBlob } from "@/lib/keystore";
 import { log } from "@/lib/log/logger";
 import { decodeKeyShare } from "@/lib/mpc";
 import { mpcProfile } from "./profile";
-import { topUpSignerNonces, type NonceCompute } from "./nonce-pool";
+import { topUpSignerNonces, type MaskCompute, type NonceCompute } from "./nonce-pool";
 import { nonceWorker, NonceWorkerError, stopNonceWorker } from "./nonce-worker";
 import { startRefillLoop } from "./refill-loop";
 
@@ -24,14 +24,17 @@ async function signersToFill(d: DbOrTx): Promise<string[]> {
 
 /** The process's nonce worker thread computes (lib/signing/nonce-worker.ts), never the thread serving requests. */
 const computeOnWorker: NonceCompute = (key) => nonceWorker().compute(key);
+const computeMaskOnWorker: MaskCompute = (slot) => nonceWorker().computeMask(slot);
 
 /**
  * One pass: drops the nonces of deleted signers (the row stays, soft-deleted), then tops up each recent
  * signer to `sessions` sessions' worth, the arithmetic on the nonce worker thread (`compute` replaces
  * it). Returns how many nonces were added.
  */
-export async function fillNoncePools(d: DbOrTx, opts: { sessions: number; signal?: AbortSignal; compute?: NonceCompute }): Promise<number> {
+export async function fillNoncePools(d: DbOrTx, opts: { sessions: number; signal?: AbortSignal; compute?: NonceCompute; computeMask?: MaskCompute }): Promise<number> {
   const compute = opts.compute ?? computeOnWorker;
+  const computeMask = opts.computeMask ?? computeMaskOnWorker;
+  const profile = mpcProfile();
   await d.$executeRaw`DELETE FROM "paillier_nonces" WHERE "signer_id" IN (SELECT "id" FROM "signers" WHERE "deleted_at" IS NOT NULL)`;
   let added = 0;
   for (const signerId of await signersToFill(d)) {
@@ -39,8 +42,8 @@ export async function fillNoncePools(d: DbOrTx, opts: { sessions: number; signal
     const row = await d.signerShare.findUnique({ where: { signerId } });
     if (!row) continue;
     try {
-      const share = decodeKeyShare(new TextDecoder().decode(openSecret(row.sealed as unknown as SealedBlob, `signer-share:${signerId}`)), mpcProfile());
-      added += await topUpSignerNonces(d, { signerId, share, sessions: opts.sessions, signal: opts.signal, compute });
+      const share = decodeKeyShare(new TextDecoder().decode(openSecret(row.sealed as unknown as SealedBlob, `signer-share:${signerId}`)), profile);
+      added += await topUpSignerNonces(d, { signerId, share, sessions: opts.sessions, profile, signal: opts.signal, compute, computeMask });
     } catch (err) {
       // No worker, no pass (the refill loop logs it once and retries); skipping each signer would respawn it each time.
       if (err instanceof NonceWorkerError) throw err;

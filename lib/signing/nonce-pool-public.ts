@@ -10,3 +10,10 @@ export function paillierModuliOf(publicData: unknown): { user: string; server: s
   const server = aux?.[PARTY.server]?.N;
   return typeof user === "string" && typeof server === "string" ? { user, server } : null;
 }
+
+/** The server party's public ring-Pedersen parameters (hex) from `signer_shares.public`: the browser precomputes its proofs' masks under them. */
+export function serverRingPedersenOf(publicData: unknown): { N: string; s: string; t: string } | null {
+  const aux = (publicData as { auxPublic?: { NHat?: unknown; s?: unknown; t?: unknown }[] } | null | undefined)?.auxPublic;
+  const server = aux?.[PARTY.server];
+  return typeof server?.NHat === "string" && typeof server.s === "string" && typeof server.t === "string" ? { N: server.NHat, s: server.s, t: server.t } : null;
+}

@@ -2,17 +2,36 @@ import { createHash, randomUUID } from "node:crypto";
 import type { Db, DbOrTx } from "@/lib/db/client";
 import { openSecret, sealSecret, type SealedBlob } from "@/lib/keystore";
 import { setImmediate as yieldToLoop } from "node:timers/promises";
-import { freshNonce, NoncePool, ownPaillierKey, publicPaillierKey, scaleDemand, signSessionNonceDemand, type KeyShare, type NonceDemand, type NoncePower } from "@/lib/mpc";
+import {
+  freshMask,
+  freshNonce,
+  isMaskDemand,
+  maskSlotKey,
+  NoncePool,
+  ownPaillierKey,
+  publicPaillierKey,
+  scaleDemand,
+  signSessionNonceDemand,
+  type KeyShare,
+  type MaskSlot,
+  type NonceDemand,
+  type NonceDemandEntry,
+  type NoncePower,
+  type PedersenMask,
+  type SecurityProfile,
+} from "@/lib/mpc";
 import type { PaillierPublicKey } from "@/lib/mpc/paillier";
 
 /**
- * The server party's precomputed Paillier nonces (spec §6.4), per signer and modulus: r^N mod N²
- * does not depend on the message, so a background worker computes them ahead and signing only
- * multiplies. r is secret (it opens the ciphertext it masks): each row is sealed under the master
- * key with its id, signer and modulus as associated data, and leaves the table in the statement
- * that claims it (DELETE … FOR UPDATE SKIP LOCKED … RETURNING), so no two sessions — on one
- * instance or several — ever receive the same nonce. A short pool only costs time: the protocol
- * computes whatever it did not get.
+ * The server party's precomputed secret powers (spec §6.4), per signer: Paillier nonces r, r^N mod
+ * N² per modulus, and ring-Pedersen masks y, t^y mod N̂ per verifier and range (lib/mpc/nonces.ts).
+ * Neither depends on the message, so a background worker computes them ahead and signing only
+ * multiplies. r and y are secret (r opens the ciphertext it masks, y the commitment): each row is
+ * sealed under the master key with its id, signer and slot as associated data, and leaves the table
+ * in the statement that claims it (DELETE … FOR UPDATE SKIP LOCKED … RETURNING), so no two sessions
+ * — on one instance or several — ever receive the same entry. A short pool only costs time: the
+ * protocol computes whatever it did not get. Both kinds share the table `paillier_nonces`; its
+ * `modulus` column holds the slot's id.
  */
 
 /** SHA-256 (hex) of N's hex form: which key a nonce belongs to, without storing N itself again. */
@@ -20,15 +39,35 @@ export function modulusId(N: bigint): string {
   return createHash("sha256").update(N.toString(16)).digest("hex");
 }
 
-const context = (id: string, signerId: string, modulus: string) => `paillier-nonce:${id}:${signerId}:${modulus}`;
+/** SHA-256 (hex) of a mask slot's key (profile, range, N̂, s, t): which masks a row holds. */
+export function maskSlotId(slot: MaskSlot): string {
+  return createHash("sha256").update(`pedersen-mask:${maskSlotKey(slot)}`).digest("hex");
+}
 
-function encode(n: NoncePower): Uint8Array {
+const slotIdOf = (d: NonceDemandEntry) => (isMaskDemand(d) ? maskSlotId(d.mask) : modulusId(d.N));
+
+const nonceContext = (id: string, signerId: string, modulus: string) => `paillier-nonce:${id}:${signerId}:${modulus}`;
+const maskContext = (id: string, signerId: string, slot: string) => `pedersen-mask:${id}:${signerId}:${slot}`;
+
+const signedHex = (x: bigint) => (x < 0n ? `-${(-x).toString(16)}` : x.toString(16));
+const fromSignedHex = (h: string) => (h.startsWith("-") ? -BigInt(`0x${h.slice(1)}`) : BigInt(`0x${h}`));
+
+function encodeNonce(n: NoncePower): Uint8Array {
   return new TextEncoder().encode(JSON.stringify({ r: n.r.toString(16), rN: n.rN.toString(16) }));
 }
 
-function decode(bytes: Uint8Array): NoncePower {
+function decodeNonce(bytes: Uint8Array): NoncePower {
   const j = JSON.parse(new TextDecoder().decode(bytes)) as { r: string; rN: string };
   return { r: BigInt(`0x${j.r}`), rN: BigInt(`0x${j.rN}`) };
+}
+
+function encodeMask(m: PedersenMask): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify({ y: signedHex(m.y), ty: m.ty.toString(16) }));
+}
+
+function decodeMask(bytes: Uint8Array): PedersenMask {
+  const j = JSON.parse(new TextDecoder().decode(bytes)) as { y: string; ty: string };
+  return { y: fromSignedHex(j.y), ty: BigInt(`0x${j.ty}`) };
 }
 
 export async function addNonces(db: DbOrTx, signerId: string, N: bigint, nonces: readonly NoncePower[]): Promise<void> {
@@ -37,7 +76,18 @@ export async function addNonces(db: DbOrTx, signerId: string, N: bigint, nonces:
   await db.paillierNonce.createMany({
     data: nonces.map((n) => {
       const id = randomUUID();
-      return { id, signerId, modulus, sealed: sealSecret(encode(n), context(id, signerId, modulus)) as object };
+      return { id, signerId, modulus, sealed: sealSecret(encodeNonce(n), nonceContext(id, signerId, modulus)) as object };
+    }),
+  });
+}
+
+export async function addMasks(db: DbOrTx, signerId: string, slot: MaskSlot, masks: readonly PedersenMask[]): Promise<void> {
+  if (masks.length === 0) return;
+  const modulus = maskSlotId(slot);
+  await db.paillierNonce.createMany({
+    data: masks.map((m) => {
+      const id = randomUUID();
+      return { id, signerId, modulus, sealed: sealSecret(encodeMask(m), maskContext(id, signerId, modulus)) as object };
     }),
   });
 }
@@ -46,29 +96,34 @@ export async function noncePoolSize(db: DbOrTx, signerId: string, N: bigint): Pr
   return db.paillierNonce.count({ where: { signerId, modulus: modulusId(N) } });
 }
 
+export async function maskPoolSize(db: DbOrTx, signerId: string, slot: MaskSlot): Promise<number> {
+  return db.paillierNonce.count({ where: { signerId, modulus: maskSlotId(slot) } });
+}
+
 /**
- * Takes up to `demand` nonces out of the store atomically (fewer when it runs short) into an
+ * Takes up to `demand` entries out of the store atomically (fewer when it runs short) into an
  * in-memory pool for one protocol step. Locked rows of a concurrent claim are skipped, not waited for.
  */
 export async function claimNonces(db: DbOrTx, signerId: string, demand: NonceDemand): Promise<NoncePool> {
   const pool = new NoncePool();
-  for (const { N, count } of demand) {
-    if (count <= 0) continue;
-    const modulus = modulusId(N);
+  for (const d of demand) {
+    if (d.count <= 0) continue;
+    const modulus = slotIdOf(d);
     const rows = await db.$queryRaw<{ id: string; sealed: SealedBlob }[]>`
       DELETE FROM "paillier_nonces" WHERE "id" IN (
         SELECT "id" FROM "paillier_nonces" WHERE "signer_id" = ${signerId}::uuid AND "modulus" = ${modulus}
-        ORDER BY "created_at" LIMIT ${count} FOR UPDATE SKIP LOCKED
+        ORDER BY "created_at" LIMIT ${d.count} FOR UPDATE SKIP LOCKED
       ) RETURNING "id", "sealed"`;
-    pool.add(N, ...rows.map((r) => decode(openSecret(r.sealed, context(r.id, signerId, modulus)))));
+    if (isMaskDemand(d)) pool.addMasks(d.mask, ...rows.map((r) => decodeMask(openSecret(r.sealed, maskContext(r.id, signerId, modulus)))));
+    else pool.add(d.N, ...rows.map((r) => decodeNonce(openSecret(r.sealed, nonceContext(r.id, signerId, modulus)))));
   }
   return pool;
 }
 
 /**
  * Puts back what a step claimed but did not take (a round that did not complete). Only untaken
- * entries come back: a nonce the protocol used is gone from the pool object, even if the step's
- * result was then thrown away.
+ * entries come back: one the protocol used is gone from the pool object, even if the step's result
+ * was then thrown away.
  */
 export async function returnUnusedNonces(db: DbOrTx, signerId: string, pool: NoncePool): Promise<number> {
   let returned = 0;
@@ -76,12 +131,16 @@ export async function returnUnusedNonces(db: DbOrTx, signerId: string, pool: Non
     await addNonces(db, signerId, N, nonces);
     returned += nonces.length;
   }
+  for (const { slot, masks } of pool.drainMasks()) {
+    await addMasks(db, signerId, slot, masks);
+    returned += masks.length;
+  }
   return returned;
 }
 
 /**
- * Claims the nonces of one step, runs it, and returns what it left. The claim is its own statement
- * (not part of the caller's transaction), so a nonce is out of the store before anything uses it.
+ * Claims the entries of one step, runs it, and returns what it left. The claim is its own statement
+ * (not part of the caller's transaction), so an entry is out of the store before anything uses it.
  */
 export async function withClaimedNonces<T>(db: Db, signerId: string, demand: NonceDemand, run: (pool: NoncePool | undefined) => Promise<T> | T): Promise<T> {
   if (demand.every((d) => d.count <= 0)) return run(undefined);
@@ -95,47 +154,70 @@ export async function withClaimedNonces<T>(db: Db, signerId: string, demand: Non
 
 /**
  * What `sessions` signing sessions of the server's party (index `share.core.index`) take with each
- * possible co-signer: own-key nonces for both pairs, each peer's for its pair.
+ * possible co-signer: own-key nonces for both pairs, each peer's nonces and masks for its pair.
  */
-export function serverPoolDemand(share: KeyShare, sessions: number): NonceDemand {
+export function serverPoolDemand(share: KeyShare, sessions: number, profile: SecurityProfile): NonceDemand {
   const self = share.core.index;
+  const ownN = BigInt("0x" + share.aux.parties[self]!.N);
+  const isOwn = (d: NonceDemandEntry) => !isMaskDemand(d) && d.N === ownN;
   const peers = share.aux.parties.map((_, j) => j).filter((j) => j !== self);
-  const perPair = peers.map((j) => signSessionNonceDemand(share, [self, j].sort((a, b) => a - b)));
+  const perPair = peers.map((j) => signSessionNonceDemand(share, [self, j].sort((a, b) => a - b), profile));
   // Own-key demand is the same for every pair: keep one pair's worth, plus each peer's own share.
-  const own = perPair[0]!.filter((d) => d.N === perPair[0]![0]!.N);
-  const peerParts = perPair.flatMap((d) => d.filter((x) => x.N !== own[0]!.N));
+  const own = perPair[0]!.filter(isOwn);
+  const peerParts = perPair.flatMap((d) => d.filter((x) => !isOwn(x)));
   return scaleDemand([...own, ...peerParts], sessions);
 }
 
 /** Computes one nonce for a key (CRT when it is a secret key): inline, or on the nonce worker thread. */
 export type NonceCompute = (key: PaillierPublicKey) => NoncePower | Promise<NoncePower>;
+/** Computes one ring-Pedersen mask for a slot: inline, or on the nonce worker thread. */
+export type MaskCompute = (slot: MaskSlot) => PedersenMask | Promise<PedersenMask>;
 
 /**
- * Tops one signer's store up to `sessions` sessions' worth, one nonce per macrotask. `compute`
- * defaults to computing inline (a full-size exponentiation holds the event loop for tens of
+ * Tops one signer's store up to `sessions` sessions' worth, one entry per macrotask. `compute` and
+ * `computeMask` default to computing inline (a full-size exponentiation holds the event loop for
  * milliseconds); the server's filler passes its worker thread's (lib/signing/nonce-worker.ts).
- * Own-key nonces use CRT with the share's primes. Returns how many were added.
+ * Own-key nonces use CRT with the share's primes. Returns how many entries were added.
  */
-export async function topUpSignerNonces(db: DbOrTx, opts: { signerId: string; share: KeyShare; sessions: number; signal?: AbortSignal; compute?: NonceCompute }): Promise<number> {
+export async function topUpSignerNonces(
+  db: DbOrTx,
+  opts: { signerId: string; share: KeyShare; sessions: number; profile: SecurityProfile; signal?: AbortSignal; compute?: NonceCompute; computeMask?: MaskCompute },
+): Promise<number> {
   const compute = opts.compute ?? freshNonce;
+  const computeMask = opts.computeMask ?? freshMask;
   let added = 0;
   const own = ownPaillierKey(opts.share);
-  for (const { N, count } of serverPoolDemand(opts.share, opts.sessions)) {
-    const key = N === own.N ? own : publicPaillierKey(N);
-    let have = await noncePoolSize(db, opts.signerId, N);
-    while (have < count) {
+  for (const d of serverPoolDemand(opts.share, opts.sessions, opts.profile)) {
+    let have = isMaskDemand(d) ? await maskPoolSize(db, opts.signerId, d.mask) : await noncePoolSize(db, opts.signerId, d.N);
+    while (have < d.count) {
       if (opts.signal?.aborted) return added;
-      const batch: NoncePower[] = [];
-      for (let k = 0; k < Math.min(4, count - have); k++) {
-        // Checked before each nonce: a stopped filler must not start (or restart) its worker.
+      const size = Math.min(4, d.count - have);
+      let stored: number;
+      if (isMaskDemand(d)) {
+        const batch: PedersenMask[] = [];
+        for (let k = 0; k < size; k++) {
+          // Checked before each entry: a stopped filler must not start (or restart) its worker.
+          if (opts.signal?.aborted) return added;
+          batch.push(await computeMask(d.mask));
+          await yieldToLoop();
+        }
         if (opts.signal?.aborted) return added;
-        batch.push(await compute(key));
-        await yieldToLoop();
+        await addMasks(db, opts.signerId, d.mask, batch);
+        stored = batch.length;
+      } else {
+        const key = d.N === own.N ? own : publicPaillierKey(d.N);
+        const batch: NoncePower[] = [];
+        for (let k = 0; k < size; k++) {
+          if (opts.signal?.aborted) return added;
+          batch.push(await compute(key));
+          await yieldToLoop();
+        }
+        if (opts.signal?.aborted) return added;
+        await addNonces(db, opts.signerId, d.N, batch);
+        stored = batch.length;
       }
-      if (opts.signal?.aborted) return added;
-      await addNonces(db, opts.signerId, N, batch);
-      have += batch.length;
-      added += batch.length;
+      have += stored;
+      added += stored;
     }
   }
   return added;

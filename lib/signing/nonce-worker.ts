@@ -1,13 +1,13 @@
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { getBackend } from "@/lib/mpc/bigint";
-import type { NoncePower } from "@/lib/mpc";
+import type { MaskSlot, NoncePower, PedersenMask } from "@/lib/mpc";
 import type { PaillierPublicKey, PaillierSecretKey } from "@/lib/mpc/paillier";
 import type { NonceJob, NonceJobResult } from "./nonce-worker-compute";
 
 /**
  * The server's one Paillier nonce worker thread: r^N mod N² (tens of milliseconds at the production
- * size) is computed there, so the thread that serves requests only waits for the answer. The main
+ * size) and ring-Pedersen masks t^y mod N̂ are computed there, so the thread that serves requests only waits for the answer. The main
  * thread decides what to fill and does the database work; the worker only does the arithmetic, one
  * job at a time (the filler asks for the next nonce when the last one is back), so it takes at most
  * one core. Started on the first job, stopped with the filler.
@@ -25,7 +25,7 @@ export class NonceWorkerError extends Error {
 const entry = () => path.join(process.cwd(), "lib", "signing", "nonce-worker-thread.mjs");
 
 type Answer = { id: number; result?: NonceJobResult; error?: string };
-type Pending = { resolve: (nonce: NoncePower) => void; reject: (err: Error) => void };
+type Pending = { resolve: (result: NonceJobResult) => void; reject: (err: Error) => void };
 
 export class NonceWorker {
   private readonly worker: Worker;
@@ -65,11 +65,23 @@ export class NonceWorker {
   }
 
   /** A fresh nonce for `key`, computed on the worker thread (with CRT when `key` is a secret key). */
-  compute(key: PaillierPublicKey | PaillierSecretKey): Promise<NoncePower> {
+  async compute(key: PaillierPublicKey | PaillierSecretKey): Promise<NoncePower> {
+    const result = await this.run("p" in key ? { N: key.N, p: key.p, q: key.q } : { N: key.N });
+    if (!("rN" in result)) throw new NonceWorkerError("nonce worker answered a nonce job with a mask");
+    return { r: result.r, rN: result.rN };
+  }
+
+  /** A fresh ring-Pedersen mask for `slot` (a verifier's public parameters), computed on the worker thread. */
+  async computeMask(slot: MaskSlot): Promise<PedersenMask> {
+    const result = await this.run({ mask: { params: { N: slot.params.N, s: slot.params.s, t: slot.params.t }, rangeBits: slot.rangeBits, profile: slot.profile } });
+    if (!("ty" in result)) throw new NonceWorkerError("nonce worker answered a mask job with a nonce");
+    return { y: result.y, ty: result.ty };
+  }
+
+  private run(job: NonceJob): Promise<NonceJobResult> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
-    const job: NonceJob = "p" in key ? { N: key.N, p: key.p, q: key.q } : { N: key.N };
-    return new Promise<NoncePower>((resolve, reject) => {
+    return new Promise<NonceJobResult>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.worker.postMessage({ id, job });
     });
@@ -88,7 +100,7 @@ export class NonceWorker {
     if (a.error !== undefined || !a.result) return p.reject(new Error(`nonce job failed: ${a.error ?? "no result"}`));
     if (a.result.threadId !== this.worker.threadId) return p.reject(new NonceWorkerError("nonce answer from an unexpected thread"));
     this.answered++;
-    p.resolve({ r: a.result.r, rN: a.result.rN });
+    p.resolve(a.result);
   }
 
   private fail(err: NonceWorkerError): void {

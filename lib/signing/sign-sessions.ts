@@ -159,7 +159,7 @@ export async function startServerParty(db: Db, input: { ceremonyId: string; sign
   const identities = identitiesOf(ctx);
   const auth = isAuthenticated(identities) ? { identities, identity: await serverIdentity() } : {};
   // Round 1's own-key nonces come from the pool when it has them (spec §6.4).
-  const server = await withClaimedNonces(db, signer.id, signStartNonceDemand(share, ctx.signers), (nonces) =>
+  const server = await withClaimedNonces(db, signer.id, signStartNonceDemand(share, ctx.signers, input.profile), (nonces) =>
     startSignParty({ share, signers: ctx.signers, messageHash: bound.messageHash, sid: bound.sid, profile: input.profile, nonces, ...auth }),
   );
   return db.$transaction(async (t) => {

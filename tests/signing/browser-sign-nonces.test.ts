@@ -1,10 +1,13 @@
 /**
  * The send dialog's signing worker (lib/signing/browser/sign-runner.ts) precomputes one session's
- * Paillier nonces for the public moduli it is given while the dialog is open, stops when the
+ * Paillier nonces (and, given the server's ring-Pedersen parameters, commitment masks) for the public
+ * values it is given while the dialog is open, stops when the
  * session starts, and shrugs off a malformed modulus.
  */
 import { describe, expect, it } from "vitest";
-import { NoncePool } from "@/lib/mpc";
+import { FAST_TEST, maskSlots, NoncePool, PRODUCTION } from "@/lib/mpc";
+import { modPow } from "@/lib/mpc/bigint";
+import { generateRingPedersen } from "@/lib/mpc/ring-pedersen";
 import { fixtureSafePrimes } from "@/lib/mpc/fixtures";
 import { createSignRunner } from "@/lib/signing/browser/sign-runner";
 import type { SignWorkerResponse } from "@/lib/signing/browser/messages";
@@ -30,6 +33,20 @@ describe("browser signing worker: nonces while the dialog is open", () => {
       x = (x * x) % (server * server);
     }
     expect(n.rN).toBe(r);
+  });
+
+  it("given the server's ring-Pedersen parameters, also computes one session's commitment masks under them", async () => {
+    const pool = new NoncePool();
+    const handle = createSignRunner(() => undefined, pool);
+    const rp = generateRingPedersen(f[6]!, f[7]!);
+    const hex = (x: bigint) => x.toString(16);
+    await handle({ type: "precompute", moduli: { user: hex(user), server: hex(server) }, ringPedersen: { server: { N: hex(rp.N), s: hex(rp.s), t: hex(rp.t) }, profile: "fast-test" } });
+    const slots = maskSlots(rp, FAST_TEST);
+    expect(pool.maskSize(slots.ell)).toBe(6);
+    expect(pool.maskSize(slots.ellEps)).toBe(6);
+    expect(pool.maskSize(maskSlots(rp, PRODUCTION).ell)).toBe(0);
+    const m = pool.takeMask(slots.ellEps)!;
+    expect(m.ty).toBe(modPow(rp.t, m.y, rp.N));
   });
 
   it("a session request stops the background fill; a malformed modulus only means no nonces", async () => {

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { resetEnvCache } from "@/lib/config/env";
 import { db } from "@/lib/db/client";
 import { openSecret, type SealedBlob } from "@/lib/keystore";
-import { decodeKeyShare, FAST_TEST, ownPaillierKey, publicPaillierKey } from "@/lib/mpc";
+import { decodeKeyShare, FAST_TEST, maskSlots, ownPaillierKey, publicPaillierKey } from "@/lib/mpc";
 import { modPow } from "@/lib/mpc/bigint";
 import { claimNonces, noncePoolSize } from "@/lib/signing/nonce-pool";
 import { fillNoncePools, startNoncePoolFiller } from "@/lib/signing/nonce-pool-filler";
@@ -37,10 +37,11 @@ describe("the server's nonce worker thread", () => {
     expect(worker.threadId).not.toBe(threadId);
     const before = worker.computed;
 
-    expect(await fillNoncePools(db(), { sessions: 1 })).toBe(16);
-    // All 16 stored nonces are answers the worker thread sent (each answer carries its thread's id).
+    // 16 nonces and 24 ring-Pedersen masks (6 + 6 under each client party's parameters).
+    expect(await fillNoncePools(db(), { sessions: 1 })).toBe(40);
+    // Every stored entry is an answer the worker thread sent (each answer carries its thread's id).
     expect(nonceWorker()).toBe(worker);
-    expect(worker.computed - before).toBe(16);
+    expect(worker.computed - before).toBe(40);
 
     const own = ownPaillierKey(share);
     const peer = publicPaillierKey(BigInt("0x" + share.aux.parties[0]!.N));
@@ -57,6 +58,16 @@ describe("the server's nonce worker thread", () => {
       }
     }
     expect(checked).toBe(12);
+    // The masks too are real: t^y mod N̂ under the client party's parameters.
+    const a = share.aux.parties[2]!;
+    const slot = maskSlots({ N: BigInt("0x" + a.NHat), s: BigInt("0x" + a.s), t: BigInt("0x" + a.t) }, FAST_TEST).ellEps;
+    const masks = await claimNonces(db(), signer.id, [{ mask: slot, count: 6 }]);
+    let maskCount = 0;
+    for (let m = masks.takeMask(slot); m; m = masks.takeMask(slot)) {
+      expect(m.ty).toBe(modPow(slot.params.t, m.y, slot.params.N));
+      maskCount++;
+    }
+    expect(maskCount).toBe(6);
   });
 
   it("is the one worker the background filler uses, and stopping the filler terminates it", async () => {
@@ -71,11 +82,11 @@ describe("the server's nonce worker thread", () => {
     try {
       const own = ownPaillierKey(share).N;
       const deadline = Date.now() + 60_000;
-      while ((await db().paillierNonce.count({ where: { signerId: signer.id } })) < 16 && Date.now() < deadline) {
+      while ((await db().paillierNonce.count({ where: { signerId: signer.id } })) < 40 && Date.now() < deadline) {
         await new Promise((r) => setTimeout(r, 100));
       }
       expect(await noncePoolSize(db(), signer.id, own)).toBe(8);
-      expect(worker.computed - before).toBeGreaterThanOrEqual(16);
+      expect(worker.computed - before).toBeGreaterThanOrEqual(40);
       expect(worker.running).toBe(true);
     } finally {
       stop();

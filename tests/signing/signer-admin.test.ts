@@ -91,6 +91,9 @@ describe("signer management and the chain around it", () => {
     expect(got.json).toMatchObject(blob);
     // The public Paillier moduli of the user's and the server's party, for the dialog's nonce precomputation.
     expect(got.json.paillier).toEqual({ user: s.userShare.aux.parties[2]!.N, server: s.userShare.aux.parties[1]!.N });
+    // …and the server's ring-Pedersen parameters with the instance's profile, for the proofs' masks.
+    const server = s.userShare.aux.parties[1]!;
+    expect(got.json.ringPedersen).toEqual({ server: { N: server.NHat, s: server.s, t: server.t }, profile: "fast-test" });
     const outsider = await makeUser();
     expect((await call(getUserShare, "GET", "/x", { cookie: outsider.cookie, params: params() })).status).toBe(404);
   });

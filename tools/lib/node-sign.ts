@@ -16,7 +16,7 @@ export async function nodeSigning(shares: readonly KeyShare[], signers: number[]
     for (const i of signers) {
       const pool = new NoncePool();
       const own = ownPaillierKey(shares[i]!);
-      await pool.fill(signSessionNonceDemand(shares[i]!, signers), { key: (N) => (N === own.N ? own : undefined), pause: async () => undefined });
+      await pool.fill(signSessionNonceDemand(shares[i]!, signers, profile), { key: (N) => (N === own.N ? own : undefined), pause: async () => undefined });
       pools.set(i, pool);
     }
   }

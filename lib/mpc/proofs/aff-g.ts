@@ -8,7 +8,7 @@ import { bitLength, mod, randomUnit, unitsModulo } from "../bigint";
 import { mulG, mulGPublic, mulPublic, pointFromHex, pointToHex, type Point } from "../curve";
 import { holdsModN2, multiPowN, multiPowN2, powN2Secret, type NoncePower, type PaillierPublicKey } from "../paillier";
 import type { SecurityProfile } from "../params";
-import { pedersenContext, type RingPedersenParams } from "../ring-pedersen";
+import { pedersenContext, type PedersenMask, type RingPedersenParams } from "../ring-pedersen";
 import { challengeXof, T, type SharedState } from "../transcript";
 import {
   asRecord,
@@ -22,6 +22,7 @@ import {
   inSymmetric,
   pow2,
   rangeParamsValue,
+  maskedCommit,
   sampleSymmetric,
 } from "./common";
 
@@ -93,6 +94,8 @@ export interface AffGProveOptions {
   readonly nonceNj?: NoncePower;
   /** Precomputed mask nonce under the prover's N_i (for B_y). */
   readonly nonceNi?: NoncePower;
+  /** Precomputed ring-Pedersen masks under the verifier's parameters: γ, δ (range ℓ + ε) for E, F; m, μ (range ℓ) for S, T. */
+  readonly masks?: { readonly gamma?: PedersenMask; readonly delta?: PedersenMask; readonly m?: PedersenMask; readonly mu?: PedersenMask };
 }
 
 export function proveAffG(
@@ -110,23 +113,24 @@ export function proveAffG(
   const beta = sampleSymmetric(pow2(ellPrime + epsilon));
   const { r, rN } = options.nonceNj ?? { r: randomUnit(Nj.N), rN: null };
   const { r: ry, rN: ryN } = options.nonceNi ?? { r: randomUnit(Ni.N), rN: null };
-  const gamma = sampleSymmetric(pow2(ell + epsilon) * aux.N);
-  const delta = sampleSymmetric(pow2(ell + epsilon) * aux.N);
-  const m = sampleSymmetric(pow2(ell) * aux.N);
-  const mu = sampleSymmetric(pow2(ell) * aux.N);
   // Public bounds of the secret exponents: the masks' half ranges (|x| ≤ M/2 for M = 2^a or 2^a·N̂);
   // the witnesses get ε bits of slack, so a witness outside its range still gives a proof (for the
   // verifier to reject) rather than an exception.
-  const nHatBits = bitLength(aux.N);
+  const masks = options.masks ?? {};
+  const E = maskedCommit(ped, alpha, ell + epsilon, ell + epsilon, masks.gamma);
+  const S = maskedCommit(ped, wit.x, ell + epsilon, ell, masks.m);
+  const F = maskedCommit(ped, beta, ellPrime + epsilon, ell + epsilon, masks.delta);
+  const T = maskedCommit(ped, wit.y, ellPrime + epsilon, ell, masks.mu);
+  const [gamma, m, delta, mu] = [E.y, S.y, F.y, T.y];
   const c: Commitment = {
     // α is secret and Nj the verifier's public key: α goes through the constant-time schedule.
     A: (((gPow(Nj, beta) * powN2Secret(Nj, st.C, alpha, ell + epsilon)) % Nj.N2) * (rN ?? multiPowN2(Nj, [r], [Nj.N]))) % Nj.N2,
     Bx: mulG(alpha),
     By: (gPow(Ni, beta) * (ryN ?? multiPowN2(Ni, [ry], [Ni.N]))) % Ni.N2,
-    E: ped.commit(alpha, gamma, [ell + epsilon, ell + epsilon + nHatBits]),
-    S: ped.commit(wit.x, m, [ell + epsilon, ell + nHatBits]),
-    F: ped.commit(beta, delta, [ellPrime + epsilon, ell + epsilon + nHatBits]),
-    T: ped.commit(wit.y, mu, [ellPrime + epsilon, ell + nHatBits]),
+    E: E.commitment,
+    S: S.commitment,
+    F: F.commitment,
+    T: T.commitment,
   };
   const e = challenge(ss, profile, aux, st, c);
   return {

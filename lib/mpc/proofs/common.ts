@@ -13,13 +13,24 @@ import { bitLength, fromBytesBE, randomBelow, toBytesBE } from "../bigint";
 import { strictHexToBytes } from "../curve";
 import { EncodingError, ProofError } from "../errors";
 import type { SecurityProfile } from "../params";
-import type { RingPedersenParams } from "../ring-pedersen";
+import type { PedersenContext, PedersenMask, RingPedersenParams } from "../ring-pedersen";
 import { T, type TValue } from "../transcript";
 
 /** Uniform on ±M = {−⌊M/2⌋, …, ⌊M/2⌋}. */
 export function sampleSymmetric(M: bigint): bigint {
   const half = M / 2n;
   return randomBelow(2n * half + 1n) - half;
+}
+
+/**
+ * A prover's ring-Pedersen commitment s^x·t^y mod N̂ with its mask y uniform on ±2^rangeBits·N̂:
+ * from `mask` when one was drawn ahead for that range (lib/mpc/nonces.ts keys masks by it), else
+ * drawn now. x is secret with |x| < 2^xBits (a public bound). Returns y for the proof's response.
+ */
+export function maskedCommit(ped: PedersenContext, x: bigint, xBits: number, rangeBits: number, mask?: PedersenMask): { y: bigint; commitment: bigint } {
+  if (mask !== undefined) return { y: mask.y, commitment: ped.commitMasked(x, xBits, mask.ty) };
+  const y = sampleSymmetric(pow2(rangeBits) * ped.params.N);
+  return { y, commitment: ped.commit(x, y, [xBits, rangeBits + bitLength(ped.params.N)]) };
 }
 
 /** z ∈ ±M, i.e. |z| ≤ ⌊M/2⌋. */

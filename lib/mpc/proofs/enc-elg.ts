@@ -7,7 +7,7 @@ import { bitLength, mod, randomUnit, unitsModulo } from "../bigint";
 import { mul, mulG, mulGPublic, mulPublic, pointFromHex, pointToHex, q, randomScalar, scalarFromHex, scalarToHex, toScalar, type Point } from "../curve";
 import { holdsModN2, multiPowN, multiPowN2, type NoncePower, type PaillierPublicKey } from "../paillier";
 import type { SecurityProfile } from "../params";
-import { pedersenContext, type RingPedersenParams } from "../ring-pedersen";
+import { pedersenContext, type PedersenMask, type RingPedersenParams } from "../ring-pedersen";
 import { challengeXof, T, type SharedState } from "../transcript";
 import {
   asRecord,
@@ -21,6 +21,7 @@ import {
   inSymmetric,
   pow2,
   rangeParamsValue,
+  maskedCommit,
   sampleSymmetric,
 } from "./common";
 
@@ -73,6 +74,8 @@ function challenge(ss: SharedState, profile: SecurityProfile, aux: RingPedersenP
 export interface EncElgProveOptions {
   /** Precomputed mask nonce under N0 (lib/mpc/nonces.ts): saves the exponentiation r^N0 mod N0². */
   readonly nonce?: NoncePower;
+  /** Precomputed ring-Pedersen masks under the verifier's parameters: μ (range ℓ) for S, γ (range ℓ + ε) for T. */
+  readonly masks?: { readonly mu?: PedersenMask; readonly gamma?: PedersenMask };
 }
 
 export function proveEncElg(
@@ -87,16 +90,17 @@ export function proveEncElg(
   const N0 = st.N0;
   const ped = pedersenContext(aux, profile);
   const alpha = sampleSymmetric(pow2(ell + epsilon));
-  const mu = sampleSymmetric(pow2(ell) * aux.N);
   const { r, rN } = options.nonce ?? { r: randomUnit(N0.N), rN: null };
   const beta = randomScalar();
-  const gamma = sampleSymmetric(pow2(ell + epsilon) * aux.N);
   // Public bounds of the secret exponents: the masks' half ranges (|x| ≤ M/2 for M = 2^a or 2^a·N̂);
   // the witness gets ε bits of slack, so one outside its range still gives a proof to reject.
-  const nHatBits = bitLength(aux.N);
+  const S = maskedCommit(ped, wit.x, ell + epsilon, ell, options.masks?.mu);
+  const T = maskedCommit(ped, alpha, ell + epsilon, ell + epsilon, options.masks?.gamma);
+  const mu = S.y;
+  const gamma = T.y;
   const commitment = {
-    S: ped.commit(wit.x, mu, [ell + epsilon, ell + nHatBits]),
-    T: ped.commit(alpha, gamma, [ell + epsilon, ell + epsilon + nHatBits]),
+    S: S.commitment,
+    T: T.commitment,
     D: ((1n + mod(alpha, N0.N) * N0.N) * (rN ?? multiPowN2(N0, [r], [N0.N]))) % N0.N2,
     Y: mul(st.A, beta).add(mulG(alpha)),
     Z: mulG(beta),

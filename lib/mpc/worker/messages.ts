@@ -40,7 +40,7 @@ export type WorkerRequest =
    * Precompute this party's Paillier nonces for one session with `signers` (spec §6.4), e.g. while
    * an approval dialog is open; the next sign.start takes them. Answered with "prepared".
    */
-  | { type: "sign.prepare"; share: KeyShare; signers: number[] }
+  | { type: "sign.prepare"; share: KeyShare; signers: number[]; profile?: ProfileName }
   | {
       type: "sign.start";
       share: KeyShare;

@@ -19,7 +19,7 @@ function handle(req: WorkerRequest): void {
   if (req.type === "sign.prepare") {
     const own = ownPaillierKey(req.share);
     nonces
-      .fill(signSessionNonceDemand(req.share, req.signers), { key: (N) => (N === own.N ? own : undefined) })
+      .fill(signSessionNonceDemand(req.share, req.signers, profileNamed(req.profile ?? "production")), { key: (N) => (N === own.N ? own : undefined) })
       .then((added) => post({ type: "prepared", nonces: added }))
       .catch((e: unknown) => post({ type: "error", message: errorMessage(e) }));
   } else if (req.type === "sign.start") {

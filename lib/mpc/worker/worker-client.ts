@@ -4,7 +4,7 @@
  */
 import type { KeyShare } from "../key-share";
 import type { Message } from "../protocol";
-import type { PrimeProgressEvent, WorkerRequest, WorkerResponse } from "./messages";
+import type { PrimeProgressEvent, ProfileName, WorkerRequest, WorkerResponse } from "./messages";
 import { MpcError } from "../errors";
 
 export type WorkerOutcome = Exclude<WorkerResponse, PrimeProgressEvent>;
@@ -61,9 +61,9 @@ export class MpcWorkerClient {
     return this.next();
   }
 
-  /** A sign worker precomputes its session's Paillier nonces (sign.prepare); resolves with how many. */
-  async prepare(share: KeyShare, signers: number[]): Promise<number> {
-    const r = await this.start({ type: "sign.prepare", share, signers });
+  /** A sign worker precomputes its session's Paillier nonces and ring-Pedersen masks (sign.prepare); resolves with how many. */
+  async prepare(share: KeyShare, signers: number[], profile?: ProfileName): Promise<number> {
+    const r = await this.start({ type: "sign.prepare", share, signers, profile });
     if (r.type !== "prepared") throw new WorkerFailure(`the sign worker did not prepare: ${r.type === "outgoing" || r.type === "output" ? r.type : failureOf(r)}`);
     return r.nonces;
   }

@@ -76,11 +76,15 @@ export type DkgWorkerResponse =
 
 /**
  * Sent when the send dialog opens (before any share is unlocked): the worker precomputes one
- * session's Paillier nonces (spec §6.4) for these public moduli (hex, from GET …/user-share) in the
- * background, and the session that follows takes them. Moduli that do not match the share's are
- * simply not used.
+ * session's Paillier nonces (spec §6.4) for these public moduli (hex, from GET …/user-share) and,
+ * given the server's ring-Pedersen parameters, its proofs' commitment masks, in the background; the
+ * session that follows takes them. Values that do not match the share's are simply not used.
  */
-export type SignWorkerPrecompute = { type: "precompute"; moduli: { user: string; server: string } };
+export type SignWorkerPrecompute = {
+  type: "precompute";
+  moduli: { user: string; server: string };
+  ringPedersen?: { server: { N: string; s: string; t: string }; profile: "production" | "fast-test" } | null;
+};
 
 export type SignWorkerRequest = SignWorkerPrecompute | SignWorkerStart;
 

@@ -4,7 +4,7 @@
  * digest and sid this worker recomputed from the user's intent (lib/signing/verify-session.ts).
  */
 import { ensureBackendSelected } from "@/lib/mpc/bigint";
-import { decodeKeyShare, NoncePool, type EcdsaSignature, type Message } from "@/lib/mpc";
+import { decodeKeyShare, NoncePool, sessionMaskDemand, type EcdsaSignature, type Message } from "@/lib/mpc";
 import { profileNamed } from "@/lib/mpc/protocol";
 import { CeremonyAborted, driveCeremony } from "@/lib/signing/driver";
 import { localSignParty } from "@/lib/signing/local-party";
@@ -24,13 +24,16 @@ export function createSignRunner(post: (m: SignWorkerResponse) => void, nonces =
   let filling: Promise<number> | null = null;
   return async function handle(req: SignWorkerRequest) {
     if (req.type === "precompute") {
-      // While the user fills in and reviews the transaction: public keys only (no CRT before the share is unlocked).
+      // While the user fills in and reviews the transaction: public keys only (no CRT before the share is
+      // unlocked); the masks under the server's ring-Pedersen parameters when the page passed them.
       if (filling) return;
       try {
         ensureBackendSelected();
         const user = BigInt(`0x${req.moduli.user}`);
         const server = BigInt(`0x${req.moduli.server}`);
-        filling = nonces.fill([{ N: user, count: USER_OWN_NONCES }, { N: server, count: SERVER_NONCES }], { signal: stopFill.signal });
+        const rp = req.ringPedersen;
+        const masks = rp ? sessionMaskDemand({ N: BigInt(`0x${rp.server.N}`), s: BigInt(`0x${rp.server.s}`), t: BigInt(`0x${rp.server.t}`) }, profileNamed(rp.profile)) : [];
+        filling = nonces.fill([{ N: user, count: USER_OWN_NONCES }, { N: server, count: SERVER_NONCES }, ...masks], { signal: stopFill.signal });
         await filling;
       } catch {
         // A malformed modulus only means no precomputed nonces; signing computes its own.

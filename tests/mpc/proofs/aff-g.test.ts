@@ -1,5 +1,6 @@
-import { describe, expect, it } from "vitest";
-import { randomSymmetric, randomUnit } from "@/lib/mpc/bigint";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getBackend, modPow, randomSymmetric, randomUnit, setBackend, type BackendName } from "@/lib/mpc/bigint";
+import { freshMask, maskSlots } from "@/lib/mpc/nonces";
 import { G, mulG, randomScalar, toSigned } from "@/lib/mpc/curve";
 import { affine, decrypt, encrypt, encryptWithNonce, precomputeNonce } from "@/lib/mpc/paillier";
 import { decodeAffGProof, encodeAffGProof, proveAffG, verifyAffG, type AffGProof, type AffGStatement } from "@/lib/mpc/proofs/aff-g";
@@ -32,7 +33,14 @@ function makeStatement(x: bigint, y: bigint, opts: { Xoffset?: boolean; Yplus?: 
   return { forProver, forVerifier, wit: { x, y, rho, rhoY } };
 }
 
-describe("Π^aff-g", () => {
+// The verifier's checks over its own key take OpenSSL's RSA route on the openssl backend (p², q²).
+describe.each<BackendName>(["bigint", "openssl"])("Π^aff-g on the %s backend", (backend) => {
+  let previous: BackendName;
+  beforeAll(() => {
+    previous = getBackend().name;
+    setBackend(backend);
+  });
+  afterAll(() => setBackend(previous));
   const x = toSigned(randomScalar());
   const y = -randomSymmetric(profile.ellPrime);
   const { forProver, forVerifier: st, wit } = makeStatement(x, y);
@@ -53,6 +61,21 @@ describe("Π^aff-g", () => {
     expect(() => verify(pre)).not.toThrow();
     // w = r·ρ^e must be built from the same r as the precomputed power.
     expectCheck(() => verify(proveAffG(ss, profile, verifierAuxPub, forProver, wit, { nonceNj: { ...nonce, r: 2n } })), "affine_eq");
+  });
+
+  it("precomputed ring-Pedersen masks (nonces.ts) commit with their y, and a mask whose power is not t^y breaks the proof", () => {
+    const slots = maskSlots(verifierAuxPub, profile);
+    const masks = { gamma: freshMask(slots.ellEps), delta: freshMask(slots.ellEps), m: freshMask(slots.ell), mu: freshMask(slots.ell) };
+    const pre = proveAffG(ss, profile, verifierAuxPub, forProver, wit, { masks });
+    expect(() => verify(pre)).not.toThrow();
+    const N = verifierAux.N;
+    expect(pre.S).toBe((modPow(verifierAux.s, wit.x, N) * masks.m.ty) % N);
+    expect(pre.T).toBe((modPow(verifierAux.s, wit.y, N) * masks.mu.ty) % N);
+    expect((pre.z3 - masks.gamma.y) % masks.m.y).toBe(0n);
+    expect((pre.z4 - masks.delta.y) % masks.mu.y).toBe(0n);
+    const off = (k: { y: bigint; ty: bigint }) => ({ ...k, ty: (k.ty * verifierAux.t) % N });
+    expectCheck(() => verify(proveAffG(ss, profile, verifierAuxPub, forProver, wit, { masks: { ...masks, gamma: off(masks.gamma) } })), "pedersen_x_eq");
+    expectCheck(() => verify(proveAffG(ss, profile, verifierAuxPub, forProver, wit, { masks: { ...masks, mu: off(masks.mu) } })), "pedersen_y_eq");
   });
 
   it("domain checks reject 0, N, multiples of a factor and values ≥ N²", () => {

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { mul, mulG, q, randomScalar, toSigned, G } from "@/lib/mpc/curve";
 import { encrypt, encryptWithNonce } from "@/lib/mpc/paillier";
 import { decodeEncElgProof, encodeEncElgProof, proveEncElg, verifyEncElg, type EncElgProof, type EncElgStatement } from "@/lib/mpc/proofs/enc-elg";
-import { randomUnit } from "@/lib/mpc/bigint";
+import { modPow, randomUnit } from "@/lib/mpc/bigint";
+import { freshMask, maskSlots } from "@/lib/mpc/nonces";
 import {
   expectCheck,
   expectDecodeError,
@@ -41,6 +42,20 @@ describe("Π^enc-elg", () => {
     expect(() => verifyEncElg(ss, profile, verifierAuxPub, st, proof)).not.toThrow();
     const wire = JSON.parse(JSON.stringify(encodeEncElgProof(proof, proverPaillierPub, verifierAuxPub)));
     expect(() => verify(decodeEncElgProof(wire, profile, proverPaillierPub, verifierAuxPub))).not.toThrow();
+  });
+
+  it("precomputed ring-Pedersen masks (nonces.ts) commit with their y, and a mask whose power is not t^y breaks the proof", () => {
+    const slots = maskSlots(verifierAuxPub, profile);
+    const mu = freshMask(slots.ell);
+    const gamma = freshMask(slots.ellEps);
+    const pre = proveEncElg(ss, profile, verifierAuxPub, { ...st, N0: proverPaillier }, wit, { masks: { mu, gamma } });
+    expect(() => verify(pre)).not.toThrow();
+    const N = verifierAux.N;
+    // S = s^x·t^μ and T = s^α·t^γ with the pooled powers; z3 = γ + e·μ with the pooled exponents.
+    expect(pre.S).toBe((modPow(verifierAux.s, wit.x, N) * mu.ty) % N);
+    expect((pre.z3 - gamma.y) % mu.y).toBe(0n);
+    expect(mu.ty).toBe(modPow(verifierAux.t, mu.y, N));
+    expectCheck(() => verify(proveEncElg(ss, profile, verifierAuxPub, { ...st, N0: proverPaillier }, wit, { masks: { mu: { ...mu, ty: (mu.ty * verifierAux.t) % N } } })), "pedersen_eq");
   });
 
   it("domain checks reject 0, N, multiples of p and values ≥ N²", () => {

@@ -12,13 +12,16 @@ import { dealCoreShares } from "@/lib/mpc/dealer";
 import type { KeyShare } from "@/lib/mpc/key-share";
 import {
   freshNonce,
+  isMaskDemand,
   NoncePool,
   scaleDemand,
   signSessionNonceDemand,
   signStartNonceDemand,
   signStepNonceDemand,
+  type MaskSlot,
   type NoncePower,
   type NonceSource,
+  type PedersenMask,
 } from "@/lib/mpc/nonces";
 import { paillierPublicKey, paillierSecretKey } from "@/lib/mpc/paillier";
 import { FAST_TEST } from "@/lib/mpc/params";
@@ -26,21 +29,27 @@ import { startSign, stepSign, type EcdsaSignature, type SignState } from "@/lib/
 import { combine, dealtAux, FIXTURE_PRIMES, randomSid, runKeygenProtocol } from "./fixtures";
 import { runParties } from "./harness";
 
-/** Records every nonce handed out, to check none is handed out twice. */
+/** Records every nonce and mask handed out, to check none is handed out twice. */
 class RecordingPool implements NonceSource {
   readonly taken: { N: bigint; nonce: NoncePower }[] = [];
+  readonly masks: { slot: MaskSlot; mask: PedersenMask }[] = [];
   constructor(readonly pool: NoncePool) {}
   take(N: bigint): NoncePower | undefined {
     const nonce = this.pool.take(N);
     if (nonce) this.taken.push({ N, nonce });
     return nonce;
   }
+  takeMask(slot: MaskSlot): PedersenMask | undefined {
+    const mask = this.pool.takeMask(slot);
+    if (mask) this.masks.push({ slot, mask });
+    return mask;
+  }
 }
 
 async function filledPool(share: KeyShare, signers: number[], sessions = 1): Promise<NoncePool> {
   const pool = new NoncePool();
   const own = paillierSecretKey(BigInt("0x" + share.aux.p), BigInt("0x" + share.aux.q));
-  await pool.fill(scaleDemand(signSessionNonceDemand(share, signers), sessions), { key: (N) => (N === own.N ? own : undefined), pause: async () => undefined });
+  await pool.fill(scaleDemand(signSessionNonceDemand(share, signers, FAST_TEST), sessions), { key: (N) => (N === own.N ? own : undefined), pause: async () => undefined });
   return pool;
 }
 
@@ -73,13 +82,21 @@ describe("signing with precomputed Paillier nonces", () => {
     expect(outputs.size).toBe(2);
     expectValid(outputs.get(0)!, shares[0]!);
     for (const [i, rec] of pools) {
-      const demand = signSessionNonceDemand(shares[i]!, signers);
-      // 2 + 2 own nonces in round 1, 4 own + 4 of the peer's in round 2.
-      expect(demand.map((d) => d.count)).toEqual([8, 4]);
-      expect(rec.taken).toHaveLength(total(demand));
-      for (const { N } of demand) expect(rec.pool.size(N)).toBe(0);
+      const demand = signSessionNonceDemand(shares[i]!, signers, FAST_TEST);
+      // 2 + 2 own nonces in round 1, 4 own + 4 of the peer's in round 2; masks under the peer's
+      // ring-Pedersen parameters, 2 + 4 of range ℓ and 2 + 4 of range ℓ + ε.
+      expect(demand.map((d) => d.count)).toEqual([8, 4, 6, 6]);
+      expect(rec.taken.length + rec.masks.length).toBe(total(demand));
+      for (const d of demand) expect(isMaskDemand(d) ? rec.pool.maskSize(d.mask) : rec.pool.size(d.N)).toBe(0);
       const distinct = new Set(rec.taken.map((t) => `${t.N.toString(16)}:${t.nonce.r.toString(16)}`));
       expect(distinct.size).toBe(rec.taken.length);
+      expect(new Set(rec.masks.map((m) => m.mask.y.toString(16))).size).toBe(rec.masks.length);
+      // Every mask is for the peer's parameters, in the range its slot names.
+      const peer = signers.find((j) => j !== i)!;
+      for (const { slot, mask } of rec.masks) {
+        expect(slot.params.N.toString(16)).toBe(shares[i]!.aux.parties[peer]!.NHat);
+        expect(2n * (mask.y < 0n ? -mask.y : mask.y)).toBeLessThanOrEqual((1n << BigInt(slot.rangeBits)) * slot.params.N);
+      }
       // The first pooled nonce masks K: K · (r^N)^−1 mod N² is 1 + m·N, i.e. ≡ 1 mod N.
       const own = paillierPublicKey(BigInt("0x" + shares[i]!.aux.parties[i]!.N));
       const K = BigInt("0x" + (transcript.find((m) => m.from === i && m.round === 1 && m.to === "all")!.payload as { K: string }).K);
@@ -122,16 +139,23 @@ describe("signing with precomputed Paillier nonces", () => {
   it("announces each step's demand: round 1 at start, round 2 after r1 (or after the echo round), nothing later", () => {
     const signers = [0, 1, 2];
     const share = combine(runKeygenProtocol(3, 3), dealtAux(3))[0]!;
-    expect(total(signStartNonceDemand(share, signers))).toBe(2 + 2 * 2);
+    // 2 + 2·2 own nonces, and per peer 2 masks of each range.
+    expect(total(signStartNonceDemand(share, signers, FAST_TEST))).toBe(2 + 2 * 2 + 2 * (2 + 2));
     const { state } = startSign({ share, signers, messageHash: bytesToHex(randomBytes(32)), sid: randomSid(), profile: FAST_TEST });
     expect(state.echo).toBe(true);
     expect(signStepNonceDemand(state)).toEqual([]);
     const atEcho = { ...state, round: 2 };
     const d = signStepNonceDemand(atEcho);
-    expect(d.map((x) => x.count)).toEqual([8, 4, 4]);
+    expect(d.map((x) => x.count)).toEqual([8, 4, 4, 4, 4, 4, 4]);
+    expect(d.filter(isMaskDemand).map((x) => [x.mask.profile, x.mask.rangeBits])).toEqual([
+      ["fast-test", FAST_TEST.ell],
+      ["fast-test", FAST_TEST.ell + FAST_TEST.epsilon],
+      ["fast-test", FAST_TEST.ell],
+      ["fast-test", FAST_TEST.ell + FAST_TEST.epsilon],
+    ]);
     expect(signStepNonceDemand({ ...state, round: 3 })).toEqual([]);
     expect(signStepNonceDemand({ ...atEcho, secret: null })).toEqual([]);
-    expect(() => signStartNonceDemand(shares[0]!, [1, 2])).toThrow();
+    expect(() => signStartNonceDemand(shares[0]!, [1, 2], FAST_TEST)).toThrow();
   });
 });
 

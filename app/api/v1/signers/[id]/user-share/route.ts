@@ -8,7 +8,8 @@ import { actorOf } from "@/lib/http/principal";
 import { orgOf } from "@/lib/http/scope";
 import { storeUserShare } from "@/lib/signing/signer-admin";
 import { getSigner } from "@/lib/signing/signers";
-import { paillierModuliOf } from "@/lib/signing/nonce-pool-public";
+import { paillierModuliOf, serverRingPedersenOf } from "@/lib/signing/nonce-pool-public";
+import { mpcProfile } from "@/lib/signing/profile";
 
 /** The blob is opaque here: encrypted in the browser under a key the server never sees. */
 export const POST = handle(putUserShare, async ({ params, body, principal, ctx }) => {
@@ -26,6 +27,9 @@ export const GET = handle(getUserShare, async ({ params, principal }) => {
   const s = await getSigner(db(), orgOf(principal), params.id);
   const row = await db().userShare.findUnique({ where: { signerId: s.id } });
   if (!row) throw new NotFoundError("No user share stored for this signer");
-  const paillier = paillierModuliOf((await db().signerShare.findUnique({ where: { signerId: s.id }, select: { public: true } }))?.public);
-  return { status: 200, body: { ciphertext: row.ciphertext, encryption: row.encryption as Record<string, unknown>, updatedAt: row.updatedAt.toISOString(), paillier } };
+  const publicData = (await db().signerShare.findUnique({ where: { signerId: s.id }, select: { public: true } }))?.public;
+  const paillier = paillierModuliOf(publicData);
+  const server = serverRingPedersenOf(publicData);
+  const ringPedersen = server ? { server, profile: mpcProfile().name } : null;
+  return { status: 200, body: { ciphertext: row.ciphertext, encryption: row.encryption as Record<string, unknown>, updatedAt: row.updatedAt.toISOString(), paillier, ringPedersen } };
 });
