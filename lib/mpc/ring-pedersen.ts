@@ -17,6 +17,7 @@ import {
   modPow,
   multiExp,
   multiExpSecret,
+  multiExpSecretModulus,
   randomBelow,
   randomUnit,
   type CrtContext,
@@ -108,6 +109,12 @@ export interface PedersenContext {
   /** Π bases[i]^exps[i] mod N̂. */
   multiPow(bases: readonly bigint[], exps: readonly bigint[]): bigint;
   /**
+   * A verifier's equation Π bases[i]^exps[i] ≡ target (mod N̂) with PUBLIC signed exponents (a
+   * proof's responses and challenge) and unit bases (checked by the caller). A negative exponent
+   * moves its power to the target's side, so nothing is inverted.
+   */
+  holds(bases: readonly bigint[], exps: readonly bigint[], target: bigint): boolean;
+  /**
    * Π bases[i]^exps[i] mod N̂ for SECRET signed exponents with |exps[i]| < 2^bits (a public bound)
    * and unit bases, on the constant-time path: a prover's witnesses and masks.
    */
@@ -149,6 +156,36 @@ class CrtPedersen implements PedersenContext {
   multiPowSecret(bases: readonly bigint[], exps: readonly bigint[]): bigint {
     return this.multiPow(bases, exps);
   }
+  /**
+   * Per prime: an exponent shorter than the prime (by its public bit length) goes as it is, through
+   * multiExpSecretModulus; only a wider one is reduced mod p − 1 and so becomes secret (the
+   * constant-time path). Both halves are always evaluated.
+   */
+  holds(bases: readonly bigint[], exps: readonly bigint[], target: bigint): boolean {
+    const half = (m: bigint): boolean => {
+      const short = bitLength(m) - 1;
+      const side = () => ({ pubB: [] as bigint[], pubE: [] as bigint[], secB: [] as bigint[], secE: [] as bigint[] });
+      const lhs = side();
+      const rhs = side();
+      bases.forEach((b, i) => {
+        const e = exps[i] ?? 0n;
+        const into = e < 0n ? rhs : lhs;
+        const a = e < 0n ? -e : e;
+        if (bitLength(a) < short) {
+          into.pubB.push(b);
+          into.pubE.push(a);
+        } else {
+          into.secB.push(b);
+          into.secE.push(mod(a, m - 1n));
+        }
+      });
+      const value = (x: ReturnType<typeof side>) =>
+        (multiExpSecretModulus(x.pubB, x.pubE, m) * (x.secB.length > 0 ? multiExpSecret(x.secB, x.secE, m, bitLength(m)) : 1n)) % m;
+      return value(lhs) === mod(target * value(rhs), m);
+    };
+    const [hp, hq] = [half(this.params.p), half(this.params.q)];
+    return hp && hq;
+  }
 }
 
 class TablePedersen implements PedersenContext {
@@ -174,6 +211,13 @@ class TablePedersen implements PedersenContext {
   }
   multiPow(bases: readonly bigint[], exps: readonly bigint[]): bigint {
     return multiExp(bases, exps, this.params.N);
+  }
+  holds(bases: readonly bigint[], exps: readonly bigint[], target: bigint): boolean {
+    const { N } = this.params;
+    const lhs = bases.map((b, i) => [b, exps[i] ?? 0n] as const).filter(([, e]) => e >= 0n);
+    const rhs = bases.map((b, i) => [b, -(exps[i] ?? 0n)] as const).filter(([, e]) => e > 0n);
+    const value = (xs: readonly (readonly [bigint, bigint])[]) => multiExp(xs.map(([b]) => b), xs.map(([, e]) => e), N);
+    return value(lhs) === mod(target * value(rhs), N);
   }
   multiPowSecret(bases: readonly bigint[], exps: readonly bigint[], bits: number): bigint {
     // Shift into [0, 2^(bits+1)) so the sign never steers the computation, then divide the shift

@@ -171,8 +171,8 @@ export function verifyAffG(ss: SharedState, profile: SecurityProfile, aux: RingP
   check(mulGPublic(proof.z1).equals(proof.Bx.add(mulPublic(st.X, e))), AFF_G, "group_eq");
   // enc_Ni(z2; wy) = By ⊕ (e ⊙ Y)
   check(holdsModN2(Ni, gPow(Ni, proof.z2), [proof.wy, st.Y], [Ni.N, -e], proof.By), AFF_G, "enc_eq");
-  check(ped.multiPow([aux.s, aux.t, proof.S], [proof.z1, proof.z3, -e]) === proof.E, AFF_G, "pedersen_x_eq");
-  check(ped.multiPow([aux.s, aux.t, proof.T], [proof.z2, proof.z4, -e]) === proof.F, AFF_G, "pedersen_y_eq");
+  check(ped.holds([aux.s, aux.t, proof.S], [proof.z1, proof.z3, -e], proof.E), AFF_G, "pedersen_x_eq");
+  check(ped.holds([aux.s, aux.t, proof.T], [proof.z2, proof.z4, -e], proof.F), AFF_G, "pedersen_y_eq");
 }
 
 export interface AffGProofWire {

@@ -139,7 +139,7 @@ export function verifyEncElg(
   check(holdsModN2(N0, 1n + mod(proof.z1, N0.N) * N0.N, [proof.z2, st.C], [N0.N, -e], proof.D), ENC_ELG, "paillier_eq");
   check(mulPublic(st.A, proof.w).add(mulGPublic(proof.z1)).equals(proof.Y.add(mulPublic(st.X, e))), ENC_ELG, "elgamal_eq");
   check(mulGPublic(proof.w).equals(proof.Z.add(mulPublic(st.B, e))), ENC_ELG, "commitment_eq");
-  check(ped.multiPow([aux.s, aux.t, proof.S], [proof.z1, proof.z3, -e]) === proof.T, ENC_ELG, "pedersen_eq");
+  check(ped.holds([aux.s, aux.t, proof.S], [proof.z1, proof.z3, -e], proof.T), ENC_ELG, "pedersen_eq");
 }
 
 export interface EncElgProofWire {

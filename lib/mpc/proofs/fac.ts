@@ -106,10 +106,10 @@ export function verifyFac(ss: SharedState, profile: SecurityProfile, aux: RingPe
   check(inSymmetric(proof.z2, bound), FAC, "z2_range");
   const e = challenge(ss, profile, aux, N, sqrtN, proof);
   const { s, t } = aux;
-  check(ped.multiPow([s, t, proof.P], [proof.z1, proof.w1, -e]) === proof.A, FAC, "P_eq");
-  check(ped.multiPow([s, t, proof.Q], [proof.z2, proof.w2, -e]) === proof.B, FAC, "Q_eq");
+  check(ped.holds([s, t, proof.P], [proof.z1, proof.w1, -e], proof.A), FAC, "P_eq");
+  check(ped.holds([s, t, proof.Q], [proof.z2, proof.w2, -e], proof.B), FAC, "Q_eq");
   // Q^z1·t^v = T·(s^N)^e  ⇔  Q^z1·t^v·s^(−N·e) = T
-  check(ped.multiPow([proof.Q, t, s], [proof.z1, proof.v, -N * e]) === proof.T, FAC, "T_eq");
+  check(ped.holds([proof.Q, t, s], [proof.z1, proof.v, -N * e], proof.T), FAC, "T_eq");
 }
 
 export interface FacProofWire {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fixtureSafePrimes } from "@/lib/mpc/fixtures";
-import { modPow, multiExp, randomSymmetric } from "@/lib/mpc/bigint";
+import { getBackend, modPow, multiExp, randomSymmetric, setBackend, type BackendName } from "@/lib/mpc/bigint";
 import { FAST_TEST } from "@/lib/mpc/params";
 import { generateRingPedersen, isUsableRingPedersen, pedersenContext, publicRingPedersen, tableExponentBits } from "@/lib/mpc/ring-pedersen";
 
@@ -74,5 +74,43 @@ describe("ring-Pedersen", () => {
     expect(pedersenContext(pub, FAST_TEST)).toBe(peer);
     expect(own.pow(pub.s, -5n)).toBe(modPow(pub.s, -5n, pub.N));
     expect(own.multiPow([pub.s, 7n], [3n, -2n])).toBe(peer.multiPow([pub.s, 7n], [3n, -2n]));
+  });
+
+  it("masks: maskPower and commitMasked give the commitment s^x·t^y, under own and peer parameters", () => {
+    for (const ctx of [pedersenContext(secret, FAST_TEST), pedersenContext(pub, FAST_TEST)]) {
+      for (const [x, y] of [[5n, -7n], [randomSymmetric(700), randomSymmetric(1800)], [0n, 0n]] as const) {
+        const ty = ctx.maskPower(y, 1800);
+        expect(ty).toBe(modPow(secret.t, y, secret.N));
+        expect(ctx.commitMasked(x, 700, ty)).toBe(ctx.commit(x, y));
+      }
+    }
+  });
+
+  it.each<BackendName>(["bigint", "wasm", "openssl"])("holds: a verifier's check by CRT (short exponents as they are, wide ones reduced) agrees with the public one (%s backend)", (backend) => {
+    const previous = getBackend().name;
+    setBackend(backend);
+    try {
+      const own = pedersenContext(secret, FAST_TEST);
+      const peer = pedersenContext(pub, FAST_TEST);
+      const S = modPow(secret.t, 12345n, secret.N);
+      const [p, q] = [primes[2]!, primes[3]!];
+      for (const exps of [
+        [randomSymmetric(700), randomSymmetric(1800), -randomSymmetric(256) - 1n],
+        [-randomSymmetric(700) - 1n, 1n, 0n],
+        [0n, 0n, 0n],
+        [(1n << 1100n) + 3n, -(1n << 1500n), 5n],
+      ]) {
+        const target = multiExp([secret.s, secret.t, S], exps, secret.N);
+        expect(own.holds([secret.s, secret.t, S], exps, target)).toBe(true);
+        expect(peer.holds([secret.s, secret.t, S], exps, target)).toBe(true);
+        // Off by a multiple of p only (so right mod q), or of q only: each half decides.
+        for (const wrong of [(target + p) % secret.N, (target + q) % secret.N, (target * secret.t) % secret.N]) {
+          expect(own.holds([secret.s, secret.t, S], exps, wrong)).toBe(false);
+          expect(peer.holds([secret.s, secret.t, S], exps, wrong)).toBe(false);
+        }
+      }
+    } finally {
+      setBackend(previous);
+    }
   });
 });
