@@ -66,6 +66,47 @@ describe("modular basics", () => {
     expect(abs(5n)).toBe(5n);
   });
 
+  it("gcd and modInv (Lehmer's steps) agree with plain Euclid across sizes and on its worst cases", () => {
+    const euclid = (a: bigint, b: bigint): bigint => {
+      let [x, y] = [a < 0n ? -a : a, b < 0n ? -b : b];
+      while (y !== 0n) [x, y] = [y, x % y];
+      return x;
+    };
+    // Consecutive Fibonacci numbers: every quotient 1, the longest Euclid for their size.
+    const fib: bigint[] = [0n, 1n];
+    while (fib.length < 4500) fib.push(fib.at(-1)! + fib.at(-2)!);
+    const pairs: [bigint, bigint][] = [
+      [fib[4499]!, fib[4498]!],
+      [fib[3000]!, fib[2999]!],
+      [(1n << 3072n) - 1n, (1n << 3071n) - 1n],
+      [1n << 4000n, 1n << 3000n],
+      [(1n << 64n) + 1n, 1n << 64n],
+      [(1n << 64n) - 1n, (1n << 63n) + 7n],
+    ];
+    for (const bits of [64, 65, 100, 1024, 1536, 3072, 6144]) {
+      for (let i = 0; i < 8; i++) {
+        const g = randomBits(i % 2 === 0 ? 1 : 300) | 1n;
+        pairs.push([randomBits(bits) * g, randomBits(bits - (i % 3) * 17) * g], [randomBits(bits), randomBits(Math.max(1, bits >> 1))]);
+      }
+    }
+    for (const [a, b] of pairs) {
+      const g = euclid(a, b);
+      expect(gcd(a, b)).toBe(g);
+      expect(gcd(b, a)).toBe(g);
+      expect(gcd(-a, b)).toBe(g);
+      if (b > 1n) {
+        if (g === 1n) {
+          const inv = modInv(a, b);
+          expect(inv >= 0n && inv < b).toBe(true);
+          expect(mod(a * inv, b)).toBe(1n);
+          expect(modInv(-a, b)).toBe(mod(-inv, b));
+        } else {
+          expect(() => modInv(a, b)).toThrow(NotInvertibleError);
+        }
+      }
+    }
+  });
+
   it("bitLength", () => {
     expect(bitLength(0n)).toBe(0);
     expect(bitLength(1n)).toBe(1);
