@@ -92,8 +92,7 @@ export function localDkgPartyParallel(opts: Omit<DkgOpts, "primes"> & { primes: 
     // while this party still waits for its primes (the driver calls again at once).
     if (r.outgoing.length) return { ...r, more: true };
     primes = await pending;
-    const next = await advance(r.state, []);
-    return { ...next, outgoing: [...r.outgoing, ...next.outgoing] } as PartyResult;
+    return advance(r.state, []);
   });
 }
 
