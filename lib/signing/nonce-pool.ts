@@ -70,26 +70,23 @@ function decodeMask(bytes: Uint8Array): PedersenMask {
   return { y: fromSignedHex(j.y), ty: BigInt(`0x${j.ty}`) };
 }
 
-export async function addNonces(db: DbOrTx, signerId: string, N: bigint, nonces: readonly NoncePower[]): Promise<void> {
-  if (nonces.length === 0) return;
-  const modulus = modulusId(N);
+/** One sealed row per entry, each under its own id, the signer and the slot as associated data. */
+async function insertSealed(db: DbOrTx, signerId: string, modulus: string, plaintexts: readonly Uint8Array[], context: (id: string, signerId: string, slot: string) => string): Promise<void> {
+  if (plaintexts.length === 0) return;
   await db.paillierNonce.createMany({
-    data: nonces.map((n) => {
+    data: plaintexts.map((plain) => {
       const id = randomUUID();
-      return { id, signerId, modulus, sealed: sealSecret(encodeNonce(n), nonceContext(id, signerId, modulus)) as object };
+      return { id, signerId, modulus, sealed: sealSecret(plain, context(id, signerId, modulus)) as object };
     }),
   });
 }
 
+export async function addNonces(db: DbOrTx, signerId: string, N: bigint, nonces: readonly NoncePower[]): Promise<void> {
+  await insertSealed(db, signerId, modulusId(N), nonces.map(encodeNonce), nonceContext);
+}
+
 export async function addMasks(db: DbOrTx, signerId: string, slot: MaskSlot, masks: readonly PedersenMask[]): Promise<void> {
-  if (masks.length === 0) return;
-  const modulus = maskSlotId(slot);
-  await db.paillierNonce.createMany({
-    data: masks.map((m) => {
-      const id = randomUUID();
-      return { id, signerId, modulus, sealed: sealSecret(encodeMask(m), maskContext(id, signerId, modulus)) as object };
-    }),
-  });
+  await insertSealed(db, signerId, maskSlotId(slot), masks.map(encodeMask), maskContext);
 }
 
 export async function noncePoolSize(db: DbOrTx, signerId: string, N: bigint): Promise<number> {
@@ -188,37 +185,38 @@ export async function topUpSignerNonces(
   let added = 0;
   const own = ownPaillierKey(opts.share);
   for (const d of serverPoolDemand(opts.share, opts.sessions, opts.profile)) {
-    let have = isMaskDemand(d) ? await maskPoolSize(db, opts.signerId, d.mask) : await noncePoolSize(db, opts.signerId, d.N);
-    while (have < d.count) {
-      if (opts.signal?.aborted) return added;
-      const size = Math.min(4, d.count - have);
-      let stored: number;
-      if (isMaskDemand(d)) {
-        const batch: PedersenMask[] = [];
-        for (let k = 0; k < size; k++) {
-          // Checked before each entry: a stopped filler must not start (or restart) its worker.
-          if (opts.signal?.aborted) return added;
-          batch.push(await computeMask(d.mask));
-          await yieldToLoop();
-        }
-        if (opts.signal?.aborted) return added;
-        await addMasks(db, opts.signerId, d.mask, batch);
-        stored = batch.length;
-      } else {
-        const key = d.N === own.N ? own : publicPaillierKey(d.N);
-        const batch: NoncePower[] = [];
-        for (let k = 0; k < size; k++) {
-          if (opts.signal?.aborted) return added;
-          batch.push(await compute(key));
-          await yieldToLoop();
-        }
-        if (opts.signal?.aborted) return added;
-        await addNonces(db, opts.signerId, d.N, batch);
-        stored = batch.length;
-      }
-      have += stored;
-      added += stored;
+    // Per entry: its size in the store, how to compute one, how to store a batch.
+    added += isMaskDemand(d)
+      ? await topUpSlot(d.count, { size: () => maskPoolSize(db, opts.signerId, d.mask), next: () => computeMask(d.mask), store: (b) => addMasks(db, opts.signerId, d.mask, b) }, opts.signal)
+      : await topUpSlot(
+          d.count,
+          { size: () => noncePoolSize(db, opts.signerId, d.N), next: () => compute(d.N === own.N ? own : publicPaillierKey(d.N)), store: (b) => addNonces(db, opts.signerId, d.N, b) },
+          opts.signal,
+        );
+    if (opts.signal?.aborted) return added;
+  }
+  return added;
+}
+
+type SlotFiller<T> = { size: () => Promise<number>; next: () => T | Promise<T>; store: (batch: T[]) => Promise<void> };
+
+/** Fills one slot to `count` in batches of up to 4, one entry per macrotask. Returns how many were added. */
+async function topUpSlot<T>(count: number, slot: SlotFiller<T>, signal?: AbortSignal): Promise<number> {
+  let have = await slot.size();
+  let added = 0;
+  while (have < count) {
+    if (signal?.aborted) return added;
+    const batch: T[] = [];
+    for (let k = 0; k < Math.min(4, count - have); k++) {
+      // Checked before each entry: a stopped filler must not start (or restart) its worker.
+      if (signal?.aborted) return added;
+      batch.push(await slot.next());
+      await yieldToLoop();
     }
+    if (signal?.aborted) return added;
+    await slot.store(batch);
+    have += batch.length;
+    added += batch.length;
   }
   return added;
 }

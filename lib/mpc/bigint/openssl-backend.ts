@@ -135,6 +135,17 @@ function secretModulusPow(b: bigint, e: bigint, m: bigint): bigint | null {
   return (hi * (lo === 0n ? 1n : fallback().modPow(b, lo, m))) % m;
 }
 
+/** Π bases[i]^exps[i] mod m, one `pow` per base; the kernels answer where `pow` declines. */
+function productOfPowers(bases: readonly bigint[], exps: readonly bigint[], m: bigint, pow: (b: bigint, e: bigint, m: bigint) => bigint | null): bigint {
+  let acc = 1n;
+  for (let i = 0; i < bases.length; i++) {
+    const b = bases[i] ?? 0n;
+    const e = exps[i] ?? 0n;
+    acc = (acc * (pow(b, e, m) ?? fallback().modPow(b, e, m))) % m;
+  }
+  return acc;
+}
+
 function fallback(): BigIntBackend {
   return wasmBackend.isAvailable() ? wasmBackend : bigintBackend;
 }
@@ -173,26 +184,9 @@ export const opensslBackend: BigIntBackend = {
   },
   modPow: (base, exp, m) => (handles(m) ? opensslPow(base, exp, m) : null) ?? fallback().modPow(base, exp, m),
   modPowPublic: (base, exp, m) => (handles(m, MIN_PUBLIC_BITS) ? opensslPow(base, exp, m) : null) ?? fallback().modPow(base, exp, m),
-  multiExp: (bases, exps, m) => {
-    if (!handles(m)) return fallback().multiExp(bases, exps, m);
-    // One OpenSSL exponentiation per base beats the kernels' shared squaring chain here.
-    let acc = 1n;
-    for (let i = 0; i < bases.length; i++) {
-      const b = bases[i] ?? 0n;
-      const e = exps[i] ?? 0n;
-      acc = (acc * (opensslPow(b, e, m) ?? fallback().modPow(b, e, m))) % m;
-    }
-    return acc;
-  },
-  multiExpSecretModulus: (bases, exps, m) => {
-    let acc = 1n;
-    for (let i = 0; i < bases.length; i++) {
-      const b = bases[i] ?? 0n;
-      const e = exps[i] ?? 0n;
-      acc = (acc * (secretModulusPow(b, e, m) ?? fallback().modPow(b, e, m))) % m;
-    }
-    return acc;
-  },
+  // One OpenSSL exponentiation per base beats the kernels' shared squaring chain here.
+  multiExp: (bases, exps, m) => (handles(m) ? productOfPowers(bases, exps, m, opensslPow) : fallback().multiExp(bases, exps, m)),
+  multiExpSecretModulus: (bases, exps, m) => productOfPowers(bases, exps, m, secretModulusPow),
   multiExpSecret: (bases, exps, m, expBits) => fallback().multiExpSecret(bases, exps, m, expBits),
   fixedBasePowers: (g, m, count, windowBits) => fallback().fixedBasePowers?.(g, m, count, windowBits) ?? bigintFixedBasePowers(g, m, count, windowBits),
   fixedBaseProduct: (tables, digits) => fallback().fixedBaseProduct?.(tables, digits) ?? bigintFixedBaseProduct(tables, digits, tables[0]?.m ?? 1n),
