@@ -37,13 +37,13 @@ export function modPowPublic(base: bigint, exp: bigint, m: bigint): bigint {
 }
 
 /**
- * Π bases[i]^exps[i] mod m by simultaneous exponentiation (one squaring chain).
- * Negative exponents invert their base; an empty product is 1 mod m.
+ * The terms a product needs: bases reduced mod m, zero exponents and bases equal to 1 dropped, a
+ * negative exponent inverting its base; 0n when the product is 0 (m = 1, or a zero base).
  */
-export function multiExp(bases: readonly bigint[], exps: readonly bigint[], m: bigint): bigint {
+function productTerms(bases: readonly bigint[], exps: readonly bigint[], m: bigint, what: string): { bs: bigint[]; es: bigint[] } | 0n {
   assertModulus(m);
   if (bases.length !== exps.length) {
-    throw new InvalidArgumentError(`multiExp got ${bases.length} bases and ${exps.length} exponents`);
+    throw new InvalidArgumentError(`${what} got ${bases.length} bases and ${exps.length} exponents`);
   }
   if (m === 1n) return 0n;
   const bs: bigint[] = [];
@@ -58,6 +58,17 @@ export function multiExp(bases: readonly bigint[], exps: readonly bigint[], m: b
     bs.push(b);
     es.push(e < 0n ? -e : e);
   }
+  return { bs, es };
+}
+
+/**
+ * Π bases[i]^exps[i] mod m by simultaneous exponentiation (one squaring chain).
+ * Negative exponents invert their base; an empty product is 1 mod m.
+ */
+export function multiExp(bases: readonly bigint[], exps: readonly bigint[], m: bigint): bigint {
+  const terms = productTerms(bases, exps, m, "multiExp");
+  if (terms === 0n) return 0n;
+  const { bs, es } = terms;
   if (bs.length === 0) return 1n;
   if (bs.length === 1) return getBackend().modPow(bs[0] ?? 1n, es[0] ?? 0n, m);
   return getBackend().multiExp(bs, es, m);
@@ -71,22 +82,10 @@ export function multiExp(bases: readonly bigint[], exps: readonly bigint[], m: b
  * them by p − 1 or p(p − 1) would make them secret (multiExpSecret).
  */
 export function multiExpSecretModulus(bases: readonly bigint[], exps: readonly bigint[], m: bigint): bigint {
-  assertModulus(m);
-  if (bases.length !== exps.length) {
-    throw new InvalidArgumentError(`multiExpSecretModulus got ${bases.length} bases and ${exps.length} exponents`);
-  }
   if (exps.some((e) => e < 0n)) throw new InvalidArgumentError("multiExpSecretModulus takes non-negative exponents (nothing is inverted modulo a secret modulus)");
-  if (m === 1n) return 0n;
-  const bs: bigint[] = [];
-  const es: bigint[] = [];
-  for (let i = 0; i < bases.length; i++) {
-    const e = exps[i] ?? 0n;
-    const b = mod(bases[i] ?? 0n, m);
-    if (e === 0n || b === 1n) continue;
-    if (b === 0n) return 0n;
-    bs.push(b);
-    es.push(e);
-  }
+  const terms = productTerms(bases, exps, m, "multiExpSecretModulus");
+  if (terms === 0n) return 0n;
+  const { bs, es } = terms;
   if (bs.length === 0) return 1n;
   const backend = getBackend();
   return backend.multiExpSecretModulus !== undefined ? backend.multiExpSecretModulus(bs, es, m) : backend.multiExp(bs, es, m);
