@@ -99,21 +99,29 @@ export async function maskPoolSize(db: DbOrTx, signerId: string, slot: MaskSlot)
 
 /**
  * Takes up to `demand` entries out of the store atomically (fewer when it runs short) into an
- * in-memory pool for one protocol step. Locked rows of a concurrent claim are skipped, not waited for.
+ * in-memory pool for one protocol step: one statement for every slot of the demand. Locked rows of a
+ * concurrent claim are skipped, not waited for.
  */
 export async function claimNonces(db: DbOrTx, signerId: string, demand: NonceDemand): Promise<NoncePool> {
   const pool = new NoncePool();
-  for (const d of demand) {
-    if (d.count <= 0) continue;
-    const modulus = slotIdOf(d);
-    const rows = await db.$queryRaw<{ id: string; sealed: SealedBlob }[]>`
-      DELETE FROM "paillier_nonces" WHERE "id" IN (
-        SELECT "id" FROM "paillier_nonces" WHERE "signer_id" = ${signerId}::uuid AND "modulus" = ${modulus}
-        ORDER BY "created_at" LIMIT ${d.count} FOR UPDATE SKIP LOCKED
-      ) RETURNING "id", "sealed"`;
-    if (isMaskDemand(d)) pool.addMasks(d.mask, ...rows.map((r) => decodeMask(openSecret(r.sealed, maskContext(r.id, signerId, modulus)))));
-    else pool.add(d.N, ...rows.map((r) => decodeNonce(openSecret(r.sealed, nonceContext(r.id, signerId, modulus)))));
-  }
+  // One entry per slot (merged), so the statement never hands a row to two entries.
+  const wanted = scaleDemand(demand, 1).filter((d) => d.count > 0);
+  if (wanted.length === 0) return pool;
+  const slots = wanted.map(slotIdOf);
+  const rows = await db.$queryRaw<{ id: string; modulus: string; sealed: SealedBlob }[]>`
+    DELETE FROM "paillier_nonces" WHERE "id" IN (
+      SELECT n."id" FROM unnest(${slots}::text[], ${wanted.map((d) => d.count)}::int[]) AS d(modulus, count)
+      CROSS JOIN LATERAL (
+        SELECT "id" FROM "paillier_nonces" WHERE "signer_id" = ${signerId}::uuid AND "modulus" = d.modulus
+        ORDER BY "created_at" LIMIT d.count FOR UPDATE SKIP LOCKED
+      ) n
+    ) RETURNING "id", "modulus", "sealed"`;
+  wanted.forEach((d, k) => {
+    const modulus = slots[k]!;
+    const mine = rows.filter((r) => r.modulus === modulus);
+    if (isMaskDemand(d)) pool.addMasks(d.mask, ...mine.map((r) => decodeMask(openSecret(r.sealed, maskContext(r.id, signerId, modulus)))));
+    else pool.add(d.N, ...mine.map((r) => decodeNonce(openSecret(r.sealed, nonceContext(r.id, signerId, modulus)))));
+  });
   return pool;
 }
 
