@@ -20,7 +20,7 @@ import { mark, PrimeProgressPanel, primesText, usePrimeSupply, type PrimeSupplyA
 import { useKeygenReport } from "./keygen-context";
 import type { DkgCeremony, DkgErrorCode, DkgWorkerRequest, DkgWorkerResponse, RelayedMessage } from "@/lib/signing/browser/messages";
 import { asAuxPrimes, PRIMES_PER_PARTY, PrimeGenerationCancelled } from "@/lib/signing/browser/prime-pool";
-import { encodeInvitation } from "@/lib/signing/e2e";
+import { encodeInvitation, invitationProfile } from "@/lib/signing/e2e";
 import { deriveUserIdentitySecret, encryptUserShare } from "@/lib/signing/user-share-crypto";
 import { identityPublicKey } from "@/lib/signing/message-auth";
 
@@ -247,7 +247,7 @@ function GenerateStep({
       if (signal.aborted) return discardSigner();
       if (prepared) {
         if (!created.dkg.invitation) throw new Error("The server did not issue an invitation for the agent");
-        const text = encodeInvitation({ baseUrl: window.location.origin, ceremonyId: created.dkg.ceremonyId, token: created.dkg.invitation.token, userKey: prepared.userKey, pin: prepared.pin });
+        const text = encodeInvitation({ baseUrl: window.location.origin, ceremonyId: created.dkg.ceremonyId, token: created.dkg.invitation.token, userKey: prepared.userKey, pin: prepared.pin, profile: invitationProfile(created.dkg.profile) });
         setInvitation({ text, expiresAt: created.dkg.invitation.expiresAt });
       }
       update({ phase: "waiting", parties: { 1: { protocol: "keygen", round: 1 } } });

@@ -8,7 +8,9 @@
  *    one-time token, the browser's X25519 key `k` and the pin `p` (which never reaches the server).
  * 2. Make an ephemeral X25519 key, announce it with `HMAC(pin, …)` via POST /dkg/join (one-time),
  *    check the server hands back the same user key and sids it can re-derive from the nonces.
- * 3. Generate 4 safe primes of the profile's size (OpenSSL, in parallel) unless given; re-check them.
+ * 3. Generate 4 safe primes of the profile's size unless given (OpenSSL, a search per core racing
+ *    until the fourth is in, started before the join when the invitation names the profile);
+ *    re-check them.
  * 4. Run keygen + aux through /dkg/agent/round with the `csj_` token, p2p with the browser sealed:
  *    keygen while the primes are generated, the aux info once they are ready.
  * 5. Confirm the public key (/dkg/agent/confirm, retried while the server finishes): the signer's
@@ -91,18 +93,17 @@ function primeList(p: AuxPrimes | readonly bigint[]): bigint[] {
   return Array.isArray(p) ? [...(p as readonly bigint[])] : [(p as AuxPrimes).p, (p as AuxPrimes).q, (p as AuxPrimes).pHat, (p as AuxPrimes).qHat];
 }
 
-/** Four safe primes of `bits` bits with OpenSSL, in parallel (Node only: loaded on demand). */
-async function generatePrimes(bits: number, onDone: (done: number) => void): Promise<bigint[]> {
-  const { generateSafePrimeNative } = await import("@/lib/mpc/primes-native");
-  let done = 0;
-  return Promise.all(
-    Array.from({ length: 4 }, () =>
-      generateSafePrimeNative(bits).then((p) => {
-        onDone(++done);
-        return p;
-      }),
-    ),
-  );
+/**
+ * Four safe primes of `bits` bits with OpenSSL, every core's search racing until the fourth is in
+ * (Node only: loaded on demand). `signal` stops the searches when the join fails.
+ */
+async function generatePrimes(bits: number, signal: AbortSignal, onDone: (done: number) => void): Promise<bigint[]> {
+  const { searchSafePrimesNative } = await import("@/lib/mpc/primes-native");
+  return searchSafePrimesNative(4, bits, { script: fileURLToPath(new URL("../mpc/safe-prime-search.mjs", import.meta.url)), signal, onPrime: onDone });
+}
+
+function profileNamed(name: string): SecurityProfile | null {
+  return name === FAST_TEST.name ? FAST_TEST : name === PRODUCTION.name ? PRODUCTION : null;
 }
 
 /** A party never trusts where its primes came from: safe primes of the profile's size, all distinct. */
@@ -118,7 +119,19 @@ export async function joinSigner(invitation: string, opts: JoinOptions = {}): Pr
   const inv = decodeInvitation(invitation);
   const fetchFn = opts.fetch ?? globalThis.fetch.bind(globalThis);
   const progress = opts.onProgress ?? (() => undefined);
-  ensureBackendSelected();
+  // 3 (first). The primes are the agent's slowest step and need only the profile: when the invitation
+  // names it, they start now, beside the start-up and the join; they are checked once they are in.
+  const search = new AbortController();
+  let early: { profile: SecurityProfile; primes: Promise<AuxPrimes> } | null = null;
+  const startPrimes = (profile: SecurityProfile): Promise<AuxPrimes> => {
+    progress({ stage: "primes", done: 0, total: 4, bits: profile.primeBits });
+    const list = generatePrimes(profile.primeBits, search.signal, (done) => progress({ stage: "primes", done, total: 4, bits: profile.primeBits }));
+    const checked = list.then((l) => checkPrimes(l, profile.primeBits));
+    checked.catch(() => undefined); // observed by the party once keygen is done; a join failing earlier must not leave it unhandled
+    return checked;
+  };
+  const invited = inv.profile ? profileNamed(inv.profile) : null;
+  if (invited && !opts.primes && (!opts.profile || opts.profile.name === invited.name)) early = { profile: invited, primes: startPrimes(invited) };
 
   const post = async <T>(path: string, body: unknown, token?: string): Promise<T> => {
     const send = () =>
@@ -147,6 +160,7 @@ export async function joinSigner(invitation: string, opts: JoinOptions = {}): Pr
   progress({ stage: "joining", baseUrl: inv.baseUrl, ceremonyId: inv.ceremonyId });
   const keys = generateE2eKeyPair();
   try {
+    ensureBackendSelected();
     const joined = await post<Joined>("/api/v1/dkg/join", { token: inv.token, agentKey: keys.publicKey, agentKeyMac: joinMac(inv.pin, inv.ceremonyId, keys.publicKey, inv.userKey), identityKey: keys.identity.publicKey });
     if (joined.ceremonyId !== inv.ceremonyId) throw new JoinRefusedError("The server answered for another ceremony than the invitation's");
     if (joined.userKey !== null && joined.userKey !== inv.userKey) {
@@ -158,9 +172,10 @@ export async function joinSigner(invitation: string, opts: JoinOptions = {}): Pr
     if (identities[AGENT] !== keys.identity.publicKey || !identities[1] || !identities[USER] || e2eKeyOfIdentity(identities[USER]!) !== inv.userKey) {
       throw new JoinRefusedError("The server did not bind this key generation to the identities of the agent and of the invitation's browser: refusing to run it");
     }
-    const profile = joined.profile === FAST_TEST.name ? FAST_TEST : joined.profile === PRODUCTION.name ? PRODUCTION : null;
+    const profile = profileNamed(joined.profile);
     if (!profile) throw new JoinRefusedError(`The server runs an unknown profile ${JSON.stringify(joined.profile)}`);
     if (opts.profile && opts.profile.name !== profile.name) throw new JoinRefusedError(`The server runs profile ${profile.name}, not ${opts.profile.name}`);
+    if (invited && invited.name !== profile.name) throw new JoinRefusedError(`The server runs profile ${profile.name}, but the invitation was made for ${invited.name}`);
     // Session ids the agent can check (spec §8.2): both must follow from the nonces.
     if (![joined.serverNonce, joined.clientNonce].every((n) => /^([0-9a-f]{2})+$/.test(n))) throw new JoinRefusedError("The server sent a nonce that is not hex");
     const expected = dkgSids({ keyId: joined.signerId, serverNonce: joined.serverNonce, clientNonce: joined.clientNonce });
@@ -173,12 +188,7 @@ export async function joinSigner(invitation: string, opts: JoinOptions = {}): Pr
     // it runs while they are generated; the aux info waits for them.
     let aux: AuxPrimes | Promise<AuxPrimes>;
     if (opts.primes) aux = checkPrimes(primeList(opts.primes), profile.primeBits); // given: refused before any round
-    else {
-      progress({ stage: "primes", done: 0, total: 4, bits: profile.primeBits });
-      const generated = generatePrimes(profile.primeBits, (done) => progress({ stage: "primes", done, total: 4, bits: profile.primeBits }));
-      aux = generated.then((list) => checkPrimes(list, profile.primeBits));
-      aux.catch(() => undefined); // observed by the party once keygen is done; a join failing earlier must not leave it unhandled
-    }
+    else aux = early?.primes ?? startPrimes(profile);
 
     // 4. The rounds, point-to-point with the browser end-to-end encrypted.
     const token = joined.agentToken;
@@ -227,6 +237,7 @@ export async function joinSigner(invitation: string, opts: JoinOptions = {}): Pr
       }
     }
   } finally {
+    search.abort(new Error("The join ended before the safe primes were found"));
     keys.privateKey.fill(0);
     keys.identity.secretKey.fill(0);
   }

@@ -209,10 +209,23 @@ export function e2eCodec(opts: { ceremonyId: string; privateKey: Uint8Array; pee
 }
 
 // ---------------------------------------------------------------------------------------------------
-// The invitation string: `cs-join:v1:` + base64url(JSON { u, c, t, k, p }), built by the browser.
+// The invitation string: `cs-join:v1:` + base64url(JSON { u, c, t, k, p, f? }), built by the browser.
 
 export const INVITATION_PREFIX = "cs-join:v1:";
-export type JoinInvitation = { baseUrl: string; ceremonyId: string; token: string; userKey: string; pin: string };
+/** Security profiles an invitation may name (lib/mpc/params.ts: FAST_TEST.name, PRODUCTION.name). */
+export const INVITATION_PROFILES = ["production", "fast-test"] as const;
+export type JoinInvitation = {
+  baseUrl: string;
+  ceremonyId: string;
+  token: string;
+  userKey: string;
+  pin: string;
+  /**
+   * The ceremony's security profile (`f`), so the agent starts its safe primes before it has
+   * joined; the server's answer must then name the same one. Absent in invitations from before it.
+   */
+  profile?: (typeof INVITATION_PROFILES)[number];
+};
 
 function base64url(bytes: Uint8Array): string {
   let bin = "";
@@ -226,8 +239,13 @@ function fromBase64url(text: string): Uint8Array {
   return Uint8Array.from(bin, (c) => c.charCodeAt(0));
 }
 
+/** The invitation's `profile` for a ceremony's profile name: left out when this code does not know it (the agent then learns it from the join). */
+export function invitationProfile(name: string): JoinInvitation["profile"] {
+  return INVITATION_PROFILES.find((p) => p === name);
+}
+
 export function encodeInvitation(inv: JoinInvitation): string {
-  return INVITATION_PREFIX + base64url(utf8ToBytes(JSON.stringify({ u: inv.baseUrl, c: inv.ceremonyId, t: inv.token, k: inv.userKey, p: inv.pin })));
+  return INVITATION_PREFIX + base64url(utf8ToBytes(JSON.stringify({ u: inv.baseUrl, c: inv.ceremonyId, t: inv.token, k: inv.userKey, p: inv.pin, ...(inv.profile ? { f: inv.profile } : {}) })));
 }
 
 export class InvitationFormatError extends Error {
@@ -243,11 +261,12 @@ export function decodeInvitation(text: string): JoinInvitation {
   } catch {
     throw new InvitationFormatError("The invitation is damaged (not base64url JSON); copy it again");
   }
-  const { u, c, t, k, p } = o ?? {};
+  const { u, c, t, k, p, f } = o ?? {};
   if (typeof u !== "string" || !/^https?:\/\//.test(u)) throw new InvitationFormatError("The invitation has no server URL");
   if (typeof c !== "string" || !/^[0-9a-f-]{36}$/.test(c)) throw new InvitationFormatError("The invitation has no ceremony id");
   if (typeof t !== "string" || !/^csi_[A-Za-z0-9]{12}_[A-Za-z0-9_-]{43}$/.test(t)) throw new InvitationFormatError("The invitation has no valid token");
   if (!isE2ePublicKey(k)) throw new InvitationFormatError("The invitation has no valid user key");
   if (typeof p !== "string" || !HEX32.test(p)) throw new InvitationFormatError("The invitation has no valid pin");
-  return { baseUrl: u, ceremonyId: c, token: t, userKey: k, pin: p };
+  if (f !== undefined && !INVITATION_PROFILES.includes(f as never)) throw new InvitationFormatError(`The invitation names a security profile this agent does not know: ${JSON.stringify(f)}`);
+  return { baseUrl: u, ceremonyId: c, token: t, userKey: k, pin: p, ...(f !== undefined ? { profile: f as JoinInvitation["profile"] } : {}) };
 }

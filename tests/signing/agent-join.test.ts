@@ -28,10 +28,11 @@ import { decryptShareFile } from "@/lib/sdk/share-file";
 import { joinSigner, JoinRefusedError } from "@/lib/sdk/join";
 import { messagesFor } from "@/lib/signing/ceremonies";
 import type { CeremonyResponse, CeremonyTransport } from "@/lib/signing/driver";
-import { E2eError, generateE2eKeyPair, isE2ePayload, joinMac } from "@/lib/signing/e2e";
+import { decodeInvitation, E2eError, encodeInvitation, generateE2eKeyPair, isE2ePayload, joinMac } from "@/lib/signing/e2e";
 import { repetitionThreadStats } from "@/lib/signing/repetition-threads";
 import { addressOf } from "@/lib/signing/signers";
 import { useTestDatabase } from "../helpers/db";
+import { childrenLeft, childrenRunning } from "../helpers/processes";
 import { call, makeUser } from "../helpers/http";
 import { appFetch } from "../helpers/app-fetch";
 import { auxPrimes, createSignerViaBrowserDkg, runUserParty, startRemoteSigner } from "../helpers/signer";
@@ -231,6 +232,31 @@ describe("three-party key generation: the agent joins from its own machine", () 
     await expect(joinSigner(third.invitation, { fetch: appFetch, primes: [auxPrimes(0).p, auxPrimes(0).q, auxPrimes(0).pHat, 1000003n] })).rejects.toThrow(/safe prime of 1024 bits/);
   });
 
+  it("starts its primes from the invitation's profile before joining, and stops them when the server runs another", async () => {
+    const owner = await makeUser();
+    const started = await startRemoteSigner(owner.cookie);
+    const inv = decodeInvitation(started.invitation);
+    const script = fileURLToPath(new URL("../../lib/mpc/safe-prime-search.mjs", import.meta.url));
+    const stages: string[] = [];
+    let lanesAtJoin = -1;
+    const watching: typeof fetch = async (input, init) => {
+      // The join is held until the search runs: a search that waited for the join's answer never would.
+      if (String(input).endsWith("/api/v1/dkg/join")) {
+        for (let i = 0; i < 500 && childrenRunning(script).length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+        lanesAtJoin = childrenRunning(script).length;
+      }
+      return appFetch(input, init);
+    };
+    // This server runs fast-test; the invitation claims production (3072-bit primes: still searching when the answer comes).
+    const claimed = encodeInvitation({ ...inv, profile: "production" });
+    const err = await joinSigner(claimed, { fetch: watching, onProgress: (e) => stages.push(e.stage === "primes" ? `primes ${e.bits}` : e.stage) }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(JoinRefusedError);
+    expect((err as Error).message).toMatch(/runs profile fast-test, but the invitation was made for production/);
+    expect(stages.slice(0, 2)).toEqual(["primes 1536", "joining"]); // the search started first…
+    expect(lanesAtJoin).toBeGreaterThanOrEqual(2); // …and was running while the join was on its way
+    expect(await childrenLeft(script)).toEqual([]); // the refusal stopped it
+  });
+
   it("aborts with an error naming the agent when a relayed ciphertext from it was altered", async () => {
     const owner = await makeUser();
     const started = await startRemoteSigner(owner.cookie);
@@ -350,7 +376,7 @@ describe("countersign join as a separate process", () => {
     const owner = await makeUser();
     const started = await startRemoteSigner(owner.cookie, { name: "CLI-joined bot" });
     // The wizard builds the invitation with the server's public URL; here the test server's.
-    const invitation = (await import("@/lib/signing/e2e")).encodeInvitation({ baseUrl, ceremonyId: started.dkg.ceremonyId, token: started.dkg.invitation.token, userKey: started.keys.publicKey, pin: started.pin });
+    const invitation = encodeInvitation({ baseUrl, ceremonyId: started.dkg.ceremonyId, token: started.dkg.invitation.token, userKey: started.keys.publicKey, pin: started.pin, profile: "fast-test" });
     const sharePath = join(home, "share.json");
     const bin = fileURLToPath(new URL("../../bin/countersign.mjs", import.meta.url));
     const child = spawn(process.execPath, [bin, "join", invitation, "--share", sharePath, "--json"], {
@@ -370,7 +396,8 @@ describe("countersign join as a separate process", () => {
       const userShare = await runUserParty(owner.cookie, started, { timeoutMs: 120_000, pollMs: 50 });
       const code = await exited;
       expect(code, stderr).toBe(0);
-      expect(stderr).toMatch(/Generating 4 safe primes of 1024 bits/);
+      // The invitation names the profile, as the wizard's do: the primes start before the join.
+      expect(stderr).toMatch(/Generating 4 safe primes of 1024 bits[^]*Joining key generation[^]*Joined signer/);
       expect(stderr).toMatch(/Key generation complete/);
       const summary = JSON.parse(stdout);
       expect(summary).toMatchObject({ signerId: started.signerId, address: addressOf(userShare.core.publicKey), chainId: 31337, baseUrl, path: sharePath });

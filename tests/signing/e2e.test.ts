@@ -1,6 +1,7 @@
 /** lib/signing/e2e.ts: the browser ↔ agent end-to-end encryption of key-generation messages. */
 import { describe, expect, it } from "vitest";
 import type { Message } from "@/lib/mpc";
+import { FAST_TEST, PRODUCTION } from "@/lib/mpc/params";
 import {
   assertAgentKey,
   decodeInvitation,
@@ -8,6 +9,8 @@ import {
   e2eCodec,
   E2eError,
   encodeInvitation,
+  INVITATION_PROFILES,
+  invitationProfile,
   generateE2eKeyPair,
   generatePin,
   isE2ePayload,
@@ -91,5 +94,15 @@ describe("end-to-end encryption of p2p key-generation messages", () => {
     expect(decodeInvitation(`  ${text}\n`)).toEqual(inv);
     expect(() => decodeInvitation(text.slice(0, -4))).toThrow();
     expect(() => decodeInvitation("cs-join:v2:abc")).toThrow(/starts with/);
+    expect(decodeInvitation(text).profile).toBeUndefined(); // invitations from before the profile field still decode
+
+    // The profile (`f`) lets the agent start its primes before it joins; only known profiles pass.
+    expect([...INVITATION_PROFILES].sort()).toEqual([FAST_TEST.name, PRODUCTION.name].sort());
+    for (const profile of INVITATION_PROFILES) expect(decodeInvitation(encodeInvitation({ ...inv, profile }))).toEqual({ ...inv, profile });
+    const raw = (o: object) => `cs-join:v1:${Buffer.from(JSON.stringify(o)).toString("base64url")}`;
+    const fields = { u: inv.baseUrl, c: inv.ceremonyId, t: inv.token, k: inv.userKey, p: inv.pin };
+    expect(decodeInvitation(raw({ ...fields, f: "fast-test" })).profile).toBe("fast-test");
+    expect([invitationProfile(PRODUCTION.name), invitationProfile(FAST_TEST.name), invitationProfile("turbo")]).toEqual([PRODUCTION.name, FAST_TEST.name, undefined]);
+    for (const f of ["turbo", "", 1536, null]) expect(() => decodeInvitation(raw({ ...fields, f }))).toThrow(/security profile this agent does not know/);
   });
 });
