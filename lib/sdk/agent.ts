@@ -5,6 +5,7 @@
  * session id from both nonces (lib/signing/verify-session.ts, shared with the browser).
  */
 import type { Hex, TypedDataDefinition } from "viem";
+import { ApprovalRejectedError, CountersignApiError, PolicyViolationError } from "./errors";
 import { NoncePool, ownPaillierKey, PRODUCTION, scaleDemand, signSessionNonceDemand, type KeyShare, type SecurityProfile } from "@/lib/mpc";
 import { ensureBackendSelected } from "@/lib/mpc/bigint";
 import { driveCeremony, type CeremonyResponse, type CeremonyTransport } from "@/lib/signing/driver";
@@ -15,6 +16,7 @@ import { PARTY_INDEX } from "@/lib/signing/participants";
 import { TamperedSessionError, verifySigningSession, type SigningIntent, type VerifiedSession } from "@/lib/signing/verify-session";
 
 export { TamperedSessionError };
+export { ApprovalRejectedError, CountersignApiError, PolicyViolationError, type PolicyViolation } from "./errors";
 
 export type PendingApproval = { sessionId: string; signingRequestId: string; expiresAt: string; reasons: string[] };
 export type AgentOptions = {
@@ -54,32 +56,6 @@ export type AgentOptions = {
   precomputeNonces?: number;
 };
 export type TransactionRequest = { to: string | null; value?: bigint; data?: Hex; nonce?: number; gas?: bigint; maxFeePerGas?: bigint; maxPriorityFeePerGas?: bigint };
-
-export class CountersignApiError extends Error {
-  constructor(readonly status: number, readonly body: { statusCode?: number; message?: string; violations?: { policyId?: string; type?: string; message: string }[] }) {
-    super(body.message ?? `HTTP ${status}`);
-  }
-}
-
-export type PolicyViolation = { policyId: string; type: string; message: string };
-
-/** The server refused to co-sign: 403 "Policy violation" listing every violated guardrail. */
-export class PolicyViolationError extends CountersignApiError {
-  override name = "PolicyViolationError";
-  readonly violations: PolicyViolation[];
-  constructor(status: number, body: CountersignApiError["body"]) {
-    super(status, body);
-    this.violations = (body.violations ?? []) as PolicyViolation[];
-  }
-}
-
-/** A session parked for approval ended without being approved (rejected, expired or aborted). */
-export class ApprovalRejectedError extends Error {
-  override name = "ApprovalRejectedError";
-  constructor(readonly sessionId: string, readonly status: string, readonly signingRequestId: string | null) {
-    super(status === "rejected" ? "The signing request was rejected by an approver" : `The signing request was not approved (session ${status})`);
-  }
-}
 
 type Session = {
   sessionId: string;

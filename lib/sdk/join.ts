@@ -24,7 +24,7 @@ import { driveCeremony, type CeremonyResponse, type CeremonyTransport } from "@/
 import { decodeInvitation, e2eCodec, e2eKeyOfIdentity, generateE2eKeyPair, joinMac } from "@/lib/signing/e2e";
 import { localDkgPartyParallel } from "@/lib/signing/local-party";
 import { dkgSids } from "@/lib/signing/participants";
-import { CountersignApiError } from "./agent";
+import { CountersignApiError } from "./errors";
 import type { ProfileName } from "./share-file";
 
 const AGENT = 0;

@@ -9,7 +9,8 @@
 import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { CheckFailedError, type ToolCallChecker } from "@/lib/gateway/mcp/checker";
 import type { CountersignToolsBackend, SigningOutcome } from "@/lib/gateway/mcp/tools";
-import { ApprovalRejectedError, CountersignApiError, PolicyViolationError, type CountersignAgent, type PendingApproval } from "./agent";
+import type { CountersignAgent, PendingApproval } from "./agent";
+import { ApprovalRejectedError, CountersignApiError, PolicyViolationError } from "./errors";
 import { GatewayApiError, type GatewayClient } from "./gateway";
 
 /**

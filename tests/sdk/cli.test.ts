@@ -258,4 +258,23 @@ describe("countersign CLI", () => {
       await new Promise((resolve) => server.close(resolve));
     }
   });
+
+  it("loads a command's own modules only: `join` starts without viem or the MCP server, the full usage loads them all", async () => {
+    const bin = fileURLToPath(new URL("../../bin/countersign.mjs", import.meta.url));
+    const hook = new URL("../fixtures/module-log-hook.mjs", import.meta.url).href;
+    const modulesOf = (...args: string[]) =>
+      new Promise<string[]>((resolve, reject) => {
+        const child = spawn(process.execPath, ["--import", `data:text/javascript,import{register}from"node:module";register(${JSON.stringify(hook)})`, bin, ...args], { stdio: ["ignore", "ignore", "pipe"] });
+        let stderr = "";
+        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+        child.on("error", reject);
+        child.on("close", (code) => (code === 0 ? resolve(stderr.split("\n").filter((l) => l.startsWith("module: "))) : reject(new Error(`exit ${code}: ${stderr.slice(-2000)}`))));
+      });
+    const join = await modulesOf("join", "--help");
+    expect(join.some((m) => m.includes("/lib/mpc/"))).toBe(true); // the hook sees what the join needs…
+    expect(join.filter((m) => /node_modules\/(viem|ox|@modelcontextprotocol|zod)\//.test(m))).toEqual([]); // …and nothing else
+    const all = await modulesOf("--help");
+    expect(all.some((m) => m.includes("node_modules/viem/"))).toBe(true);
+    expect(all.length).toBeGreaterThan(3 * join.length);
+  });
 });

@@ -19,13 +19,3 @@ export function parseHexData(text: string, flag: string): Hex {
   if (!isHex(text, { strict: true }) || text.length % 2 !== 0) throw new UsageError(`${flag} must be 0x-prefixed hex with whole bytes`);
   return text.toLowerCase() as Hex;
 }
-
-export function parseUrl(text: string, flag: string): string {
-  try {
-    const url = new URL(text);
-    if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error();
-    return text;
-  } catch {
-    throw new UsageError(`${flag} must be an http(s) URL, got ${JSON.stringify(text)}`);
-  }
-}

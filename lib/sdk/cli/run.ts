@@ -3,34 +3,22 @@
  * in-process; bin/countersign.mjs wires it to the real process.
  */
 import { parseArgs } from "node:util";
-import { ApprovalRejectedError, CountersignApiError } from "../agent";
+import { ApprovalRejectedError, CountersignApiError } from "../errors";
 import type { Command, OptionValues } from "./command";
-import { agentCommand } from "./commands/agent";
-import { balanceCommand } from "./commands/balance";
-import { identityCommand } from "./commands/identity";
-import { importCommand } from "./commands/import";
-import { joinCommand } from "./commands/join";
-import { mcpCommand } from "./commands/mcp";
-import { mcpProxyCommand } from "./commands/mcp-proxy";
-import { sendCommand } from "./commands/send";
-import { signMessageCommand } from "./commands/sign-message";
-import { statusCommand } from "./commands/status";
-import { verifyCommand } from "./commands/verify";
-import { witnessCommand } from "./commands/witness";
+import { COMMAND_ENTRIES, loadAllCommands } from "./commands";
 import { CliError, EXIT, UsageError } from "./errors";
 import type { CliIo } from "./io";
-import { parseUrl } from "./parse-values";
+import { parseUrl } from "./parse-url";
 
-export const COMMANDS: readonly Command[] = [joinCommand, importCommand, statusCommand, agentCommand, balanceCommand, sendCommand, signMessageCommand, verifyCommand, mcpCommand, mcpProxyCommand, witnessCommand, identityCommand];
-
-export function usage(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+export async function usage(): Promise<string> {
+  const commands = await loadAllCommands();
+  const width = Math.max(...commands.map((c) => c.name.length));
   return `Usage: countersign <command> [options]
 
 The Countersign agent CLI: holds the agent's encrypted key share and signs with the server (2-of-3).
 
 Commands:
-${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n")}
+${commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n")}
 
 Run \`countersign <command> --help\` for a command's options.
 Exit codes: 0 ok, 1 error, 2 usage, 3 refused by policy.
@@ -56,18 +44,19 @@ function parseCommandArgs(command: Command, args: string[]): { values: OptionVal
   }
 }
 
-async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
+async function dispatch(argv: readonly string[], io: CliIo, running: { command?: Command }): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined) {
-    io.stderr.write(usage());
+    io.stderr.write(await usage());
     return EXIT.usage;
   }
   if (name === "--help" || name === "-h" || name === "help") {
-    io.stdout.write(usage());
+    io.stdout.write(await usage());
     return EXIT.ok;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) throw new UsageError(`Unknown command ${JSON.stringify(name)}`);
+  const entry = COMMAND_ENTRIES.find((c) => c.name === name);
+  if (!entry) throw new UsageError(`Unknown command ${JSON.stringify(name)}`);
+  const command = (running.command = await entry.load());
   const { values, positionals } = parseCommandArgs(command, rest);
   if (values.help) {
     io.stdout.write(`${command.help}\n`);
@@ -83,14 +72,15 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
 }
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const running: { command?: Command } = {};
   try {
-    return await dispatch(argv, io);
+    return await dispatch(argv, io, running);
   } catch (err) {
     if (err instanceof UsageError) {
       io.stderr.write(`countersign: ${err.message}\nRun \`countersign ${err.command ? `${err.command} ` : ""}--help\` for usage.\n`);
       return EXIT.usage;
     }
-    if (err instanceof CountersignApiError) return printApiError(io, err, COMMANDS.some((c) => c.name === argv[0] && c.signs));
+    if (err instanceof CountersignApiError) return printApiError(io, err, running.command?.signs === true);
     if (err instanceof ApprovalRejectedError) {
       io.stderr.write(`Refused: ${err.message}\n`);
       return EXIT.refused;

@@ -1,4 +1,4 @@
-import { CountersignApiError } from "../agent";
+import { CountersignApiError } from "../errors";
 import type { OpenedShare } from "./share-store";
 
 /** A GET with the signer's API key, for endpoints the SDK has no method for. */

@@ -1,7 +1,7 @@
 /** Where the imported share file lives, how the passphrase is obtained, and an SDK client built from both. */
 import { join } from "node:path";
-import { CountersignAgent } from "../agent";
-import { decryptShareFile, type DecryptedShareFile } from "../share-file";
+import type { CountersignAgent } from "../agent";
+import type { DecryptedShareFile } from "../share-file";
 import { CliError } from "./errors";
 import type { CliIo } from "./io";
 
@@ -42,6 +42,8 @@ export type OpenedShare = { file: DecryptedShareFile; baseUrl: string; fetch: ty
 export async function openShare(io: CliIo, opts: { share?: string; baseUrl?: string }): Promise<OpenedShare> {
   const path = shareFilePath(io, opts.share);
   const text = await readTextFile(io, path, "share file", " (run `countersign import <file>` first)");
+  // Loaded here, not at the top: `join` uses this module's paths without paying for the signing code.
+  const [{ decryptShareFile }, { CountersignAgent }] = await Promise.all([import("../share-file"), import("../agent")]);
   const file = await decryptShareFile(text, await readPassphrase(io));
   const baseUrl = opts.baseUrl ?? file.baseUrl;
   const fetchFn = io.fetch ?? globalThis.fetch.bind(globalThis);

@@ -3,7 +3,8 @@ import { signAgentRequest, signAgentRequestEd25519 } from "@/lib/identity/sign";
 import { signMetaVerify } from "@/lib/demo/meta-verify";
 import { printJson, str, type Command, type CommandContext } from "../command";
 import { EXIT, UsageError } from "../errors";
-import { parseAddress, parseUrl } from "../parse-values";
+import { parseUrl } from "../parse-url";
+import { parseAddress } from "../parse-values";
 
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"];
 

@@ -1,4 +1,3 @@
-import { encryptShareFile, parseShareFile } from "../../share-file";
 import { joinSigner, type JoinProgress } from "../../join";
 import { InvitationFormatError, decodeInvitation } from "@/lib/signing/e2e";
 import { CliError, EXIT, UsageError } from "../errors";
@@ -15,6 +14,7 @@ async function occupant(io: CliIo, path: string): Promise<string | null> {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
     throw new CliError(`Cannot read ${path}: ${(err as Error).message}`);
   }
+  const { parseShareFile } = await import("../../share-file");
   try {
     return `signer ${parseShareFile(text).signerId}`;
   } catch {
@@ -87,6 +87,8 @@ before anything is sent to the server.`,
     const passphrase = await newPassphrase(io);
 
     const result = await joinSigner(text, { fetch: io.fetch, onProgress: (e) => io.stderr.write(`${describe(e)}\n`) });
+    // The share file's module (viem, for the address check) is loaded only now: off the key generation's start-up.
+    const { encryptShareFile } = await import("../../share-file");
     const file = await encryptShareFile(
       { share: result.share, identity: result.identity, apiKey: result.apiKey, signerId: result.signerId, address: result.address, chainId: result.chainId, baseUrl: result.baseUrl, profile: result.profile },
       passphrase,

@@ -5,7 +5,7 @@ import { gatewayChecker } from "../../mcp";
 import { str, type Command } from "../command";
 import { CliError, EXIT, UsageError } from "../errors";
 import { AGENT_TOKEN_ENV, API_KEY_ENV, gatewayCredentials, GATEWAY_ENV_HELP, serveStdio } from "../mcp-common";
-import { parseUrl } from "../parse-values";
+import { parseUrl } from "../parse-url";
 
 const seconds = (v: string | undefined, flag: string, fallbackMs: number) => {
   if (v === undefined) return fallbackMs;

@@ -1,7 +1,8 @@
 import { createPublicClient, http, type Hex, type TransactionReceipt } from "viem";
 import { CliError, EXIT, UsageError } from "../errors";
 import { printJson, SERVER_OPTIONS, SERVER_OPTIONS_HELP, str, type Command } from "../command";
-import { parseAddress, parseEtherAmount, parseHexData, parseUrl } from "../parse-values";
+import { parseUrl } from "../parse-url";
+import { parseAddress, parseEtherAmount, parseHexData } from "../parse-values";
 import { serverGet } from "../server-get";
 import { openShare, type OpenedShare } from "../share-store";
 
