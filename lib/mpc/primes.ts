@@ -1,21 +1,20 @@
 /**
  * Safe-prime generation (spec §2.1, §6.5). Isomorphic: runs in Node, browsers and Web Workers.
  * From a random odd start q0, an interval sieve (WebAssembly kernel, lib/mpc/bigint sieveSafe)
- * strikes every q = q0 + 2k for which one of the 155,610 odd primes below 2^21 divides q or 2q + 1;
+ * strikes every q = q0 + 2k for which an odd prime below the sieve's bound divides q or 2q + 1 (2^24
+ * for production's 1536-bit primes, 2^21 below: bigint/prime.ts safeSieveFor);
  * survivors get a base-2 Fermat test of q, then of p = 2q + 1 (Montgomery modexp in the kernel),
  * and the rare pair that passes both gets the final tests: Miller–Rabin on q at MR_ROUNDS and
  * Pocklington's criterion for p given q (a proof, not a probable-prime test).
  */
-import { bitLength, isProbablePrime, modPow, randomBits, sieveSafe } from "./bigint";
+import { bitLength, isProbablePrime, modPow, randomBits, safeSieveFor, sieveSafe } from "./bigint";
 import { ParameterError, PrimeGenerationAborted } from "./errors";
 
-export { SAFE_SIEVE_BOUND, safeSievePrimes } from "./bigint";
+export { DEEP_SAFE_SIEVE, SHALLOW_SAFE_SIEVE, safeSieveFor, safeSievePrimes } from "./bigint";
 
 export const MIN_SAFE_PRIME_BITS = 16;
 /** Miller–Rabin rounds for p' (4^−40 error; the spec's GMP reference uses 25). */
 export const MR_ROUNDS = 40;
-/** Candidates per sieved interval; a fresh random start follows, so the scan never wanders far. */
-const INTERVAL = 1 << 16;
 
 export interface SafePrimeProgress {
   /** Candidates p' examined so far (including those removed by the sieve). */
@@ -35,7 +34,7 @@ export interface SafePrimeOptions {
   readonly yieldEvery?: number;
 }
 
-/** Default time between yields: progress twenty times a second, cancellation within 50 ms. */
+/** Default time between yields: progress twenty times a second, cancellation within 50 ms of Fermat tests (a deep sieve pass, ~0.25 s, runs whole). */
 const YIELD_MS = 50;
 
 /** A macrotask without timer clamping (MessageChannel), falling back to setTimeout. */
@@ -74,6 +73,8 @@ export async function generateSafePrime(bits: number, options: SafePrimeOptions 
   const { onProgress, signal } = options;
   const yieldEvery = options.yieldEvery === undefined ? null : Math.max(1, options.yieldEvery);
   let lastYield = performance.now();
+  // Each pass sieves `interval` candidates from a fresh random start, so the scan never wanders far.
+  const { interval } = safeSieveFor(bits);
   const top = 1n << BigInt(bits - 2);
   const limit = 1n << BigInt(bits - 1);
   let candidates = 0;
@@ -83,8 +84,8 @@ export async function generateSafePrime(bits: number, options: SafePrimeOptions 
     if (signal?.aborted) throw new PrimeGenerationAborted();
     // p' odd with exactly bits−1 bits, so p = 2p'+1 has exactly `bits` bits.
     const q0 = randomBits(bits - 1) | top | 1n;
-    const struck = sieveSafe(q0, INTERVAL);
-    for (let k = 0; k < INTERVAL; k++) {
+    const struck = sieveSafe(q0, interval);
+    for (let k = 0; k < interval; k++) {
       const q = q0 + 2n * BigInt(k);
       if (q >= limit) break;
       candidates++;

@@ -122,7 +122,7 @@ export async function joinSigner(invitation: string, opts: JoinOptions = {}): Pr
   // 3 (first). The primes are the agent's slowest step and need only the profile: when the invitation
   // names it, they start now, beside the start-up and the join; they are checked once they are in.
   const search = new AbortController();
-  let early: { profile: SecurityProfile; primes: Promise<AuxPrimes> } | null = null;
+  let early: Promise<AuxPrimes> | null = null;
   const startPrimes = (profile: SecurityProfile): Promise<AuxPrimes> => {
     progress({ stage: "primes", done: 0, total: 4, bits: profile.primeBits });
     const list = generatePrimes(profile.primeBits, search.signal, (done) => progress({ stage: "primes", done, total: 4, bits: profile.primeBits }));
@@ -131,7 +131,7 @@ export async function joinSigner(invitation: string, opts: JoinOptions = {}): Pr
     return checked;
   };
   const invited = inv.profile ? profileNamed(inv.profile) : null;
-  if (invited && !opts.primes && (!opts.profile || opts.profile.name === invited.name)) early = { profile: invited, primes: startPrimes(invited) };
+  if (invited && !opts.primes && (!opts.profile || opts.profile.name === invited.name)) early = startPrimes(invited);
 
   const post = async <T>(path: string, body: unknown, token?: string): Promise<T> => {
     const send = () =>
@@ -188,7 +188,7 @@ export async function joinSigner(invitation: string, opts: JoinOptions = {}): Pr
     // it runs while they are generated; the aux info waits for them.
     let aux: AuxPrimes | Promise<AuxPrimes>;
     if (opts.primes) aux = checkPrimes(primeList(opts.primes), profile.primeBits); // given: refused before any round
-    else aux = early?.primes ?? startPrimes(profile);
+    else aux = early ?? startPrimes(profile);
 
     // 4. The rounds, point-to-point with the browser end-to-end encrypted.
     const token = joined.agentToken;

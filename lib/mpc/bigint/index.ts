@@ -34,7 +34,7 @@ export {
   type CrtContextOptions,
   type CrtPowInput,
 } from "./crt";
-export { isProbablePrime, SAFE_SIEVE_BOUND, safeSievePrimes, sieveSafe, sieveSafeJs, SMALL_PRIMES } from "./prime";
+export { DEEP_SAFE_SIEVE, isProbablePrime, SHALLOW_SAFE_SIEVE, safeSieveFor, safeSievePrimes, sievePrimesBelow, sieveSafe, sieveSafeJs, SMALL_PRIMES, type SafeSieve } from "./prime";
 export type { BackendName, BigIntBackend } from "./backend";
 export { bigintBackend } from "./bigint-backend";
 export { initWasmBackend, wasmBackend, wasmLoadError } from "./wasm-backend";

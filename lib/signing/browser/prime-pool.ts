@@ -7,7 +7,7 @@
  */
 import type { AuxPrimesHex, PrimeWorkerResponse } from "@/lib/mpc/worker/messages";
 import { FAST_TEST, PRODUCTION } from "@/lib/mpc/params";
-import { safeSievePrimes } from "@/lib/mpc/primes";
+import { safeSieveFor, safeSievePrimes } from "@/lib/mpc/primes";
 
 export function primeBitsFor(profile: string): number {
   if (profile === FAST_TEST.name) return FAST_TEST.primeBits;
@@ -37,7 +37,7 @@ export function expectedTestsPerSafePrime(bits: number): number {
   const lnx = (bits - 1) * Math.LN2;
   const perOddCandidate = (4 * 0.6601618158) / (lnx * (lnx + Math.LN2));
   let survivors = 1;
-  for (const r of safeSievePrimes()) survivors *= 1 - 2 / r;
+  for (const r of safeSievePrimes(safeSieveFor(bits).bound)) survivors *= 1 - 2 / r;
   return survivors / perOddCandidate;
 }
 

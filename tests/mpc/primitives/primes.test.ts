@@ -1,26 +1,36 @@
 import { describe, expect, it } from "vitest";
 import { checkPrimeSync, generatePrimeSync } from "node:crypto";
-import { bitLength, isProbablePrime, randomBits, sieveSafe, sieveSafeJs } from "@/lib/mpc/bigint";
+import { bitLength, isProbablePrime, randomBits, sievePrimesBelow, sieveSafe, sieveSafeJs } from "@/lib/mpc/bigint";
 import { PrimeGenerationAborted, ParameterError } from "@/lib/mpc/errors";
 import { fixtureSafePrimes } from "@/lib/mpc/fixtures";
-import { SAFE_SIEVE_BOUND, safeSievePrimes, generateSafePrime, isSafePrime, verifySafePrime, type SafePrimeProgress } from "@/lib/mpc/primes";
+import { DEEP_SAFE_SIEVE, SHALLOW_SAFE_SIEVE, safeSieveFor, safeSievePrimes, generateSafePrime, isSafePrime, verifySafePrime, type SafePrimeProgress } from "@/lib/mpc/primes";
 import { generateSafePrimeNative } from "@/lib/mpc/primes-native";
 
 describe("safe primes", () => {
-  it("sieves by the 155,610 odd primes below 2^21", () => {
-    const primes = safeSievePrimes();
-    expect(SAFE_SIEVE_BOUND).toBe(2 ** 21);
-    expect(primes.length).toBe(155_610);
-    expect([primes[0], primes[1], primes[6540]]).toEqual([3, 5, 65521]);
-    expect(primes[primes.length - 1]).toBe(2_097_143); // the largest prime below 2^21
-    for (const r of [3, 65521, 2_097_143]) expect(checkPrimeSync(BigInt(r))).toBe(true);
+  it("sieves by the 155,610 odd primes below 2^21 below 1536 bits, by the 1,077,870 below 2^24 from there", () => {
+    expect(safeSieveFor(1535)).toBe(SHALLOW_SAFE_SIEVE);
+    expect(safeSieveFor(1536)).toBe(DEEP_SAFE_SIEVE);
+    expect(safeSieveFor(3072)).toBe(DEEP_SAFE_SIEVE);
+    expect([SHALLOW_SAFE_SIEVE.bound, DEEP_SAFE_SIEVE.bound]).toEqual([2 ** 21, 2 ** 24]);
+    const shallow = safeSievePrimes(SHALLOW_SAFE_SIEVE.bound);
+    expect(safeSievePrimes()).toBe(shallow);
+    expect(shallow.length).toBe(155_610);
+    expect([shallow[0], shallow[1], shallow[6540]]).toEqual([3, 5, 65521]);
+    expect(shallow[shallow.length - 1]).toBe(2_097_143); // the largest prime below 2^21
+    const deep = safeSievePrimes(DEEP_SAFE_SIEVE.bound);
+    expect(deep.length).toBe(1_077_870); // π(2^24) − 1
+    expect(deep.subarray(0, shallow.length)).toEqual(shallow);
+    expect(deep[deep.length - 1]).toBe(16_777_213); // the largest prime below 2^24
+    for (const r of [3, 65521, 2_097_143, 16_777_213]) expect(checkPrimeSync(BigInt(r))).toBe(true);
+    expect(checkPrimeSync(BigInt(deep[500_000]!))).toBe(true);
   });
 
-  it("the wasm sieve strikes exactly the q with a small factor in q or 2q + 1", () => {
-    const primes = safeSievePrimes();
-    const count = 16_384;
-    for (const bits of [200, 1535]) {
+  it("the wasm sieve strikes exactly the q with a small factor in q or 2q + 1, by the primes of the candidate's size", () => {
+    const count = 65_536;
+    for (const [bits, sieve] of [[200, SHALLOW_SAFE_SIEVE], [1534, SHALLOW_SAFE_SIEVE], [1535, DEEP_SAFE_SIEVE]] as const) {
       const q0 = randomBits(bits) | (1n << BigInt(bits - 1)) | 1n;
+      const primes = sievePrimesBelow(q0);
+      expect(primes).toEqual(safeSievePrimes(sieve.bound)); // p = 2q + 1 has bits + 1 bits
       const flags = sieveSafe(q0, count);
       expect(flags).toEqual(sieveSafeJs(q0, primes, count));
       // Directly: q = q0 + 2k has a factor r in q or 2q + 1 iff q ≡ 0 or (r − 1)/2 (mod r).
@@ -33,10 +43,12 @@ describe("safe primes", () => {
         });
         expect(flags[k]).toBe(small ? 1 : 0);
       }
-      // About ∏(1 − 2/r) ≈ 0.40 % survive (≈ 65 of 16,384).
+      // About ∏(1 − 2/r) survive: ≈ 0.39 % (≈ 257 of 65,536) with the shallow sieve, ≈ 0.30 % (≈ 195) with the deep one.
+      let fraction = 1;
+      for (const r of primes) fraction *= 1 - 2 / r;
       const survivors = flags.reduce((n, f) => n + (f === 0 ? 1 : 0), 0);
-      expect(survivors).toBeGreaterThan(30);
-      expect(survivors).toBeLessThan(110);
+      expect(survivors).toBeGreaterThan(0.6 * fraction * count);
+      expect(survivors).toBeLessThan(1.4 * fraction * count);
     }
   });
 
