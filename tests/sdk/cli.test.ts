@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encryptShareFile, type ShareFile } from "@/lib/sdk/share-file";
+import { COMMAND_ENTRIES, loadAllCommands } from "@/lib/sdk/cli/commands";
 import { CliError } from "@/lib/sdk/cli/errors";
 import { cli, PASSPHRASE, removeTempHomes, tempHome } from "./cli-harness";
 import { dealtAgentShare } from "./fixtures";
@@ -57,6 +58,11 @@ describe("countersign CLI", () => {
     expect(sendHelp.code).toBe(0);
     expect(sendHelp.stdout).toContain("--to <address>");
     expect((await run("sign-message", "-h")).stdout).toContain("--typed-data");
+    // The lazy registry dispatches by name: each entry loads the command of that name, listed once.
+    const loaded = await loadAllCommands();
+    expect(loaded.map((c) => c.name)).toEqual(COMMAND_ENTRIES.map((e) => e.name));
+    expect(new Set(loaded.map((c) => c.name)).size).toBe(loaded.length);
+    for (const c of loaded) expect(help.stdout).toContain(`  ${c.name}`);
   });
 
   it("exits 2 on usage errors without touching the share or the server", async () => {
