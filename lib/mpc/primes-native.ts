@@ -1,7 +1,4 @@
-/**
- * Node-only safe-prime generation: OpenSSL's, and searches racing in child processes
- * (safe-prime-search.mjs). Never import from isomorphic or browser code.
- */
+/** Node-only safe-prime generation through OpenSSL. Never import from isomorphic or browser code. */
 import { fork, type ChildProcess } from "node:child_process";
 import { generatePrime } from "node:crypto";
 import { availableParallelism } from "node:os";
@@ -31,16 +28,8 @@ export type SafePrimeSearchOptions = {
   script: string;
   /** Searches running at once (default: the machine's available parallelism, at least 2). */
   lanes?: number;
-  /**
-   * "openssl" (default): OpenSSL's generatePrime. "wasm": the project's generator (primes.ts), whose
-   * deep sieve leaves about a quarter fewer Fermat tests per 1536-bit prime than OpenSSL's search on
-   * this machine's kernels; each lane then loads lib/mpc through tsx first (a fraction of a second).
-   */
-  engine?: "openssl" | "wasm";
   /** Called with the number of primes found so far, after each new one. */
   onPrime?: (found: number) => void;
-  /** Called once per lane with the engine it runs (a "wasm" lane falls back to OpenSSL without WebAssembly). */
-  onLane?: (engine: "openssl" | "wasm") => void;
   /** Stops every search; the promise then rejects with the signal's reason. */
   signal?: AbortSignal;
 };
@@ -51,8 +40,8 @@ export class SafePrimeSearchError extends Error {
 }
 
 /**
- * `count` distinct safe primes of exactly `bits` bits, from `lanes` searches in child processes
- * (OpenSSL's or the project's generator, `engine`) that all keep searching until the last prime is in (as the browser's prime workers do).
+ * `count` distinct safe primes of exactly `bits` bits, from `lanes` OpenSSL searches in child
+ * processes that all keep searching until the last prime is in (as the browser's prime workers do).
  * A search is memoryless, so racing every lane for the last primes instead of one dedicated search
  * per prime shortens the wait whenever a core would otherwise idle, and the lanes still running at
  * the end are killed rather than left computing beside whatever runs next.
@@ -82,17 +71,12 @@ export function searchSafePrimesNative(count: number, bits: number, opts: SafePr
     opts.signal?.addEventListener("abort", onAbort, { once: true });
     for (let i = 0; i < lanes; i++) {
       // No inherited loaders or flags (tsx, inspector): the lane is plain JavaScript.
-      const child = fork(opts.script, [String(bits), opts.engine ?? "openssl"], { execArgv: [], stdio: ["ignore", "ignore", "pipe", "ipc"], serialization: "json" });
+      const child = fork(opts.script, [String(bits)], { execArgv: [], stdio: ["ignore", "ignore", "pipe", "ipc"], serialization: "json" });
       children.push(child);
       let stderr = "";
       child.stderr!.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
       child.on("message", (m: unknown) => {
         if (settled) return;
-        if (typeof m === "object" && m !== null && "engine" in m) {
-          const engine = (m as { engine: unknown }).engine;
-          if (engine === "openssl" || engine === "wasm") opts.onLane?.(engine);
-          return;
-        }
         const p = typeof m === "string" && /^[0-9a-f]+$/.test(m) ? BigInt(`0x${m}`) : null;
         // OpenSSL sets the top bit and makes safe primes ≡ 3 mod 4 (p = 2q + 1 with q odd); anything else is re-drawn, as by generateSafePrimeNative.
         if (p === null || bitLength(p) !== bits || p % 4n !== 3n || found.has(m as string)) return;

@@ -8,8 +8,8 @@
  *    one-time token, the browser's X25519 key `k` and the pin `p` (which never reaches the server).
  * 2. Make an ephemeral X25519 key, announce it with `HMAC(pin, …)` via POST /dkg/join (one-time),
  *    check the server hands back the same user key and sids it can re-derive from the nonces.
- * 3. Generate 4 safe primes of the profile's size unless given (a search per core racing until the
- *    fourth is in, started before the join when the invitation names the profile);
+ * 3. Generate 4 safe primes of the profile's size unless given (OpenSSL, a search per core racing
+ *    until the fourth is in, started before the join when the invitation names the profile);
  *    re-check them.
  * 4. Run keygen + aux through /dkg/agent/round with the `csj_` token, p2p with the browser sealed:
  *    keygen while the primes are generated, the aux info once they are ready.
@@ -94,13 +94,12 @@ function primeList(p: AuxPrimes | readonly bigint[]): bigint[] {
 }
 
 /**
- * Four safe primes of `bits` bits, every core's search racing until the fourth is in, each search
- * the project's generator (its deep sieve needs about a quarter fewer tests than OpenSSL's search)
- * in a child process (Node only: loaded on demand). `signal` stops the searches when the join fails.
+ * Four safe primes of `bits` bits with OpenSSL, every core's search racing until the fourth is in
+ * (Node only: loaded on demand). `signal` stops the searches when the join fails.
  */
 async function generatePrimes(bits: number, signal: AbortSignal, onDone: (done: number) => void): Promise<bigint[]> {
   const { searchSafePrimesNative } = await import("@/lib/mpc/primes-native");
-  return searchSafePrimesNative(4, bits, { script: fileURLToPath(new URL("../mpc/safe-prime-search.mjs", import.meta.url)), engine: "wasm", signal, onPrime: onDone });
+  return searchSafePrimesNative(4, bits, { script: fileURLToPath(new URL("../mpc/safe-prime-search.mjs", import.meta.url)), signal, onPrime: onDone });
 }
 
 function profileNamed(name: string): SecurityProfile | null {
