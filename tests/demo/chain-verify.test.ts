@@ -252,7 +252,7 @@ describe("POST /api/demo/chain-verify", () => {
       for (let n = 0; n < 3; n++) {
         const deadline = inAnHour();
         const r = await post(path, evm.budget, { agentKey: evm.budget.address, nonce: String(n), deadline, eip712Signature: await signMeta(evm.budget, BigInt(n), deadline) });
-        expect(r.status).toBe(200);
+        expect(r.status, `relay ${n}: ${JSON.stringify(r.json)}`).toBe(200);
         expect(r.json.rateLimitRemaining).toBe(2 - n);
       }
       const deadline = inAnHour();
