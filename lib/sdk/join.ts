@@ -19,6 +19,7 @@
 import { fileURLToPath } from "node:url";
 import { FAST_TEST, PRODUCTION, type AuxPrimes, type KeyShare, type Message, type SecurityProfile } from "@/lib/mpc";
 import { ensureBackendSelected } from "@/lib/mpc/bigint";
+import { profileNamed } from "@/lib/mpc/protocol";
 import { verifySafePrime } from "@/lib/mpc/primes";
 import { driveCeremony, type CeremonyResponse, type CeremonyTransport } from "@/lib/signing/driver";
 import { decodeInvitation, e2eCodec, e2eKeyOfIdentity, generateE2eKeyPair, joinMac } from "@/lib/signing/e2e";
@@ -102,10 +103,6 @@ async function generatePrimes(bits: number, signal: AbortSignal, onDone: (done: 
   return searchSafePrimesNative(4, bits, { script: fileURLToPath(new URL("../mpc/safe-prime-search.mjs", import.meta.url)), signal, onPrime: onDone });
 }
 
-function profileNamed(name: string): SecurityProfile | null {
-  return name === FAST_TEST.name ? FAST_TEST : name === PRODUCTION.name ? PRODUCTION : null;
-}
-
 /** A party never trusts where its primes came from: safe primes of the profile's size, all distinct. */
 function checkPrimes(primes: bigint[], bits: number): AuxPrimes {
   if (primes.length !== 4) throw new JoinRefusedError("Key generation needs four primes (p, q, p̂, q̂)");
@@ -172,8 +169,8 @@ export async function joinSigner(invitation: string, opts: JoinOptions = {}): Pr
     if (identities[AGENT] !== keys.identity.publicKey || !identities[1] || !identities[USER] || e2eKeyOfIdentity(identities[USER]!) !== inv.userKey) {
       throw new JoinRefusedError("The server did not bind this key generation to the identities of the agent and of the invitation's browser: refusing to run it");
     }
+    if (joined.profile !== FAST_TEST.name && joined.profile !== PRODUCTION.name) throw new JoinRefusedError(`The server runs an unknown profile ${JSON.stringify(joined.profile)}`);
     const profile = profileNamed(joined.profile);
-    if (!profile) throw new JoinRefusedError(`The server runs an unknown profile ${JSON.stringify(joined.profile)}`);
     if (opts.profile && opts.profile.name !== profile.name) throw new JoinRefusedError(`The server runs profile ${profile.name}, not ${opts.profile.name}`);
     if (invited && invited.name !== profile.name) throw new JoinRefusedError(`The server runs profile ${profile.name}, but the invitation was made for ${invited.name}`);
     // Session ids the agent can check (spec §8.2): both must follow from the nonces.

@@ -3,19 +3,8 @@ import { modPow } from "./pow";
 import { randomInRange } from "./random";
 import { loadWasmKernels } from "./wasm-kernels";
 
-function sieve(limit: number): number[] {
-  const composite = new Uint8Array(limit + 1);
-  const out: number[] = [];
-  for (let i = 2; i <= limit; i++) {
-    if (composite[i] === 1) continue;
-    out.push(i);
-    for (let j = i * i; j <= limit; j += i) composite[j] = 1;
-  }
-  return out;
-}
-
 /** Odd and even primes below 2000, used for trial division before Miller–Rabin. */
-export const SMALL_PRIMES: readonly number[] = sieve(2000);
+export const SMALL_PRIMES: readonly number[] = [2, ...oddPrimesBelow(2000)];
 const SMALL_PRIMES_BIG: readonly bigint[] = SMALL_PRIMES.map(BigInt);
 const LARGEST_SMALL_PRIME = SMALL_PRIMES_BIG[SMALL_PRIMES_BIG.length - 1] ?? 2n;
 
